@@ -1,0 +1,18 @@
+package org.tugai.api;
+
+import org.tugai.core.config.DbSettings;
+import org.tugai.core.config.HttpSettings;
+import org.tugai.core.config.Settings;
+
+/**
+ * Everything the API needs, validated at start-up.
+ *
+ * @param db the store ({@code db.*})
+ * @param http the listener ({@code http.host}, {@code http.port})
+ */
+public record ApiConfig(DbSettings db, HttpSettings http) {
+
+  public static ApiConfig from(Settings s) {
+    return new ApiConfig(DbSettings.from(s), HttpSettings.from(s));
+  }
+}

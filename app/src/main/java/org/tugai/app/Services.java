@@ -1,0 +1,91 @@
+package org.tugai.app;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tugai.api.ApiConfig;
+import org.tugai.api.ApiService;
+import org.tugai.core.config.Settings;
+import org.tugai.core.service.TugaiService;
+import org.tugai.gateway.GatewayConfig;
+import org.tugai.gateway.GatewayService;
+import org.tugai.ingest.IngestConfig;
+import org.tugai.ingest.IngestService;
+import org.tugai.streams.StreamsService;
+import org.tugai.streams.StreamsServiceConfig;
+
+/** Builds the chosen services from one set of settings (validating all of it first), starts and stops them. */
+public final class Services implements AutoCloseable {
+
+  /** Start order: the store's schema first, the device-facing gateway last. */
+  public static final List<String> ALL = List.of("ingest", "streams", "gateway", "api");
+
+  private static final Logger log = LoggerFactory.getLogger(Services.class);
+
+  private final List<TugaiService> services;
+  private final List<TugaiService> started = new ArrayList<>();
+  private final PrometheusMeterRegistry registry;
+
+  private Services(List<TugaiService> services, PrometheusMeterRegistry registry) {
+    this.services = services;
+    this.registry = registry;
+  }
+
+  /** Validates every setting the chosen services read, and rejects unknown keys; throws ConfigException. */
+  public static Services configure(Settings settings, Set<String> names) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    List<TugaiService> services = new ArrayList<>();
+    for (String name : ALL) {
+      if (!names.contains(name)) {
+        continue;
+      }
+      services.add(switch (name) {
+        case "ingest" -> new IngestService(IngestConfig.from(settings), registry);
+        case "streams" -> new StreamsService(StreamsServiceConfig.from(settings));
+        case "gateway" -> new GatewayService(GatewayConfig.from(settings), registry, Clock.systemUTC());
+        case "api" -> new ApiService(ApiConfig.from(settings), registry);
+        default -> throw new IllegalArgumentException(name);
+      });
+    }
+    // Without the API, a process serves its metrics only if asked to (metrics.port), to avoid port clashes.
+    int metricsPort = settings.integer("metrics.port", -1, -1, 65_535);
+    String metricsHost = settings.string("metrics.host", "127.0.0.1");
+    if (metricsPort >= 0 && !names.contains("api")) {
+      services.add(new MetricsServer(metricsHost, metricsPort, registry));
+    }
+    settings.checkAllKeysKnown();
+    return new Services(services, registry);
+  }
+
+  public void start() throws Exception {
+    for (TugaiService service : services) {
+      service.start();
+      started.add(service);
+    }
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  <T extends TugaiService> T get(Class<T> type) {
+    return services.stream().filter(type::isInstance).map(type::cast).findFirst().orElseThrow();
+  }
+
+  @Override
+  public void close() {
+    for (int i = started.size() - 1; i >= 0; i--) {
+      try {
+        started.get(i).close();
+      } catch (RuntimeException e) {
+        log.warn("{} did not stop cleanly: {}", started.get(i).name(), e.toString());
+      }
+    }
+    started.clear();
+  }
+}

@@ -1,0 +1,50 @@
+package org.tugai.app.gateway;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.tugai.embedded.FreePorts;
+
+/** A real Kafka broker process from {@code deploy/kafka}, on a fixed port, that a test can stop and start again. */
+final class KafkaBrokerProcess implements AutoCloseable {
+
+  private final Path root = Path.of(System.getProperty("tugai.root", ".."));
+  private final Path dir;
+  private final int port = FreePorts.pick();
+  private final int controllerPort = FreePorts.pick();
+
+  KafkaBrokerProcess(Path dir) {
+    this.dir = dir;
+  }
+
+  String bootstrapServers() {
+    return "127.0.0.1:" + port;
+  }
+
+  void start() throws IOException, InterruptedException {
+    run(List.of(root.resolve("deploy/kafka/start.sh").toString(), String.valueOf(port), dir.toString()));
+  }
+
+  void stop() throws IOException, InterruptedException {
+    run(List.of(root.resolve("deploy/kafka/stop.sh").toString(), dir.toString()));
+  }
+
+  private void run(List<String> command) throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("script.log").toFile()));
+    pb.environment().put("KAFKA_CONTROLLER_PORT", String.valueOf(controllerPort));
+    Files.createDirectories(dir);
+    Process p = pb.start();
+    if (!p.waitFor(180, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      p.destroyForcibly();
+      throw new IOException(command + " failed: " + Files.readString(dir.resolve("script.log")));
+    }
+  }
+
+  @Override
+  public void close() throws IOException, InterruptedException {
+    stop();
+  }
+}

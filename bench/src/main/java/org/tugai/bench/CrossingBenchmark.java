@@ -1,0 +1,153 @@
+package org.tugai.bench;
+
+import com.sun.management.OperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+import org.tugai.avro.Deployment;
+import org.tugai.avro.DeviceType;
+import org.tugai.avro.Fix;
+import org.tugai.avro.FixType;
+import org.tugai.core.config.KafkaSettings;
+import org.tugai.core.config.Settings;
+import org.tugai.core.geo.Countries;
+import org.tugai.core.kafka.TopicAdmin;
+import org.tugai.schemas.SchemaCatalog;
+import org.tugai.schemas.Topics;
+import org.tugai.streams.FixTopology;
+import org.tugai.streams.StreamsServiceConfig;
+
+/**
+ * Fixes per second through the full enrichment + crossing topology, next to a pass-through topology
+ * (deserialize, serialize) on the same broker and the same data in the same run.
+ */
+public final class CrossingBenchmark {
+
+  private static final OperatingSystemMXBean OS = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+  public static void main(String[] args) throws Exception {
+    int deer = 100;
+    int fixesPerDeer = intArg(args, "--fixes", 200_000) / deer;
+    int n = deer * fixesPerDeer;
+    Path root = Path.of(System.getProperty("tugai.root", ".")).toAbsolutePath();
+    System.out.printf(Locale.ROOT, "Tugai crossing benchmark: %,d fixes of %d collared deer along the Panj; starting a Kafka broker process...%n", n, deer);
+    try (Brokers brokers = new Brokers(root)) {
+      String prefix = "bench-crossing.";
+      Topics topics = Topics.of(prefix, SchemaCatalog.released());
+      Settings settings = Settings.of(Map.of("kafka.bootstrap-servers", brokers.kafka(), "kafka.topic-prefix", prefix, "kafka.partitions", "2",
+          "streams.commit-interval", "1s"));
+      KafkaSettings kafka = KafkaSettings.from(settings);
+      TopicAdmin.ensure(kafka, List.of(topics.fixes(), topics.fixesEnriched(), topics.deployments(), topics.crossings(), topics.deadLetters()));
+      produce(brokers, topics, deer, fixesPerDeer);
+
+      StreamsServiceConfig config = StreamsServiceConfig.from(settings);
+      StreamsBuilder pass = new StreamsBuilder();
+      pass.stream(topics.fixes().name(), Consumed.with(topics.fixes().keySerde(), topics.fixes().valueSerde()))
+          .to(prefix + "bench.passthrough", Produced.with(topics.fixes().keySerde(), topics.fixes().valueSerde()));
+      TopicAdmin.ensure(kafka, List.of(new org.tugai.schemas.TopicSpec<>(prefix + "bench.passthrough", topics.fixes().keySerde(),
+          topics.fixes().valueSerde(), false, "benchmark output")));
+      double[] passthrough = run("pass-through", pass.build(), config, topics, prefix + "bench.passthrough", n, "bench-pass");
+      double[] full = run("full", FixTopology.build(topics, config.dedupeRetention(), config.track(), config.geodata()), config, topics,
+          topics.fixesEnriched().name(), n, "bench-full");
+      long crossings = endOffsets(brokers.kafka(), topics.crossings().name());
+
+      System.out.printf(Locale.ROOT, "%n%-46s %12s %10s %18s%n", "topology", "fixes/s", "seconds", "CPU-s per 1M fixes");
+      System.out.printf(Locale.ROOT, "%-46s %,12.0f %10.2f %18.1f%n", "pass-through (deserialize, serialize)", n / passthrough[0], passthrough[0], passthrough[1] / n * 1e6);
+      System.out.printf(Locale.ROOT, "%-46s %,12.0f %10.2f %18.1f%n", "dedupe + enrichment + quality + crossings", n / full[0], full[0], full[1] / n * 1e6);
+      System.out.printf(Locale.ROOT, "%nfull / pass-through = %.2f; %,d crossing records emitted; one stream thread, at_least_once, commit 1 s%n",
+          passthrough[0] / full[0] >= 0 ? (n / full[0]) / (n / passthrough[0]) : 0, crossings);
+    }
+  }
+
+  private static void produce(Brokers brokers, Topics topics, int deer, int fixesPerDeer) throws Exception {
+    Countries countries = Countries.load(Countries.SHIPPED);
+    Instant start = Instant.now().minus(fixesPerDeer + 24, ChronoUnit.HOURS).truncatedTo(ChronoUnit.HOURS);
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", brokers.kafka(), "linger.ms", 20,
+        "batch.size", 262_144), new StringSerializer(), new ByteArraySerializer())) {
+      for (int k = 0; k < deer; k++) {
+        String collar = String.format("BENCH-%03d", k);
+        Deployment d = Deployment.newBuilder().setDeploymentId(collar + "@1").setDeviceId(collar).setDeviceType(DeviceType.COLLAR)
+            .setAnimalId("deer-" + k).setSpecies("Cervus elaphus bactrianus").setDeployOn(start.minus(1, ChronoUnit.DAYS)).build();
+        producer.send(new ProducerRecord<>(topics.deployments().name(), d.getDeploymentId(), topics.deployments().valueSerde().serializer().serialize("t", d)));
+      }
+      Random random = new Random(42);
+      double[] lat = new double[deer];
+      double[] lon = new double[deer];
+      for (int k = 0; k < deer; k++) {
+        lon[k] = 68.25 + 0.45 * k / deer;
+        lat[k] = countries.crossingPoint(37.30, lon[k], 36.90, lon[k], "TJK").map(c -> c.y).orElse(37.1) + 0.03;
+      }
+      for (int i = 0; i < fixesPerDeer; i++) {
+        for (int k = 0; k < deer; k++) {
+          lat[k] += (random.nextDouble() - 0.5) * 0.02;   // a random walk across the river band, ~1 km an hour
+          lon[k] += (random.nextDouble() - 0.5) * 0.004;
+          Instant t = start.plus(i, ChronoUnit.HOURS);
+          Fix f = Fix.newBuilder().setCollarId(String.format("BENCH-%03d", k)).setFixTime(t).setLat(lat[k]).setLon(lon[k])
+              .setFixType(FixType.THREE_D).setHdop(1.1).setSatellites(8).setReceivedAt(t).setSource("bench").build();
+          producer.send(new ProducerRecord<>(topics.fixes().name(), f.getCollarId(), topics.fixes().valueSerde().serializer().serialize("t", f)));
+        }
+      }
+    }
+  }
+
+  private static double[] run(String what, Topology topology, StreamsServiceConfig config, Topics topics, String output, int n, String appId)
+      throws Exception {
+    Properties props = config.streamsProperties(topics.deadLetters().name());
+    props.put("application.id", appId);
+    props.put("state.dir", Files.createTempDirectory("tugai-bench-streams-").toString());
+    long cpu0 = OS.getProcessCpuTime();
+    long t0 = System.nanoTime();
+    try (KafkaStreams streams = new KafkaStreams(topology, props)) {
+      streams.start();
+      String bootstrap = (String) props.get("bootstrap.servers");
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(20);
+      while (endOffsets(bootstrap, output) < n) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(what + " did not finish in 20 minutes");
+        }
+        Thread.sleep(100);
+      }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      double cpu = (OS.getProcessCpuTime() - cpu0) / 1e9;
+      streams.close(Duration.ofSeconds(30));
+      return new double[] {seconds, cpu};
+    }
+  }
+
+  private static long endOffsets(String bootstrap, String topic) {
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> ps = c.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+      return c.endOffsets(ps).values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
+  private static int intArg(String[] args, String name, int defaultValue) {
+    for (int i = 0; i + 1 < args.length; i++) {
+      if (args[i].equals(name)) {
+        return Integer.parseInt(args[i + 1]);
+      }
+    }
+    return defaultValue;
+  }
+}

@@ -1,0 +1,52 @@
+package org.tugai.core.kafka;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tugai.core.config.KafkaSettings;
+import org.tugai.schemas.TopicSpec;
+
+/** Creates the topics a service needs, if they do not exist yet. Safe to run from every instance. */
+public final class TopicAdmin {
+
+  private static final Logger log = LoggerFactory.getLogger(TopicAdmin.class);
+
+  private TopicAdmin() {}
+
+  public static void ensure(KafkaSettings kafka, Collection<? extends TopicSpec<?, ?>> topics) {
+    try (Admin admin = Admin.create(kafka.clientConfig())) {
+      Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+      List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name()))
+          .map(t -> new NewTopic(t.name(), Optional.of(kafka.partitions()), Optional.of(kafka.replicationFactor())).configs(t.configs()))
+          .toList();
+      if (missing.isEmpty()) {
+        return;
+      }
+      for (Map.Entry<String, org.apache.kafka.common.KafkaFuture<Void>> e : admin.createTopics(missing).values().entrySet()) {
+        try {
+          e.getValue().get(30, TimeUnit.SECONDS);
+          log.info("created topic {}", e.getKey());
+        } catch (ExecutionException ex) {
+          if (!(ex.getCause() instanceof TopicExistsException)) {
+            throw new IllegalStateException("cannot create topic " + e.getKey() + ": " + ex.getCause().getMessage(), ex.getCause());
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topics", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot reach Kafka at " + kafka.bootstrapServers() + " to create topics: " + e, e);
+    }
+  }
+}

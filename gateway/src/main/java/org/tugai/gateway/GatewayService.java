@@ -1,0 +1,160 @@
+package org.tugai.gateway;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tugai.core.kafka.TopicAdmin;
+import org.tugai.core.service.TugaiService;
+import org.tugai.gateway.ack.KafkaForwarder;
+import org.tugai.gateway.alerts.AlertRelay;
+import org.tugai.gateway.decode.Decoders;
+import org.tugai.gateway.decode.TimeWindow;
+import org.tugai.gateway.mqtt.MqttIngress;
+import org.tugai.gateway.registry.DeploymentRegistry;
+import org.tugai.gateway.route.DeviceCheck;
+import org.tugai.gateway.route.MessageRouter;
+import org.tugai.schemas.SchemaTopic;
+import org.tugai.schemas.Topics;
+
+/** MQTT in, Avro on Kafka out; a device's message is acknowledged only after Kafka has its records. */
+public final class GatewayService implements TugaiService {
+
+  private static final Logger log = LoggerFactory.getLogger(GatewayService.class);
+
+  private final GatewayConfig config;
+  private final GatewayMetrics metrics;
+  private final Clock clock;
+  private Producer<String, byte[]> producer;
+  private ExecutorService worker;
+  private ScheduledExecutorService retries;
+  private final List<MqttIngress> ingresses = new java.util.ArrayList<>();
+  private AlertRelay alerts;
+  private DeploymentRegistry registry;
+
+  public GatewayService(GatewayConfig config, MeterRegistry registry, Clock clock) {
+    this.config = config;
+    this.metrics = new GatewayMetrics(registry);
+    this.clock = clock;
+  }
+
+  @Override
+  public String name() {
+    return "gateway";
+  }
+
+  public GatewayMetrics metrics() {
+    return metrics;
+  }
+
+  @Override
+  public void start() throws Exception {
+    Topics topics = config.kafka().topics();
+    TopicAdmin.ensure(config.kafka(), List.of(topics.fixes(), topics.detections(), topics.deployments(), topics.alerts(), topics.alertAcks(),
+        topics.deadLetters(), topics.schemas()));
+    SchemaTopic.publishCurrent(config.kafka().clientConfig(), topics.schemas().name(), Duration.ofSeconds(30));
+
+    producer = new KafkaProducer<>(producerConfig(config.kafka(), config.clientId()), new StringSerializer(), new ByteArraySerializer());
+    retries = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "gateway-retry"));
+    // Decoding and producer.send() run here, never on Paho's callback thread: send() blocks while Kafka is away.
+    worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "gateway-forward"));
+    KafkaForwarder forwarder = new KafkaForwarder(producer, retries, config.retryBackoff(), metrics);
+    TimeWindow window = new TimeWindow(clock, config.maxFutureSkew(), config.earliestTime());
+    registry = new DeploymentRegistry(config.kafka(), topics.deployments());
+    registry.start(Duration.ofSeconds(60));
+    MessageRouter router = new MessageRouter(topics, Decoders.of(window, config.lorawan()),
+        new DeviceCheck(registry, config.unknownDevices()), config.maxPayloadBytes(), clock, metrics);
+
+    for (GatewayConfig.Source source : config.sources()) {
+      MqttIngress ingress = new MqttIngress(source.name(), source.mqtt(), source.clientId(), config.subscriptionFilters(source),
+          config.sessionExpiry(), config.receiveMaximum(), (topic, payload, ack) -> {
+            metrics.received();
+            worker.execute(() -> forwarder.forward(router.route(source.name(), topic, payload), ack));
+          });
+      ingresses.add(ingress);
+      try {
+        ingress.start(config.connectTimeout());
+      } catch (org.eclipse.paho.mqttv5.common.MqttException | java.io.IOException | java.security.GeneralSecurityException e) {
+        throw new IllegalStateException("cannot connect MQTT source '" + source.name() + "' to " + source.mqtt().url() + ": " + e.getMessage(), e);
+      }
+    }
+    if (config.alertsOut()) {
+      alerts = new AlertRelay(config.kafka(), config.mqtt(), config.clientId() + "-alerts", config.alertsGroupId(), topics.alerts());
+      alerts.start();
+    }
+    retries.scheduleAtFixedRate(this::logProgress, 60, 60, TimeUnit.SECONDS);
+    log.info("gateway started: {} MQTT source(s) {} -> Kafka {} ({}, {})", ingresses.size(),
+        config.sources().stream().map(s -> s.name() + "=" + s.mqtt().url()).toList(), config.kafka().bootstrapServers(),
+        topics.fixes().name(), topics.detections().name());
+  }
+
+  private long lastReceived = -1;
+
+  private void logProgress() {
+    long received = metrics.receivedCount();
+    if (received != lastReceived) {
+      lastReceived = received;
+      log.info("gateway progress: {} messages received, {} in flight, {} dead letters", received, metrics.inFlight(), metrics.deadLetterCount());
+    }
+  }
+
+  /** The gateway's producer settings (public so the benchmark's plain producer uses exactly these). */
+  public static Map<String, Object> producerConfig(org.tugai.core.config.KafkaSettings kafka, String clientId) {
+    Map<String, Object> p = kafka.clientConfig();
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    // Give up on one attempt fairly soon and resend ourselves: that keeps the outage visible in the log.
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+    return p;
+  }
+
+  @Override
+  public void close() {
+    ingresses.forEach(MqttIngress::stopIntake);
+    if (alerts != null) {
+      alerts.close();
+    }
+    if (worker != null) {
+      worker.shutdown();
+      awaitQuietly(worker);
+    }
+    if (producer != null) {
+      producer.flush();
+    }
+    if (retries != null) {
+      retries.shutdownNow();
+    }
+    ingresses.forEach(MqttIngress::close);
+    if (producer != null) {
+      producer.close(Duration.ofSeconds(10));
+    }
+    if (registry != null) {
+      registry.close();
+    }
+    log.info("gateway stopped ({} messages received, {} unacknowledged left with the broker)", metrics.receivedCount(), metrics.inFlight());
+  }
+
+  private static void awaitQuietly(ExecutorService executor) {
+    try {
+      executor.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package org.tugai.gateway.ack;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tugai.gateway.GatewayMetrics;
+
+/**
+ * Sends the records of one MQTT message and acknowledges the message only once Kafka acknowledged every
+ * one of them ({@code acks=all}). A record Kafka did not take is sent again after a back-off, for as long
+ * as it takes: the message stays unacknowledged meanwhile, so the broker keeps it and stops sending more
+ * once the receive maximum is reached.
+ */
+public final class KafkaForwarder {
+
+  private static final Logger log = LoggerFactory.getLogger(KafkaForwarder.class);
+
+  private final Producer<String, byte[]> producer;
+  private final ScheduledExecutorService retries;
+  private final Duration backoff;
+  private final GatewayMetrics metrics;
+
+  public KafkaForwarder(Producer<String, byte[]> producer, ScheduledExecutorService retries, Duration backoff, GatewayMetrics metrics) {
+    this.producer = producer;
+    this.retries = retries;
+    this.backoff = backoff;
+    this.metrics = metrics;
+  }
+
+  /** Sends {@code records}; runs {@code ack} once, after the last of them is acknowledged by Kafka. */
+  public void forward(List<ProducerRecord<String, byte[]>> records, Runnable ack) {
+    long arrived = System.nanoTime();
+    AtomicInteger outstanding = new AtomicInteger(records.size());
+    Runnable done = () -> {
+      metrics.acknowledged(Duration.ofNanos(System.nanoTime() - arrived));
+      ack.run();
+    };
+    if (records.isEmpty()) {
+      done.run();
+      return;
+    }
+    for (ProducerRecord<String, byte[]> record : records) {
+      send(record, outstanding, done, 0);
+    }
+  }
+
+  private void send(ProducerRecord<String, byte[]> record, AtomicInteger outstanding, Runnable done, int attempt) {
+    try {
+      producer.send(record, (metadata, error) -> {
+        if (error == null) {
+          metrics.produced(record.topic());
+          if (outstanding.decrementAndGet() == 0) {
+            done.run();
+          }
+        } else {
+          retryLater(record, outstanding, done, attempt, error);
+        }
+      });
+    } catch (KafkaException e) {
+      // send() itself fails when metadata cannot be fetched in max.block.ms (Kafka down) or the producer is closing.
+      retryLater(record, outstanding, done, attempt, e);
+    }
+  }
+
+  private void retryLater(ProducerRecord<String, byte[]> record, AtomicInteger outstanding, Runnable done, int attempt, Exception error) {
+    metrics.retried();
+    long delay = Math.min(backoff.toMillis() << Math.min(attempt, 5), 30_000);
+    if (attempt == 0 || attempt % 10 == 0) {
+      log.warn("Kafka did not take a record for {} (attempt {}): {}; retrying in {} ms, the MQTT message stays unacknowledged",
+          record.topic(), attempt + 1, error.toString(), delay);
+    }
+    try {
+      retries.schedule(() -> send(record, outstanding, done, attempt + 1), delay, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+      log.info("gateway is stopping: a record for {} stays unacknowledged and will be redelivered by the broker", record.topic());
+    }
+  }
+}

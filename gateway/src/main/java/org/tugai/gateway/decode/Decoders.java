@@ -1,0 +1,12 @@
+package org.tugai.gateway.decode;
+
+/** Every decoder the gateway has, built once from the validation window and the LoRaWAN profiles. */
+public record Decoders(NativeFixDecoder fixes, NativeCameraEventDecoder cameras, MegaDetectorDecoder megaDetector,
+    LorawanUplinkDecoder ttn, LorawanUplinkDecoder chirpstack, AlertAckDecoder acks) {
+
+  public static Decoders of(TimeWindow window, LorawanProfiles profiles) {
+    return new Decoders(new NativeFixDecoder(window), new NativeCameraEventDecoder(window), new MegaDetectorDecoder(window),
+        new LorawanUplinkDecoder(LorawanUplinkDecoder.Server.TTN_V3, window, profiles),
+        new LorawanUplinkDecoder(LorawanUplinkDecoder.Server.CHIRPSTACK_V4, window, profiles), new AlertAckDecoder());
+  }
+}

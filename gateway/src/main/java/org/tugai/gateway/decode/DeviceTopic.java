@@ -1,0 +1,42 @@
+package org.tugai.gateway.decode;
+
+import java.util.Optional;
+
+/**
+ * The device topics the gateway decodes, and the device id each names: native
+ * {@code tugai/v1/collars/{collarId}/fixes} and {@code tugai/v1/cameras/{cameraId}/detections}, MegaDetector
+ * batches on {@code tugai/v1/cameras/{cameraId}/megadetector}, The Things Stack v3
+ * {@code v3/{app}[@{tenant}]/devices/{deviceId}/up}, ChirpStack v4 {@code application/{id}/device/{devEui}/event/up},
+ * and rangers' acknowledgements on {@code tugai/v1/alerts/{alertId}/ack} (the "device id" is then the alert id).
+ */
+public record DeviceTopic(Kind kind, String deviceId) {
+
+  public enum Kind { COLLAR_FIXES, CAMERA_DETECTIONS, MEGADETECTOR_BATCH, TTN_UPLINK, CHIRPSTACK_UPLINK, ALERT_ACK }
+
+  public static Optional<DeviceTopic> parse(String topic) {
+    String[] parts = topic.split("/", -1);
+    if (parts.length == 5 && parts[0].equals("v3") && parts[2].equals("devices") && parts[4].equals("up") && !parts[3].isEmpty()) {
+      return Optional.of(new DeviceTopic(Kind.TTN_UPLINK, parts[3]));
+    }
+    if (parts.length == 6 && parts[0].equals("application") && parts[2].equals("device") && parts[4].equals("event")
+        && parts[5].equals("up") && !parts[3].isEmpty()) {
+      return Optional.of(new DeviceTopic(Kind.CHIRPSTACK_UPLINK, parts[3]));
+    }
+    if (parts.length != 5 || !parts[0].equals("tugai") || !parts[1].equals("v1") || parts[3].isEmpty()) {
+      return Optional.empty();
+    }
+    if (parts[2].equals("collars") && parts[4].equals("fixes")) {
+      return Optional.of(new DeviceTopic(Kind.COLLAR_FIXES, parts[3]));
+    }
+    if (parts[2].equals("cameras") && parts[4].equals("detections")) {
+      return Optional.of(new DeviceTopic(Kind.CAMERA_DETECTIONS, parts[3]));
+    }
+    if (parts[2].equals("alerts") && parts[4].equals("ack")) {
+      return Optional.of(new DeviceTopic(Kind.ALERT_ACK, parts[3]));
+    }
+    if (parts[2].equals("cameras") && parts[4].equals("megadetector")) {
+      return Optional.of(new DeviceTopic(Kind.MEGADETECTOR_BATCH, parts[3]));
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,107 @@
+package org.tugai.gateway.decode;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.tugai.avro.Fix;
+
+/**
+ * LoRaWAN network-server uplinks: The Things Stack v3 ({@code v3/{app}@{tenant}/devices/{dev}/up}, position in
+ * {@code uplink_message.decoded_payload}) and ChirpStack v4 ({@code application/{id}/device/{devEui}/event/up},
+ * position in {@code object}). The payload formatter's output is mapped to a fix by the device's profile;
+ * the fix time is the payload's own if the profile names one, else the network server's receive time.
+ * Radio metadata (strongest RSSI, best SNR, receiving gateways) is kept.
+ */
+public final class LorawanUplinkDecoder {
+
+  /** The two network servers' JSON layouts. */
+  public enum Server { TTN_V3, CHIRPSTACK_V4 }
+
+  private final Server server;
+  private final FixReader reader;
+  private final LorawanProfiles profiles;
+
+  public LorawanUplinkDecoder(Server server, TimeWindow window, LorawanProfiles profiles) {
+    this.server = server;
+    this.reader = new FixReader(window);
+    this.profiles = profiles;
+  }
+
+  public Decoded<Fix> decode(String topicDeviceId, byte[] payload, String source, Instant receivedAt) {
+    try {
+      JsonNode root = JsonPayload.parse(payload);
+      if (!root.isObject()) {
+        throw new RejectedException(Rejection.NOT_AN_OBJECT, "an uplink must be a JSON object");
+      }
+      Fix fix = server == Server.TTN_V3 ? ttn(root, topicDeviceId, source, receivedAt) : chirpstack(root, topicDeviceId, source, receivedAt);
+      return new Decoded<>(List.of(fix), List.of());
+    } catch (RejectedException e) {
+      return Decoded.rejectedWhole(payload, topicDeviceId, e.rejection());
+    }
+  }
+
+  private Fix ttn(JsonNode root, String topicDevice, String source, Instant receivedAt) throws RejectedException {
+    String device = new JsonFields(root).id("end_device_ids.device_id");
+    if (!device.equals(topicDevice)) {
+      throw new RejectedException(Rejection.DEVICE_MISMATCH, "end_device_ids.device_id '" + device + "' differs from '" + topicDevice + "' in the topic");
+    }
+    JsonNode up = object(root, "uplink_message");
+    JsonNode decoded = object(up, "decoded_payload");
+    JsonFields times = new JsonFields(root);
+    Instant networkTime = times.has("received_at") ? times.requiredTime("received_at") : new JsonFields(up).requiredTime("received_at");
+    Fix.Builder fix = reader.read(decoded, profiles.forDevice(device), device, networkTime);
+    radio(fix, up.get("rx_metadata"), "gateway_ids.gateway_id");
+    return fix.setReceivedAt(receivedAt).setSource(source).build();
+  }
+
+  private Fix chirpstack(JsonNode root, String topicDevEui, String source, Instant receivedAt) throws RejectedException {
+    String devEui = new JsonFields(root).id("deviceInfo.devEui");
+    if (!devEui.equalsIgnoreCase(topicDevEui)) {
+      throw new RejectedException(Rejection.DEVICE_MISMATCH, "deviceInfo.devEui '" + devEui + "' differs from '" + topicDevEui + "' in the topic");
+    }
+    JsonNode decoded = object(root, "object");
+    Instant networkTime = new JsonFields(root).requiredTime("time");
+    String device = topicDevEui.toLowerCase(Locale.ROOT);
+    Fix.Builder fix = reader.read(decoded, profiles.forDevice(device), device, networkTime);
+    radio(fix, root.get("rxInfo"), "gatewayId");
+    return fix.setReceivedAt(receivedAt).setSource(source).build();
+  }
+
+  private static JsonNode object(JsonNode parent, String field) throws RejectedException {
+    JsonNode node = parent.get(field);
+    if (node == null || node.isNull()) {
+      throw new RejectedException(Rejection.MISSING_FIELD, field + " is missing" + (field.contains("decoded") || field.equals("object")
+          ? " (is a payload formatter / codec configured for this device?)" : ""));
+    }
+    if (!node.isObject()) {
+      throw new RejectedException(Rejection.WRONG_TYPE, field + " must be an object");
+    }
+    return node;
+  }
+
+  private static void radio(Fix.Builder fix, JsonNode receptions, String gatewayField) {
+    if (receptions == null || !receptions.isArray()) {
+      return;
+    }
+    Double rssi = null;
+    Double snr = null;
+    List<String> gateways = new ArrayList<>();
+    for (JsonNode rx : receptions) {
+      JsonNode r = rx.has("rssi") ? rx.get("rssi") : rx.get("channel_rssi");
+      if (r != null && r.isNumber() && Double.isFinite(r.asDouble())) {
+        rssi = rssi == null ? r.asDouble() : Math.max(rssi, r.asDouble());
+      }
+      JsonNode s = rx.get("snr");
+      if (s != null && s.isNumber() && Double.isFinite(s.asDouble())) {
+        snr = snr == null ? s.asDouble() : Math.max(snr, s.asDouble());
+      }
+      JsonNode g = gatewayField.contains(".") ? rx.at("/" + gatewayField.replace('.', '/')) : rx.get(gatewayField);
+      if (g != null && g.isTextual() && gateways.size() < 64) {
+        gateways.add(g.asText());
+      }
+    }
+    fix.setRssiDbm(rssi).setSnrDb(snr).setRadioGateways(gateways);
+  }
+}

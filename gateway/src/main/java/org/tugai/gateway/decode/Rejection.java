@@ -1,0 +1,25 @@
+package org.tugai.gateway.decode;
+
+/**
+ * Why an input cannot become a record. {@code code} is short and stable (a metric tag and a column
+ * operators filter on); {@code reason} tells a person what is wrong.
+ */
+public record Rejection(String code, String reason) {
+
+  public static final String PARSE_ERROR = "parse-error";
+  public static final String INVALID_UTF8 = "invalid-utf8";
+  public static final String NOT_AN_OBJECT = "not-an-object";
+  public static final String MISSING_FIELD = "missing-field";
+  public static final String WRONG_TYPE = "wrong-type";
+  public static final String OUT_OF_RANGE = "out-of-range";
+  public static final String NON_FINITE = "non-finite";
+  public static final String NULL_ISLAND = "null-island";
+  public static final String FUTURE_TIME = "future-time";
+  public static final String TOO_OLD = "too-old";
+  public static final String INCONSISTENT = "inconsistent";
+  public static final String DEVICE_MISMATCH = "device-mismatch";
+  public static final String INVALID_ID = "invalid-id";
+  public static final String EMPTY_BATCH = "empty-batch";
+  public static final String PAYLOAD_TOO_LARGE = "payload-too-large";
+  public static final String UNKNOWN_TOPIC = "unknown-topic";
+}

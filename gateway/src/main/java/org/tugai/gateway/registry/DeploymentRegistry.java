@@ -1,0 +1,118 @@
+package org.tugai.gateway.registry;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tugai.avro.Deployment;
+import org.tugai.core.config.KafkaSettings;
+import org.tugai.core.kafka.ConsumerThreads;
+import org.tugai.schemas.TopicSpec;
+
+/**
+ * A live, in-memory view of the compacted {@code tugai.deployments.v1} topic: read to the end before the
+ * gateway takes its first message, then followed. Every gateway instance reads all partitions (no group).
+ */
+public final class DeploymentRegistry implements Deployments, AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(DeploymentRegistry.class);
+
+  private final KafkaSettings kafka;
+  private final TopicSpec<String, Deployment> topic;
+  /** deploymentId -> deployment; tombstones remove. */
+  private final Map<String, Deployment> deployments = new ConcurrentHashMap<>();
+  /** deviceId -> earliest deployOn over its deployments. */
+  private volatile Map<String, Instant> firstByDevice = Map.of();
+  private KafkaConsumer<String, byte[]> consumer;
+  private Thread thread;
+  private volatile boolean running;
+
+  public DeploymentRegistry(KafkaSettings kafka, TopicSpec<String, Deployment> topic) {
+    this.kafka = kafka;
+    this.topic = topic;
+  }
+
+  public void start(Duration catchUpTimeout) {
+    Map<String, Object> c = kafka.clientConfig();
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
+    List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), catchUpTimeout).stream()
+        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
+    Map<TopicPartition, Long> end = consumer.endOffsets(partitions, catchUpTimeout);
+    long deadline = System.nanoTime() + catchUpTimeout.toNanos();
+    while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("could not read " + topic.name() + " to its end within " + catchUpTimeout);
+      }
+      consumer.poll(Duration.ofMillis(200)).forEach(this::apply);
+    }
+    rebuild();
+    log.info("deployment registry loaded: {} deployments of {} devices from {}", deployments.size(), firstByDevice.size(), topic.name());
+    running = true;
+    thread = new Thread(this::follow, "gateway-deployments");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void follow() {
+    try {
+      while (running) {
+        var records = consumer.poll(Duration.ofMillis(500));
+        if (!records.isEmpty()) {
+          records.forEach(this::apply);
+          rebuild();
+        }
+      }
+    } catch (WakeupException e) {
+      // closing
+    } finally {
+      consumer.close(Duration.ofSeconds(2));
+    }
+  }
+
+  private void apply(ConsumerRecord<String, byte[]> r) {
+    if (r.value() == null) {
+      deployments.remove(r.key());
+      return;
+    }
+    try {
+      Deployment d = topic.valueSerde().deserializer().deserialize(r.topic(), r.value());
+      deployments.put(d.getDeploymentId(), d);
+    } catch (SerializationException e) {
+      log.warn("ignoring undecodable deployment at {}/{}: {}", r.partition(), r.offset(), e.getMessage());
+    }
+  }
+
+  private void rebuild() {
+    Map<String, Instant> first = new ConcurrentHashMap<>();
+    for (Deployment d : deployments.values()) {
+      first.merge(d.getDeviceId(), d.getDeployOn(), (a, b) -> a.isBefore(b) ? a : b);
+    }
+    firstByDevice = first;
+  }
+
+  @Override
+  public Optional<Instant> firstDeployed(String deviceId) {
+    return Optional.ofNullable(firstByDevice.get(deviceId));
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    ConsumerThreads.stop(consumer, thread, Duration.ofSeconds(5));
+  }
+}

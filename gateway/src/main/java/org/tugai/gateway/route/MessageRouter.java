@@ -1,0 +1,108 @@
+package org.tugai.gateway.route;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.tugai.avro.AlertAck;
+import org.tugai.avro.CameraEvent;
+import org.tugai.avro.DeadLetter;
+import org.tugai.avro.Fix;
+import org.tugai.gateway.GatewayMetrics;
+import org.tugai.gateway.decode.Decoded;
+import org.tugai.gateway.decode.Decoders;
+import org.tugai.gateway.decode.DeviceTopic;
+import org.tugai.gateway.decode.Rejection;
+import org.tugai.schemas.TopicSpec;
+import org.tugai.schemas.Topics;
+
+/**
+ * Turns one MQTT message into the Kafka records it stands for: valid fixes or camera events, and a dead
+ * letter for every part that is not valid. Never throws for bad input and never returns nothing, so
+ * every message is accounted for before it is acknowledged.
+ */
+public final class MessageRouter {
+
+  private final Topics topics;
+  private final Decoders decoders;
+  private final DeviceCheck devices;
+  private final int maxPayloadBytes;
+  private final Clock clock;
+  private final GatewayMetrics metrics;
+
+  public MessageRouter(Topics topics, Decoders decoders, DeviceCheck devices, int maxPayloadBytes, Clock clock, GatewayMetrics metrics) {
+    this.topics = topics;
+    this.decoders = decoders;
+    this.devices = devices;
+    this.maxPayloadBytes = maxPayloadBytes;
+    this.clock = clock;
+    this.metrics = metrics;
+  }
+
+  public List<ProducerRecord<String, byte[]>> route(String sourceName, String mqttTopic, byte[] payload) {
+    Instant now = clock.instant();
+    String source = sourceName + ":" + mqttTopic;
+    Optional<DeviceTopic> device = DeviceTopic.parse(mqttTopic);
+    String deviceId = device.map(DeviceTopic::deviceId).orElse(null);
+    if (payload.length > maxPayloadBytes) {
+      return List.of(deadLetter(payload, source, deviceId, now, new Rejection(Rejection.PAYLOAD_TOO_LARGE,
+          "payload of " + payload.length + " bytes exceeds gateway.max-payload-bytes (" + maxPayloadBytes + ")")));
+    }
+    if (device.isEmpty()) {
+      return List.of(deadLetter(payload, source, null, now, new Rejection(Rejection.UNKNOWN_TOPIC,
+          "topic '" + mqttTopic + "' is not a device topic this gateway decodes")));
+    }
+    return switch (device.get().kind()) {
+      case COLLAR_FIXES -> fixes(decoders.fixes().decode(deviceId, payload, source, now), payload, source, now);
+      case TTN_UPLINK -> fixes(decoders.ttn().decode(deviceId, payload, source, now), payload, source, now);
+      case CHIRPSTACK_UPLINK -> fixes(decoders.chirpstack().decode(deviceId, payload, source, now), payload, source, now);
+      case CAMERA_DETECTIONS -> events(decoders.cameras().decode(deviceId, payload, source, now), payload, source, now);
+      case ALERT_ACK -> records(decoders.acks().decode(deviceId, payload, source, now), topics.alertAcks(), AlertAck::getAlertId, source, now);
+      case MEGADETECTOR_BATCH -> events(decoders.megaDetector().decode(deviceId, payload, source, now), payload, source, now);
+    };
+  }
+
+  private List<ProducerRecord<String, byte[]>> fixes(Decoded<Fix> decoded, byte[] payload, String source, Instant now) {
+    Decoded<Fix> checked = devices.fixes(decoded, payload);
+    return records(checked, topics.fixes(), Fix::getCollarId, source, now);
+  }
+
+  private List<ProducerRecord<String, byte[]>> events(Decoded<CameraEvent> decoded, byte[] payload, String source, Instant now) {
+    Decoded<CameraEvent> checked = devices.events(decoded, payload);
+    return records(checked, topics.detections(), CameraEvent::getCameraId, source, now);
+  }
+
+  private <T extends SpecificRecord> List<ProducerRecord<String, byte[]>> records(Decoded<T> decoded, TopicSpec<String, T> topic,
+      java.util.function.Function<T, String> key, String source, Instant now) {
+    List<ProducerRecord<String, byte[]>> out = new ArrayList<>(decoded.records().size() + decoded.rejected().size());
+    for (T record : decoded.records()) {
+      out.add(new ProducerRecord<>(topic.name(), key.apply(record), topic.valueSerde().serializer().serialize(topic.name(), record)));
+    }
+    for (Decoded.Part part : decoded.rejected()) {
+      out.add(deadLetter(part.bytes(), source, part.deviceId(), now, part.rejection()));
+    }
+    return out;
+  }
+
+  private ProducerRecord<String, byte[]> deadLetter(byte[] payload, String source, String deviceId, Instant now, Rejection rejection) {
+    metrics.deadLettered(rejection.code());
+    boolean truncated = payload.length > maxPayloadBytes;
+    DeadLetter letter = DeadLetter.newBuilder()
+        .setPayload(java.nio.ByteBuffer.wrap(truncated ? Arrays.copyOf(payload, maxPayloadBytes) : payload))
+        .setPayloadSize(payload.length)
+        .setPayloadTruncated(truncated)
+        .setSource(source)
+        .setComponent("gateway")
+        .setReasonCode(rejection.code())
+        .setReason(rejection.reason())
+        .setDeviceId(deviceId)
+        .setOccurredAt(now)
+        .build();
+    TopicSpec<String, DeadLetter> spec = topics.deadLetters();
+    return new ProducerRecord<>(spec.name(), deviceId == null ? source : deviceId, spec.valueSerde().serializer().serialize(spec.name(), letter));
+  }
+}

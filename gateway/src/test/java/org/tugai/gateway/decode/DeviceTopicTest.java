@@ -1,0 +1,25 @@
+package org.tugai.gateway.decode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class DeviceTopicTest {
+
+  @Test
+  void parsesTheNativeTopics() {
+    assertThat(DeviceTopic.parse("tugai/v1/collars/TJ-BD-017/fixes"))
+        .contains(new DeviceTopic(DeviceTopic.Kind.COLLAR_FIXES, "TJ-BD-017"));
+    assertThat(DeviceTopic.parse("tugai/v1/cameras/CT-UZ4-03/detections"))
+        .contains(new DeviceTopic(DeviceTopic.Kind.CAMERA_DETECTIONS, "CT-UZ4-03"));
+  }
+
+  @Test
+  void rejectsEverythingElse() {
+    assertThat(DeviceTopic.parse("tugai/v1/collars//fixes")).isEmpty();
+    assertThat(DeviceTopic.parse("tugai/v1/collars/C1/fixes/extra")).isEmpty();
+    assertThat(DeviceTopic.parse("tugai/v2/collars/C1/fixes")).isEmpty();
+    assertThat(DeviceTopic.parse("tugai/v1/cameras/C1/fixes")).isEmpty();
+    assertThat(DeviceTopic.parse("other")).isEmpty();
+  }
+}

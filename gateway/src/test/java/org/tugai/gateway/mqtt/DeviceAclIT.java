@@ -1,0 +1,121 @@
+package org.tugai.gateway.mqtt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.tugai.core.config.Settings;
+import org.tugai.embedded.MosquittoProcess;
+import org.tugai.embedded.junit.Infrastructure;
+import org.tugai.embedded.junit.TugaiInfrastructure;
+import org.tugai.gateway.GatewayConfig;
+import org.tugai.gateway.GatewayService;
+import org.tugai.schemas.SchemaCatalog;
+import org.tugai.schemas.Topics;
+
+/** With the shipped ACL (deploy/mosquitto/acl.conf) a collar can publish only as itself; the gateway logs in with a password. */
+@ExtendWith(TugaiInfrastructure.class)
+class DeviceAclIT {
+
+  @TempDir Path dir;
+
+  private void addUser(Path passwd, String user, String password) throws Exception {
+    List<String> cmd = Files.exists(passwd) ? List.of("mosquitto_passwd", "-b", passwd.toString(), user, password)
+        : List.of("mosquitto_passwd", "-c", "-b", passwd.toString(), user, password);
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    assertThat(p.waitFor()).as(new String(p.getInputStream().readAllBytes())).isZero();
+  }
+
+  private static MqttAsyncClient connect(String url, String user, String password) throws MqttException {
+    MqttAsyncClient client = new MqttAsyncClient(url, Infrastructure.uniqueName(user), new MemoryPersistence());
+    MqttConnectionOptions o = new MqttConnectionOptions();
+    o.setUserName(user);
+    o.setPassword(password.getBytes(StandardCharsets.UTF_8));
+    client.connect(o).waitForCompletion(10_000);
+    return client;
+  }
+
+  @Test
+  void aCollarCannotPublishAsAnotherCollar(Infrastructure infra) throws Exception {
+    Assumptions.assumeTrue(MosquittoProcess.binary().isPresent(), "needs mosquitto and mosquitto_passwd");
+    Path acl = Path.of(System.getProperty("tugai.root", "..")).resolve("deploy/mosquitto/acl.conf");
+    Path passwd = dir.resolve("passwd");
+    String c1 = Infrastructure.uniqueName("TJ-C1");
+    String c2 = Infrastructure.uniqueName("TJ-C2");
+    addUser(passwd, "tugai-gateway", "gw-secret");
+    addUser(passwd, c1, "c1-secret");
+    addUser(passwd, c2, "c2-secret");
+    String prefix = Infrastructure.uniqueName("acl") + ".";
+    Topics topics = Topics.of(prefix, SchemaCatalog.released());
+    try (MosquittoProcess broker = MosquittoProcess.startSecure(passwd, acl)) {
+      GatewayService gateway = new GatewayService(GatewayConfig.from(Settings.of(Map.of(
+          "kafka.bootstrap-servers", infra.kafkaBootstrapServers(), "kafka.topic-prefix", prefix,
+          "mqtt.url", broker.url(), "mqtt.username", "tugai-gateway", "mqtt.password", "gw-secret",
+          "gateway.client-id", Infrastructure.uniqueName("gw")))), new SimpleMeterRegistry(), Clock.systemUTC());
+      gateway.start();
+      MqttAsyncClient collar = connect(broker.url(), c1, "c1-secret");
+      try {
+        String time = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS).toString();
+        IMqttToken own = collar.publish("tugai/v1/collars/" + c1 + "/fixes", message("{\"collarId\":\"" + c1 + "\",\"fixTime\":\""
+            + time + "\",\"lat\":37.3,\"lon\":68.1}"));
+        own.waitForCompletion(10_000);
+        IMqttToken spoof = collar.publish("tugai/v1/collars/" + c2 + "/fixes", message("{\"collarId\":\"" + c2 + "\",\"fixTime\":\""
+            + time + "\",\"lat\":37.3,\"lon\":68.1}"));
+        spoof.waitForCompletion(10_000);
+
+        assertThat(own.getReasonCodes()[0]).isZero();
+        assertThat(spoof.getReasonCodes()[0]).as("PUBACK reason code: 0x87 not authorized").isEqualTo(0x87);
+        Set<String> keys = new HashSet<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", infra.kafkaBootstrapServers()),
+            new StringDeserializer(), new ByteArrayDeserializer())) {
+          List<TopicPartition> partitions = consumer.partitionsFor(topics.fixes().name()).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+          consumer.assign(partitions);
+          consumer.seekToBeginning(partitions);
+          await().atMost(Duration.ofSeconds(30)).until(() -> {
+            consumer.poll(Duration.ofMillis(200)).forEach(r -> keys.add(r.key()));
+            return keys.contains(c1);
+          });
+          consumer.poll(Duration.ofSeconds(1)).forEach(r -> keys.add(r.key()));
+        }
+        assertThat(keys).contains(c1).doesNotContain(c2);
+      } finally {
+        collar.disconnect().waitForCompletion(5_000);
+        gateway.close();
+      }
+      assertThatThrownBy(() -> connect(broker.url(), c1, "wrong")).isInstanceOf(MqttException.class);
+    }
+  }
+
+  private static MqttMessage message(String json) {
+    MqttMessage m = new MqttMessage(json.getBytes(StandardCharsets.UTF_8));
+    m.setQos(1);
+    return m;
+  }
+}

@@ -1,0 +1,60 @@
+package org.tugai.streams;
+
+import java.time.Duration;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+import org.tugai.avro.Crossing;
+import org.tugai.avro.DeviceDeployments;
+import org.tugai.avro.Fix;
+import org.tugai.avro.TrackState;
+import org.tugai.schemas.AvroSerde;
+import org.tugai.schemas.Topics;
+import org.tugai.streams.dedupe.FixDedupeProcessor;
+import org.tugai.streams.deployment.DeploymentStoreUpdater;
+import org.tugai.streams.geo.Geodata;
+import org.tugai.streams.track.TrackParams;
+import org.tugai.streams.track.TrackProcessor;
+
+/**
+ * The fix pipeline: raw fixes from the gateway are deduplicated on (collarId, fixTime), enriched with the
+ * deployment valid at their time, country, zones and quality flags, and watched per collar for crossings.
+ * Out: enriched (and revised) fixes keyed by collar, crossings (and their revisions) keyed by crossing id.
+ */
+public final class FixTopology {
+
+  private FixTopology() {}
+
+  public static Topology build(Topics topics, Duration dedupeRetention, TrackParams params, Geodata geo) {
+    Topology topology = new Topology();
+    AvroSerde<DeviceDeployments> deviceDeployments = new AvroSerde<>(DeviceDeployments.class, topics.catalog());
+    topology.addGlobalStore(
+        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(DeploymentStoreUpdater.STORE), Serdes.String(), deviceDeployments)
+            .withLoggingDisabled(),
+        "deployments-in", Serdes.String().deserializer(), topics.deployments().valueSerde().deserializer(),
+        topics.deployments().name(), "deployments-by-device", DeploymentStoreUpdater::new);
+
+    topology.addSource(Topology.AutoOffsetReset.EARLIEST, "fixes-in", new FixTimeExtractor(),
+        topics.fixes().keySerde().deserializer(), topics.fixes().valueSerde().deserializer(), topics.fixes().name());
+    topology.addProcessor("fix-dedupe", FixDedupeProcessor::new, "fixes-in");
+    topology.addStateStore(Stores.windowStoreBuilder(
+        Stores.persistentWindowStore(FixDedupeProcessor.STORE, dedupeRetention, Duration.ofMillis(1), false),
+        Serdes.String(), Serdes.Long()), "fix-dedupe");
+    topology.addProcessor("track", () -> new TrackProcessor(params, geo), "fix-dedupe");
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TrackProcessor.STORE),
+        Serdes.String(), new AvroSerde<>(TrackState.class, topics.catalog())), "track");
+
+    topology.addSink(TrackProcessor.FIXES_OUT, topics.fixesEnriched().name(), topics.fixesEnriched().keySerde().serializer(),
+        narrow(topics.fixesEnriched().valueSerde().serializer(), Fix.class), "track");
+    topology.addSink(TrackProcessor.CROSSINGS_OUT, topics.crossings().name(), topics.crossings().keySerde().serializer(),
+        narrow(topics.crossings().valueSerde().serializer(), Crossing.class), "track");
+    return topology;
+  }
+
+  /** The track processor forwards two record types; each sink takes one. */
+  private static <T extends SpecificRecord> Serializer<SpecificRecord> narrow(Serializer<T> serializer, Class<T> type) {
+    return (topic, value) -> serializer.serialize(topic, type.cast(value));
+  }
+}

@@ -1,0 +1,99 @@
+package org.tugai.streams;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.tugai.core.config.KafkaSettings;
+import org.tugai.core.config.Settings;
+import org.tugai.core.geo.Countries;
+import org.tugai.streams.geo.Geodata;
+import org.tugai.streams.track.TrackParams;
+import org.tugai.streams.errors.DeadLetterDeserializationHandler;
+
+/**
+ * Everything the streams service needs, validated at start-up.
+ *
+ * @param kafka Kafka connection ({@code kafka.*})
+ * @param applicationId {@code streams.application-id}: consumer group and state-store prefix; instances with the same id share the work
+ * @param stateDir {@code streams.state-dir}: local RocksDB state (rebuilt from changelogs when lost)
+ * @param processingGuarantee {@code streams.processing-guarantee}: at_least_once (default; the store is idempotent) or exactly_once_v2
+ * @param commitInterval {@code streams.commit-interval}: how often progress is committed (latency versus throughput)
+ * @param threads {@code streams.threads}: stream threads in this instance
+ * @param dedupeRetention {@code streams.dedupe-retention}: event time for which (collarId, fixTime) keys are remembered
+ * @param countriesFile {@code streams.countries-file}: GeoJSON of countries with an iso_a3 property ({@code classpath:} for shipped)
+ * @param zoneFiles {@code streams.zone-files}: GeoJSON layers of zones with id, name and type properties
+ * @param track {@code streams.grace}, {@code streams.max-speed-kmh}, ..., {@code streams.crossing.*}: see {@link TrackParams}
+ */
+public record StreamsServiceConfig(KafkaSettings kafka, String applicationId, Path stateDir, String processingGuarantee,
+    Duration commitInterval, int threads, Duration dedupeRetention, String countriesFile, List<String> zoneFiles, TrackParams track) {
+
+  public static StreamsServiceConfig from(Settings s) {
+    return new StreamsServiceConfig(
+        KafkaSettings.from(s),
+        s.string("streams.application-id", "tugai-streams"),
+        Path.of(s.string("streams.state-dir", Path.of(System.getProperty("java.io.tmpdir"), "tugai-streams").toString())),
+        s.choice("streams.processing-guarantee", "at_least_once", List.of("at_least_once", "exactly_once_v2")),
+        s.duration("streams.commit-interval", Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofMinutes(10)),
+        s.integer("streams.threads", 1, 1, 64),
+        s.duration("streams.dedupe-retention", Duration.ofDays(7), Duration.ofHours(1), Duration.ofDays(365)),
+        s.string("streams.countries-file", Countries.SHIPPED),
+        s.list("streams.zone-files", List.of(Geodata.SHIPPED_ZONES)),
+        track(s));
+  }
+
+  private static TrackParams track(Settings s) {
+    TrackParams d = TrackParams.defaults();
+    Map<String, Double> bySpecies = new java.util.LinkedHashMap<>();
+    s.group("streams.max-speed-kmh-by-species.").forEach((species, kmh) -> {
+      try {
+        bySpecies.put(species, Double.parseDouble(kmh));
+      } catch (NumberFormatException e) {
+        throw new org.tugai.core.config.ConfigException("streams.max-speed-kmh-by-species." + species, "'" + kmh + "' is not a number");
+      }
+    });
+    return new TrackParams(
+        s.duration("streams.grace", d.grace(), Duration.ofMinutes(1), Duration.ofDays(60)),
+        s.decimal("streams.max-speed-kmh", d.maxSpeedKmh(), 1, 1_000),
+        bySpecies,
+        s.decimal("streams.min-outlier-displacement-m", d.minOutlierDisplacementM(), 0, 100_000),
+        s.decimal("streams.max-hdop", d.maxHdop(), 0, 100),
+        s.integer("streams.min-satellites", d.minSatellites(), 0, 64),
+        s.bool("streams.flag-2d", d.flagTwoD()),
+        s.decimal("streams.crossing.confirm-distance-m", d.confirmDistanceM(), 0, 1_000_000),
+        s.integer("streams.crossing.confirm-fixes", d.confirmFixes(), 1, 1_000),
+        s.duration("streams.crossing.confirm-dwell", d.confirmDwell(), Duration.ZERO, Duration.ofDays(60)));
+  }
+
+  /** Loads the layers; a missing or broken file is a configuration error naming its key. */
+  public Geodata geodata() {
+    try {
+      return Geodata.load(countriesFile, zoneFiles);
+    } catch (java.io.UncheckedIOException | IllegalArgumentException e) {
+      throw new org.tugai.core.config.ConfigException(e.getMessage() != null && e.getMessage().contains(countriesFile)
+          ? "streams.countries-file" : "streams.zone-files", e.getMessage());
+    }
+  }
+
+  public Properties streamsProperties(String deadLetterTopic) {
+    Properties p = new Properties();
+    Map<String, Object> client = kafka.clientConfig();
+    p.putAll(client);
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, kafka.topicPrefix() + applicationId);
+    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, processingGuarantee);
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
+    if (kafka.replicationFactor() > 0) {
+      p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) kafka.replicationFactor());
+    }
+    p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
+    // Opt in now to what Kafka 5.0 makes the default, instead of a warning on every start.
+    p.put("processing.exception.handler.global.enabled", true);
+    p.put(DeadLetterDeserializationHandler.TOPIC_CONFIG, deadLetterTopic);
+    p.put(StreamsConfig.producerPrefix("acks"), "all");
+    return p;
+  }
+}
