@@ -5,15 +5,23 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tugai.api.alerts.AckEndpoint;
+import org.tugai.core.kafka.TopicAdmin;
 import org.tugai.core.service.TugaiService;
+import org.tugai.schemas.Topics;
 
-/** The HTTP API. This first version serves {@code /health} and {@code /metrics}; the data endpoints follow. */
+/** The HTTP API: {@code /health}, {@code /metrics}, and acknowledging alerts; the data endpoints follow. */
 public final class ApiService implements TugaiService {
 
   private static final Logger log = LoggerFactory.getLogger(ApiService.class);
@@ -22,6 +30,7 @@ public final class ApiService implements TugaiService {
   private final PrometheusMeterRegistry registry;
   private HikariDataSource dataSource;
   private Javalin app;
+  private KafkaProducer<String, byte[]> producer;
 
   public ApiService(ApiConfig config, PrometheusMeterRegistry registry) {
     this.config = config;
@@ -46,11 +55,21 @@ public final class ApiService implements TugaiService {
     pool.setReadOnly(true);
     dataSource = new HikariDataSource(pool);
 
+    Map<String, Object> p = config.kafka().clientConfig();
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+    producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    Topics topics = config.kafka().topics();
+    TopicAdmin.ensure(config.kafka(), List.of(topics.alertAcks()));
+    AckEndpoint ack = new AckEndpoint(producer, topics.alertAcks());
+
     app = Javalin.create(c -> c.showJavalinBanner = false)
         .get("/health", this::health)
+        .post("/api/v1/alerts/{id}/ack", ack::handle)
         .get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()))
         .start(config.http().host(), config.http().port());
-    log.info("api started on http://{}:{} (/health, /metrics)", config.http().host(), port());
+    log.info("api started on http://{}:{} (/health, /metrics, POST /api/v1/alerts/{{id}}/ack)", config.http().host(), port());
   }
 
   public int port() {
@@ -74,6 +93,9 @@ public final class ApiService implements TugaiService {
   public void close() {
     if (app != null) {
       app.stop();
+    }
+    if (producer != null) {
+      producer.close(java.time.Duration.ofSeconds(5));
     }
     if (dataSource != null) {
       dataSource.close();

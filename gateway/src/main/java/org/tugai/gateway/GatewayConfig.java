@@ -1,5 +1,6 @@
 package org.tugai.gateway;
 
+import org.tugai.gateway.alerts.AlertChannels;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -33,11 +34,12 @@ import org.tugai.gateway.route.DeviceCheck;
  * @param alertsOut {@code gateway.alerts-out}: publish {@code tugai.alerts.v1} to {@code tugai/v1/alerts/{zone}} on the mqtt.* broker
  * @param alertsGroupId {@code gateway.alerts-group-id}: consumer group of that relay (gateways share the work)
  * @param unknownDevices {@code gateway.unknown-devices}: accept, flag (accept with quality flag unknown-device) or reject
+ * @param alertChannels {@code alerts.channels.*}, {@code alerts.location-grid-deg}, {@code alerts.webhook.*}: precision and webhooks per channel
  */
 public record GatewayConfig(KafkaSettings kafka, MqttSettings mqtt, String sourceName, String clientId, List<String> topics,
     Optional<String> sharedGroup, Duration sessionExpiry, int receiveMaximum, int maxPayloadBytes, Duration maxFutureSkew,
     Instant earliestTime, Duration retryBackoff, Duration connectTimeout, List<Source> extraSources, LorawanProfiles lorawan,
-    boolean alertsOut, String alertsGroupId, DeviceCheck.UnknownDevices unknownDevices) {
+    boolean alertsOut, String alertsGroupId, DeviceCheck.UnknownDevices unknownDevices, AlertChannels alertChannels) {
 
   public static final List<String> DEFAULT_TOPICS = List.of("tugai/v1/collars/+/fixes", "tugai/v1/cameras/+/detections",
       "tugai/v1/cameras/+/megadetector", "tugai/v1/alerts/+/ack");
@@ -94,7 +96,8 @@ public record GatewayConfig(KafkaSettings kafka, MqttSettings mqtt, String sourc
         s.bool("gateway.alerts-out", true),
         s.string("gateway.alerts-group-id", "tugai-gateway-alerts"),
         DeviceCheck.UnknownDevices.valueOf(s.choice("gateway.unknown-devices", "flag", List.of("accept", "flag", "reject"))
-            .toUpperCase(java.util.Locale.ROOT)));
+            .toUpperCase(java.util.Locale.ROOT)),
+        AlertChannels.from(s));
   }
 
   private static List<String> topics(Settings s, String key, List<String> defaults) {

@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
 import org.tugai.core.kafka.TopicAdmin;
 import org.tugai.core.service.TugaiService;
 import org.tugai.gateway.ack.KafkaForwarder;
+import org.tugai.gateway.alerts.AlertChannels;
 import org.tugai.gateway.alerts.AlertRelay;
+import org.tugai.gateway.alerts.WebhookRelay;
 import org.tugai.gateway.decode.Decoders;
 import org.tugai.gateway.decode.TimeWindow;
 import org.tugai.gateway.mqtt.MqttIngress;
@@ -42,6 +44,7 @@ public final class GatewayService implements TugaiService {
   private ScheduledExecutorService retries;
   private final List<MqttIngress> ingresses = new java.util.ArrayList<>();
   private AlertRelay alerts;
+  private final List<WebhookRelay> webhooks = new java.util.ArrayList<>();
   private DeploymentRegistry registry;
 
   public GatewayService(GatewayConfig config, MeterRegistry registry, Clock clock) {
@@ -91,8 +94,15 @@ public final class GatewayService implements TugaiService {
       }
     }
     if (config.alertsOut()) {
-      alerts = new AlertRelay(config.kafka(), config.mqtt(), config.clientId() + "-alerts", config.alertsGroupId(), topics.alerts());
+      alerts = new AlertRelay(config.kafka(), config.mqtt(), config.clientId() + "-alerts", config.alertsGroupId(), topics.alerts(),
+          config.alertChannels());
       alerts.start();
+      for (AlertChannels.Channel channel : config.alertChannels().webhooks()) {
+        WebhookRelay webhook = new WebhookRelay(config.kafka(), config.alertsGroupId(), topics.alerts(), topics.deadLetters(),
+            config.alertChannels(), channel);
+        webhook.start();
+        webhooks.add(webhook);
+      }
     }
     retries.scheduleAtFixedRate(this::logProgress, 60, 60, TimeUnit.SECONDS);
     log.info("gateway started: {} MQTT source(s) {} -> Kafka {} ({}, {})", ingresses.size(),
@@ -130,6 +140,7 @@ public final class GatewayService implements TugaiService {
     if (alerts != null) {
       alerts.close();
     }
+    webhooks.forEach(WebhookRelay::close);
     if (worker != null) {
       worker.shutdown();
       awaitQuietly(worker);

@@ -18,7 +18,8 @@ public final class SchemaHistory {
 
   /** Record names, in the order of the .avsc files under src/main/avro. */
   public static final List<String> RECORDS =
-      List.of("Fix", "CameraEvent", "Deployment", "Crossing", "Alert", "AlertAck", "DeadLetter", "DeviceDeployments", "TrackState");
+      List.of("Fix", "CameraEvent", "Deployment", "Crossing", "Alert", "AlertAck", "DeadLetter", "DeviceDeployments", "TrackState",
+          "CollarAlertState", "CameraAlertState", "DeviceActivity");
 
   private static final String ROOT = "/org/tugai/schemas/history/";
 

@@ -29,6 +29,8 @@ public final class Topics {
   private final TopicSpec<String, Crossing> crossings;
   private final TopicSpec<String, Alert> alerts;
   private final TopicSpec<String, AlertAck> alertAcks;
+  private final TopicSpec<String, Alert> alertUpdates;
+  private final TopicSpec<String, Fix> positions;
   private final TopicSpec<String, DeadLetter> deadLetters;
   private final TopicSpec<String, String> schemas;
 
@@ -53,6 +55,11 @@ public final class Topics {
         "alerts and their updates, keyed by alertId");
     alertAcks = new TopicSpec<>(prefix + "tugai.alert-acks.v1", key, new AvroSerde<>(AlertAck.class, catalog), false,
         "rangers' acknowledgements of alerts, keyed by alertId");
+    alertUpdates = new TopicSpec<>(prefix + "tugai.alert-updates.v1", key, new AvroSerde<>(Alert.class, catalog), false,
+        "internal: what the alert rules found, keyed by alertId, before the lifecycle merges acknowledgements;"
+            + " must have as many partitions as the alert-acks topic");
+    positions = new TopicSpec<>(prefix + "tugai.positions.v1", key, new AvroSerde<>(Fix.class, catalog), true,
+        "internal: the latest good fix of each collar, keyed by collarId, for linking camera detections to animals nearby");
     deadLetters = new TopicSpec<>(prefix + "tugai.deadletter.v1", key, new AvroSerde<>(DeadLetter.class, catalog), false,
         "rejected input with raw bytes, source, reason and time, keyed by device id when known");
     schemas = new TopicSpec<>(prefix + "tugai.schemas.v1", key, Serdes.String(), true,
@@ -77,10 +84,13 @@ public final class Topics {
   public TopicSpec<String, Crossing> crossings() { return crossings; }
   public TopicSpec<String, Alert> alerts() { return alerts; }
   public TopicSpec<String, AlertAck> alertAcks() { return alertAcks; }
+  public TopicSpec<String, Alert> alertUpdates() { return alertUpdates; }
+  public TopicSpec<String, Fix> positions() { return positions; }
   public TopicSpec<String, DeadLetter> deadLetters() { return deadLetters; }
   public TopicSpec<String, String> schemas() { return schemas; }
 
   public List<TopicSpec<String, ?>> all() {
-    return List.of(fixes, detections, deployments, fixesEnriched, crossings, alerts, alertAcks, deadLetters, schemas);
+    return List.of(fixes, detections, deployments, fixesEnriched, crossings, alerts, alertAcks, alertUpdates, positions, deadLetters,
+        schemas);
   }
 }

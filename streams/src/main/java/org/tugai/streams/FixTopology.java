@@ -12,6 +12,7 @@ import org.tugai.avro.Fix;
 import org.tugai.avro.TrackState;
 import org.tugai.schemas.AvroSerde;
 import org.tugai.schemas.Topics;
+import org.tugai.streams.alert.AlertTopology;
 import org.tugai.streams.dedupe.FixDedupeProcessor;
 import org.tugai.streams.deployment.DeploymentStoreUpdater;
 import org.tugai.streams.geo.Geodata;
@@ -26,6 +27,15 @@ import org.tugai.streams.track.TrackProcessor;
 public final class FixTopology {
 
   private FixTopology() {}
+
+  /** The whole streams application: the fix pipeline and, when enabled, the alert rules. */
+  public static Topology build(Topics topics, StreamsServiceConfig config, Geodata geo) {
+    Topology topology = build(topics, config.dedupeRetention(), config.track(), geo);
+    if (config.alerts().enabled()) {
+      AlertTopology.addTo(topology, topics, config.alerts(), config.track(), geo);
+    }
+    return topology;
+  }
 
   public static Topology build(Topics topics, Duration dedupeRetention, TrackParams params, Geodata geo) {
     Topology topology = new Topology();

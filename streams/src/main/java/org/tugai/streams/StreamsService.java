@@ -34,11 +34,11 @@ public final class StreamsService implements TugaiService {
   @Override
   public void start() throws Exception {
     Topics topics = config.kafka().topics();
-    TopicAdmin.ensure(config.kafka(), List.of(topics.fixes(), topics.fixesEnriched(), topics.deployments(), topics.crossings(),
-        topics.deadLetters(), topics.schemas()));
+    // Every topic, with the same partition count: the lifecycle joins alert updates and acks by partition.
+    TopicAdmin.ensure(config.kafka(), topics.all());
     Geodata geo = config.geodata();
     log.info("geodata: countries from {}, {} zones from {}", config.countriesFile(), geo.featureCount(), config.zoneFiles());
-    Topology topology = FixTopology.build(topics, config.dedupeRetention(), config.track(), geo);
+    Topology topology = FixTopology.build(topics, config, geo);
     log.debug("topology:\n{}", topology.describe());
     streams = new KafkaStreams(topology, config.streamsProperties(topics.deadLetters().name()));
     CountDownLatch running = new CountDownLatch(1);
@@ -57,8 +57,8 @@ public final class StreamsService implements TugaiService {
     if (!running.await(120, TimeUnit.SECONDS)) {
       throw new IllegalStateException("Kafka Streams did not reach RUNNING within 120 s (state " + streams.state() + ")");
     }
-    log.info("streams started: {} -> {} + {} (application id {}, {}, state in {})", topics.fixes().name(), topics.fixesEnriched().name(),
-        topics.crossings().name(),
+    log.info("streams started: {} -> {} + {}; alert rules {} -> {} (application id {}, {}, state in {})", topics.fixes().name(),
+        topics.fixesEnriched().name(), topics.crossings().name(), config.alerts().enabled() ? "on" : "off", topics.alerts().name(),
         config.kafka().topicPrefix() + config.applicationId(), config.processingGuarantee(), config.stateDir());
   }
 

@@ -9,6 +9,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.tugai.core.config.KafkaSettings;
 import org.tugai.core.config.Settings;
 import org.tugai.core.geo.Countries;
+import org.tugai.streams.alert.AlertsConfig;
 import org.tugai.streams.geo.Geodata;
 import org.tugai.streams.track.TrackParams;
 import org.tugai.streams.errors.DeadLetterDeserializationHandler;
@@ -26,9 +27,13 @@ import org.tugai.streams.errors.DeadLetterDeserializationHandler;
  * @param countriesFile {@code streams.countries-file}: GeoJSON of countries with an iso_a3 property ({@code classpath:} for shipped)
  * @param zoneFiles {@code streams.zone-files}: GeoJSON layers of zones with id, name and type properties
  * @param track {@code streams.grace}, {@code streams.max-speed-kmh}, ..., {@code streams.crossing.*}: see {@link TrackParams}
+ * @param linger {@code streams.linger}: how long the producer waits to fill a batch (Kafka Streams' own default, 100 ms, is
+ *     paid once per hop; alerts take two hops)
+ * @param alerts {@code alerts.*}: the alert rules, see {@link AlertsConfig}
  */
 public record StreamsServiceConfig(KafkaSettings kafka, String applicationId, Path stateDir, String processingGuarantee,
-    Duration commitInterval, int threads, Duration dedupeRetention, String countriesFile, List<String> zoneFiles, TrackParams track) {
+    Duration commitInterval, int threads, Duration dedupeRetention, String countriesFile, List<String> zoneFiles, TrackParams track,
+    Duration linger, AlertsConfig alerts) {
 
   public static StreamsServiceConfig from(Settings s) {
     return new StreamsServiceConfig(
@@ -41,7 +46,9 @@ public record StreamsServiceConfig(KafkaSettings kafka, String applicationId, Pa
         s.duration("streams.dedupe-retention", Duration.ofDays(7), Duration.ofHours(1), Duration.ofDays(365)),
         s.string("streams.countries-file", Countries.SHIPPED),
         s.list("streams.zone-files", List.of(Geodata.SHIPPED_ZONES)),
-        track(s));
+        track(s),
+        s.duration("streams.linger", Duration.ofMillis(5), Duration.ZERO, Duration.ofSeconds(10)),
+        AlertsConfig.from(s));
   }
 
   private static TrackParams track(Settings s) {
@@ -94,6 +101,7 @@ public record StreamsServiceConfig(KafkaSettings kafka, String applicationId, Pa
     p.put("processing.exception.handler.global.enabled", true);
     p.put(DeadLetterDeserializationHandler.TOPIC_CONFIG, deadLetterTopic);
     p.put(StreamsConfig.producerPrefix("acks"), "all");
+    p.put(StreamsConfig.producerPrefix("linger.ms"), (int) linger.toMillis());
     return p;
   }
 }

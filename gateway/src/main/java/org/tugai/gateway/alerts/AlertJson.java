@@ -14,7 +14,18 @@ public final class AlertJson {
 
   private AlertJson() {}
 
+  /** With precise coordinates. */
   public static byte[] toJson(Alert a) {
+    return toJson(a, null, 0);
+  }
+
+  /**
+   * For one channel: coordinates rounded to the grid unless {@code gridDeg} is 0, and the channel named.
+   *
+   * @param channel the channel it is sent on, or null
+   * @param gridDeg grid in degrees, or 0 for precise coordinates
+   */
+  public static byte[] toJson(Alert a, String channel, double gridDeg) {
     ObjectNode o = MAPPER.createObjectNode();
     o.put("alertId", a.getAlertId());
     o.put("type", a.getType().name().toLowerCase(Locale.ROOT));
@@ -24,7 +35,15 @@ public final class AlertJson {
     o.put("firstSeen", a.getFirstSeen().toString());
     o.put("lastSeen", a.getLastSeen().toString());
     if (a.getLat() != null && a.getLon() != null) {
-      o.putObject("location").put("lat", a.getLat()).put("lon", a.getLon());
+      ObjectNode location = o.putObject("location");
+      if (gridDeg > 0) {
+        location.put("lat", round(a.getLat(), gridDeg)).put("lon", round(a.getLon(), gridDeg)).put("roundedToDeg", gridDeg);
+      } else {
+        location.put("lat", a.getLat()).put("lon", a.getLon());
+      }
+    }
+    if (channel != null) {
+      o.put("channel", channel);
     }
     array(o, "zones", a.getZones());
     if (a.getAnimalId() != null) {
@@ -35,6 +54,9 @@ public final class AlertJson {
     }
     array(o, "evidence", a.getEvidence());
     array(o, "media", a.getMedia());
+    array(o, "links", a.getLinks());
+    ObjectNode details = o.putObject("details");
+    new java.util.TreeMap<>(a.getDetails()).forEach(details::put);
     if (a.getAcknowledgedBy() != null) {
       o.put("acknowledgedBy", a.getAcknowledgedBy());
       o.put("acknowledgedAt", a.getAcknowledgedAt() == null ? null : a.getAcknowledgedAt().toString());
@@ -49,6 +71,12 @@ public final class AlertJson {
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The centre of the grid cell: a ranger still gets a place to head for, to within half a cell. */
+  static double round(double value, double gridDeg) {
+    double cell = Math.floor(value / gridDeg) * gridDeg + gridDeg / 2;
+    return java.math.BigDecimal.valueOf(cell).setScale(6, java.math.RoundingMode.HALF_UP).doubleValue();
   }
 
   private static void array(ObjectNode o, String name, List<String> values) {

@@ -46,13 +46,16 @@ public final class AlertRelay implements AutoCloseable {
   private final String clientId;
   private final String groupId;
   private final TopicSpec<String, Alert> topic;
+  private final AlertChannels channels;
   private KafkaConsumer<String, byte[]> consumer;
   private MqttAsyncClient client;
   private Thread thread;
   private volatile boolean running;
   private long published;
 
-  public AlertRelay(KafkaSettings kafka, MqttSettings mqtt, String clientId, String groupId, TopicSpec<String, Alert> topic) {
+  public AlertRelay(KafkaSettings kafka, MqttSettings mqtt, String clientId, String groupId, TopicSpec<String, Alert> topic,
+      AlertChannels channels) {
+    this.channels = channels;
     this.kafka = kafka;
     this.mqtt = mqtt;
     this.clientId = clientId;
@@ -127,9 +130,8 @@ public final class AlertRelay implements AutoCloseable {
       if (alert == null) {
         continue;
       }
-      byte[] json = AlertJson.toJson(alert);
       for (String channel : channels(alert)) {
-        MqttMessage message = new MqttMessage(json);
+        MqttMessage message = new MqttMessage(AlertJson.toJson(alert, channel, channels.precise(channel) ? 0 : channels.gridDeg()));
         message.setQos(1);
         tokens.add(client.publish("tugai/v1/alerts/" + channel, message));
       }

@@ -15,9 +15,19 @@ public final class Geodata {
   private final Countries countries;
   private final List<Layer> zones;
 
+  private final java.util.Map<String, GeoFeature> byId = new java.util.HashMap<>();
+
   public Geodata(Countries countries, List<Layer> zones) {
     this.countries = countries;
     this.zones = List.copyOf(zones);
+    for (Layer layer : this.zones) {
+      layer.features().forEach(f -> byId.putIfAbsent(f.id(), f));
+    }
+  }
+
+  /** The zone with this id, as fixes name it in their zones. */
+  public Optional<GeoFeature> zone(String id) {
+    return Optional.ofNullable(byId.get(id));
   }
 
   public static Geodata load(String countriesFile, List<String> zoneFiles) {

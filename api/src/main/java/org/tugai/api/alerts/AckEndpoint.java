@@ -1,0 +1,73 @@
+package org.tugai.api.alerts;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tugai.avro.AlertAck;
+import org.tugai.schemas.TopicSpec;
+
+/**
+ * {@code POST /api/v1/alerts/{id}/ack} with {@code {"by": "...", "note": "..."}}: the acknowledgement goes to
+ * the alert-acks topic, exactly as one from {@code tugai/v1/alerts/{id}/ack} does, and the lifecycle in
+ * streams applies it. Answers 202 once Kafka has it.
+ */
+public final class AckEndpoint {
+
+  private static final Logger log = LoggerFactory.getLogger(AckEndpoint.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Producer<String, byte[]> producer;
+  private final TopicSpec<String, AlertAck> topic;
+
+  public AckEndpoint(Producer<String, byte[]> producer, TopicSpec<String, AlertAck> topic) {
+    this.producer = producer;
+    this.topic = topic;
+  }
+
+  public void handle(Context ctx) {
+    String alertId = ctx.pathParam("id");
+    JsonNode body;
+    try {
+      body = JSON.readTree(ctx.bodyAsBytes());
+    } catch (IOException e) {
+      ctx.status(400).json(Map.of("error", "body is not JSON: " + e.getMessage().lines().findFirst().orElse("")));
+      return;
+    }
+    if (body == null || !body.isObject() || !body.path("by").isTextual() || body.path("by").asText().isBlank()) {
+      ctx.status(400).json(Map.of("error", "body must be a JSON object with a non-empty string 'by'"));
+      return;
+    }
+    String by = body.path("by").asText().strip();
+    String note = body.path("note").isTextual() ? body.path("note").asText() : null;
+    if (by.length() > 200 || (note != null && note.length() > 2_000) || alertId.length() > 500) {
+      ctx.status(400).json(Map.of("error", "'by' may have 200 characters, 'note' 2000, the alert id 500"));
+      return;
+    }
+    AlertAck ack = AlertAck.newBuilder().setAlertId(alertId).setBy(by).setNote(note).setAt(Instant.now())
+        .setSource("api:" + ctx.ip()).build();
+    try {
+      producer.send(new ProducerRecord<>(topic.name(), alertId, topic.valueSerde().serializer().serialize(topic.name(), ack)))
+          .get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("acknowledgement of {} by {} not stored: {}", alertId, by, e.toString());
+      ctx.status(503).json(Map.of("error", "Kafka did not take the acknowledgement; try again"));
+      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      ctx.status(503).json(Map.of("error", "interrupted"));
+      return;
+    }
+    log.info("alert {} acknowledged by {} over the API", alertId, by);
+    ctx.status(202).json(Map.of("alertId", alertId, "by", by, "status", "accepted"));
+  }
+}

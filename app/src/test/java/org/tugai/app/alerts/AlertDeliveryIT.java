@@ -1,0 +1,157 @@
+package org.tugai.app.alerts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.tugai.avro.Deployment;
+import org.tugai.avro.DeviceType;
+import org.tugai.core.config.Settings;
+import org.tugai.embedded.MqttPublishing;
+import org.tugai.embedded.junit.Infrastructure;
+import org.tugai.embedded.junit.TopicContents;
+import org.tugai.embedded.junit.TugaiInfrastructure;
+import org.tugai.gateway.GatewayConfig;
+import org.tugai.gateway.GatewayService;
+import org.tugai.schemas.SchemaCatalog;
+import org.tugai.schemas.Topics;
+import org.tugai.streams.StreamsService;
+import org.tugai.streams.StreamsServiceConfig;
+
+/**
+ * A person at a protected-zone camera, published by a plain MQTT client, reaches the rangers' MQTT topic and
+ * a webhook; with the webhook receiver dead, MQTT delivery goes on and the webhook's alert is dead-lettered;
+ * a ranger's acknowledgement over MQTT comes back as the acknowledged alert.
+ */
+@ExtendWith(TugaiInfrastructure.class)
+class AlertDeliveryIT {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final String ZONE = "pa-zarafshon-tj";
+  @TempDir Path state;
+
+  @Test
+  void aDetectionBecomesAnAlertOnMqttAndTheWebhookAndADeadWebhookDelaysNothing(Infrastructure infra) throws Exception {
+    String prefix = Infrastructure.uniqueName("alerts") + ".";
+    String camera = Infrastructure.uniqueName("CT").replace("-", "");
+    String camera2 = camera + "b";
+    Topics topics = Topics.of(prefix, SchemaCatalog.released());
+    try (WebhookReceiver zoneHook = new WebhookReceiver("X-Ranger-Key"); WebhookReceiver allHook = new WebhookReceiver("X-Tugai-Secret")) {
+      Map<String, String> values = new HashMap<>(Map.of("kafka.bootstrap-servers", infra.kafkaBootstrapServers(),
+          "kafka.topic-prefix", prefix, "mqtt.url", infra.mqttUrl(), "gateway.client-id", Infrastructure.uniqueName("gw"),
+          "gateway.unknown-devices", "accept", "streams.state-dir", state.toString(), "streams.commit-interval", "100ms"));
+      values.put("alerts.channels." + ZONE + ".webhook-url", zoneHook.url());
+      values.put("alerts.channels." + ZONE + ".webhook-secret-header", "X-Ranger-Key");
+      values.put("alerts.channels." + ZONE + ".webhook-secret", "s3cret");
+      values.put("alerts.channels.all.webhook-url", allHook.url());
+      values.put("alerts.channels.all.precise", "true");
+      values.put("alerts.webhook.attempts", "3");
+      values.put("alerts.webhook.backoff", "1s");
+      Settings settings = Settings.of(values);
+      try (StreamsService streams = new StreamsService(StreamsServiceConfig.from(settings));
+           GatewayService gateway = new GatewayService(GatewayConfig.from(settings), new SimpleMeterRegistry(), Clock.systemUTC())) {
+        streams.start();
+        gateway.start();
+        deploy(infra, topics, camera, 39.47, 67.60);
+        deploy(infra, topics, camera2, 39.48, 67.61);
+
+        List<JsonNode> onMqtt = new CopyOnWriteArrayList<>();
+        MqttClient ranger = new MqttClient(infra.mqttUrl(), Infrastructure.uniqueName("ranger"), new MemoryPersistence());
+        ranger.connect(new MqttConnectionOptions());
+        ranger.subscribe(new MqttSubscription[] {new MqttSubscription("tugai/v1/alerts/" + ZONE, 1)},
+            new org.eclipse.paho.mqttv5.client.IMqttMessageListener[] {(t, m) -> onMqtt.add(JSON.readTree(m.getPayload()))});
+        MqttClient device = new MqttClient(infra.mqttUrl(), Infrastructure.uniqueName("cam"), new MemoryPersistence());
+        device.connect(new MqttConnectionOptions());
+        try {
+          Instant t = Instant.now().minus(1, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
+          MqttPublishing.publish(device, "tugai/v1/cameras/" + camera + "/detections", detection(camera, "e1", t));
+
+          await().atMost(Duration.ofSeconds(60)).until(() -> onMqtt.stream().anyMatch(j -> camera.equals(j.path("deviceId").asText())));
+          JsonNode alert = onMqtt.stream().filter(j -> camera.equals(j.path("deviceId").asText())).findFirst().orElseThrow();
+          String alertId = alert.path("alertId").asText();
+          assertThat(alert.path("type").asText()).isEqualTo("intrusion");
+          assertThat(alert.path("status").asText()).isEqualTo("open");
+          assertThat(alert.path("evidence").toString()).contains("event:" + camera + "/e1");
+          // The zone channel is not configured precise: the location is the centre of a 0.01 degree cell.
+          assertThat(alert.path("location").path("roundedToDeg").asDouble()).isEqualTo(0.01);
+          assertThat(alert.path("location").path("lat").asDouble()).isEqualTo(39.475);
+
+          await().atMost(Duration.ofSeconds(30)).until(() -> zoneHook.posts.size() >= 1 && allHook.posts.size() >= 1);
+          WebhookReceiver.Post zonePost = zoneHook.posts.get(0);
+          assertThat(zonePost.secret()).isEqualTo("s3cret");
+          assertThat(zonePost.alertIdHeader()).isEqualTo(alertId);
+          assertThat(zonePost.body().path("channel").asText()).isEqualTo(ZONE);
+          assertThat(zonePost.body().path("location").path("lat").asDouble()).isEqualTo(39.475);
+          WebhookReceiver.Post allPost = allHook.posts.get(0);
+          assertThat(allPost.secret()).isNull();
+          assertThat(allPost.body().path("location").path("lat").asDouble()).isEqualTo(39.47);
+          assertThat(allPost.body().path("location").has("roundedToDeg")).isFalse();
+
+          // The zone's webhook receiver dies. A second intrusion still reaches the rangers over MQTT while the
+          // webhook is retrying (three tries a second or more apart), and then lands in the dead letters.
+          zoneHook.close();
+          MqttPublishing.publish(device, "tugai/v1/cameras/" + camera2 + "/detections", detection(camera2, "e2", t.plusSeconds(5)));
+          await().atMost(Duration.ofSeconds(20)).until(() -> onMqtt.stream().anyMatch(j -> camera2.equals(j.path("deviceId").asText())));
+          await().atMost(Duration.ofSeconds(30)).until(() -> allHook.posts.stream().anyMatch(p -> camera2.equals(p.body().path("deviceId").asText())));
+          await().atMost(Duration.ofSeconds(60)).until(() -> TopicContents.read(infra.kafkaBootstrapServers(), topics.deadLetters().name())
+              .stream().map(r -> topics.deadLetters().valueSerde().deserializer().deserialize(r.topic(), r.value()))
+              .anyMatch(d -> "webhook-failed".equals(d.getReasonCode()) && d.getSource().contains(ZONE)));
+
+          // A ranger acknowledges over MQTT: the alert comes back acknowledged, with who.
+          MqttPublishing.publish(device, "tugai/v1/alerts/" + alertId + "/ack",
+              "{\"by\": \"ranger-dilnoza\", \"note\": \"on our way\"}".getBytes(StandardCharsets.UTF_8));
+          await().atMost(Duration.ofSeconds(30)).until(() -> onMqtt.stream()
+              .anyMatch(j -> alertId.equals(j.path("alertId").asText()) && "acknowledged".equals(j.path("status").asText())));
+          JsonNode acked = onMqtt.stream().filter(j -> alertId.equals(j.path("alertId").asText()) && "acknowledged".equals(j.path("status").asText()))
+              .findFirst().orElseThrow();
+          assertThat(acked.path("acknowledgedBy").asText()).isEqualTo("ranger-dilnoza");
+          assertThat(acked.path("note").asText()).isEqualTo("on our way");
+        } finally {
+          device.disconnect();
+          ranger.disconnect();
+        }
+      }
+    }
+  }
+
+  static byte[] detection(String camera, String eventId, Instant t) {
+    return ("{\"cameraId\": \"" + camera + "\", \"eventId\": \"" + eventId + "\", \"capturedAt\": \"" + t + "\", "
+        + "\"media\": [\"" + eventId + ".jpg\"], \"model\": \"MDv5a\", "
+        + "\"detections\": [{\"class\": \"person\", \"confidence\": 0.93, \"bbox\": [0.40, 0.38, 0.17, 0.24]}]}")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  static void deploy(Infrastructure infra, Topics topics, String camera, double lat, double lon) throws Exception {
+    Deployment d = Deployment.newBuilder().setDeploymentId("dep-" + camera).setDeviceId(camera).setDeviceType(DeviceType.CAMERA)
+        .setSiteId("site-" + camera).setLat(lat).setLon(lon).setDeployOn(Instant.parse("2026-01-01T00:00:00Z")).build();
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", infra.kafkaBootstrapServers()),
+        new StringSerializer(), new ByteArraySerializer())) {
+      producer.send(new ProducerRecord<>(topics.deployments().name(), d.getDeploymentId(),
+          topics.deployments().valueSerde().serializer().serialize("t", d))).get(30, TimeUnit.SECONDS);
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package org.tugai.streams.alert;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.tugai.core.config.Settings;
+
+/**
+ * Configuration of the alert rules, validated at start-up: the thresholds ({@link AlertParams}) with their
+ * per-species and per-zone overrides, and the settings that hold for every rule.
+ *
+ * @param enabled {@code alerts.enabled}: run the alert rules in this streams instance
+ * @param base thresholds for every animal and zone without an override
+ * @param bySpecies {@code alerts.by-species.{scientific name}.*}
+ * @param byZone {@code alerts.by-zone.{zone id}.*}; a zone override wins over a species override
+ * @param window {@code alerts.window}: event time of fixes the collar rules keep per collar
+ * @param silenceCheckEvery {@code alerts.silence.check-every}: wall-clock period of the silence sweep
+ * @param retainResolved {@code alerts.retain-resolved}: how long a resolved alert is remembered (a late ack still finds it)
+ * @param dogSpecies {@code alerts.intrusion.dog-species}: species names that count as dogs
+ * @param protectedTypes {@code alerts.protected-zone-types}: zone types where intrusion and leaving count
+ * @param farmlandTypes {@code alerts.farmland-zone-types}: zone types whose entry from a protected area is human-wildlife conflict
+ * @param hazardTypes {@code alerts.hazard-zone-types}: zone types whose entry is a hazard
+ */
+public record AlertsConfig(boolean enabled, AlertParams base, Map<String, AlertParams> bySpecies, Map<String, AlertParams> byZone,
+    Duration window, Duration silenceCheckEvery, Duration retainResolved, Set<String> dogSpecies, Set<String> protectedTypes,
+    Set<String> farmlandTypes, Set<String> hazardTypes) {
+
+  public static AlertsConfig defaults() {
+    return from(Settings.of(Map.of()));
+  }
+
+  public static AlertsConfig from(Settings s) {
+    AlertParams base = AlertParams.from(s, "alerts.", AlertParams.defaults());
+    Map<String, AlertParams> bySpecies = new LinkedHashMap<>();
+    for (String species : s.names("alerts.by-species.")) {
+      bySpecies.put(species, AlertParams.from(s, "alerts.by-species." + species + ".", base));
+    }
+    Map<String, AlertParams> byZone = new LinkedHashMap<>();
+    for (String zone : s.names("alerts.by-zone.")) {
+      byZone.put(zone, AlertParams.from(s, "alerts.by-zone." + zone + ".", base));
+    }
+    return new AlertsConfig(
+        s.bool("alerts.enabled", true),
+        base, Map.copyOf(bySpecies), Map.copyOf(byZone),
+        s.duration("alerts.window", Duration.ofHours(24), Duration.ofHours(1), Duration.ofDays(14)),
+        s.duration("alerts.silence.check-every", Duration.ofMinutes(1), Duration.ofMillis(100), Duration.ofHours(1)),
+        s.duration("alerts.retain-resolved", Duration.ofDays(7), Duration.ofMinutes(1), Duration.ofDays(365)),
+        Set.copyOf(s.list("alerts.intrusion.dog-species", List.of("Canis familiaris", "Canis lupus familiaris"))),
+        Set.copyOf(s.list("alerts.protected-zone-types", List.of("protected-area"))),
+        Set.copyOf(s.list("alerts.farmland-zone-types", List.of("farmland"))),
+        Set.copyOf(s.list("alerts.hazard-zone-types", List.of("hazard"))));
+  }
+
+  /** The thresholds where the given zones and species apply: the first zone with an override, else the species', else the base. */
+  public AlertParams params(List<String> zones, String species) {
+    for (String zone : zones) {
+      AlertParams p = byZone.get(zone);
+      if (p != null) {
+        return p;
+      }
+    }
+    if (species != null) {
+      AlertParams p = bySpecies.get(species);
+      if (p != null) {
+        return p;
+      }
+    }
+    return base;
+  }
+
+  /** The longest immobility window of any scope: the collar window must hold it. */
+  public Duration longestRuleWindow() {
+    Duration longest = base.immobilityWindow();
+    for (AlertParams p : bySpecies.values()) {
+      longest = p.immobilityWindow().compareTo(longest) > 0 ? p.immobilityWindow() : longest;
+    }
+    for (AlertParams p : byZone.values()) {
+      longest = p.immobilityWindow().compareTo(longest) > 0 ? p.immobilityWindow() : longest;
+    }
+    return longest;
+  }
+}

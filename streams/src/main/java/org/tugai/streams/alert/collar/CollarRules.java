@@ -1,0 +1,297 @@
+package org.tugai.streams.alert.collar;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.tugai.avro.Alert;
+import org.tugai.avro.AlertType;
+import org.tugai.avro.Fix;
+import org.tugai.avro.Severity;
+import org.tugai.core.geo.Countries;
+import org.tugai.core.geo.GeoFeature;
+import org.tugai.streams.alert.AlertParams;
+import org.tugai.streams.alert.Alerts;
+import org.tugai.streams.alert.AlertsConfig;
+import org.tugai.streams.geo.Geodata;
+import org.tugai.streams.track.QualityFlags;
+import org.tugai.streams.track.TrackParams;
+
+/**
+ * The rules on one collar's recent fixes, in event time: the collar's mortality signal, immobility, possible
+ * transport, low battery, and geofences (leaving a protected area into farmland, entering a hazard zone).
+ * Each rule says whether its incident holds now; comparing with the incidents already open gives the alert
+ * updates to send. Pure: the processor keeps the state.
+ */
+public final class CollarRules {
+
+  /** Flags that make a position unusable for the rules; others (late, no-deployment) do not. */
+  private static final Set<String> BAD = Set.of(QualityFlags.FAILED_FIX, QualityFlags.NULL_ISLAND, QualityFlags.POOR_QUALITY,
+      QualityFlags.OUTLIER);
+
+  private final AlertsConfig config;
+  private final TrackParams track;
+  private final Geodata geo;
+
+  public CollarRules(AlertsConfig config, TrackParams track, Geodata geo) {
+    this.config = config;
+    this.track = track;
+    this.geo = geo;
+  }
+
+  /** What the rules decided: the incidents open now, and the alert records to send (new, updated, resolved). */
+  public record Result(Map<String, Alert> open, List<Alert> updates) {}
+
+  /** A position the rules may use. */
+  public static boolean good(Fix f) {
+    return f.getLat() != null && f.getLon() != null && f.getQualityFlags().stream().noneMatch(BAD::contains);
+  }
+
+  public Result evaluate(String collar, String species, List<Fix> window, Map<String, Alert> open, Instant now) {
+    List<Fix> good = window.stream().filter(CollarRules::good).toList();
+    Fix latestGood = good.isEmpty() ? null : good.get(good.size() - 1);
+    AlertParams p = config.params(latestGood == null ? List.of() : latestGood.getZones(), species);
+    Map<String, Alert> wanted = new HashMap<>();
+    mortality(collar, window, latestGood, open.get("mortality"), now).ifPresent(a -> wanted.put("mortality", a));
+    immobility(collar, good, p, open.get("immobility"), now).ifPresent(a -> wanted.put("immobility", a));
+    transport(collar, species, good, p, open.get("transport"), now).ifPresent(a -> wanted.put("transport", a));
+    lowBattery(collar, window, latestGood, p, open.get("low-battery"), now).ifPresent(a -> wanted.put("low-battery", a));
+    geofences(collar, good, p, open, now, wanted);
+
+    Map<String, Alert> stillOpen = new LinkedHashMap<>();
+    List<Alert> updates = new ArrayList<>();
+    for (Map.Entry<String, Alert> e : wanted.entrySet()) {
+      Alert before = open.get(e.getKey());
+      Alert after = e.getValue();
+      stillOpen.put(e.getKey(), after);
+      if (Alerts.changed(before, after)) {
+        updates.add(after);
+      }
+    }
+    for (Map.Entry<String, Alert> e : open.entrySet()) {
+      if (!wanted.containsKey(e.getKey())) {
+        Instant last = window.isEmpty() ? e.getValue().getLastSeen() : window.get(window.size() - 1).getFixTime();
+        updates.add(Alerts.resolved(e.getValue(), resolution(e.getKey()), last, now));
+      }
+    }
+    return new Result(stillOpen, updates);
+  }
+
+  private static String resolution(String rule) {
+    return switch (rule) {
+      case "mortality" -> "collar reports the animal alive";
+      case "immobility", "transport" -> "movement back to normal";
+      case "low-battery" -> "battery recovered";
+      default -> "left the zone";
+    };
+  }
+
+  private Alert.Builder base(Alert before, String collar, String rule, AlertType type, Severity severity, Instant first, Instant last,
+      Fix at, Instant now) {
+    String id = before != null ? before.getAlertId() : Alerts.id(collar, rule, first);
+    Instant firstSeen = before != null && before.getFirstSeen().isBefore(first) ? before.getFirstSeen() : first;
+    Alert.Builder b = Alerts.open(id, type, severity, firstSeen, last, now).setDeviceId(collar)
+        .setAnimalId(at == null ? null : at.getAnimalId());
+    if (at != null && at.getLat() != null) {
+      b.setLat(at.getLat()).setLon(at.getLon()).setZones(at.getZones()).setChannels(channels(at));
+    }
+    return b;
+  }
+
+  private static List<String> channels(Fix at) {
+    List<String> channels = new ArrayList<>(Alerts.channels(at.getZones()));
+    if (channels.isEmpty() && at.getCountry() != null) {
+      channels.add(at.getCountry());
+    }
+    return channels;
+  }
+
+  private static String who(String collar, Fix at) {
+    return at != null && at.getAnimalId() != null ? at.getAnimalId() + " (collar " + collar + ")" : "collar " + collar;
+  }
+
+  /** The collar's own sensor: the latest reading decides; the incident starts at the first reading of the run. */
+  private java.util.Optional<Alert> mortality(String collar, List<Fix> window, Fix latestGood, Alert before, Instant now) {
+    int last = window.size() - 1;
+    while (last >= 0 && window.get(last).getMortality() == null) {
+      last--;
+    }
+    if (last < 0 || !window.get(last).getMortality()) {
+      return java.util.Optional.empty();
+    }
+    int first = last;
+    while (first > 0 && !Boolean.FALSE.equals(window.get(first - 1).getMortality())) {
+      first--;
+    }
+    while (window.get(first).getMortality() == null) {
+      first++;
+    }
+    List<String> evidence = new ArrayList<>();
+    for (int i = first; i <= last; i++) {
+      if (Boolean.TRUE.equals(window.get(i).getMortality())) {
+        evidence.add(Alerts.fixKey(window.get(i)));
+      }
+    }
+    Fix at = latestGood != null ? latestGood : window.get(last);
+    return java.util.Optional.of(base(before, collar, "mortality", AlertType.MORTALITY, Severity.CRITICAL, window.get(first).getFixTime(),
+            window.get(last).getFixTime(), at, now)
+        .setTitle("Mortality signal from " + who(collar, at))
+        .setEvidence(Alerts.appendCapped(List.of(), evidence))
+        .setDetails(Map.of("source", "collar-sensor"))
+        .build());
+  }
+
+  /**
+   * The fixes of the last window stay within the radius of their centre, most of them (ecoscope's and
+   * EarthRanger's immobility): a dead or snared animal, or a dropped collar.
+   */
+  private java.util.Optional<Alert> immobility(String collar, List<Fix> good, AlertParams p, Alert before, Instant now) {
+    if (good.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    Instant end = good.get(good.size() - 1).getFixTime();
+    Instant start = end.minus(p.immobilityWindow());
+    List<Fix> in = good.stream().filter(f -> f.getFixTime().isAfter(start)).toList();
+    Duration covered = Duration.between(in.get(0).getFixTime(), end);
+    if (in.size() < p.immobilityMinFixes() || covered.compareTo(p.immobilityWindow().multipliedBy(4).dividedBy(5)) < 0) {
+      return java.util.Optional.empty();
+    }
+    double lat = in.stream().mapToDouble(Fix::getLat).average().orElseThrow();
+    double lon = in.stream().mapToDouble(Fix::getLon).average().orElseThrow();
+    long within = in.stream().filter(f -> Countries.haversineM(lat, lon, f.getLat(), f.getLon()) <= p.immobilityRadiusM()).count();
+    double share = within / (double) in.size();
+    if (share < p.immobilityShare()) {
+      return java.util.Optional.empty();
+    }
+    Fix at = in.get(in.size() - 1);
+    Alert.Builder b = base(before, collar, "immobility", AlertType.IMMOBILITY, Severity.CRITICAL, in.get(0).getFixTime(), end, at, now)
+        .setTitle("Immobile: " + who(collar, at) + " within " + Math.round(p.immobilityRadiusM()) + " m for "
+            + Duration.between(in.get(0).getFixTime(), end).toHours() + " h")
+        .setLat(lat).setLon(lon)
+        .setEvidence(Alerts.appendCapped(before == null ? List.of() : before.getEvidence(), in.stream().map(Alerts::fixKey).toList()))
+        .setDetails(Map.of("radiusM", fmt(p.immobilityRadiusM()), "share", fmt(share), "fixes", String.valueOf(in.size()),
+            "windowH", fmt(p.immobilityWindow().toMinutes() / 60.0)));
+    return java.util.Optional.of(b.build());
+  }
+
+  /**
+   * Faster than the species can run, step after step between good fixes: a carcass in a vehicle. A GPS
+   * spike makes at most two fast steps (out and back) and is flagged an outlier once the next fix arrives.
+   */
+  private java.util.Optional<Alert> transport(String collar, String species, List<Fix> good, AlertParams p, Alert before, Instant now) {
+    double limitMps = p.transportMinSpeedKmh() > 0 ? p.transportMinSpeedKmh() / 3.6 : track.maxSpeedMps(species);
+    int end = good.size() - 1;
+    int start = end;
+    List<Double> speeds = new ArrayList<>();
+    while (start > 0) {
+      Fix a = good.get(start - 1);
+      Fix b = good.get(start);
+      double m = Countries.haversineM(a.getLat(), a.getLon(), b.getLat(), b.getLon());
+      double s = Math.max(1, Duration.between(a.getFixTime(), b.getFixTime()).toMillis()) / 1000.0;
+      if (m < p.transportMinStepM() || m / s <= limitMps) {
+        break;
+      }
+      speeds.add(m / s);
+      start--;
+    }
+    if (speeds.size() < p.transportMinSegments()) {
+      return java.util.Optional.empty();
+    }
+    Fix at = good.get(end);
+    double slowestKmh = speeds.stream().mapToDouble(Double::doubleValue).min().orElseThrow() * 3.6;
+    double meanKmh = speeds.stream().mapToDouble(Double::doubleValue).average().orElseThrow() * 3.6;
+    return java.util.Optional.of(base(before, collar, "transport", AlertType.TRANSPORT, Severity.CRITICAL, good.get(start).getFixTime(),
+            at.getFixTime(), at, now)
+        .setTitle("Possible transport: " + who(collar, at) + " moving at " + Math.round(meanKmh) + " km/h")
+        .setEvidence(Alerts.appendCapped(List.of(), good.subList(start, end + 1).stream().map(Alerts::fixKey).toList()))
+        .setDetails(Map.of("speedKmh", fmt(meanKmh), "slowestStepKmh", fmt(slowestKmh), "limitKmh", fmt(limitMps * 3.6),
+            "steps", String.valueOf(speeds.size())))
+        .build());
+  }
+
+  private java.util.Optional<Alert> lowBattery(String collar, List<Fix> window, Fix latestGood, AlertParams p, Alert before,
+      Instant now) {
+    Fix latest = null;
+    for (int i = window.size() - 1; i >= 0 && latest == null; i--) {
+      if (window.get(i).getBatteryV() != null) {
+        latest = window.get(i);
+      }
+    }
+    if (latest == null) {
+      return java.util.Optional.ofNullable(before);
+    }
+    // A little hysteresis: a voltage dithering around the threshold must not open and close alerts.
+    double threshold = before == null ? p.lowBatteryV() : p.lowBatteryV() + 0.1;
+    if (latest.getBatteryV() >= threshold) {
+      return java.util.Optional.empty();
+    }
+    Fix at = latestGood != null ? latestGood : latest;
+    return java.util.Optional.of(base(before, collar, "low-battery", AlertType.LOW_BATTERY, Severity.WARNING, latest.getFixTime(),
+            latest.getFixTime(), at, now)
+        .setTitle("Low battery: " + who(collar, at) + " at " + fmt(latest.getBatteryV()) + " V")
+        .setEvidence(List.of(Alerts.fixKey(latest)))
+        .setDetails(Map.of("batteryV", fmt(latest.getBatteryV()), "thresholdV", fmt(p.lowBatteryV())))
+        .build());
+  }
+
+  /**
+   * Inside farmland or a hazard zone for the dwell time and number of fixes; it ends after as long outside.
+   * Farmland counts as conflict when the animal came from a protected area within the window.
+   */
+  private void geofences(String collar, List<Fix> good, AlertParams p, Map<String, Alert> open, Instant now, Map<String, Alert> wanted) {
+    if (good.isEmpty()) {
+      return;
+    }
+    Set<String> candidates = new java.util.LinkedHashSet<>(good.get(good.size() - 1).getZones());
+    open.keySet().stream().filter(k -> k.startsWith("geofence:")).map(k -> k.substring("geofence:".length())).forEach(candidates::add);
+    for (String zoneId : candidates) {
+      GeoFeature zone = geo.zone(zoneId).orElse(null);
+      if (zone == null) {
+        continue;
+      }
+      boolean farmland = config.farmlandTypes().contains(zone.type());
+      boolean hazard = config.hazardTypes().contains(zone.type());
+      if (!farmland && !hazard) {
+        continue;
+      }
+      String key = "geofence:" + zoneId;
+      Alert before = open.get(key);
+      int last = good.size() - 1;
+      boolean inside = good.get(last).getZones().contains(zoneId);
+      int runStart = last;
+      while (runStart > 0 && good.get(runStart - 1).getZones().contains(zoneId) == inside) {
+        runStart--;
+      }
+      int runFixes = last - runStart + 1;
+      boolean dwelt = runFixes >= p.geofenceMinFixes()
+          && Duration.between(good.get(runStart).getFixTime(), good.get(last).getFixTime()).compareTo(p.geofenceDwell()) >= 0;
+      if (inside && (dwelt || before != null)) {
+        boolean fromProtected = good.subList(0, runStart).stream()
+            .anyMatch(f -> f.getZones().stream().map(geo::zone).flatMap(java.util.Optional::stream)
+                .anyMatch(z -> config.protectedTypes().contains(z.type())));
+        Severity severity = hazard || fromProtected ? Severity.HIGH : Severity.WARNING;
+        Fix at = good.get(last);
+        String what = hazard ? "entered hazard zone " : fromProtected ? "left the protected area into farmland " : "in farmland ";
+        wanted.put(key, base(before, collar, "geofence-" + Alerts.clean(zoneId), AlertType.GEOFENCE, severity,
+                good.get(runStart).getFixTime(), at.getFixTime(), at, now)
+            .setTitle(who(collar, at).substring(0, 1).toUpperCase(Locale.ROOT) + who(collar, at).substring(1) + " " + what + zone.name())
+            .setEvidence(Alerts.appendCapped(before == null ? List.of() : before.getEvidence(),
+                good.subList(runStart, last + 1).stream().map(Alerts::fixKey).toList()))
+            .setDetails(Map.of("zone", zoneId, "zoneType", zone.type(), "fromProtectedArea", String.valueOf(fromProtected)))
+            .build());
+      } else if (!inside && before != null && !dwelt) {
+        // Out, but not yet for long: one fix outside the edge must not close and reopen the incident.
+        wanted.put(key, before);
+      }
+    }
+  }
+
+  private static String fmt(double v) {
+    return String.format(Locale.ROOT, "%.2f", v);
+  }
+}

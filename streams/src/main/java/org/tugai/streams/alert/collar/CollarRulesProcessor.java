@@ -1,0 +1,110 @@
+package org.tugai.streams.alert.collar;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.tugai.avro.Alert;
+import org.tugai.avro.CollarAlertState;
+import org.tugai.avro.Deployment;
+import org.tugai.avro.DeviceActivity;
+import org.tugai.avro.DeviceDeployments;
+import org.tugai.avro.Fix;
+import org.tugai.streams.alert.AlertSinks;
+import org.tugai.streams.alert.AlertsConfig;
+import org.tugai.streams.alert.silence.SilenceWatch;
+import org.tugai.streams.deployment.DeploymentStoreUpdater;
+
+/**
+ * Runs the collar rules on every enriched fix (new, late or revised), keyed by collar: keeps the collar's
+ * fixes of the rule window in event time and its open incidents, sends alert updates by alert id, and the
+ * collar's latest good position for linking camera detections. Also watches collars for silence.
+ */
+public final class CollarRulesProcessor implements Processor<String, Fix, String, SpecificRecord> {
+
+  public static final String STORE = "collar-alert-state";
+  public static final String ACTIVITY_STORE = "collar-activity";
+  /** A collar reporting every minute for a day stays within this; beyond it the oldest go first. */
+  static final int MAX_FIXES = 2_000;
+
+  private final AlertsConfig config;
+  private final CollarRules rules;
+  private ProcessorContext<String, SpecificRecord> context;
+  private KeyValueStore<String, CollarAlertState> store;
+  private KeyValueStore<String, DeviceDeployments> deployments;
+  private SilenceWatch silence;
+
+  public CollarRulesProcessor(AlertsConfig config, CollarRules rules) {
+    this.config = config;
+    this.rules = rules;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, SpecificRecord> context) {
+    this.context = context;
+    this.store = context.getStateStore(STORE);
+    this.deployments = context.getStateStore(DeploymentStoreUpdater.STORE);
+    KeyValueStore<String, DeviceActivity> activity = context.getStateStore(ACTIVITY_STORE);
+    this.silence = new SilenceWatch(activity, "collar", this::deploymentAt, config::params);
+    context.schedule(config.silenceCheckEvery(), PunctuationType.WALL_CLOCK_TIME, at -> {
+      for (Alert alert : silence.sweep(Instant.ofEpochMilli(at))) {
+        send(alert, at);
+      }
+    });
+  }
+
+  private Optional<Deployment> deploymentAt(String device, Instant time) {
+    return DeploymentStoreUpdater.validAt(deployments.get(device), time);
+  }
+
+  @Override
+  public void process(Record<String, Fix> record) {
+    Fix fix = record.value();
+    if (fix == null) {
+      return;
+    }
+    String collar = fix.getCollarId();
+    Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+    CollarAlertState state = store.get(collar);
+    List<Fix> window = new ArrayList<>(state == null ? List.of() : state.getFixes());
+    Fix newestGood = null;
+    for (Fix f : window) {
+      if (CollarRules.good(f) && (newestGood == null || f.getFixTime().isAfter(newestGood.getFixTime()))) {
+        newestGood = f;
+      }
+    }
+    window.removeIf(f -> f.getFixTime().equals(fix.getFixTime()));
+    int at = window.size();
+    while (at > 0 && window.get(at - 1).getFixTime().isAfter(fix.getFixTime())) {
+      at--;
+    }
+    window.add(at, fix);
+    Instant horizon = window.get(window.size() - 1).getFixTime().minus(config.window());
+    window.removeIf(f -> f.getFixTime().isBefore(horizon));
+    while (window.size() > MAX_FIXES) {
+      window.remove(0);
+    }
+
+    silence.heard(collar, now, fix.getLat(), fix.getLon(), fix.getZones(), fix.getAnimalId()).ifPresent(a -> send(a, record.timestamp()));
+    if (CollarRules.good(fix) && (newestGood == null || !fix.getFixTime().isBefore(newestGood.getFixTime()))) {
+      context.forward(new Record<>(collar, (SpecificRecord) fix, record.timestamp()), AlertSinks.POSITIONS);
+    }
+
+    String species = deploymentAt(collar, window.get(window.size() - 1).getFixTime()).map(Deployment::getSpecies).orElse(null);
+    Map<String, Alert> open = state == null ? Map.of() : state.getOpen();
+    CollarRules.Result result = rules.evaluate(collar, species, window, open, now);
+    result.updates().forEach(a -> send(a, record.timestamp()));
+    store.put(collar, CollarAlertState.newBuilder().setCollarId(collar).setFixes(window).setOpen(result.open()).build());
+  }
+
+  private void send(Alert alert, long timestamp) {
+    context.forward(new Record<>(alert.getAlertId(), (SpecificRecord) alert, timestamp), AlertSinks.UPDATES);
+  }
+}

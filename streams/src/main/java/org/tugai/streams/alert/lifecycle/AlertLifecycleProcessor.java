@@ -1,0 +1,120 @@
+package org.tugai.streams.alert.lifecycle;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tugai.avro.Alert;
+import org.tugai.avro.AlertAck;
+import org.tugai.avro.AlertStatus;
+import org.tugai.avro.DeadLetter;
+import org.tugai.streams.alert.AlertSinks;
+import org.tugai.streams.alert.Alerts;
+
+/**
+ * The lifecycle of every alert, keyed by alert id: merges what the rules found with what rangers did. An
+ * update keeps the id and the first sighting; an acknowledged alert stays acknowledged (with who, when and
+ * the note) while the rules keep updating it, until it resolves. An acknowledgement of an alert nobody
+ * raised goes to the dead letters. Only real changes go out, so a replayed update sends nothing twice.
+ */
+public final class AlertLifecycleProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
+
+  public static final String STORE = "alert-state";
+  private static final Logger log = LoggerFactory.getLogger(AlertLifecycleProcessor.class);
+
+  private final Duration retainResolved;
+  private ProcessorContext<String, SpecificRecord> context;
+  private KeyValueStore<String, Alert> store;
+
+  public AlertLifecycleProcessor(Duration retainResolved) {
+    this.retainResolved = retainResolved;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, SpecificRecord> context) {
+    this.context = context;
+    this.store = context.getStateStore(STORE);
+    context.schedule(retainResolved.compareTo(Duration.ofHours(1)) < 0 ? retainResolved : Duration.ofHours(1),
+        PunctuationType.WALL_CLOCK_TIME, this::forgetOldResolved);
+  }
+
+  @Override
+  public void process(Record<String, SpecificRecord> record) {
+    Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+    if (record.value() instanceof Alert update) {
+      Alert before = store.get(update.getAlertId());
+      Alert merged = merge(before, update, now);
+      if (Alerts.changed(before, merged)) {
+        store.put(merged.getAlertId(), merged);
+        context.forward(new Record<>(merged.getAlertId(), merged, record.timestamp()), AlertSinks.ALERTS);
+      }
+    } else if (record.value() instanceof AlertAck ack) {
+      Alert before = store.get(ack.getAlertId());
+      if (before == null) {
+        log.warn("acknowledgement of unknown alert {} by {} from {}", ack.getAlertId(), ack.getBy(), ack.getSource());
+        context.forward(new Record<>(ack.getAlertId(), deadLetter(ack, now), record.timestamp()), AlertSinks.DEAD_LETTERS);
+        return;
+      }
+      Alert acked = acknowledge(before, ack, now);
+      if (Alerts.changed(before, acked)) {
+        store.put(acked.getAlertId(), acked);
+        context.forward(new Record<>(acked.getAlertId(), acked, record.timestamp()), AlertSinks.ALERTS);
+      }
+    }
+  }
+
+  /** The rules' view, with the rangers' part kept. */
+  static Alert merge(Alert before, Alert update, Instant now) {
+    if (before == null) {
+      return Alert.newBuilder(update).setUpdatedAt(now).build();
+    }
+    Alert.Builder b = Alert.newBuilder(update).setUpdatedAt(now)
+        .setFirstSeen(before.getFirstSeen().isBefore(update.getFirstSeen()) ? before.getFirstSeen() : update.getFirstSeen())
+        .setAcknowledgedBy(before.getAcknowledgedBy()).setAcknowledgedAt(before.getAcknowledgedAt()).setNote(before.getNote());
+    if (update.getStatus() == AlertStatus.OPEN && before.getStatus() == AlertStatus.ACKNOWLEDGED) {
+      b.setStatus(AlertStatus.ACKNOWLEDGED);
+    }
+    return b.build();
+  }
+
+  static Alert acknowledge(Alert before, AlertAck ack, Instant now) {
+    Alert.Builder b = Alert.newBuilder(before).setAcknowledgedBy(ack.getBy()).setAcknowledgedAt(ack.getAt()).setNote(ack.getNote())
+        .setUpdatedAt(now);
+    if (before.getStatus() == AlertStatus.OPEN) {
+      b.setStatus(AlertStatus.ACKNOWLEDGED);
+    }
+    return b.build();
+  }
+
+  private static DeadLetter deadLetter(AlertAck ack, Instant now) {
+    byte[] raw = ack.toString().getBytes(StandardCharsets.UTF_8);
+    return DeadLetter.newBuilder().setPayload(ByteBuffer.wrap(raw)).setPayloadSize(raw.length).setSource(ack.getSource())
+        .setComponent("streams").setReasonCode("unknown-alert")
+        .setReason("acknowledgement by " + ack.getBy() + " names alert " + ack.getAlertId() + ", which no rule raised (or it was forgotten)")
+        .setDeviceId(null).setOccurredAt(now).build();
+  }
+
+  private void forgetOldResolved(long at) {
+    Instant horizon = Instant.ofEpochMilli(at).minus(retainResolved);
+    List<String> old = new ArrayList<>();
+    try (KeyValueIterator<String, Alert> all = store.all()) {
+      all.forEachRemaining(kv -> {
+        if (kv.value != null && kv.value.getStatus() == AlertStatus.RESOLVED && kv.value.getUpdatedAt().isBefore(horizon)) {
+          old.add(kv.key);
+        }
+      });
+    }
+    old.forEach(store::delete);
+  }
+}

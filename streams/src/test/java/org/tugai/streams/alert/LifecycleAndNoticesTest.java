@@ -1,0 +1,94 @@
+package org.tugai.streams.alert;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.tugai.streams.alert.AlertDriver.detection;
+
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.tugai.avro.Alert;
+import org.tugai.avro.AlertStatus;
+import org.tugai.avro.AlertType;
+import org.tugai.avro.Crossing;
+import org.tugai.avro.CrossingStatus;
+import org.tugai.avro.DeadLetter;
+import org.tugai.avro.DetectionClass;
+import org.tugai.avro.Severity;
+
+/** Acknowledgements, updates after them, unknown alerts; crossing notices on both countries' channels. */
+class LifecycleAndNoticesTest {
+
+  static final Instant NOON = IntrusionRuleTest.NOON;
+  private AlertDriver d;
+
+  @AfterEach
+  void close() {
+    if (d != null) {
+      d.close();
+    }
+  }
+
+  @Test
+  void anAcknowledgementSticksThroughUpdatesAndKeepsWhoAndWhen() {
+    d = new AlertDriver(NOON);
+    d.deployCamera("CT-Z1", IntrusionRuleTest.ZLAT, IntrusionRuleTest.ZLON, Instant.parse("2026-01-01T00:00:00Z"), null);
+    d.event("CT-Z1", NOON, detection(DetectionClass.PERSON, null, 0.9));
+    String id = d.latest(AlertType.INTRUSION).get(0).getAlertId();
+    Instant ackAt = NOON.plusSeconds(90);
+    d.ack(id, "ranger-akmal", "patrol on the way", ackAt);
+    Alert acked = d.latest().get(id);
+    assertThat(acked.getStatus()).isEqualTo(AlertStatus.ACKNOWLEDGED);
+    assertThat(acked.getAcknowledgedBy()).isEqualTo("ranger-akmal");
+    assertThat(acked.getAcknowledgedAt()).isEqualTo(ackAt);
+    assertThat(acked.getNote()).isEqualTo("patrol on the way");
+
+    d.event("CT-Z1", NOON.plusSeconds(120), detection(DetectionClass.PERSON, null, 0.95));
+    Alert updated = d.latest().get(id);
+    assertThat(updated.getDetails()).containsEntry("events", "2");
+    assertThat(updated.getStatus()).isEqualTo(AlertStatus.ACKNOWLEDGED);
+    assertThat(updated.getAcknowledgedBy()).isEqualTo("ranger-akmal");
+    assertThat(updated.getFirstSeen()).isEqualTo(NOON);
+
+    d.ack(id, "ranger-akmal", "patrol on the way", ackAt); // the same ack again changes nothing
+    assertThat(d.records()).hasSize(3);
+  }
+
+  @Test
+  void anAcknowledgementOfAnUnknownAlertIsADeadLetter() {
+    d = new AlertDriver(NOON);
+    d.ack("no-such-alert", "ranger-x", null, NOON);
+    List<DeadLetter> letters = d.deadLetters();
+    assertThat(letters).hasSize(1);
+    assertThat(letters.get(0).getReasonCode()).isEqualTo("unknown-alert");
+    assertThat(letters.get(0).getReason()).contains("no-such-alert");
+    assertThat(d.records()).isEmpty();
+  }
+
+  static Crossing crossing(CrossingStatus status, int revision) {
+    Instant t = Instant.parse("2026-03-01T04:00:00Z");
+    return Crossing.newBuilder().setCrossingId("TJ-BD-017|TJK>AFG|1772337600000").setAnimalId("deer-1").setCollarId("TJ-BD-017")
+        .setDeploymentId("dep-1").setFromCountry("TJK").setToCountry("AFG").setCrossedAt(t.minusSeconds(1800))
+        .setBeforeFixTime(t.minusSeconds(3600)).setBeforeLat(37.2).setBeforeLon(68.4).setAfterFixTime(t).setAfterLat(37.1)
+        .setAfterLon(68.4).setCrossingLat(37.15).setCrossingLon(68.4).setHotspot("hotspot-6").setPopulation("Tj1").setStatus(status)
+        .setRevision(revision).setDetectedAt(t.plusSeconds(60)).build();
+  }
+
+  @Test
+  void aConfirmedCrossingIsANoticeOnBothCountriesChannelsAndARetractionResolvesIt() {
+    d = new AlertDriver(NOON);
+    d.pipe(crossing(CrossingStatus.CONFIRMED, 0));
+    Alert notice = d.latest(AlertType.CROSSING_NOTICE).get(0);
+    assertThat(notice.getSeverity()).isEqualTo(Severity.INFO);
+    assertThat(notice.getChannels()).containsExactly("TJK", "AFG", "hotspot-6", "Tj1");
+    assertThat(notice.getLat()).isEqualTo(37.15);
+    assertThat(notice.getEvidence()).contains("crossing:TJ-BD-017|TJK>AFG|1772337600000");
+    assertThat(notice.getAlertId()).doesNotContain("/", "+", "#");
+    d.pipe(crossing(CrossingStatus.CONFIRMED, 0)); // redelivered: nothing new
+    assertThat(d.records()).hasSize(1);
+    d.pipe(crossing(CrossingStatus.RETRACTED, 1));
+    Alert retracted = d.latest(AlertType.CROSSING_NOTICE).get(0);
+    assertThat(retracted.getAlertId()).isEqualTo(notice.getAlertId());
+    assertThat(retracted.getStatus()).isEqualTo(AlertStatus.RESOLVED);
+  }
+}
