@@ -1,6 +1,5 @@
 package org.tugai.gateway;
 
-import org.tugai.gateway.alerts.AlertChannels;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -10,6 +9,7 @@ import org.tugai.core.config.ConfigException;
 import org.tugai.core.config.KafkaSettings;
 import org.tugai.core.config.MqttSettings;
 import org.tugai.core.config.Settings;
+import org.tugai.gateway.alerts.AlertChannels;
 import org.tugai.gateway.decode.LorawanProfiles;
 import org.tugai.gateway.route.DeviceCheck;
 
