@@ -69,7 +69,7 @@ public final class ApiService implements TugaiService {
         .post("/api/v1/alerts/{id}/ack", ack::handle)
         .get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()))
         .start(config.http().host(), config.http().port());
-    log.info("api started on http://{}:{} (/health, /metrics, POST /api/v1/alerts/{{id}}/ack)", config.http().host(), port());
+    log.info("api started on http://{}:{} (/health, /metrics, POST /api/v1/alerts/{id}/ack)", config.http().host(), port());
   }
 
   public int port() {

@@ -52,6 +52,22 @@ public final class Services implements AutoCloseable {
         default -> throw new IllegalArgumentException(name);
       });
     }
+    // One config file serves every process of a deployment: the keys of services this process does not run
+    // are known (read here), and checked when their own process starts.
+    for (String name : ALL) {
+      if (!names.contains(name)) {
+        try {
+          switch (name) {
+            case "ingest" -> IngestConfig.from(settings);
+            case "streams" -> StreamsServiceConfig.from(settings);
+            case "gateway" -> GatewayConfig.from(settings);
+            default -> ApiConfig.from(settings);
+          }
+        } catch (org.tugai.core.config.ConfigException notOurs) {
+          // That service's problem, reported when it runs.
+        }
+      }
+    }
     // Without the API, a process serves its metrics only if asked to (metrics.port), to avoid port clashes.
     int metricsPort = settings.integer("metrics.port", -1, -1, 65_535);
     String metricsHost = settings.string("metrics.host", "127.0.0.1");

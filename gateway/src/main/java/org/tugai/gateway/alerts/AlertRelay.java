@@ -82,7 +82,7 @@ public final class AlertRelay implements AutoCloseable {
     running = true;
     thread = new Thread(this::run, "gateway-alerts-out");
     thread.start();
-    log.info("alerts out: {} -> MQTT {} tugai/v1/alerts/{{zone}}", topic.name(), mqtt.url());
+    log.info("alerts out: {} -> MQTT {} tugai/v1/alerts/{zone}", topic.name(), mqtt.url());
   }
 
   private void run() {

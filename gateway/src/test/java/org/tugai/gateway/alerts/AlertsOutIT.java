@@ -98,7 +98,9 @@ class AlertsOutIT {
     assertThat(json.get("alertId").asText()).isEqualTo(alertId);
     assertThat(json.get("type").asText()).isEqualTo("intrusion");
     assertThat(json.get("severity").asText()).isEqualTo("critical");
-    assertThat(json.get("location").get("lat").asDouble()).isEqualTo(37.31);
+    // No channel is configured precise: the location is the centre of its 0.01 degree cell.
+    assertThat(json.get("location").get("lat").asDouble()).isEqualTo(37.315);
+    assertThat(json.get("location").get("roundedToDeg").asDouble()).isEqualTo(0.01);
     assertThat(json.get("ackTopic").asText()).isEqualTo("tugai/v1/alerts/" + alertId + "/ack");
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
       await().atMost(Duration.ofSeconds(30)).until(() -> admin.listConsumerGroupOffsets(prefix + "tugai-gateway-alerts")
