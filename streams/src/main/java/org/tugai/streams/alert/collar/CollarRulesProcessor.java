@@ -36,6 +36,8 @@ public final class CollarRulesProcessor implements Processor<String, Fix, String
 
   private final AlertsConfig config;
   private final CollarRules rules;
+  /** Event time of fixes kept: the configured window, or longer if an immobility window of some scope needs it. */
+  private final java.time.Duration keep;
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, CollarAlertState> store;
   private KeyValueStore<String, DeviceDeployments> deployments;
@@ -44,6 +46,7 @@ public final class CollarRulesProcessor implements Processor<String, Fix, String
   public CollarRulesProcessor(AlertsConfig config, CollarRules rules) {
     this.config = config;
     this.rules = rules;
+    this.keep = config.longestRuleWindow().compareTo(config.window()) > 0 ? config.longestRuleWindow() : config.window();
   }
 
   @Override
@@ -86,7 +89,7 @@ public final class CollarRulesProcessor implements Processor<String, Fix, String
       at--;
     }
     window.add(at, fix);
-    Instant horizon = window.get(window.size() - 1).getFixTime().minus(config.window());
+    Instant horizon = window.get(window.size() - 1).getFixTime().minus(keep);
     window.removeIf(f -> f.getFixTime().isBefore(horizon));
     while (window.size() > MAX_FIXES) {
       window.remove(0);
