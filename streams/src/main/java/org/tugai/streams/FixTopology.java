@@ -63,8 +63,8 @@ public final class FixTopology {
     return topology;
   }
 
-  /** The track processor forwards two record types; each sink takes one. */
-  private static <T extends SpecificRecord> Serializer<SpecificRecord> narrow(Serializer<T> serializer, Class<T> type) {
+  /** A processor forwarding several record types feeds sinks that each take one. */
+  public static <T extends SpecificRecord> Serializer<SpecificRecord> narrow(Serializer<T> serializer, Class<T> type) {
     return (topic, value) -> serializer.serialize(topic, type.cast(value));
   }
 }

@@ -64,13 +64,10 @@ public record AlertChannels(double gridDeg, Map<String, Channel> channels, int w
         s.duration("alerts.webhook.timeout", Duration.ofSeconds(5), Duration.ofMillis(10), Duration.ofMinutes(5)));
   }
 
-  public static AlertChannels none() {
-    return new AlertChannels(0.01, Map.of(), 6, Duration.ofMillis(500), Duration.ofSeconds(5));
-  }
-
-  public boolean precise(String channel) {
+  /** The grid locations are rounded to on this channel: 0 (exact) where it is configured precise. */
+  public double gridDeg(String channel) {
     Channel c = channels.get(channel);
-    return c != null && c.precise();
+    return c != null && c.precise() ? 0 : gridDeg;
   }
 
   public List<Channel> webhooks() {

@@ -14,11 +14,6 @@ public final class AlertJson {
 
   private AlertJson() {}
 
-  /** With precise coordinates. */
-  public static byte[] toJson(Alert a) {
-    return toJson(a, null, 0);
-  }
-
   /**
    * For one channel: coordinates rounded to the grid unless {@code gridDeg} is 0, and the channel named.
    *

@@ -131,7 +131,7 @@ public final class AlertRelay implements AutoCloseable {
         continue;
       }
       for (String channel : channels(alert)) {
-        MqttMessage message = new MqttMessage(AlertJson.toJson(alert, channel, channels.precise(channel) ? 0 : channels.gridDeg()));
+        MqttMessage message = new MqttMessage(AlertJson.toJson(alert, channel, channels.gridDeg(channel)));
         message.setQos(1);
         tokens.add(client.publish("tugai/v1/alerts/" + channel, message));
       }

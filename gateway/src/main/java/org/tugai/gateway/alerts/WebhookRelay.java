@@ -123,7 +123,7 @@ public final class WebhookRelay implements AutoCloseable {
     if (alert == null || !(AlertChannels.ALL.equals(channel.id()) || AlertRelay.channels(alert).contains(channel.id()))) {
       return;
     }
-    byte[] json = AlertJson.toJson(alert, channel.id(), channel.precise() ? 0 : settings.gridDeg());
+    byte[] json = AlertJson.toJson(alert, channel.id(), settings.gridDeg(channel.id()));
     HttpRequest.Builder request = HttpRequest.newBuilder(channel.webhook().orElseThrow()).timeout(settings.webhookTimeout())
         .header("Content-Type", "application/json").header("X-Tugai-Alert-Id", alert.getAlertId())
         .POST(HttpRequest.BodyPublishers.ofByteArray(json));

@@ -26,8 +26,8 @@ class AlertChannelsTest {
   void channelsAreReadWithTheirWebhooksAndPrecision() {
     AlertChannels c = AlertChannels.from(Settings.of(Map.of("alerts.channels.pa-z.precise", "true",
         "alerts.channels.all.webhook-url", "https://er.example.org/hook", "alerts.channels.all.webhook-secret", "x")));
-    assertThat(c.precise("pa-z")).isTrue();
-    assertThat(c.precise("other")).isFalse();
+    assertThat(c.gridDeg("pa-z")).isZero();
+    assertThat(c.gridDeg("other")).isEqualTo(0.01);
     assertThat(c.webhooks()).extracting(AlertChannels.Channel::id).containsExactly("all");
     assertThat(c.webhooks().get(0).secretHeader()).isEqualTo("X-Tugai-Secret");
   }

@@ -1,8 +1,6 @@
 package org.tugai.streams.alert;
 
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 import org.tugai.avro.Alert;
@@ -13,6 +11,7 @@ import org.tugai.avro.DeviceActivity;
 import org.tugai.avro.Fix;
 import org.tugai.schemas.AvroSerde;
 import org.tugai.schemas.Topics;
+import org.tugai.streams.FixTopology;
 import org.tugai.streams.alert.camera.IntrusionProcessor;
 import org.tugai.streams.alert.collar.CollarRules;
 import org.tugai.streams.alert.collar.CollarRulesProcessor;
@@ -55,7 +54,7 @@ public final class AlertTopology {
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CollarRulesProcessor.ACTIVITY_STORE),
         Serdes.String(), activity), "collar-rules");
     topology.addSink(AlertSinks.POSITIONS, topics.positions().name(), topics.positions().keySerde().serializer(),
-        narrow(topics.positions().valueSerde().serializer(), Fix.class), "collar-rules");
+        FixTopology.narrow(topics.positions().valueSerde().serializer(), Fix.class), "collar-rules");
 
     topology.addSource(Topology.AutoOffsetReset.EARLIEST, "detections-in", topics.detections().keySerde().deserializer(),
         topics.detections().valueSerde().deserializer(), topics.detections().name());
@@ -70,7 +69,7 @@ public final class AlertTopology {
     topology.addProcessor("crossing-notices", CrossingNoticeProcessor::new, "crossings-in");
 
     topology.addSink(AlertSinks.UPDATES, topics.alertUpdates().name(), topics.alertUpdates().keySerde().serializer(),
-        narrow(topics.alertUpdates().valueSerde().serializer(), Alert.class), "collar-rules", "intrusion", "crossing-notices");
+        FixTopology.narrow(topics.alertUpdates().valueSerde().serializer(), Alert.class), "collar-rules", "intrusion", "crossing-notices");
 
     topology.addSource(Topology.AutoOffsetReset.EARLIEST, "alert-updates-in", topics.alertUpdates().keySerde().deserializer(),
         topics.alertUpdates().valueSerde().deserializer(), topics.alertUpdates().name());
@@ -81,13 +80,8 @@ public final class AlertTopology {
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AlertLifecycleProcessor.STORE), Serdes.String(),
         new AvroSerde<>(Alert.class, topics.catalog())), "alert-lifecycle");
     topology.addSink(AlertSinks.ALERTS, topics.alerts().name(), topics.alerts().keySerde().serializer(),
-        narrow(topics.alerts().valueSerde().serializer(), Alert.class), "alert-lifecycle");
+        FixTopology.narrow(topics.alerts().valueSerde().serializer(), Alert.class), "alert-lifecycle");
     topology.addSink(AlertSinks.DEAD_LETTERS, topics.deadLetters().name(), topics.deadLetters().keySerde().serializer(),
-        narrow(topics.deadLetters().valueSerde().serializer(), DeadLetter.class), "alert-lifecycle");
-  }
-
-  /** A processor forwarding several record types feeds sinks that each take one. */
-  private static <T extends SpecificRecord> Serializer<Object> narrow(Serializer<T> serializer, Class<T> type) {
-    return (topic, value) -> serializer.serialize(topic, type.cast(value));
+        FixTopology.narrow(topics.deadLetters().valueSerde().serializer(), DeadLetter.class), "alert-lifecycle");
   }
 }

@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import org.tugai.avro.Alert;
 import org.tugai.avro.AlertStatus;
 import org.tugai.avro.AlertType;
@@ -76,9 +75,5 @@ public final class Alerts {
   /** Channels of an alert: the zones it lies in; rangers subscribe per zone. */
   public static List<String> channels(List<String> zones) {
     return zones.stream().map(Alerts::clean).distinct().toList();
-  }
-
-  public static String words(Enum<?> e) {
-    return e.name().toLowerCase(Locale.ROOT).replace('_', ' ');
   }
 }

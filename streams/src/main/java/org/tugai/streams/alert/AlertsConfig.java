@@ -27,10 +27,6 @@ public record AlertsConfig(boolean enabled, AlertParams base, Map<String, AlertP
     Duration window, Duration silenceCheckEvery, Duration retainResolved, Set<String> dogSpecies, Set<String> protectedTypes,
     Set<String> farmlandTypes, Set<String> hazardTypes) {
 
-  public static AlertsConfig defaults() {
-    return from(Settings.of(Map.of()));
-  }
-
   public static AlertsConfig from(Settings s) {
     AlertParams base = AlertParams.from(s, "alerts.", AlertParams.defaults());
     Map<String, AlertParams> bySpecies = new LinkedHashMap<>();

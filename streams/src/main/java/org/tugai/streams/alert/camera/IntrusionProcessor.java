@@ -10,7 +10,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -73,11 +72,8 @@ public final class IntrusionProcessor implements Processor<String, CameraEvent, 
     this.positions = context.getStateStore(PositionStoreUpdater.STORE);
     KeyValueStore<String, DeviceActivity> activity = context.getStateStore(ACTIVITY_STORE);
     this.silence = new SilenceWatch(activity, "camera", this::deploymentAt, config::params);
-    context.schedule(config.silenceCheckEvery(), PunctuationType.WALL_CLOCK_TIME, at -> {
-      for (Alert alert : silence.sweep(Instant.ofEpochMilli(at))) {
-        context.forward(new Record<>(alert.getAlertId(), alert, at), AlertSinks.UPDATES);
-      }
-    });
+    silence.scheduleSweeps(context, config.silenceCheckEvery(),
+        a -> context.forward(new Record<>(a.getAlertId(), a, context.currentSystemTimeMs()), AlertSinks.UPDATES));
   }
 
   private Optional<Deployment> deploymentAt(String device, Instant time) {

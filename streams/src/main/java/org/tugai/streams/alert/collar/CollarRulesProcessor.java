@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -56,11 +55,7 @@ public final class CollarRulesProcessor implements Processor<String, Fix, String
     this.deployments = context.getStateStore(DeploymentStoreUpdater.STORE);
     KeyValueStore<String, DeviceActivity> activity = context.getStateStore(ACTIVITY_STORE);
     this.silence = new SilenceWatch(activity, "collar", this::deploymentAt, config::params);
-    context.schedule(config.silenceCheckEvery(), PunctuationType.WALL_CLOCK_TIME, at -> {
-      for (Alert alert : silence.sweep(Instant.ofEpochMilli(at))) {
-        send(alert, at);
-      }
-    });
+    silence.scheduleSweeps(context, config.silenceCheckEvery(), a -> send(a, context.currentSystemTimeMs()));
   }
 
   private Optional<Deployment> deploymentAt(String device, Instant time) {

@@ -1,10 +1,14 @@
 package org.tugai.streams.alert.silence;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.ProcessingContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.tugai.avro.Alert;
@@ -39,6 +43,11 @@ public final class SilenceWatch {
     this.kind = kind;
     this.deployment = deployment;
     this.params = params;
+  }
+
+  /** Sweeps every {@code every} of wall-clock time and hands each new silence alert to {@code send}. */
+  public void scheduleSweeps(ProcessingContext context, Duration every, Consumer<Alert> send) {
+    context.schedule(every, PunctuationType.WALL_CLOCK_TIME, at -> sweep(Instant.ofEpochMilli(at)).forEach(send));
   }
 
   /** A message from the device arrived now; returns the resolution of its silence alert, if it had one. */
