@@ -72,7 +72,12 @@ public final class WebhookRelay implements AutoCloseable {
     c.put(ConsumerConfig.GROUP_ID_CONFIG, kafka.topicPrefix() + groupId + "-webhook-" + channel.id());
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
+    // One alert per poll, committed once delivered or dead-lettered, and a poll interval longer than the
+    // worst case of one alert (every try timing out, pauses capped at a minute): a dead receiver must not
+    // get this consumer thrown out of its group and the same alerts retried from the start forever.
+    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
+    long worstMs = settings.webhookAttempts() * (settings.webhookTimeout().toMillis() * 2 + 60_000L);
+    c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, Math.max(300_000L, worstMs)));
     consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
     Map<String, Object> p = kafka.clientConfig();
     p.put(ProducerConfig.ACKS_CONFIG, "all");
