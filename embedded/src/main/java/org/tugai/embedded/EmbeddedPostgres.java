@@ -13,6 +13,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgres.class);
 
   private final io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres;
+  /** The postmaster started by {@link #startAgain}, which zonky does not know about. */
+  private Process restarted;
 
   private EmbeddedPostgres(io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres) {
     this.postgres = postgres;
@@ -30,6 +32,73 @@ public final class EmbeddedPostgres implements AutoCloseable {
     EmbeddedPostgres pg = new EmbeddedPostgres(postgres);
     log.info("embedded PostgreSQL ready at {} in {} ms", pg.jdbcUrl("postgres"), (System.nanoTime() - t0) / 1_000_000);
     return pg;
+  }
+
+  /**
+   * Stops the server the way {@code pg_ctl stop -m fast} does, by sending the postmaster SIGINT (fast shutdown:
+   * every client connection is cut, the data is written out). pg_ctl itself refuses to run as root, which CI
+   * machines are. For fault tests; {@link #startAgain} brings the same data back on the same port.
+   */
+  public void stopFast() throws IOException, InterruptedException {
+    long pid = Long.parseLong(java.nio.file.Files.readAllLines(dataDirectory().resolve("postmaster.pid")).get(0).strip());
+    Process kill = new ProcessBuilder("kill", "-INT", Long.toString(pid)).redirectErrorStream(true).start();
+    if (kill.waitFor() != 0) {
+      throw new IOException("kill -INT " + pid + " failed: " + new String(kill.getInputStream().readAllBytes()).strip());
+    }
+    java.util.Optional<ProcessHandle> postmaster = ProcessHandle.of(pid);
+    if (postmaster.isPresent()) {
+      try {
+        postmaster.get().onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        throw new IOException("PostgreSQL (pid " + pid + ") did not stop within 60 s", e);
+      }
+    }
+    log.info("embedded PostgreSQL on port {} stopped (fast shutdown)", port());
+  }
+
+  /** Starts the server stopped by {@link #stopFast} again, on the same port and data, and waits until it answers. */
+  public void startAgain() throws IOException, InterruptedException {
+    java.nio.file.Path data = dataDirectory();
+    java.util.List<String> command = new java.util.ArrayList<>();
+    if ("root".equals(System.getProperty("user.name"))) {
+      // As zonky does: PostgreSQL refuses to run as root, but runs in a user namespace where root is nobody.
+      command.addAll(java.util.List.of("unshare", "-U"));
+    }
+    command.addAll(java.util.List.of(binaries().resolve("bin").resolve("postgres").toString(), "-D", data.toString(), "-p",
+        Integer.toString(port()), "-F", "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200", "-c", "synchronous_commit=off"));
+    restarted = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(data.resolve("restart.log").toFile()).start();
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (true) {
+      try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), user(), "")) {
+        break;
+      } catch (SQLException e) {
+        if (System.nanoTime() > deadline || !restarted.isAlive()) {
+          String logged = java.nio.file.Files.exists(data.resolve("restart.log")) ? java.nio.file.Files.readString(data.resolve("restart.log")) : "";
+          throw new IOException("PostgreSQL did not come back on port " + port() + ": " + e.getMessage() + "\n" + logged, e);
+        }
+        Thread.sleep(100);
+      }
+    }
+    log.info("embedded PostgreSQL on port {} started again", port());
+  }
+
+  /** zonky keeps its folders private; fault tests need pg_ctl on the very same data. */
+  private java.nio.file.Path binaries() {
+    return field("pgDir");
+  }
+
+  private java.nio.file.Path dataDirectory() {
+    return field("dataDirectory");
+  }
+
+  private java.nio.file.Path field(String name) {
+    try {
+      var f = postgres.getClass().getDeclaredField(name);
+      f.setAccessible(true);
+      return ((java.io.File) f.get(postgres)).toPath();
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("this zonky version does not keep '" + name + "' as expected", e);
+    }
   }
 
   public int port() {
@@ -59,6 +128,16 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
   @Override
   public void close() {
+    if (restarted != null && restarted.isAlive()) {
+      try {
+        stopFast();
+      } catch (IOException e) {
+        restarted.destroy();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        restarted.destroy();
+      }
+    }
     try {
       postgres.close();
     } catch (IOException e) {

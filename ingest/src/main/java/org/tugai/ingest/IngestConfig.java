@@ -13,15 +13,18 @@ import org.tugai.core.config.Settings;
  * @param groupId {@code ingest.group-id}: consumer group; instances with the same id split the partitions
  * @param batchSize {@code ingest.batch-size}: most records written in one database transaction
  * @param maxBackoff {@code ingest.max-backoff}: longest pause between retries while the database is away
+ * @param fixWriters {@code ingest.fix-writers}: consumers (each with its own connection) on the fixes topic, the
+ *     one with the volume; more than its partition count leaves some idle
  */
-public record IngestConfig(KafkaSettings kafka, DbSettings db, String groupId, int batchSize, Duration maxBackoff) {
+public record IngestConfig(KafkaSettings kafka, DbSettings db, String groupId, int batchSize, Duration maxBackoff, int fixWriters) {
 
   public static IngestConfig from(Settings s) {
     return new IngestConfig(
         KafkaSettings.from(s),
         DbSettings.from(s),
         s.string("ingest.group-id", "tugai-ingest"),
-        s.integer("ingest.batch-size", 2_000, 1, 100_000),
-        s.duration("ingest.max-backoff", Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofMinutes(4)));
+        s.integer("ingest.batch-size", 5_000, 1, 100_000),
+        s.duration("ingest.max-backoff", Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofMinutes(4)),
+        s.integer("ingest.fix-writers", 2, 1, 64));
   }
 }

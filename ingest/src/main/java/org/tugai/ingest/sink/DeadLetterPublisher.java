@@ -1,0 +1,79 @@
+package org.tugai.ingest.sink;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tugai.avro.DeadLetter;
+import org.tugai.core.config.KafkaSettings;
+import org.tugai.schemas.TopicSpec;
+
+/** Sends records the sink cannot store to the dead-letter topic, synchronously: the offset commits only after. */
+public final class DeadLetterPublisher implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(DeadLetterPublisher.class);
+
+  private final TopicSpec<String, DeadLetter> topic;
+  private final KafkaProducer<String, byte[]> producer;
+  private final MeterRegistry registry;
+
+  public DeadLetterPublisher(KafkaSettings kafka, MeterRegistry registry) {
+    this.topic = kafka.topics().deadLetters();
+    this.registry = registry;
+    Map<String, Object> p = kafka.clientConfig();
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+  }
+
+  public void publish(ConsumerRecord<String, byte[]> r, String reasonCode, String reason) throws InterruptedException {
+    publish(r.key(), r.value(), r.topic(), r.partition(), r.offset(), reasonCode, reason);
+  }
+
+  public void publish(SinkRecord<?> r, String reasonCode, String reason) throws InterruptedException {
+    publish(r.key(), r.raw(), r.topic(), r.partition(), r.offset(), reasonCode, reason);
+  }
+
+  private void publish(String key, byte[] value, String fromTopic, int partition, long offset, String reasonCode, String reason)
+      throws InterruptedException {
+    byte[] raw = value == null ? new byte[0] : value;
+    String source = "kafka:" + fromTopic + "/" + partition + "/" + offset;
+    DeadLetter letter = DeadLetter.newBuilder().setPayload(ByteBuffer.wrap(raw)).setPayloadSize(raw.length).setSource(source)
+        .setComponent("ingest").setReasonCode(reasonCode).setReason(reason).setDeviceId(key).setOccurredAt(Instant.now()).build();
+    log.warn("dead-lettering {} ({}): {}", source, reasonCode, reason);
+    registry.counter("tugai.ingest.deadletters", "reason", reasonCode).increment();
+    try {
+      producer.send(new ProducerRecord<>(topic.name(), key, topic.valueSerde().serializer().serialize(topic.name(), letter)))
+          .get(60, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      // Not committing is the safe answer: the record is read again after a restart.
+      throw new IllegalStateException("cannot write a dead letter to Kafka: " + e, e);
+    }
+  }
+
+  /** A dead letter standing for a record on the dead-letter topic that cannot be decoded. */
+  public static DeadLetter undecodable(ConsumerRecord<String, byte[]> r, Exception e) {
+    byte[] raw = r.value() == null ? new byte[0] : r.value();
+    return DeadLetter.newBuilder().setPayload(ByteBuffer.wrap(raw)).setPayloadSize(raw.length)
+        .setSource("kafka:" + r.topic() + "/" + r.partition() + "/" + r.offset()).setComponent("ingest")
+        .setReasonCode("undecodable").setReason(String.valueOf(e.getMessage())).setDeviceId(r.key())
+        // The record's own time, not now: a replay must produce the very same row.
+        .setOccurredAt(Instant.ofEpochMilli(r.timestamp())).build();
+  }
+
+  @Override
+  public void close() {
+    producer.close(java.time.Duration.ofSeconds(5));
+  }
+}

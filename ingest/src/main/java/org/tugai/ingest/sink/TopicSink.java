@@ -1,0 +1,232 @@
+package org.tugai.ingest.sink;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tugai.core.kafka.ConsumerThreads;
+import org.tugai.core.kafka.Offsets;
+import org.tugai.ingest.IngestConfig;
+import org.tugai.ingest.errors.SqlErrors;
+import org.tugai.schemas.TopicSpec;
+
+/**
+ * One topic into one table. Each poll is one database transaction and its offsets are committed only after
+ * the database committed, so a crash anywhere replays into idempotent upserts and nothing is lost or doubled.
+ * While the database is away the consumer pauses (staying in its group) and the batch is retried with backoff;
+ * a batch the database rejects is written row by row, and the rows it still rejects become dead letters.
+ */
+public final class TopicSink<V> implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(TopicSink.class);
+
+  private final TopicSpec<String, V> topic;
+  private final Table<V> table;
+  private final IngestConfig config;
+  private final DataSource dataSource;
+  private final DeadLetterPublisher deadLetters;
+  private final boolean isDeadLetterTopic;
+  private final Counter rowsCounter;
+  private final Counter retries;
+  private final AtomicLong rows = new AtomicLong();
+  private final String threadName;
+  private KafkaConsumer<String, byte[]> consumer;
+  private Thread thread;
+  private volatile boolean running;
+
+  public TopicSink(TopicSpec<String, V> topic, Table<V> table, IngestConfig config, DataSource dataSource,
+      DeadLetterPublisher deadLetters, boolean isDeadLetterTopic, MeterRegistry registry, String threadName) {
+    this.topic = topic;
+    this.table = table;
+    this.config = config;
+    this.dataSource = dataSource;
+    this.deadLetters = deadLetters;
+    this.isDeadLetterTopic = isDeadLetterTopic;
+    this.rowsCounter = registry.counter("tugai.ingest.rows", "table", table.name());
+    this.retries = registry.counter("tugai.ingest.retries", "table", table.name());
+    this.threadName = threadName;
+  }
+
+  public void start() {
+    Map<String, Object> c = config.kafka().clientConfig();
+    c.put(ConsumerConfig.GROUP_ID_CONFIG, config.kafka().topicPrefix() + config.groupId());
+    c.put(ConsumerConfig.CLIENT_ID_CONFIG, threadName);
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.batchSize());
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    // A big poll is what makes COPY pay; let one fetch carry it.
+    c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
+    consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
+    consumer.subscribe(List.of(topic.name()));
+    running = true;
+    thread = new Thread(this::run, threadName);
+    thread.start();
+  }
+
+  /** Rows written since start. */
+  public long rows() {
+    return rows.get();
+  }
+
+  public String tableName() {
+    return table.name();
+  }
+
+  private void run() {
+    try {
+      while (running) {
+        ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
+        if (!records.isEmpty()) {
+          List<SinkRecord<V>> batch = decode(records);
+          if (!batch.isEmpty()) {
+            writeUntilDone(batch);
+            rows.addAndGet(batch.size());
+            rowsCounter.increment(batch.size());
+          }
+          consumer.commitSync(Offsets.after(records));
+        }
+      }
+    } catch (WakeupException e) {
+      if (running) {
+        log.error("{} sink woken up unexpectedly; uncommitted records will be replayed on restart", table.name(), e);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      log.error("{} sink stopped on an unexpected error; uncommitted records will be replayed on restart", table.name(), e);
+    } finally {
+      consumer.close(Duration.ofSeconds(5));
+    }
+  }
+
+  /** Decodes one poll; keeps one record per natural key (one INSERT cannot touch a row twice). */
+  private List<SinkRecord<V>> decode(ConsumerRecords<String, byte[]> records) throws InterruptedException {
+    Map<Object, SinkRecord<V>> byKey = new LinkedHashMap<>();
+    for (ConsumerRecord<String, byte[]> r : records) {
+      V value;
+      try {
+        value = r.value() == null ? null : topic.valueSerde().deserializer().deserialize(r.topic(), r.value());
+      } catch (SerializationException e) {
+        if (isDeadLetterTopic) {
+          // Never dead-letter a dead letter (it would loop): keep its raw bytes in the table with the reason.
+          value = table.substituteFor(r, e);
+        } else {
+          deadLetters.publish(r, "undecodable", String.valueOf(e.getMessage()));
+          continue;
+        }
+      }
+      if (value == null && !table.acceptsTombstones()) {
+        continue;
+      }
+      SinkRecord<V> record = new SinkRecord<>(r.key(), value, r.value(), r.topic(), r.partition(), r.offset(), r.timestamp());
+      byKey.merge(table.naturalKey(record), record, table::pick);
+    }
+    return new ArrayList<>(byKey.values());
+  }
+
+  /** Writes the batch, waiting out database outages; poison rows are isolated and dead-lettered. */
+  private void writeUntilDone(List<SinkRecord<V>> batch) throws InterruptedException {
+    long backoff = 200;
+    boolean paused = false;
+    while (true) {
+      try {
+        write(batch);
+        if (paused) {
+          consumer.resume(consumer.assignment());
+          log.info("{}: the store is back, writing resumed", table.name());
+        }
+        return;
+      } catch (SQLException e) {
+        if (!SqlErrors.isRetriable(e)) {
+          log.warn("{}: the store rejected a batch of {} ({}); writing it row by row to find the bad rows", table.name(), batch.size(),
+              firstLine(e));
+          writeOneByOne(batch);
+          if (paused) {
+            consumer.resume(consumer.assignment());
+          }
+          return;
+        }
+        if (!paused) {
+          // Keep the group membership alive while waiting, without fetching more.
+          consumer.pause(consumer.assignment());
+          paused = true;
+        }
+        log.warn("{}: store unavailable ({}); retrying in {} ms, offsets stay uncommitted", table.name(), firstLine(e), backoff);
+        retries.increment();
+        Thread.sleep(backoff);
+        consumer.poll(Duration.ZERO);
+        backoff = Math.min(backoff * 2, config.maxBackoff().toMillis());
+        if (!running) {
+          throw new InterruptedException("stopping while the store is away");
+        }
+      }
+    }
+  }
+
+  private void write(List<SinkRecord<V>> batch) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      try {
+        table.write(c, batch);
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(c);
+        throw e;
+      }
+    }
+  }
+
+  private void writeOneByOne(List<SinkRecord<V>> batch) throws InterruptedException {
+    for (SinkRecord<V> record : batch) {
+      try {
+        write(List.of(record));
+      } catch (SQLException e) {
+        if (SqlErrors.isRetriable(e)) {
+          writeUntilDone(List.of(record));
+        } else if (isDeadLetterTopic) {
+          log.error("dead letter at {}/{} cannot be stored ({}); it stays in the dead-letter topic", record.partition(),
+              record.offset(), firstLine(e));
+        } else {
+          deadLetters.publish(record, "store-rejected", firstLine(e));
+        }
+      }
+    }
+  }
+
+  static String firstLine(SQLException e) {
+    String m = String.valueOf(e.getMessage());
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
+  }
+
+  private static void rollbackQuietly(Connection c) {
+    try {
+      c.rollback();
+    } catch (SQLException ignored) {
+      // The connection is probably gone; the pool discards it.
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    ConsumerThreads.stop(consumer, thread, Duration.ofSeconds(15));
+  }
+}
