@@ -1,15 +1,21 @@
 package org.tugai.api;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import io.javalin.security.RouteRole;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -17,20 +23,49 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tugai.api.alerts.AckEndpoint;
+import org.tugai.api.auth.AccessControl;
+import org.tugai.api.auth.ApiTokens;
+import org.tugai.api.auth.Role;
+import org.tugai.api.export.CamtrapDpExport;
+import org.tugai.api.query.AnimalsEndpoint;
+import org.tugai.api.query.ListEndpoints;
+import org.tugai.api.query.Params;
+import org.tugai.api.query.TrackEndpoint;
 import org.tugai.core.kafka.TopicAdmin;
 import org.tugai.core.service.TugaiService;
+import org.tugai.core.store.Store;
 import org.tugai.schemas.Topics;
 
-/** The HTTP API: {@code /health}, {@code /metrics}, and acknowledging alerts; the data endpoints follow. */
+/** The HTTP API for scientists, rangers and operators; {@link #ROUTES} is what {@code /api/v1/openapi.json} describes. */
 public final class ApiService implements TugaiService {
 
   private static final Logger log = LoggerFactory.getLogger(ApiService.class);
 
+  /** One route: method, path (Javalin syntax) and the roles it admits (none: public). */
+  public record Route(HandlerType method, String path, List<Role> roles) {}
+
+  private static final List<Role> ANYONE = List.of(Role.RANGER, Role.SCIENTIST, Role.ADMIN);
+  private static final List<Role> SCIENCE = List.of(Role.SCIENTIST, Role.ADMIN);
+  private static final List<Role> FIELD = List.of(Role.RANGER, Role.ADMIN);
+
+  public static final List<Route> ROUTES = List.of(
+      new Route(HandlerType.GET, "/health", List.of()),
+      new Route(HandlerType.GET, "/metrics", List.of()),
+      new Route(HandlerType.GET, "/api/v1/openapi.json", List.of()),
+      new Route(HandlerType.GET, "/api/v1/animals", ANYONE),
+      new Route(HandlerType.GET, "/api/v1/animals/{id}/track", SCIENCE),
+      new Route(HandlerType.GET, "/api/v1/crossings", SCIENCE),
+      new Route(HandlerType.GET, "/api/v1/detections", SCIENCE),
+      new Route(HandlerType.GET, "/api/v1/export/camtrap-dp", SCIENCE),
+      new Route(HandlerType.GET, "/api/v1/alerts", FIELD),
+      new Route(HandlerType.POST, "/api/v1/alerts/{id}/ack", FIELD));
+
   private final ApiConfig config;
   private final PrometheusMeterRegistry registry;
-  private HikariDataSource dataSource;
+  private Store store;
   private Javalin app;
   private KafkaProducer<String, byte[]> producer;
+  private Admin admin;
 
   public ApiService(ApiConfig config, PrometheusMeterRegistry registry) {
     this.config = config;
@@ -44,32 +79,65 @@ public final class ApiService implements TugaiService {
 
   @Override
   public void start() {
-    HikariConfig pool = new HikariConfig();
-    pool.setJdbcUrl(config.db().url());
-    pool.setUsername(config.db().user());
-    pool.setPassword(config.db().password());
-    pool.setMaximumPoolSize(config.db().poolSize());
-    pool.setPoolName("tugai-api");
-    pool.setInitializationFailTimeout(-1);
-    pool.setConnectionTimeout(2_000);
-    pool.setReadOnly(true);
-    dataSource = new HikariDataSource(pool);
+    store = Store.open(config.db(), "tugai-api", 4, true);
+    // The API may start before the sink; either one brings the schema up to date.
+    store.migrate();
 
     Map<String, Object> p = config.kafka().clientConfig();
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
     producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    admin = Admin.create(config.kafka().clientConfig());
     Topics topics = config.kafka().topics();
     TopicAdmin.ensure(config.kafka(), List.of(topics.alertAcks()));
-    AckEndpoint ack = new AckEndpoint(producer, topics.alertAcks());
 
-    app = Javalin.create(c -> c.showJavalinBanner = false)
-        .get("/health", this::health)
-        .post("/api/v1/alerts/{id}/ack", ack::handle)
-        .get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()))
-        .start(config.http().host(), config.http().port());
-    log.info("api started on http://{}:{} (/health, /metrics, POST /api/v1/alerts/{id}/ack)", config.http().host(), port());
+    AccessControl access = new AccessControl(new ApiTokens(store.dataSource()));
+    AckEndpoint ack = new AckEndpoint(producer, topics.alertAcks(), store.dataSource());
+    AnimalsEndpoint animals = new AnimalsEndpoint(store.dataSource(), config.precision());
+    TrackEndpoint track = new TrackEndpoint(store.dataSource(), config.precision());
+    ListEndpoints lists = new ListEndpoints(store.dataSource(), config.precision());
+    CamtrapDpExport camtrap = new CamtrapDpExport(store.dataSource());
+    byte[] openApi = openApi();
+
+    Map<String, Handler> handlers = new LinkedHashMap<>();
+    handlers.put("/health", this::health);
+    handlers.put("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
+    handlers.put("/api/v1/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
+    handlers.put("/api/v1/animals", animals::handle);
+    handlers.put("/api/v1/animals/{id}/track", track::handle);
+    handlers.put("/api/v1/crossings", lists::crossings);
+    handlers.put("/api/v1/detections", lists::detections);
+    handlers.put("/api/v1/export/camtrap-dp", ctx -> camtrapExport(ctx, camtrap));
+    handlers.put("/api/v1/alerts", lists::alerts);
+    handlers.put("/api/v1/alerts/{id}/ack", ack::handle);
+
+    app = Javalin.create(c -> c.showJavalinBanner = false);
+    app.beforeMatched(access::check);
+    for (Route r : ROUTES) {
+      app.addHttpHandler(r.method(), r.path(), handlers.get(r.path()), r.roles().toArray(RouteRole[]::new));
+    }
+    app.exception(SQLException.class, (e, ctx) -> {
+      log.warn("{} {} failed on the store: {}", ctx.method(), ctx.path(), e.getMessage());
+      ctx.status(503).json(Map.of("error", "the store is unavailable; try again"));
+    });
+    app.start(config.http().host(), config.http().port());
+    log.info("api started on http://{}:{} ({} routes; OpenAPI at /api/v1/openapi.json)", config.http().host(), port(), ROUTES.size());
+  }
+
+  private static void camtrapExport(Context ctx, CamtrapDpExport export) throws Exception {
+    Instant to = Params.instant(ctx, "to", Instant.now());
+    Instant from = Params.instant(ctx, "from", to.minus(Duration.ofDays(365)));
+    Params.range(from, to);
+    export.handle(ctx, from, to);
+  }
+
+  private static byte[] openApi() {
+    try (InputStream in = ApiService.class.getResourceAsStream("/org/tugai/api/openapi.json")) {
+      return in.readAllBytes();
+    } catch (IOException | NullPointerException e) {
+      throw new IllegalStateException("openapi.json is missing from the build", e);
+    }
   }
 
   public int port() {
@@ -78,15 +146,22 @@ public final class ApiService implements TugaiService {
 
   private void health(Context ctx) {
     Map<String, Object> body = new LinkedHashMap<>();
-    boolean up;
-    try (Connection c = dataSource.getConnection()) {
-      up = c.isValid(2);
+    boolean db;
+    try (Connection c = store.dataSource().getConnection()) {
+      db = c.isValid(2);
     } catch (SQLException e) {
-      up = false;
+      db = false;
     }
-    body.put("status", up ? "UP" : "DOWN");
-    body.put("database", up ? "UP" : "DOWN");
-    ctx.status(up ? 200 : 503).json(body);
+    boolean kafka;
+    try {
+      kafka = !admin.describeCluster().nodes().get(2, java.util.concurrent.TimeUnit.SECONDS).isEmpty();
+    } catch (Exception e) {
+      kafka = false;
+    }
+    body.put("status", db && kafka ? "UP" : "DOWN");
+    body.put("database", db ? "UP" : "DOWN");
+    body.put("kafka", kafka ? "UP" : "DOWN");
+    ctx.status(db && kafka ? 200 : 503).json(body);
   }
 
   @Override
@@ -95,10 +170,13 @@ public final class ApiService implements TugaiService {
       app.stop();
     }
     if (producer != null) {
-      producer.close(java.time.Duration.ofSeconds(5));
+      producer.close(Duration.ofSeconds(5));
     }
-    if (dataSource != null) {
-      dataSource.close();
+    if (admin != null) {
+      admin.close(Duration.ofSeconds(5));
+    }
+    if (store != null) {
+      store.close();
     }
     log.info("api stopped");
   }

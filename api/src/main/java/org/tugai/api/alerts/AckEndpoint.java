@@ -3,7 +3,18 @@ package org.tugai.api.alerts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
+import io.javalin.http.ForbiddenResponse;
+import io.javalin.http.NotFoundResponse;
 import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import javax.sql.DataSource;
+import org.tugai.api.auth.AccessControl;
+import org.tugai.api.auth.Caller;
+import org.tugai.api.auth.Role;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -28,14 +39,27 @@ public final class AckEndpoint {
 
   private final Producer<String, byte[]> producer;
   private final TopicSpec<String, AlertAck> topic;
+  private final DataSource dataSource;
 
-  public AckEndpoint(Producer<String, byte[]> producer, TopicSpec<String, AlertAck> topic) {
+  public AckEndpoint(Producer<String, byte[]> producer, TopicSpec<String, AlertAck> topic, DataSource dataSource) {
     this.producer = producer;
     this.topic = topic;
+    this.dataSource = dataSource;
   }
 
-  public void handle(Context ctx) {
+  public void handle(Context ctx) throws SQLException {
     String alertId = ctx.pathParam("id");
+    Caller caller = AccessControl.caller(ctx);
+    if (caller.role() == Role.RANGER) {
+      // A ranger acknowledges only what they can see: an alert already stored, in one of their zones.
+      List<String> zones = zonesOf(alertId);
+      if (zones == null) {
+        throw new NotFoundResponse("no alert '" + alertId + "'");
+      }
+      if (!caller.covers(zones)) {
+        throw new ForbiddenResponse("alert '" + alertId + "' is not in your zones");
+      }
+    }
     JsonNode body;
     try {
       body = JSON.readTree(ctx.bodyAsBytes());
@@ -54,7 +78,7 @@ public final class AckEndpoint {
       return;
     }
     AlertAck ack = AlertAck.newBuilder().setAlertId(alertId).setBy(by).setNote(note).setAt(Instant.now())
-        .setSource("api:" + ctx.ip()).build();
+        .setSource("api:" + caller.tokenId() + "@" + ctx.ip()).build();
     try {
       producer.send(new ProducerRecord<>(topic.name(), alertId, topic.valueSerde().serializer().serialize(topic.name(), ack)))
           .get(10, TimeUnit.SECONDS);
@@ -67,7 +91,20 @@ public final class AckEndpoint {
       ctx.status(503).json(Map.of("error", "interrupted"));
       return;
     }
-    log.info("alert {} acknowledged by {} over the API", alertId, by);
+    log.info("alert {} acknowledged by {} over the API (token {})", alertId, by, caller.tokenId());
     ctx.status(202).json(Map.of("alertId", alertId, "by", by, "status", "accepted"));
+  }
+
+  /** The alert's zones and channels, or null when the store does not have it. */
+  private List<String> zonesOf(String alertId) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT zones || channels FROM alerts WHERE alert_id = ?")) {
+      ps.setString(1, alertId);
+      try (ResultSet rs = ps.executeQuery()) {
+        List<String> zones = rs.next() ? List.of((String[]) rs.getArray(1).getArray()) : null;
+        c.rollback();
+        return zones;
+      }
+    }
   }
 }

@@ -36,18 +36,19 @@ class AlertAckApiIT {
         prefix, "db.url", db.url(), "db.user", db.user(), "db.password", db.password(), "http.port", "0")));
     try (ApiService api = new ApiService(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
       api.start();
+      String token = new org.tugai.api.auth.ApiTokens(org.tugai.api.TestDataSources.of(db)).create("duty officer", org.tugai.api.auth.Role.ADMIN, List.of(), null).token();
       HttpClient http = HttpClient.newHttpClient();
       String base = "http://127.0.0.1:" + api.port() + "/api/v1/alerts/";
       String alertId = "CT-1|intrusion|1781550000000";
       String encoded = java.net.URLEncoder.encode(alertId, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
-      HttpResponse<String> ok = http.send(HttpRequest.newBuilder(URI.create(base + encoded + "/ack"))
+      HttpResponse<String> ok = http.send(HttpRequest.newBuilder(URI.create(base + encoded + "/ack")).header("Authorization", "Bearer " + token)
           .POST(HttpRequest.BodyPublishers.ofString("{\"by\": \"ranger-dilnoza\", \"note\": \"on our way\"}")).build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(ok.statusCode()).isEqualTo(202);
       assertThat(ok.body()).contains("ranger-dilnoza");
 
       for (String bad : List.of("{\"note\": \"who?\"}", "{\"by\": \"\"}", "{\"by\": 42}", "{truncated", "[]")) {
-        HttpResponse<String> rejected = http.send(HttpRequest.newBuilder(URI.create(base + "x/ack"))
+        HttpResponse<String> rejected = http.send(HttpRequest.newBuilder(URI.create(base + "x/ack")).header("Authorization", "Bearer " + token)
             .POST(HttpRequest.BodyPublishers.ofString(bad)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(rejected.statusCode()).as(bad).isEqualTo(400);
         assertThat(rejected.body()).contains("error");

@@ -1,0 +1,286 @@
+package org.tugai.api.export;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.javalin.http.Context;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import javax.sql.DataSource;
+import org.tugai.api.query.Csv;
+
+/**
+ * {@code GET /api/v1/export/camtrap-dp?from&to}: camera data as a Camtrap DP 1.0 package (zip of
+ * datapackage.json, deployments.csv, media.csv, observations.csv). Observations are event-based, one per detected
+ * object (a blank one for an event with none), classified by machine with the detector's confidence. Events
+ * outside any camera deployment with a location cannot be placed (Camtrap DP requires both) and are left out.
+ */
+public final class CamtrapDpExport {
+
+  public static final String PROFILE = "https://raw.githubusercontent.com/tdwg/camtrap-dp/1.0/camtrap-dp-profile.json";
+  static final String SCHEMA_BASE = "https://raw.githubusercontent.com/tdwg/camtrap-dp/1.0/";
+  public static final List<String> DEPLOYMENT_FIELDS = List.of("deploymentID", "locationID", "locationName", "latitude", "longitude",
+      "coordinateUncertainty", "deploymentStart", "deploymentEnd", "setupBy", "cameraID", "cameraModel", "cameraDelay", "cameraHeight",
+      "cameraDepth", "cameraTilt", "cameraHeading", "detectionDistance", "timestampIssues", "baitUse", "featureType", "habitat",
+      "deploymentGroups", "deploymentTags", "deploymentComments");
+  public static final List<String> MEDIA_FIELDS = List.of("mediaID", "deploymentID", "captureMethod", "timestamp", "filePath",
+      "filePublic", "fileName", "fileMediatype", "exifData", "favorite", "mediaComments");
+  public static final List<String> OBSERVATION_FIELDS = List.of("observationID", "deploymentID", "mediaID", "eventID", "eventStart",
+      "eventEnd", "observationLevel", "observationType", "cameraSetupType", "scientificName", "count", "lifeStage", "sex", "behavior",
+      "individualID", "individualPositionRadius", "individualPositionAngle", "individualSpeed", "bboxX", "bboxY", "bboxWidth",
+      "bboxHeight", "classificationMethod", "classifiedBy", "classificationTimestamp", "classificationProbability", "observationTags",
+      "observationComments");
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final String EVENTS = """
+      SELECT e.camera_id, e.event_id, e.captured_at, e.media, e.model, d.deployment_id, e.received_at
+        FROM camera_events e
+        JOIN LATERAL (SELECT deployment_id FROM deployments
+                       WHERE device_id = e.camera_id AND device_type = 'camera' AND NOT retracted AND lat IS NOT NULL
+                         AND deploy_on <= e.captured_at AND (deploy_off IS NULL OR e.captured_at < deploy_off)
+                       ORDER BY deploy_on DESC LIMIT 1) d ON true
+       WHERE e.captured_at >= ? AND e.captured_at < ?
+       ORDER BY e.captured_at, e.camera_id, e.event_id""";
+
+  private final DataSource dataSource;
+
+  public CamtrapDpExport(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  public void handle(Context ctx, Instant from, Instant to) throws Exception {
+    ByteArrayOutputStream deployments = new ByteArrayOutputStream();
+    ByteArrayOutputStream media = new ByteArrayOutputStream();
+    ByteArrayOutputStream observations = new ByteArrayOutputStream();
+    Map<String, Object> pkg;
+    try (Connection c = dataSource.getConnection()) {
+      try {
+        Extent extent = writeDeployments(c, from, to, deployments);
+        TreeSet<String> taxa = new TreeSet<>();
+        writeEvents(c, from, to, media, observations, taxa);
+        pkg = datapackage(from, to, extent, taxa);
+      } finally {
+        c.rollback();
+      }
+    }
+    ctx.contentType("application/zip");
+    ctx.header("Content-Disposition", "attachment; filename=\"tugai-camtrap-dp-" + LocalDate.ofInstant(from, ZoneOffset.UTC) + ".zip\"");
+    try (ZipOutputStream zip = new ZipOutputStream(ctx.outputStream())) {
+      entry(zip, "datapackage.json", JSON.writeValueAsBytes(pkg));
+      entry(zip, "deployments.csv", deployments.toByteArray());
+      entry(zip, "media.csv", media.toByteArray());
+      entry(zip, "observations.csv", observations.toByteArray());
+    }
+  }
+
+  private record Extent(double minLat, double minLon, double maxLat, double maxLon, int count) {}
+
+  private Extent writeDeployments(Connection c, Instant from, Instant to, ByteArrayOutputStream out) throws SQLException, IOException {
+    double minLat = 90;
+    double minLon = 180;
+    double maxLat = -90;
+    double maxLon = -180;
+    int n = 0;
+    try (Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+        PreparedStatement ps = c.prepareStatement("SELECT deployment_id, device_id, site_id, lat, lon, deploy_on, deploy_off FROM deployments"
+            + " WHERE device_type = 'camera' AND NOT retracted AND lat IS NOT NULL AND lon IS NOT NULL"
+            + " AND deploy_on < ? AND (deploy_off IS NULL OR deploy_off > ?) ORDER BY deployment_id")) {
+      Csv.row(w, DEPLOYMENT_FIELDS.toArray(String[]::new));
+      ps.setTimestamp(1, Timestamp.from(to));
+      ps.setTimestamp(2, Timestamp.from(from));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          double lat = rs.getDouble(4);
+          double lon = rs.getDouble(5);
+          minLat = Math.min(minLat, lat);
+          maxLat = Math.max(maxLat, lat);
+          minLon = Math.min(minLon, lon);
+          maxLon = Math.max(maxLon, lon);
+          // A running deployment has no end yet; the package covers it up to the export's end.
+          Instant end = rs.getTimestamp(7) == null ? to : rs.getTimestamp(7).toInstant();
+          Map<String, String> row = new LinkedHashMap<>();
+          row.put("deploymentID", rs.getString(1));
+          row.put("locationID", rs.getString(3));
+          row.put("locationName", rs.getString(3));
+          row.put("latitude", Double.toString(lat));
+          row.put("longitude", Double.toString(lon));
+          row.put("deploymentStart", time(rs.getTimestamp(6).toInstant()));
+          row.put("deploymentEnd", time(end));
+          row.put("cameraID", rs.getString(2));
+          write(w, DEPLOYMENT_FIELDS, row);
+          n++;
+        }
+      }
+    }
+    return n == 0 ? new Extent(0, 0, 0, 0, 0) : new Extent(minLat, minLon, maxLat, maxLon, n);
+  }
+
+  private void writeEvents(Connection c, Instant from, Instant to, ByteArrayOutputStream mediaOut, ByteArrayOutputStream obsOut,
+      TreeSet<String> taxa) throws SQLException, IOException {
+    try (Writer media = new OutputStreamWriter(mediaOut, StandardCharsets.UTF_8);
+        Writer obs = new OutputStreamWriter(obsOut, StandardCharsets.UTF_8);
+        PreparedStatement events = c.prepareStatement(EVENTS);
+        PreparedStatement detections = c.prepareStatement("SELECT detection_index, category, species, confidence, count FROM detections"
+            + " WHERE camera_id = ? AND event_id = ? ORDER BY detection_index")) {
+      Csv.row(media, MEDIA_FIELDS.toArray(String[]::new));
+      Csv.row(obs, OBSERVATION_FIELDS.toArray(String[]::new));
+      events.setTimestamp(1, Timestamp.from(from));
+      events.setTimestamp(2, Timestamp.from(to));
+      events.setFetchSize(1_000);
+      try (ResultSet e = events.executeQuery()) {
+        while (e.next()) {
+          String camera = e.getString(1);
+          String eventId = e.getString(2);
+          String captured = time(e.getTimestamp(3).toInstant());
+          String deployment = e.getString(6);
+          String classifiedAt = time(e.getTimestamp(7).toInstant());
+          String eventKey = camera + "/" + eventId;
+          String[] files = (String[]) e.getArray(4).getArray();
+          for (int i = 0; i < files.length; i++) {
+            Map<String, String> row = new LinkedHashMap<>();
+            row.put("mediaID", eventKey + "/" + i);
+            row.put("deploymentID", deployment);
+            row.put("captureMethod", "activityDetection");
+            row.put("timestamp", captured);
+            row.put("filePath", files[i]);
+            row.put("filePublic", "false");
+            row.put("fileName", files[i].substring(files[i].lastIndexOf('/') + 1));
+            row.put("fileMediatype", mediatype(files[i]));
+            write(media, MEDIA_FIELDS, row);
+          }
+          detections.setString(1, camera);
+          detections.setString(2, eventId);
+          int found = 0;
+          try (ResultSet d = detections.executeQuery()) {
+            while (d.next()) {
+              found++;
+              String species = d.getString(3);
+              if (species != null) {
+                taxa.add(species);
+              }
+              Map<String, String> row = observation(eventKey + "/" + d.getInt(1), deployment, eventKey, captured);
+              row.put("observationType", type(d.getString(2)));
+              row.put("scientificName", species);
+              int count = d.getInt(5);
+              row.put("count", d.wasNull() ? null : Integer.toString(Math.max(1, count)));
+              row.put("classificationMethod", "machine");
+              row.put("classifiedBy", e.getString(5));
+              row.put("classificationTimestamp", classifiedAt);
+              row.put("classificationProbability", Double.toString(Math.max(0, Math.min(1, d.getDouble(4)))));
+              write(obs, OBSERVATION_FIELDS, row);
+            }
+          }
+          if (found == 0) {
+            Map<String, String> row = observation(eventKey + "/blank", deployment, eventKey, captured);
+            row.put("observationType", "blank");
+            write(obs, OBSERVATION_FIELDS, row);
+          }
+        }
+      }
+    }
+  }
+
+  private static Map<String, String> observation(String id, String deployment, String eventKey, String captured) {
+    Map<String, String> row = new LinkedHashMap<>();
+    row.put("observationID", id);
+    row.put("deploymentID", deployment);
+    row.put("eventID", eventKey);
+    row.put("eventStart", captured);
+    row.put("eventEnd", captured);
+    row.put("observationLevel", "event");
+    return row;
+  }
+
+  static String type(String category) {
+    return switch (category) {
+      case "animal" -> "animal";
+      case "person" -> "human";
+      case "vehicle" -> "vehicle";
+      default -> "unknown";
+    };
+  }
+
+  static String mediatype(String file) {
+    String f = file.toLowerCase(Locale.ROOT);
+    if (f.endsWith(".png")) {
+      return "image/png";
+    }
+    if (f.endsWith(".mp4")) {
+      return "video/mp4";
+    }
+    if (f.endsWith(".avi")) {
+      return "video/x-msvideo";
+    }
+    return "image/jpeg";
+  }
+
+  private Map<String, Object> datapackage(Instant from, Instant to, Extent extent, TreeSet<String> taxa) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("profile", PROFILE);
+    p.put("name", "tugai-camera-traps");
+    p.put("title", "Tugai camera trap data " + LocalDate.ofInstant(from, ZoneOffset.UTC) + " to " + LocalDate.ofInstant(to, ZoneOffset.UTC));
+    p.put("created", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+    p.put("contributors", List.of(Map.of("title", "Tugai field monitoring pipeline", "role", "publisher")));
+    p.put("project", Map.of("title", "Tugai camera traps", "samplingDesign", "targeted", "captureMethod", List.of("activityDetection"),
+        "individualAnimals", false, "observationLevel", List.of("event")));
+    p.put("spatial", Map.of("type", "Polygon", "coordinates", List.of(List.of(List.of(extent.minLon, extent.minLat),
+        List.of(extent.maxLon, extent.minLat), List.of(extent.maxLon, extent.maxLat), List.of(extent.minLon, extent.maxLat),
+        List.of(extent.minLon, extent.minLat)))));
+    p.put("temporal", Map.of("start", LocalDate.ofInstant(from, ZoneOffset.UTC).toString(),
+        "end", LocalDate.ofInstant(to.minusMillis(1), ZoneOffset.UTC).toString()));
+    List<Map<String, String>> taxonomic = new ArrayList<>();
+    taxa.forEach(t -> taxonomic.add(Map.of("scientificName", t)));
+    p.put("taxonomic", taxonomic);
+    p.put("resources", List.of(resource("deployments"), resource("media"), resource("observations")));
+    return p;
+  }
+
+  private static Map<String, Object> resource(String name) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("name", name);
+    r.put("path", name + ".csv");
+    r.put("profile", "tabular-data-resource");
+    r.put("format", "csv");
+    r.put("mediatype", "text/csv");
+    r.put("encoding", "UTF-8");
+    r.put("schema", SCHEMA_BASE + name + "-table-schema.json");
+    return r;
+  }
+
+  private static void write(Writer w, List<String> fields, Map<String, String> row) throws IOException {
+    String[] values = new String[fields.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = row.get(fields.get(i));
+    }
+    Csv.row(w, values);
+  }
+
+  private static String time(Instant t) {
+    return t.truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+
+  private static void entry(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
+    zip.putNextEntry(new ZipEntry(name));
+    zip.write(bytes);
+    zip.closeEntry();
+  }
+}

@@ -1,0 +1,162 @@
+package org.tugai.api.query;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.Context;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.tugai.api.auth.AccessControl;
+import org.tugai.api.auth.Caller;
+import org.tugai.api.auth.Role;
+
+/** The filtered lists: crossings, detections, alerts. Each filter is a bound parameter; each list is capped by {@code limit}. */
+public final class ListEndpoints {
+
+  private static final JsonFactory JSON = new JsonFactory();
+  private static final Set<String> ALERT_STATUS = Set.of("open", "acknowledged", "resolved");
+  private static final Set<String> CATEGORIES = Set.of("animal", "person", "vehicle", "unknown");
+
+  private final DataSource dataSource;
+  private final Precision precision;
+
+  public ListEndpoints(DataSource dataSource, Precision precision) {
+    this.dataSource = dataSource;
+    this.precision = precision;
+  }
+
+  /** {@code GET /api/v1/crossings?from&to&country&population&hotspot&status}; positions coarsened for scientists within the embargo. */
+  public void crossings(Context ctx) throws Exception {
+    Caller caller = AccessControl.caller(ctx);
+    Instant to = Params.instant(ctx, "to", Instant.now().plusSeconds(86_400));
+    Instant from = Params.instant(ctx, "from", Instant.EPOCH);
+    Params.range(from, to);
+    Instant preciseBefore = precision.preciseBefore(caller, Instant.now());
+    String status = Params.text(ctx, "status");
+    Query q = new Query("SELECT crossing_id, animal_id, collar_id, deployment_id, from_country, to_country, crossed_at, "
+        + coarse("crossing_lat", preciseBefore) + " AS crossing_lat, " + coarse("crossing_lon", preciseBefore) + " AS crossing_lon, "
+        + coarse("before_lat", preciseBefore) + " AS before_lat, " + coarse("before_lon", preciseBefore) + " AS before_lon, "
+        + coarse("after_lat", preciseBefore) + " AS after_lat, " + coarse("after_lon", preciseBefore) + " AS after_lon, "
+        + "hotspot, population, status, revision, detected_at, crossed_at < ? AS precise FROM crossings WHERE crossed_at >= ? AND crossed_at < ?");
+    q.args.add(Timestamp.from(preciseBefore));
+    q.args.add(Timestamp.from(from));
+    q.args.add(Timestamp.from(to));
+    String country = Params.text(ctx, "country");
+    if (country != null) {
+      q.and("(from_country = ? OR to_country = ?)", country.toUpperCase(Locale.ROOT), country.toUpperCase(Locale.ROOT));
+    }
+    q.andIf("population = ?", Params.text(ctx, "population"));
+    q.andIf("hotspot = ?", Params.text(ctx, "hotspot"));
+    if (!"all".equals(status)) {
+      q.and("status = ?", status == null ? "confirmed" : status);
+    }
+    q.sql.append(" ORDER BY crossed_at");
+    q.run(ctx, Set.of());
+  }
+
+  /** {@code GET /api/v1/detections?camera&class&species&from&to}. */
+  public void detections(Context ctx) throws Exception {
+    Instant to = Params.instant(ctx, "to", Instant.now().plusSeconds(86_400));
+    Instant from = Params.instant(ctx, "from", Instant.EPOCH);
+    Params.range(from, to);
+    Query q = new Query("SELECT d.camera_id, d.event_id, d.detection_index, d.captured_at, d.category AS class, d.species, d.confidence,"
+        + " d.count, d.bbox_x, d.bbox_y, d.bbox_w, d.bbox_h, e.media, e.model FROM detections d"
+        + " JOIN camera_events e ON e.camera_id = d.camera_id AND e.event_id = d.event_id WHERE d.captured_at >= ? AND d.captured_at < ?");
+    q.args.add(Timestamp.from(from));
+    q.args.add(Timestamp.from(to));
+    q.andIf("d.camera_id = ?", Params.text(ctx, "camera"));
+    String category = Params.text(ctx, "class");
+    if (category != null && !CATEGORIES.contains(category)) {
+      throw new BadRequestResponse("'class' must be one of " + CATEGORIES + ", not '" + category + "'");
+    }
+    q.andIf("d.category = ?", category);
+    q.andIf("d.species = ?", Params.text(ctx, "species"));
+    q.sql.append(" ORDER BY d.captured_at, d.camera_id, d.event_id, d.detection_index");
+    q.run(ctx, Set.of());
+  }
+
+  /** {@code GET /api/v1/alerts?status&zone&type}; a ranger sees only alerts in their zones. */
+  public void alerts(Context ctx) throws Exception {
+    Caller caller = AccessControl.caller(ctx);
+    Query q = new Query("SELECT alert_id, type, severity, status, title, first_seen, last_seen, lat, lon, zones, animal_id, device_id,"
+        + " evidence, media, channels, links, details, acknowledged_by, acknowledged_at, note, updated_at FROM alerts WHERE true");
+    String status = Params.text(ctx, "status");
+    if (status != null && !ALERT_STATUS.contains(status)) {
+      throw new BadRequestResponse("'status' must be one of " + ALERT_STATUS + ", not '" + status + "'");
+    }
+    q.andIf("status = ?", status);
+    String type = Params.text(ctx, "type");
+    q.andIf("type = ?", type == null ? null : type.toLowerCase(Locale.ROOT));
+    String zone = Params.text(ctx, "zone");
+    if (zone != null) {
+      q.and("(? = ANY(zones) OR ? = ANY(channels))", zone, zone);
+    }
+    if (caller.role() == Role.RANGER) {
+      q.and("(zones && ?::text[] OR channels && ?::text[])", caller.zones().toArray(String[]::new), caller.zones().toArray(String[]::new));
+    }
+    q.sql.append(" ORDER BY last_seen DESC");
+    q.run(ctx, Set.of());
+  }
+
+  /** A column as the caller may see it: rounded to the grid for rows newer than {@code preciseBefore}. */
+  private String coarse(String column, Instant preciseBefore) {
+    String g = Double.toString(precision.gridDeg());
+    return "CASE WHEN crossed_at < '" + preciseBefore + "'::timestamptz THEN " + column + " ELSE (floor(" + column + " / " + g
+        + ") + 0.5) * " + g + " END";
+  }
+
+  private final class Query {
+    final StringBuilder sql;
+    final List<Object> args = new ArrayList<>();
+
+    Query(String select) {
+      sql = new StringBuilder(select);
+    }
+
+    void and(String condition, Object... values) {
+      sql.append(" AND ").append(condition);
+      args.addAll(List.of(values));
+    }
+
+    void andIf(String condition, String value) {
+      if (value != null) {
+        and(condition, value);
+      }
+    }
+
+    void run(Context ctx, Set<String> skip) throws Exception {
+      int limit = Params.limit(ctx);
+      sql.append(" LIMIT ").append(limit);
+      ctx.contentType("application/json");
+      try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+        for (int i = 0; i < args.size(); i++) {
+          Object a = args.get(i);
+          if (a instanceof String[] array) {
+            ps.setArray(i + 1, c.createArrayOf("text", array));
+          } else {
+            ps.setObject(i + 1, a);
+          }
+        }
+        ps.setFetchSize(1_000);
+        try (ResultSet rs = ps.executeQuery(); JsonGenerator json = JSON.createGenerator(ctx.outputStream(), JsonEncoding.UTF8)) {
+          json.writeStartArray();
+          while (rs.next()) {
+            Rows.write(rs, json, skip);
+          }
+          json.writeEndArray();
+        } finally {
+          c.rollback();
+        }
+      }
+    }
+  }
+}

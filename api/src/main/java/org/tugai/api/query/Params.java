@@ -1,0 +1,60 @@
+package org.tugai.api.query;
+
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.Context;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+
+/** Query parameters, checked: a bad one is a 400 that names it. */
+public final class Params {
+
+  public static final int DEFAULT_LIMIT = 1_000;
+  public static final int MAX_LIMIT = 50_000;
+
+  private Params() {}
+
+  /** An ISO-8601 instant or a date (midnight UTC); absent gives the fallback. */
+  public static Instant instant(Context ctx, String name, Instant fallback) {
+    String v = ctx.queryParam(name);
+    if (v == null || v.isBlank()) {
+      return fallback;
+    }
+    try {
+      return v.length() == 10 ? LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(v);
+    } catch (DateTimeParseException e) {
+      throw new BadRequestResponse("'" + name + "' must be an ISO-8601 time such as 2026-03-01T00:00:00Z or a date, not '" + v + "'");
+    }
+  }
+
+  public static String text(Context ctx, String name) {
+    String v = ctx.queryParam(name);
+    if (v != null && v.length() > 200) {
+      throw new BadRequestResponse("'" + name + "' is longer than 200 characters");
+    }
+    return v == null || v.isBlank() ? null : v;
+  }
+
+  public static int limit(Context ctx) {
+    String v = ctx.queryParam("limit");
+    if (v == null) {
+      return DEFAULT_LIMIT;
+    }
+    try {
+      int n = Integer.parseInt(v);
+      if (n < 1 || n > MAX_LIMIT) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new BadRequestResponse("'limit' must be a whole number from 1 to " + MAX_LIMIT + ", not '" + v + "'");
+    }
+  }
+
+  public static void range(Instant from, Instant to) {
+    if (!from.isBefore(to)) {
+      throw new BadRequestResponse("'from' must be before 'to'");
+    }
+  }
+}

@@ -1,0 +1,250 @@
+package org.tugai.api.query;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.Context;
+import io.javalin.http.NotFoundResponse;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.tugai.api.auth.AccessControl;
+import org.tugai.api.auth.Caller;
+
+/**
+ * {@code GET /api/v1/animals/{id}/track?from&to&format=geojson|movebank-csv}. Rows stream from a database cursor
+ * straight into the response, so a multi-year track never sits in memory; only the good fixes' coordinates are
+ * kept (16 bytes each) for the closing LineString.
+ */
+public final class TrackEndpoint {
+
+  private static final JsonFactory JSON = new JsonFactory();
+  private static final Set<String> BAD_FLAGS = Set.of("outlier", "poor-quality", "null-island");
+  private static final DateTimeFormatter MOVEBANK_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
+  private static final String QUERY = """
+      SELECT collar_id, fix_time, lat, lon, altitude_m, hdop, satellites, fix_type, temperature_c, battery_v,
+             quality_flags, country, zones
+        FROM fixes WHERE animal_id = ? AND fix_time >= ? AND fix_time < ? ORDER BY fix_time""";
+  static final String MOVEBANK_HEADER = "event-id,visible,timestamp,location-long,location-lat,height-above-ellipsoid,gps:hdop,"
+      + "gps:satellite-count,external-temperature,tag-voltage,algorithm-marked-outlier,sensor-type,individual-taxon-canonical-name,"
+      + "tag-local-identifier,individual-local-identifier,tugai:quality-flags,tugai:coarsened";
+
+  private final DataSource dataSource;
+  private final Precision precision;
+
+  public TrackEndpoint(DataSource dataSource, Precision precision) {
+    this.dataSource = dataSource;
+    this.precision = precision;
+  }
+
+  public void handle(Context ctx) throws Exception {
+    Caller caller = AccessControl.caller(ctx);
+    String animal = ctx.pathParam("id");
+    Instant to = Params.instant(ctx, "to", Instant.now());
+    Instant from = Params.instant(ctx, "from", to.minus(java.time.Duration.ofDays(30)));
+    Params.range(from, to);
+    String format = ctx.queryParamAsClass("format", String.class).getOrDefault("geojson");
+    if (!format.equals("geojson") && !format.equals("movebank-csv")) {
+      throw new BadRequestResponse("'format' must be geojson or movebank-csv, not '" + format + "'");
+    }
+    Instant preciseBefore = precision.preciseBefore(caller, Instant.now());
+    try (Connection c = dataSource.getConnection()) {
+      String species = speciesOf(c, animal);
+      try (PreparedStatement ps = c.prepareStatement(QUERY)) {
+        // A cursor: PostgreSQL sends the rows in slices instead of all at once.
+        ps.setFetchSize(4_000);
+        ps.setString(1, animal);
+        ps.setTimestamp(2, Timestamp.from(from));
+        ps.setTimestamp(3, Timestamp.from(to));
+        try (ResultSet rs = ps.executeQuery()) {
+          if (format.equals("geojson")) {
+            ctx.contentType("application/geo+json");
+            geoJson(rs, ctx.outputStream(), animal, from, to, preciseBefore);
+          } else {
+            ctx.contentType("text/csv; charset=utf-8");
+            ctx.header("Content-Disposition", "attachment; filename=\"" + animal.replaceAll("[^A-Za-z0-9._-]", "_") + "-track.csv\"");
+            movebank(rs, ctx.outputStream(), animal, species, preciseBefore);
+          }
+        }
+      } finally {
+        c.rollback();
+      }
+    }
+  }
+
+  private static String speciesOf(Connection c, String animal) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT species FROM deployments WHERE animal_id = ? ORDER BY deploy_on DESC LIMIT 1")) {
+      ps.setString(1, animal);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new NotFoundResponse("no animal '" + animal + "' in the deployments");
+        }
+        return rs.getString(1);
+      }
+    }
+  }
+
+  private void geoJson(ResultSet rs, OutputStream out, String animal, Instant from, Instant to, Instant preciseBefore)
+      throws SQLException, IOException {
+    double[] line = new double[4_096];
+    int points = 0;
+    try (JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+      json.writeStartObject();
+      json.writeStringField("type", "FeatureCollection");
+      json.writeObjectFieldStart("properties");
+      json.writeStringField("animalId", animal);
+      json.writeStringField("from", from.toString());
+      json.writeStringField("to", to.toString());
+      json.writeStringField("preciseBefore", preciseBefore.toString());
+      json.writeEndObject();
+      json.writeArrayFieldStart("features");
+      while (rs.next()) {
+        Instant time = rs.getTimestamp(2).toInstant();
+        double lat = rs.getDouble(3);
+        boolean hasPosition = !rs.wasNull();
+        double lon = rs.getDouble(4);
+        String[] flags = (String[]) rs.getArray(11).getArray();
+        boolean coarsened = hasPosition && !time.isBefore(preciseBefore);
+        if (coarsened) {
+          lat = precision.coarsen(lat);
+          lon = precision.coarsen(lon);
+        }
+        boolean good = hasPosition && Arrays.stream(flags).noneMatch(BAD_FLAGS::contains);
+        json.writeStartObject();
+        json.writeStringField("type", "Feature");
+        if (hasPosition) {
+          json.writeObjectFieldStart("geometry");
+          json.writeStringField("type", "Point");
+          json.writeArrayFieldStart("coordinates");
+          json.writeNumber(lon);
+          json.writeNumber(lat);
+          json.writeEndArray();
+          json.writeEndObject();
+        } else {
+          json.writeNullField("geometry");
+        }
+        json.writeObjectFieldStart("properties");
+        json.writeStringField("collarId", rs.getString(1));
+        json.writeStringField("fixTime", time.toString());
+        number(json, "altitudeM", rs, 5);
+        number(json, "hdop", rs, 6);
+        number(json, "satellites", rs, 7);
+        json.writeStringField("fixType", rs.getString(8));
+        number(json, "temperatureC", rs, 9);
+        number(json, "batteryV", rs, 10);
+        json.writeArrayFieldStart("qualityFlags");
+        for (String f : flags) {
+          json.writeString(f);
+        }
+        json.writeEndArray();
+        json.writeBooleanField("good", good);
+        json.writeBooleanField("coarsened", coarsened);
+        json.writeStringField("country", rs.getString(12));
+        json.writeEndObject();
+        json.writeEndObject();
+        if (good) {
+          if (2 * points + 2 > line.length) {
+            line = Arrays.copyOf(line, line.length * 2);
+          }
+          line[2 * points] = lon;
+          line[2 * points + 1] = lat;
+          points++;
+        }
+      }
+      json.writeStartObject();
+      json.writeStringField("type", "Feature");
+      json.writeObjectFieldStart("geometry");
+      json.writeStringField("type", "LineString");
+      json.writeArrayFieldStart("coordinates");
+      for (int i = 0; i < points; i++) {
+        json.writeStartArray();
+        json.writeNumber(line[2 * i]);
+        json.writeNumber(line[2 * i + 1]);
+        json.writeEndArray();
+      }
+      json.writeEndArray();
+      json.writeEndObject();
+      json.writeObjectFieldStart("properties");
+      json.writeStringField("kind", "track");
+      json.writeStringField("animalId", animal);
+      json.writeNumberField("goodFixes", points);
+      json.writeEndObject();
+      json.writeEndObject();
+      json.writeEndArray();
+      json.writeEndObject();
+    }
+  }
+
+  private static void number(JsonGenerator json, String field, ResultSet rs, int column) throws SQLException, IOException {
+    double v = rs.getDouble(column);
+    if (rs.wasNull()) {
+      json.writeNullField(field);
+    } else if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+      json.writeNumberField(field, (long) v);
+    } else {
+      json.writeNumberField(field, v);
+    }
+  }
+
+  private void movebank(ResultSet rs, OutputStream out, String animal, String species, Instant preciseBefore)
+      throws SQLException, IOException {
+    Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+    w.write(MOVEBANK_HEADER);
+    w.write("\r\n");
+    while (rs.next()) {
+      String collar = rs.getString(1);
+      Instant time = rs.getTimestamp(2).toInstant();
+      double lat = rs.getDouble(3);
+      boolean hasPosition = !rs.wasNull();
+      double lon = rs.getDouble(4);
+      List<String> flags = List.of((String[]) rs.getArray(11).getArray());
+      boolean outlier = flags.stream().anyMatch(BAD_FLAGS::contains);
+      boolean coarsened = hasPosition && !time.isBefore(preciseBefore);
+      if (coarsened) {
+        lat = precision.coarsen(lat);
+        lon = precision.coarsen(lon);
+      }
+      Double voltage = nullable(rs, 10);
+      Csv.row(w, Long.toString(eventId(collar, time)), Boolean.toString(!outlier), MOVEBANK_TIME.format(time),
+          hasPosition ? Double.toString(lon) : "", hasPosition ? Double.toString(lat) : "", text(nullable(rs, 5)),
+          text(nullable(rs, 6)), text(nullable(rs, 7) == null ? null : nullable(rs, 7).intValue()), text(nullable(rs, 9)),
+          voltage == null ? "" : Long.toString(Math.round(voltage * 1000)), Boolean.toString(outlier), "gps",
+          species == null ? "" : species, collar, animal, String.join("|", flags), Boolean.toString(coarsened));
+    }
+    w.flush();
+  }
+
+  /** Movebank's event-id is a number: a stable 63-bit hash of the natural key, the same in every export. */
+  static long eventId(String collar, Instant time) {
+    long h = 1125899906842597L;
+    for (char ch : (collar + "@" + time.toEpochMilli()).toCharArray()) {
+      h = 31 * h + ch;
+    }
+    return h & Long.MAX_VALUE;
+  }
+
+  private static Double nullable(ResultSet rs, int column) throws SQLException {
+    double v = rs.getDouble(column);
+    return rs.wasNull() ? null : v;
+  }
+
+  private static String text(Object v) {
+    return v == null ? "" : v.toString();
+  }
+}
