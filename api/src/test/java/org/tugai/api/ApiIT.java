@@ -63,7 +63,7 @@ class ApiIT {
     ApiTokens.Issued gone = tokens.create("former ranger", Role.RANGER, List.of("pa-a"), null);
     tokens.revoke(gone.tokenId());
     revoked = gone.token();
-    seed();
+    seed(db);
   }
 
   @AfterAll
@@ -72,7 +72,7 @@ class ApiIT {
   }
 
   /** deer-1: 200 old fixes (a year ago), 100 recent ones in zone pa-a, a failed fix and an outlier; deer-2 in pa-b. */
-  static void seed() throws Exception {
+  static void seed(Infrastructure.Database db) throws Exception {
     try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password())) {
       exec(c, "INSERT INTO deployments (deployment_id, device_id, device_type, animal_id, species, sex, population, deploy_on) VALUES"
           + " ('d1', 'C1', 'collar', 'deer-1', 'Cervus elaphus bactrianus', 'f', 'Tj1', '" + OLD.minus(1, ChronoUnit.DAYS) + "'),"

@@ -142,7 +142,7 @@ public final class CrossingBenchmark {
     }
   }
 
-  private static int intArg(String[] args, String name, int defaultValue) {
+  static int intArg(String[] args, String name, int defaultValue) {
     for (int i = 0; i + 1 < args.length; i++) {
       if (args[i].equals(name)) {
         return Integer.parseInt(args[i + 1]);

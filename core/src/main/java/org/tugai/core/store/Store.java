@@ -56,6 +56,9 @@ public final class Store implements AutoCloseable {
   public void migrate() {
     var result = Flyway.configure().dataSource(settings.url(), settings.user(), settings.password())
         .locations(MIGRATIONS)
+        // A session lock instead of one held in a transaction: no connection waits on another's open transaction
+        // (single-session servers such as PGlite's TimescaleDB would otherwise stall).
+        .configuration(Map.of("flyway.postgresql.transactional.lock", "false"))
         .placeholders(Map.of(V5__Timescale.COMPRESS_AFTER, settings.compressFixesAfter(),
             V5__Timescale.DEAD_LETTER_RETENTION, settings.deadLetterRetention()))
         .load().migrate();
