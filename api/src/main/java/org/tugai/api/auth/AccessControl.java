@@ -33,10 +33,6 @@ public final class AccessControl {
     }
     String header = ctx.header("Authorization");
     String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : null;
-    // EventSource cannot send headers; the dashboard's live feed passes the token as a query parameter instead.
-    if (token == null) {
-      token = ctx.queryParam("access_token");
-    }
     Optional<Caller> caller;
     try {
       caller = tokens.verify(token);

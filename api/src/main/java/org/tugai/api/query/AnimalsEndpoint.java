@@ -12,6 +12,7 @@ import java.util.List;
 import javax.sql.DataSource;
 import org.tugai.api.auth.AccessControl;
 import org.tugai.api.auth.Caller;
+import org.tugai.core.store.GoodFixes;
 
 /**
  * {@code GET /api/v1/animals}: every collared animal with its deployments and its last good position, as
@@ -27,8 +28,7 @@ public final class AnimalsEndpoint {
         JOIN deployments d ON d.animal_id = a.animal_id AND d.device_type = 'collar'
         LEFT JOIN LATERAL (
              SELECT fix_time, lat, lon, battery_v, country, zones FROM fixes
-              WHERE animal_id = a.animal_id AND lat IS NOT NULL
-                AND NOT (quality_flags && ARRAY['outlier', 'poor-quality', 'null-island']::text[])
+              WHERE animal_id = a.animal_id AND\s""" + GoodFixes.SQL + """
               ORDER BY fix_time DESC LIMIT 1) f ON true
        ORDER BY a.animal_id, d.deploy_on""";
 

@@ -60,7 +60,7 @@ public final class ListEndpoints {
       q.and("status = ?", status == null ? "confirmed" : status);
     }
     q.sql.append(" ORDER BY crossed_at");
-    q.run(ctx, Set.of());
+    q.run(ctx);
   }
 
   /** {@code GET /api/v1/detections?camera&class&species&from&to}. */
@@ -81,7 +81,7 @@ public final class ListEndpoints {
     q.andIf("d.category = ?", category);
     q.andIf("d.species = ?", Params.text(ctx, "species"));
     q.sql.append(" ORDER BY d.captured_at, d.camera_id, d.event_id, d.detection_index");
-    q.run(ctx, Set.of());
+    q.run(ctx);
   }
 
   /** {@code GET /api/v1/alerts?status&zone&type}; a ranger sees only alerts in their zones. */
@@ -104,7 +104,7 @@ public final class ListEndpoints {
       q.and("(zones && ?::text[] OR channels && ?::text[])", caller.zones().toArray(String[]::new), caller.zones().toArray(String[]::new));
     }
     q.sql.append(" ORDER BY last_seen DESC");
-    q.run(ctx, Set.of());
+    q.run(ctx);
   }
 
   /** A column as the caller may see it: rounded to the grid for rows newer than {@code preciseBefore}. */
@@ -133,7 +133,7 @@ public final class ListEndpoints {
       }
     }
 
-    void run(Context ctx, Set<String> skip) throws Exception {
+    void run(Context ctx) throws Exception {
       int limit = Params.limit(ctx);
       sql.append(" LIMIT ").append(limit);
       ctx.contentType("application/json");
@@ -150,7 +150,7 @@ public final class ListEndpoints {
         try (ResultSet rs = ps.executeQuery(); JsonGenerator json = JSON.createGenerator(ctx.outputStream(), JsonEncoding.UTF8)) {
           json.writeStartArray();
           while (rs.next()) {
-            Rows.write(rs, json, skip);
+            Rows.write(rs, json);
           }
           json.writeEndArray();
         } finally {

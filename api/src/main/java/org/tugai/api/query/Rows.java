@@ -29,16 +29,12 @@ final class Rows {
     return b.toString();
   }
 
-  /** Writes the current row; {@code skip} names columns used for filtering only. */
-  static void write(ResultSet rs, JsonGenerator json, java.util.Set<String> skip) throws SQLException, IOException {
+  /** Writes the current row as one object. */
+  static void write(ResultSet rs, JsonGenerator json) throws SQLException, IOException {
     ResultSetMetaData md = rs.getMetaData();
     json.writeStartObject();
     for (int i = 1; i <= md.getColumnCount(); i++) {
-      String column = md.getColumnLabel(i);
-      if (skip.contains(column)) {
-        continue;
-      }
-      json.writeFieldName(camel(column));
+      json.writeFieldName(camel(md.getColumnLabel(i)));
       value(rs, i, md.getColumnType(i), md.getColumnTypeName(i), json);
     }
     json.writeEndObject();

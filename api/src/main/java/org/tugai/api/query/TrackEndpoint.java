@@ -22,10 +22,10 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import javax.sql.DataSource;
 import org.tugai.api.auth.AccessControl;
 import org.tugai.api.auth.Caller;
+import org.tugai.core.store.GoodFixes;
 
 /**
  * {@code GET /api/v1/animals/{id}/track?from&to&format=geojson|movebank-csv}. Rows stream from a database cursor
@@ -35,7 +35,6 @@ import org.tugai.api.auth.Caller;
 public final class TrackEndpoint {
 
   private static final JsonFactory JSON = new JsonFactory();
-  private static final Set<String> BAD_FLAGS = Set.of("outlier", "poor-quality", "null-island");
   private static final DateTimeFormatter MOVEBANK_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
   private static final String QUERY = """
       SELECT collar_id, fix_time, lat, lon, altitude_m, hdop, satellites, fix_type, temperature_c, battery_v,
@@ -125,7 +124,7 @@ public final class TrackEndpoint {
           lat = precision.coarsen(lat);
           lon = precision.coarsen(lon);
         }
-        boolean good = hasPosition && Arrays.stream(flags).noneMatch(BAD_FLAGS::contains);
+        boolean good = hasPosition && Arrays.stream(flags).noneMatch(GoodFixes.BAD_FLAGS::contains);
         json.writeStartObject();
         json.writeStringField("type", "Feature");
         if (hasPosition) {
@@ -214,7 +213,7 @@ public final class TrackEndpoint {
       boolean hasPosition = !rs.wasNull();
       double lon = rs.getDouble(4);
       List<String> flags = List.of((String[]) rs.getArray(11).getArray());
-      boolean outlier = flags.stream().anyMatch(BAD_FLAGS::contains);
+      boolean outlier = flags.stream().anyMatch(GoodFixes.BAD_FLAGS::contains);
       boolean coarsened = hasPosition && !time.isBefore(preciseBefore);
       if (coarsened) {
         lat = precision.coarsen(lat);

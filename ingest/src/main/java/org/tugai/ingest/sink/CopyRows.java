@@ -24,7 +24,6 @@ public final class CopyRows {
   private final StringBuilder row = new StringBuilder(512);
   private final CopyIn copy;
   private boolean firstField = true;
-  private long rows;
 
   private CopyRows(CopyIn copy) {
     this.copy = copy;
@@ -112,7 +111,6 @@ public final class CopyRows {
   public void endRow() throws SQLException {
     row.append('\n');
     firstField = true;
-    rows++;
     if (row.length() >= FLUSH_AT) {
       flush();
     }
@@ -133,10 +131,6 @@ public final class CopyRows {
     } catch (SQLException ignored) {
       // The transaction is rolled back by the caller either way.
     }
-  }
-
-  public long rows() {
-    return rows;
   }
 
   private void flush() throws SQLException {

@@ -10,6 +10,7 @@ import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.flywaydb.core.api.migration.Context;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tugai.core.store.GoodFixes;
 
 /**
  * TimescaleDB where it exists, plain PostgreSQL where it does not: the same schema version either way, so the
@@ -33,8 +34,7 @@ public class V5__Timescale extends BaseJavaMigration {
       SELECT animal_id, %s AS day, count(*) AS fixes, avg(lat) AS lat, avg(lon) AS lon,
              min(fix_time) AS first_fix, max(fix_time) AS last_fix
         FROM fixes
-       WHERE animal_id IS NOT NULL AND lat IS NOT NULL AND lon IS NOT NULL
-         AND NOT (quality_flags && ARRAY['outlier', 'poor-quality', 'null-island']::text[])
+       WHERE animal_id IS NOT NULL AND\s""" + GoodFixes.SQL + """
        GROUP BY animal_id, %s""";
 
   @Override
