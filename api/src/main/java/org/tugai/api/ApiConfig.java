@@ -1,12 +1,15 @@
 package org.tugai.api;
 
 import java.time.Duration;
+import java.util.List;
 import org.tugai.api.query.Precision;
 import org.tugai.core.config.ConfigException;
 import org.tugai.core.config.DbSettings;
 import org.tugai.core.config.HttpSettings;
 import org.tugai.core.config.KafkaSettings;
 import org.tugai.core.config.Settings;
+import org.tugai.core.geo.Countries;
+import org.tugai.core.geo.Layer;
 
 /**
  * Everything the API needs, validated at start-up.
@@ -16,8 +19,13 @@ import org.tugai.core.config.Settings;
  * @param kafka where acknowledgements go ({@code kafka.*})
  * @param precision {@code api.scientist-embargo} (how old a position must be before a scientist sees it precisely,
  *     default 30d) and {@code api.coarse-grid-deg} (the grid newer positions snap to, default 0.1°)
+ * @param countriesFile {@code api.countries-file}: the countries layer the dashboard draws; by default the same
+ *     file as {@code streams.countries-file}, so one setting serves both
+ * @param zoneFiles {@code api.zone-files}: zone layers (protected areas, hotspots, population units); by default
+ *     {@code streams.zone-files}
  */
-public record ApiConfig(DbSettings db, HttpSettings http, KafkaSettings kafka, Precision precision) {
+public record ApiConfig(DbSettings db, HttpSettings http, KafkaSettings kafka, Precision precision, String countriesFile,
+    List<String> zoneFiles) {
 
   public static ApiConfig from(Settings s) {
     Duration embargo = s.duration("api.scientist-embargo", Duration.ofDays(30), Duration.ZERO, Duration.ofDays(3_650));
@@ -31,6 +39,9 @@ public record ApiConfig(DbSettings db, HttpSettings http, KafkaSettings kafka, P
     if (!(gridDeg >= 0.001 && gridDeg <= 10)) {
       throw new ConfigException("api.coarse-grid-deg", "must be between 0.001 and 10 degrees, not " + grid);
     }
-    return new ApiConfig(DbSettings.from(s), HttpSettings.from(s), KafkaSettings.from(s), new Precision(embargo, gridDeg));
+    String countries = s.string("api.countries-file", s.string("streams.countries-file", Countries.SHIPPED));
+    List<String> zones = s.list("api.zone-files", s.list("streams.zone-files", List.of(Layer.SHIPPED_ZONES)));
+    return new ApiConfig(DbSettings.from(s), HttpSettings.from(s), KafkaSettings.from(s), new Precision(embargo, gridDeg), countries,
+        zones);
   }
 }

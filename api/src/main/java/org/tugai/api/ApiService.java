@@ -23,6 +23,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tugai.api.alerts.AckEndpoint;
+import org.tugai.api.alerts.AlertFeed;
+import org.tugai.api.auth.Caller;
+import org.tugai.api.layers.LayersEndpoint;
+import org.tugai.api.query.CamerasEndpoint;
+import io.javalin.http.sse.SseHandler;
+import io.javalin.http.staticfiles.Location;
 import org.tugai.api.auth.AccessControl;
 import org.tugai.api.auth.ApiTokens;
 import org.tugai.api.auth.Role;
@@ -52,12 +58,17 @@ public final class ApiService implements TugaiService {
       new Route(HandlerType.GET, "/health", List.of()),
       new Route(HandlerType.GET, "/metrics", List.of()),
       new Route(HandlerType.GET, "/api/v1/openapi.json", List.of()),
+      new Route(HandlerType.GET, "/api/v1/me", ANYONE),
+      new Route(HandlerType.GET, "/api/v1/layers", ANYONE),
+      new Route(HandlerType.GET, "/api/v1/layers/{name}", ANYONE),
       new Route(HandlerType.GET, "/api/v1/animals", ANYONE),
+      new Route(HandlerType.GET, "/api/v1/cameras", ANYONE),
       new Route(HandlerType.GET, "/api/v1/animals/{id}/track", SCIENCE),
       new Route(HandlerType.GET, "/api/v1/crossings", SCIENCE),
       new Route(HandlerType.GET, "/api/v1/detections", SCIENCE),
       new Route(HandlerType.GET, "/api/v1/export/camtrap-dp", SCIENCE),
       new Route(HandlerType.GET, "/api/v1/alerts", FIELD),
+      new Route(HandlerType.GET, "/api/v1/alerts/stream", FIELD),
       new Route(HandlerType.POST, "/api/v1/alerts/{id}/ack", FIELD));
 
   private final ApiConfig config;
@@ -66,6 +77,7 @@ public final class ApiService implements TugaiService {
   private Javalin app;
   private KafkaProducer<String, byte[]> producer;
   private Admin admin;
+  private AlertFeed feed;
 
   public ApiService(ApiConfig config, PrometheusMeterRegistry registry) {
     this.config = config;
@@ -98,21 +110,38 @@ public final class ApiService implements TugaiService {
     TrackEndpoint track = new TrackEndpoint(store.dataSource(), config.precision());
     ListEndpoints lists = new ListEndpoints(store.dataSource(), config.precision());
     CamtrapDpExport camtrap = new CamtrapDpExport(store.dataSource());
+    LayersEndpoint layers = new LayersEndpoint(config.countriesFile(), config.zoneFiles());
+    CamerasEndpoint cameras = new CamerasEndpoint(store.dataSource());
+    feed = new AlertFeed(config.kafka(), topics.alerts());
     byte[] openApi = openApi();
 
     Map<String, Handler> handlers = new LinkedHashMap<>();
     handlers.put("/health", this::health);
     handlers.put("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
     handlers.put("/api/v1/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
+    handlers.put("/api/v1/me", ApiService::me);
+    handlers.put("/api/v1/layers", layers::index);
+    handlers.put("/api/v1/layers/{name}", layers::layer);
     handlers.put("/api/v1/animals", animals::handle);
+    handlers.put("/api/v1/cameras", cameras::handle);
     handlers.put("/api/v1/animals/{id}/track", track::handle);
     handlers.put("/api/v1/crossings", lists::crossings);
     handlers.put("/api/v1/detections", lists::detections);
     handlers.put("/api/v1/export/camtrap-dp", ctx -> camtrapExport(ctx, camtrap));
     handlers.put("/api/v1/alerts", lists::alerts);
+    handlers.put("/api/v1/alerts/stream", new SseHandler(feed::subscribe));
     handlers.put("/api/v1/alerts/{id}/ack", ack::handle);
 
-    app = Javalin.create(c -> c.showJavalinBanner = false);
+    app = Javalin.create(c -> {
+      c.showJavalinBanner = false;
+      // The dashboard: static files in the jar, Leaflet from its WebJar; no CDN, no tile server, works offline.
+      c.staticFiles.add(s -> {
+        s.hostedPath = "/";
+        s.directory = "/org/tugai/api/dashboard";
+        s.location = Location.CLASSPATH;
+      });
+      c.staticFiles.enableWebjars();
+    });
     app.beforeMatched(access::check);
     for (Route r : ROUTES) {
       app.addHttpHandler(r.method(), r.path(), handlers.get(r.path()), r.roles().toArray(RouteRole[]::new));
@@ -122,7 +151,14 @@ public final class ApiService implements TugaiService {
       ctx.status(503).json(Map.of("error", "the store is unavailable; try again"));
     });
     app.start(config.http().host(), config.http().port());
+    feed.start();
     log.info("api started on http://{}:{} ({} routes; OpenAPI at /api/v1/openapi.json)", config.http().host(), port(), ROUTES.size());
+  }
+
+  private static void me(Context ctx) {
+    Caller caller = AccessControl.caller(ctx);
+    ctx.json(Map.of("tokenId", caller.tokenId(), "name", caller.name(), "role", caller.role().name().toLowerCase(java.util.Locale.ROOT),
+        "zones", caller.zones()));
   }
 
   private static void camtrapExport(Context ctx, CamtrapDpExport export) throws Exception {
@@ -149,6 +185,8 @@ public final class ApiService implements TugaiService {
     boolean db;
     try (Connection c = store.dataSource().getConnection()) {
       db = c.isValid(2);
+      // The check runs outside the pool's statement tracking: end the transaction it opened ourselves.
+      c.rollback();
     } catch (SQLException e) {
       db = false;
     }
@@ -168,6 +206,9 @@ public final class ApiService implements TugaiService {
   public void close() {
     if (app != null) {
       app.stop();
+    }
+    if (feed != null) {
+      feed.close();
     }
     if (producer != null) {
       producer.close(Duration.ofSeconds(5));

@@ -14,9 +14,11 @@ import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.tugai.api.auth.ApiTokens;
@@ -56,8 +58,11 @@ class TimescaleSmokeIT {
         c.createStatement().execute("CALL refresh_continuous_aggregate('daily_positions', NULL, NULL)");
         assertThat(strings(c, "SELECT sum(fixes)::text FROM daily_positions WHERE animal_id = 'deer-1'")).containsExactly("300");
       }
-      String token = new ApiTokens(TestDataSources.of(db)).create("smoke", Role.ADMIN, List.of(), null).token();
       HttpClient http = HttpClient.newHttpClient();
+      // PGlite runs one statement at a time for all connections, so the pool may still be connecting.
+      Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> http.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + api.port() + "/health")).build(), HttpResponse.BodyHandlers.ofString()).body().contains("\"database\":\"UP\""));
+      String token = new ApiTokens(TestDataSources.of(db)).create("smoke", Role.ADMIN, List.of(), null).token();
       ObjectMapper json = new ObjectMapper();
       for (String path : List.of("/api/v1/animals", "/api/v1/animals/deer-1/track?from=2020-01-01", "/api/v1/crossings?status=all",
           "/api/v1/detections", "/api/v1/alerts")) {

@@ -16,14 +16,16 @@ import org.tugai.core.store.GoodFixes;
 
 /**
  * {@code GET /api/v1/animals}: every collared animal with its deployments and its last good position, as
- * precise as the caller may see it (a ranger sees it only inside their zones).
+ * precise as the caller may see it (a ranger sees it only inside their zones), and its status from the open
+ * alerts about it: {@code mortality}, {@code silent} or {@code active}.
  */
 public final class AnimalsEndpoint {
 
   private static final JsonFactory JSON = new JsonFactory();
   private static final String QUERY = """
       SELECT a.animal_id, d.deployment_id, d.device_id, d.species, d.sex, d.population, d.deploy_on, d.deploy_off, d.retracted,
-             f.fix_time, f.lat, f.lon, f.battery_v, f.country, f.zones
+             f.fix_time, f.lat, f.lon, f.battery_v, f.country, f.zones,
+             ARRAY(SELECT DISTINCT type FROM alerts WHERE animal_id = a.animal_id AND status <> 'resolved' ORDER BY type) AS open_alerts
         FROM (SELECT DISTINCT animal_id FROM deployments WHERE animal_id IS NOT NULL AND device_type = 'collar') a
         JOIN deployments d ON d.animal_id = a.animal_id AND d.device_type = 'collar'
         LEFT JOIN LATERAL (
@@ -64,6 +66,13 @@ public final class AnimalsEndpoint {
           json.writeStringField("sex", rs.getString(5));
           json.writeStringField("population", rs.getString(6));
           lastPosition(rs, json, caller, now);
+          List<String> openAlerts = List.of((String[]) rs.getArray(16).getArray());
+          json.writeStringField("status", openAlerts.contains("mortality") ? "mortality" : openAlerts.contains("silence") ? "silent" : "active");
+          json.writeArrayFieldStart("openAlerts");
+          for (String type : openAlerts) {
+            json.writeString(type);
+          }
+          json.writeEndArray();
           json.writeArrayFieldStart("deployments");
         }
         json.writeStartObject();

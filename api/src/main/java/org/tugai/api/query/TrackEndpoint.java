@@ -154,7 +154,10 @@ public final class TrackEndpoint {
         json.writeEndArray();
         json.writeBooleanField("good", good);
         json.writeBooleanField("coarsened", coarsened);
-        json.writeStringField("country", rs.getString(12));
+        String country = rs.getString(12);
+        if (country != null) {
+          json.writeStringField("country", country);
+        }
         json.writeEndObject();
         json.writeEndObject();
         if (good) {
@@ -193,7 +196,8 @@ public final class TrackEndpoint {
   private static void number(JsonGenerator json, String field, ResultSet rs, int column) throws SQLException, IOException {
     double v = rs.getDouble(column);
     if (rs.wasNull()) {
-      json.writeNullField(field);
+      // Absent measurements are left out rather than written as null: a year of points is sent at once.
+      return;
     } else if (v == Math.rint(v) && Math.abs(v) < 1e15) {
       json.writeNumberField(field, (long) v);
     } else {

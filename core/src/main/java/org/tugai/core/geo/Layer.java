@@ -88,7 +88,11 @@ public final class Layer {
     }
   }
 
-  static InputStream open(String location) throws IOException {
+  /** The shipped example zones of the Bukhara deer range (approximate; operators supply their own). */
+  public static final String SHIPPED_ZONES = "classpath:/org/tugai/geodata/bukhara-deer-zones.example.geojson";
+
+  /** Opens a file path, or a class path resource when the location starts with {@code classpath:}. */
+  public static InputStream open(String location) throws IOException {
     if (location.startsWith("classpath:")) {
       InputStream in = Layer.class.getResourceAsStream(location.substring("classpath:".length()));
       if (in == null) {

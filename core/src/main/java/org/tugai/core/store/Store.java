@@ -40,6 +40,9 @@ public final class Store implements AutoCloseable {
     config.setPoolName(poolName);
     config.setAutoCommit(false);
     config.setReadOnly(readOnly);
+    // With autocommit off, the pool's own liveness checks would open a transaction and leave the idle
+    // connection "idle in transaction" (holding a snapshot; stalling single-session servers such as PGlite).
+    config.setIsolateInternalQueries(true);
     // Start even while the database is away: the sink waits and retries, the API answers 503.
     config.setInitializationFailTimeout(-1);
     config.setConnectionTimeout(5_000);

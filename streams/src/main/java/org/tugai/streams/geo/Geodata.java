@@ -10,7 +10,7 @@ import org.tugai.core.geo.Layer;
 /** Countries and zone layers the topology enriches with: loaded once, immutable, shared by all tasks. */
 public final class Geodata {
 
-  public static final String SHIPPED_ZONES = "classpath:/org/tugai/geodata/bukhara-deer-zones.example.geojson";
+  public static final String SHIPPED_ZONES = Layer.SHIPPED_ZONES;
 
   private final Countries countries;
   private final List<Layer> zones;

@@ -1,0 +1,83 @@
+package org.tugai.api.layers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import io.javalin.http.NotFoundResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tugai.core.config.ConfigException;
+import org.tugai.core.geo.Layer;
+
+/**
+ * {@code GET /api/v1/layers} and {@code /api/v1/layers/{name}}: the operator's geodata as GeoJSON, so the dashboard
+ * draws countries, protected areas, hotspots and population units without any tile server. {@code countries} is
+ * the countries file; every other name is a zone {@code type} from the zone files (protected-area, hotspot,
+ * population-unit, ...), so another region's layers work unchanged.
+ */
+public final class LayersEndpoint {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Map<String, byte[]> layers = new LinkedHashMap<>();
+  private final Map<String, Integer> counts = new LinkedHashMap<>();
+
+  public LayersEndpoint(String countriesFile, List<String> zoneFiles) {
+    ObjectNode countries = read(countriesFile, "api.countries-file");
+    put("countries", countries);
+    Map<String, ObjectNode> byType = new LinkedHashMap<>();
+    for (String file : zoneFiles) {
+      for (JsonNode feature : read(file, "api.zone-files").path("features")) {
+        String type = feature.path("properties").path("type").asText("zone");
+        byType.computeIfAbsent(type, t -> collection()).withArray("features").add(feature);
+      }
+    }
+    byType.forEach(this::put);
+  }
+
+  private static ObjectNode collection() {
+    ObjectNode c = JSON.createObjectNode();
+    c.put("type", "FeatureCollection");
+    c.putArray("features");
+    return c;
+  }
+
+  private void put(String name, ObjectNode collection) {
+    try {
+      layers.put(name, JSON.writeValueAsBytes(collection));
+      counts.put(name, collection.path("features").size());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static ObjectNode read(String location, String key) {
+    try (InputStream in = Layer.open(location)) {
+      JsonNode root = JSON.readTree(in);
+      if (root == null || !"FeatureCollection".equals(root.path("type").asText()) || !(root.path("features") instanceof ArrayNode)) {
+        throw new ConfigException(key, location + " is not a GeoJSON FeatureCollection");
+      }
+      return (ObjectNode) root;
+    } catch (IOException e) {
+      throw new ConfigException(key, "cannot read " + location + ": " + e.getMessage());
+    }
+  }
+
+  /** The layer names and how many features each has. */
+  public void index(Context ctx) {
+    ctx.json(counts);
+  }
+
+  public void layer(Context ctx) {
+    byte[] body = layers.get(ctx.pathParam("name"));
+    if (body == null) {
+      throw new NotFoundResponse("no layer '" + ctx.pathParam("name") + "'; there are " + counts.keySet());
+    }
+    ctx.contentType("application/geo+json").result(body);
+  }
+}
