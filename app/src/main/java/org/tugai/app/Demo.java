@@ -7,7 +7,18 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.tugai.api.auth.ApiTokens;
+import org.tugai.api.auth.Role;
+import org.tugai.app.sim.FieldSimulator;
+import org.tugai.core.config.KafkaSettings;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -21,17 +32,18 @@ import org.tugai.embedded.FreePorts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The whole pipeline in one process on embedded Kafka, MQTT and PostgreSQL, fed by simulated collars. */
-@Command(name = "demo", description = "Run the whole pipeline on embedded Kafka, MQTT and PostgreSQL with simulated collars.")
+/** The whole pipeline in one process on embedded Kafka, MQTT and PostgreSQL, fed by a simulated field station. */
+@Command(name = "demo", description = "Run the whole pipeline on embedded Kafka, MQTT and PostgreSQL with simulated collared deer and camera traps.")
 final class Demo implements Callable<Integer> {
 
-  @Option(names = "--collars", defaultValue = "5", description = "simulated collared deer (default ${DEFAULT-VALUE})")
+  @Option(names = "--collars", defaultValue = "12", description = "simulated collared deer (default ${DEFAULT-VALUE})")
   int collars;
 
-  @Option(names = "--interval-ms", defaultValue = "2000", description = "milliseconds between fix rounds (default ${DEFAULT-VALUE})")
-  long intervalMs;
+  @Option(names = "--speed", defaultValue = "180", description = "simulated seconds per real second (default ${DEFAULT-VALUE}: "
+      + "a 15-minute fix interval every 5 s); the simulation starts in the past and runs in real time once it reaches now")
+  double speed;
 
-  @Option(names = "--http-port", defaultValue = "8080", description = "API port; a free one is used if it is taken (default ${DEFAULT-VALUE})")
+  @Option(names = "--http-port", defaultValue = "8080", description = "API and dashboard port; a free one is used if it is taken (default ${DEFAULT-VALUE})")
   int httpPort;
 
   @Option(names = "--for", description = "stop by itself after this many seconds (default: run until Ctrl-C)")
@@ -39,6 +51,9 @@ final class Demo implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (!(speed >= 1 && speed <= 10_000)) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--speed must be between 1 and 10000, not " + speed);
+    }
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch cleanedUp = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -57,45 +72,59 @@ final class Demo implements Callable<Integer> {
          EmbeddedKafka kafka = EmbeddedKafka.start()) {
       postgres.createDatabase("tugai");
       int port = portOrFree(httpPort);
+      String dbUrl = postgres.jdbcUrl("tugai");
       Settings settings = Settings.of(Map.of(
           "kafka.bootstrap-servers", kafka.bootstrapServers(),
           "kafka.replication-factor", "1",
           "mqtt.url", mqtt.url(),
-          "db.url", postgres.jdbcUrl("tugai"),
+          "db.url", dbUrl,
           "db.user", postgres.user(),
           "http.port", String.valueOf(port),
           "gateway.client-id", "tugai-demo-gateway",
           "streams.state-dir", state.toString(),
-          "streams.commit-interval", "200ms"));
+          "streams.commit-interval", "200ms",
+          "alerts.silence.check-every", "5s"));
       try (Services services = Services.configure(settings, java.util.Set.copyOf(Services.ALL))) {
         services.start();
+        Map<Role, String> tokens = tokens(dbUrl, postgres.user());
+        String base = "http://127.0.0.1:" + port;
         say("");
+        say("  Dashboard  " + base + "/#token=" + tokens.get(Role.ADMIN) + "   (admin)");
+        say("             " + base + "/#token=" + tokens.get(Role.RANGER) + "   (ranger of pa-beshai-palangon)");
+        say("  API        " + base + "/api/v1/openapi.json   scientist token: " + tokens.get(Role.SCIENTIST));
+        say("             curl -H 'Authorization: Bearer " + tokens.get(Role.SCIENTIST) + "' " + base + "/api/v1/crossings");
+        say("  Health     " + base + "/health   metrics: " + base + "/metrics");
+        say("  MQTT       " + mqtt.url() + "   (devices publish to tugai/v1/collars/{id}/fixes, tugai/v1/cameras/{id}/detections)");
         say("  Kafka      " + kafka.bootstrapServers());
-        say("  MQTT       " + mqtt.url() + "   (try: mosquitto_pub -p " + mqtt.port()
-            + " -t tugai/v1/collars/TJ-BD-017/fixes -m '{...}')");
-        say("  PostgreSQL " + postgres.jdbcUrl("tugai") + " user " + postgres.user());
-        say("  API        http://127.0.0.1:" + port + "/health   metrics: http://127.0.0.1:" + port + "/metrics");
+        say("  PostgreSQL " + dbUrl + " user " + postgres.user());
         say("");
-        say("Simulating " + collars + " collared Bukhara deer; Ctrl-C stops everything.");
-        try (DemoSimulator simulator = new DemoSimulator(mqtt.url(), collars, Clock.systemUTC())) {
-          // What bin/tugai registry import does, for the simulated collars.
-          RegistryCommand.publish(org.tugai.core.config.KafkaSettings.from(settings),
-              simulator.deployments(java.time.Instant.now().minus(java.time.Duration.ofDays(30))));
-          long started = System.currentTimeMillis();
+        Duration realRound = Duration.ofMillis(Math.max(200, (long) (FieldSimulator.FIX_INTERVAL_MS / speed)));
+        Instant realStart = Instant.now();
+        // Start in the past, so compressed time never runs into the future; once it reaches now, it runs in real time.
+        Instant simStart = realStart.minus(Duration.ofSeconds((long) Math.min(14 * 86_400, speed * 20 * 60)));
+        Supplier<Instant> simTime = () -> {
+          Instant compressed = simStart.plusMillis((long) (Duration.between(realStart, Instant.now()).toMillis() * speed));
+          return compressed.isAfter(Instant.now()) ? Instant.now() : compressed;
+        };
+        try (FieldSimulator field = new FieldSimulator(mqtt.url(), "tugai-demo-field", collars, simTime)) {
+          // What bin/tugai registry import does, for the simulated collars and cameras.
+          RegistryCommand.publish(KafkaSettings.from(settings), field.deployments(simStart.minus(Duration.ofDays(30)), realRound));
+          say(String.format(Locale.ROOT, "Simulating %d collared Bukhara deer on the Vakhsh, Panj and Zarafshon and %d camera traps;"
+              + " %.0fx speed from %s (a fix round every %.1f s). Ctrl-C stops everything.", collars, field.cameras().size(), speed,
+              simStart.truncatedTo(ChronoUnit.MINUTES), realRound.toMillis() / 1000.0));
           long lastStatus = 0;
-          while (!stop.await(intervalMs, TimeUnit.MILLISECONDS)) {
-            simulator.round();
+          while (!stop.await(realRound.toMillis(), TimeUnit.MILLISECONDS)) {
+            field.round();
             long now = System.currentTimeMillis();
             if (now - lastStatus >= 5_000) {
               lastStatus = now;
-              say(status(postgres.jdbcUrl("tugai"), postgres.user(), simulator));
+              say(status(dbUrl, postgres.user(), field, simTime.get()));
             }
-            if (seconds != null && now - started >= seconds * 1000) {
+            if (seconds != null && Duration.between(realStart, Instant.now()).toSeconds() >= seconds) {
               break;
             }
           }
-          say(status(postgres.jdbcUrl("tugai"), postgres.user(), simulator));
-          latestFixes(postgres.jdbcUrl("tugai"), postgres.user());
+          say(status(dbUrl, postgres.user(), field, simTime.get()));
         }
         say("Stopping...");
       }
@@ -106,30 +135,32 @@ final class Demo implements Callable<Integer> {
     return 0;
   }
 
-  private static String status(String url, String user, DemoSimulator simulator) {
-    try (Connection c = DriverManager.getConnection(url, user, "");
-         Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM fixes), (SELECT count(DISTINCT collar_id) FROM fixes), "
-             + "(SELECT count(*) FROM dead_letters), (SELECT count(*) FROM current_crossings), "
-             + "(SELECT count(*) FROM fixes WHERE quality_flags <> '{}')")) {
-      rs.next();
-      return String.format("[status] sent %d fixes + %d broken messages | stored: %d fixes from %d collars (%d flagged), "
-          + "%d crossings, %d dead letters", simulator.sent(), simulator.broken(), rs.getLong(1), rs.getLong(2), rs.getLong(5),
-          rs.getLong(4), rs.getLong(3));
-    } catch (SQLException e) {
-      return "[status] store not ready: " + e.getMessage();
-    }
+  /** One token per role for the demo's users; stored hashed like any other. */
+  private static Map<Role, String> tokens(String url, String user) throws SQLException {
+    PGSimpleDataSource ds = new PGSimpleDataSource();
+    ds.setUrl(url);
+    ds.setUser(user);
+    ApiTokens tokens = new ApiTokens(ds);
+    Map<Role, String> out = new EnumMap<>(Role.class);
+    out.put(Role.ADMIN, tokens.create("demo admin", Role.ADMIN, List.of(), null).token());
+    out.put(Role.RANGER, tokens.create("ranger Dilnoza", Role.RANGER, List.of("pa-beshai-palangon"), null).token());
+    out.put(Role.SCIENTIST, tokens.create("demo scientist", Role.SCIENTIST, List.of(), null).token());
+    return out;
   }
 
-  private static void latestFixes(String url, String user) throws SQLException {
+  static String status(String url, String user, FieldSimulator field, Instant simTime) {
     try (Connection c = DriverManager.getConnection(url, user, "");
          Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("SELECT collar_id, fix_time, lat, lon, battery_v FROM fixes ORDER BY fix_time DESC, collar_id LIMIT 5")) {
-      say("Latest fixes in table fixes:");
-      while (rs.next()) {
-        say(String.format("  %-10s %s  lat %.5f  lon %.5f  battery %.2f V", rs.getString(1), rs.getTimestamp(2).toInstant(),
-            rs.getDouble(3), rs.getDouble(4), rs.getDouble(5)));
-      }
+         ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM fixes), (SELECT count(*) FROM detections), "
+             + "(SELECT count(*) FROM current_crossings), (SELECT count(*) FROM alerts), (SELECT count(*) FROM alerts WHERE status = 'open'), "
+             + "(SELECT count(*) FROM dead_letters)")) {
+      rs.next();
+      return String.format(Locale.ROOT, "[%s] sent %d fixes, %d camera events, %d broken | stored: %d fixes, %d detections, "
+          + "%d crossings, %d alerts (%d open), %d dead letters", simTime.truncatedTo(ChronoUnit.MINUTES), field.fixesSent(),
+          field.cameraEventsSent(), field.brokenSent(), rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+          rs.getLong(6));
+    } catch (SQLException e) {
+      return "[status] store not ready: " + e.getMessage();
     }
   }
 

@@ -89,7 +89,7 @@ async function drawLayers() {
     drawn.push(name + ' ' + index[name]);
     if (name !== 'countries') zoneBounds = zoneBounds ? zoneBounds.extend(layer.getBounds()) : L.latLngBounds(layer.getBounds().getSouthWest(), layer.getBounds().getNorthEast());
   }
-  if (zoneBounds) state.map.fitBounds(zoneBounds, { padding: [10, 10] });
+  if (zoneBounds) state.map.fitBounds(zoneBounds, { padding: [10, 10], animate: false });
   L.control.layers(null, overlays, { collapsed: true }).addTo(state.map);
   $('layers-status').textContent = 'layers: ' + drawn.join(', ');
   $('layers-status').dataset.layers = Object.keys(index).length;
@@ -126,14 +126,14 @@ async function drawAnimals() {
       state.animals.set(a.animalId, marker);
     }
     marker && (marker.animal = a);
-    if (!state.framed && state.animals.size) {
-      // The first time animals are known, frame them: that is where a ranger looks.
-      state.framed = true;
-      state.map.fitBounds(L.latLngBounds([...state.animals.values()].map((m) => m.getLatLng())).pad(0.5), { maxZoom: 10 });
-    }
     if (can('scientist', 'admin') && fix) {
       drawTrack(a.animalId, since).catch((e) => console.warn('track', a.animalId, e));
     }
+  }
+  if (!state.framed && state.animals.size) {
+    // The first time animals are known, frame them: that is where a ranger looks.
+    state.framed = true;
+    state.map.fitBounds(L.latLngBounds([...state.animals.values()].map((m) => m.getLatLng())).pad(0.5), { maxZoom: 10, animate: false });
   }
 }
 
