@@ -55,15 +55,23 @@ final class Demo implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--speed must be between 1 and 10000, not " + speed);
     }
     CountDownLatch stop = new CountDownLatch(1);
-    CountDownLatch cleanedUp = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      stop.countDown();
+    // Ctrl-C (and SIGTERM) end the run loop instead of starting JVM shutdown: the services then stop in order
+    // while Kafka's log directories still exist (its test kit deletes them from a shutdown hook of its own).
+    // A second Ctrl-C while stopping does not wait.
+    for (String name : List.of("INT", "TERM")) {
       try {
-        cleanedUp.await(60, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+          if (stop.getCount() == 0) {
+            Runtime.getRuntime().halt(130);
+          }
+          say("");
+          say("Stopping (Ctrl-C again to abort)...");
+          stop.countDown();
+        });
+      } catch (IllegalArgumentException unsupported) {
+        // No such signal on this platform: the default handling applies.
       }
-    }, "tugai-demo-shutdown"));
+    }
 
     say("Tugai demo: starting embedded Kafka (KRaft), MQTT 5 broker and PostgreSQL on free ports...");
     Path state = Files.createTempDirectory("tugai-demo-streams-");
@@ -87,7 +95,8 @@ final class Demo implements Callable<Integer> {
       try (Services services = Services.configure(settings, java.util.Set.copyOf(Services.ALL))) {
         services.start();
         Map<Role, String> tokens = tokens(dbUrl, postgres.user());
-        String base = "http://127.0.0.1:" + port;
+        // The port actually bound (0 asks for any free one).
+        String base = "http://127.0.0.1:" + services.get(org.tugai.api.ApiService.class).port();
         say("");
         say("  Dashboard  " + base + "/#token=" + tokens.get(Role.ADMIN) + "   (admin)");
         say("             " + base + "/#token=" + tokens.get(Role.RANGER) + "   (ranger of pa-beshai-palangon)");
@@ -126,12 +135,10 @@ final class Demo implements Callable<Integer> {
           }
           say(status(dbUrl, postgres.user(), field, simTime.get()));
         }
-        say("Stopping...");
+        say("Stopping the services...");
       }
-    } finally {
-      say("Tugai demo stopped.");
-      cleanedUp.countDown();
     }
+    say("Tugai demo stopped.");
     return 0;
   }
 

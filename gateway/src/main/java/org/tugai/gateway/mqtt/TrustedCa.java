@@ -13,11 +13,11 @@ import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 
 /** TLS that trusts the certificates of one PEM file: for brokers with a private CA (a field station's Mosquitto). */
-final class TrustedCa {
+public final class TrustedCa {
 
   private TrustedCa() {}
 
-  static SSLSocketFactory socketFactory(Path pem) throws IOException, GeneralSecurityException {
+  public static SSLSocketFactory socketFactory(Path pem) throws IOException, GeneralSecurityException {
     KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
     store.load(null, null);
     try (InputStream in = Files.newInputStream(pem)) {
