@@ -250,6 +250,15 @@ public final class Settings {
     return names;
   }
 
+  /**
+   * True when {@code variable} is the override of a key some service read (or lies under a group read, such as
+   * {@code TUGAI_KAFKA_CLIENT_*}): lets deployment files be checked against the code.
+   */
+  public boolean isOverrideOfAKnownKey(String variable) {
+    return read.stream().anyMatch(k -> envName(k).equals(variable))
+        || groupsRead.stream().anyMatch(g -> variable.startsWith(envName(g.endsWith(".") ? g.substring(0, g.length() - 1) : g) + "_"));
+  }
+
   /** Fails on the first key in the file that no service read: almost always a typo. */
   public void checkAllKeysKnown() {
     for (String key : file.keySet()) {
