@@ -29,5 +29,5 @@ done
 echo "timescale smoke: PGlite TimescaleDB on 127.0.0.1:$PORT"
 # PGlite serves every client connection from one session, so server-side prepared statements would collide.
 TUGAI_TIMESCALE_URL="jdbc:postgresql://127.0.0.1:$PORT/postgres?sslmode=disable&prepareThreshold=0" \
-  ./mvnw -B -q verify -pl api -DskipUTs -Dit.test=TimescaleSmokeIT -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false
+  ./mvnw -B -q verify -pl api -am -DskipUTs -Dit.test=TimescaleSmokeIT -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false
 echo "timescale smoke: passed"

@@ -102,7 +102,8 @@ public final class ApiService implements TugaiService {
     producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     admin = Admin.create(config.kafka().clientConfig());
     Topics topics = config.kafka().topics();
-    TopicAdmin.ensure(config.kafka(), List.of(topics.alertAcks()));
+    // The live feed reads the alerts topic from its end: it must exist even before streams first starts.
+    TopicAdmin.ensure(config.kafka(), List.of(topics.alertAcks(), topics.alerts()));
 
     AccessControl access = new AccessControl(new ApiTokens(store.dataSource()));
     AckEndpoint ack = new AckEndpoint(producer, topics.alertAcks(), store.dataSource());

@@ -46,12 +46,16 @@ class ApiIT {
   static String scientist;
   static String ranger;
   static String revoked;
+  static String bootstrap;
+  static org.tugai.schemas.Topics topics;
   static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @BeforeAll
   static void start(Infrastructure infra) throws Exception {
     db = infra.newDatabase();
     String prefix = Infrastructure.uniqueName("api") + ".";
+    bootstrap = infra.kafkaBootstrapServers();
+    topics = org.tugai.schemas.Topics.of(prefix, org.tugai.schemas.SchemaCatalog.released());
     api = new ApiService(ApiConfig.from(Settings.of(Map.of("kafka.bootstrap-servers", infra.kafkaBootstrapServers(), "kafka.topic-prefix",
         prefix, "db.url", db.url(), "db.user", db.user(), "db.password", db.password(), "http.port", "0",
         "api.scientist-embargo", "30d", "api.coarse-grid-deg", "0.1"))), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
@@ -106,10 +110,11 @@ class ApiIT {
           + " ('CT-1', 'e1', 0, '" + NOW.minus(5, ChronoUnit.DAYS) + "', 'person', null, 0.93, null),"
           + " ('CT-1', 'e1', 1, '" + NOW.minus(5, ChronoUnit.DAYS) + "', 'animal', 'Cervus elaphus bactrianus', 0.88, 2),"
           + " ('CT-9', 'e1', 0, '" + NOW.minus(4, ChronoUnit.DAYS) + "', 'animal', 'Canis familiaris', 0.7, 1)");
-      exec(c, "INSERT INTO alerts (alert_id, type, severity, status, title, first_seen, last_seen, lat, lon, zones, channels, updated_at) VALUES"
-          + " ('A1', 'intrusion', 'high', 'open', 'person at CT-1', now(), now(), 37.31, 68.12, '{pa-a}', '{pa-a}', now()),"
-          + " ('A2', 'mortality', 'critical', 'open', 'deer-2 not moving', now(), now(), 38.5, 66.5, '{pa-b}', '{pa-b}', now()),"
-          + " ('A3', 'silence', 'warning', 'resolved', 'C1 silent', now(), now(), null, null, '{pa-a}', '{pa-a}', now())");
+      exec(c, "INSERT INTO alerts (alert_id, type, severity, status, title, first_seen, last_seen, lat, lon, zones, channels, animal_id,"
+          + " updated_at) VALUES"
+          + " ('A1', 'intrusion', 'high', 'open', 'person at CT-1', now(), now(), 37.31, 68.12, '{pa-a}', '{pa-a}', null, now()),"
+          + " ('A2', 'mortality', 'critical', 'open', 'deer-2 not moving', now(), now(), 38.5, 66.5, '{pa-b}', '{pa-b}', 'deer-2', now()),"
+          + " ('A3', 'silence', 'warning', 'resolved', 'C1 silent', now(), now(), null, null, '{pa-a}', '{pa-a}', 'deer-1', now())");
     }
   }
 
@@ -152,7 +157,7 @@ class ApiIT {
   @Test
   void withoutAValidTokenEveryDataRouteIs401AndPublicRoutesAnswer() throws Exception {
     for (ApiService.Route r : ApiService.ROUTES) {
-      String path = r.path().replace("{id}", "deer-1");
+      String path = r.path().replace("{id}", "deer-1").replace("{name}", "countries");
       if (r.roles().isEmpty()) {
         assertThat(get(path, null).statusCode()).as(path).isIn(200, 503);
         continue;
@@ -175,6 +180,99 @@ class ApiIT {
       b.header("Authorization", "Bearer " + token);
     }
     return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void theDashboardsRoutesAnswerByRole() throws Exception {
+    JsonNode me = json("/api/v1/me", ranger);
+    assertThat(me.path("role").asText()).isEqualTo("ranger");
+    assertThat(me.path("zones").toString()).isEqualTo("[\"pa-a\"]");
+    JsonNode layers = json("/api/v1/layers", ranger);
+    assertThat(layers.path("countries").asInt()).isGreaterThan(3);
+    assertThat(layers.path("protected-area").asInt()).isPositive();
+    assertThat(layers.path("population-unit").asInt()).isPositive();
+    JsonNode reserves = json("/api/v1/layers/protected-area", scientist);
+    assertThat(reserves.path("type").asText()).isEqualTo("FeatureCollection");
+    assertThat(reserves.path("features").size()).isEqualTo(layers.path("protected-area").asInt());
+    assertThat(reserves.path("features")).allSatisfy(f -> assertThat(f.path("properties").path("type").asText()).isEqualTo("protected-area"));
+    assertThat(get("/api/v1/layers/nope", admin).statusCode()).isEqualTo(404);
+    JsonNode cameras = json("/api/v1/cameras", ranger);
+    assertThat(cameras.size()).isEqualTo(1);
+    assertThat(cameras.get(0).path("cameraId").asText()).isEqualTo("CT-1");
+    assertThat(cameras.get(0).path("events").asInt()).isEqualTo(2);
+    assertThat(cameras.get(0).path("lastEvent").asText()).isEqualTo(NOW.minus(4, ChronoUnit.DAYS).toString());
+    // An open mortality alert about an animal makes its status "mortality"; a resolved silence alert counts no more.
+    JsonNode animals = json("/api/v1/animals", admin);
+    assertThat(animals.findValues("status").stream().map(JsonNode::asText).toList()).containsExactly("active", "mortality");
+    assertThat(get("/api/v1/alerts/stream", scientist).statusCode()).isEqualTo(403);
+    // The dashboard itself and Leaflet from its WebJar are public static files.
+    HttpResponse<String> page = get("/", null);
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("/webjars/leaflet/1.9.4/dist/leaflet.js");
+    assertThat(get("/webjars/leaflet/1.9.4/dist/leaflet.js", null).statusCode()).isEqualTo(200);
+    assertThat(get("/dashboard.js", null).body()).contains("/api/v1/alerts/stream");
+  }
+
+  @Test
+  void theLiveFeedPushesEachAlertOnlyToTokensThatMaySeeIt() throws Exception {
+    java.util.concurrent.BlockingQueue<String> rangerSees = new java.util.concurrent.LinkedBlockingQueue<>();
+    java.util.concurrent.BlockingQueue<String> adminSees = new java.util.concurrent.LinkedBlockingQueue<>();
+    for (var entry : Map.of(ranger, rangerSees, admin, adminSees).entrySet()) {
+      HttpResponse<java.util.stream.Stream<String>> r = HTTP.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + api.port() + "/api/v1/alerts/stream")).header("Authorization", "Bearer " + entry.getKey())
+          .header("Accept", "text/event-stream").build(),
+          HttpResponse.BodyHandlers.ofLines());
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+      Thread reader = new Thread(() -> r.body().filter(l -> l.startsWith("data:")).forEach(entry.getValue()::add));
+      reader.setDaemon(true);
+      reader.start();
+    }
+    // The feed starts at the end of the topic once it exists: publish until the first alert is seen.
+    try (org.apache.kafka.clients.producer.KafkaProducer<String, byte[]> producer = new org.apache.kafka.clients.producer.KafkaProducer<>(
+        Map.of("bootstrap.servers", bootstrap), new org.apache.kafka.common.serialization.StringSerializer(),
+        new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> {
+        send(producer, alert("F0", "pa-a"));
+        return !adminSees.isEmpty();
+      });
+      send(producer, alert("F1", "pa-b"));
+      send(producer, alert("F2", "pa-a"));
+      // Earlier F0s may still be arriving: keep only the two alerts of interest (from any partition, in any order).
+      List<String> admins = seen(adminSees, 2);
+      String f1 = admins.stream().filter(l -> l.contains("\"alertId\":\"F1\"")).findFirst().orElseThrow();
+      assertThat(f1).contains("\"status\":\"open\"").contains("\"severity\":\"critical\"").contains("\"zones\":[\"pa-b\"]");
+      assertThat(admins).anyMatch(l -> l.contains("\"alertId\":\"F2\""));
+      // The same feed filtered both for the ranger of pa-a: F2 came, F1 never does.
+      List<String> rangers = seen(rangerSees, 1);
+      assertThat(rangers.get(0)).contains("\"alertId\":\"F2\"");
+      assertThat(rangerSees).noneMatch(l -> l.contains("\"alertId\":\"F1\""));
+    }
+  }
+
+  /** The first {@code n} lines about an alert other than F0, waiting up to 30 s for each. */
+  static List<String> seen(java.util.concurrent.BlockingQueue<String> lines, int n) throws InterruptedException {
+    List<String> out = new ArrayList<>();
+    while (out.size() < n) {
+      String line = lines.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(line).as("an alert within 30 s").isNotNull();
+      if (!line.contains("\"alertId\":\"F0\"")) {
+        out.add(line);
+      }
+    }
+    return out;
+  }
+
+  static org.tugai.avro.Alert alert(String id, String zone) {
+    return org.tugai.avro.Alert.newBuilder().setAlertId(id).setType(org.tugai.avro.AlertType.INTRUSION)
+        .setSeverity(org.tugai.avro.Severity.CRITICAL).setStatus(org.tugai.avro.AlertStatus.OPEN).setTitle("person at " + zone)
+        .setFirstSeen(NOW).setLastSeen(NOW).setLat(37.3).setLon(68.3).setZones(List.of(zone)).setChannels(List.of(zone))
+        .setUpdatedAt(Instant.now()).build();
+  }
+
+  static void send(org.apache.kafka.clients.producer.KafkaProducer<String, byte[]> producer, org.tugai.avro.Alert a) throws Exception {
+    producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topics.alerts().name(), a.getAlertId(),
+        topics.alerts().valueSerde().serializer().serialize(topics.alerts().name(), a))).get(30, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   @Test

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -75,12 +76,22 @@ public final class AlertFeed implements AutoCloseable {
     Instant lastPing = Instant.now();
     try {
       while (running.get()) {
-        if (consumer.assignment().isEmpty() && !assign()) {
-          sleep(Duration.ofSeconds(1));
-          continue;
-        }
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-          publish(r);
+        try {
+          if (consumer.assignment().isEmpty() && !assign()) {
+            sleep(Duration.ofSeconds(1));
+            continue;
+          }
+          for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+            publish(r);
+          }
+        } catch (KafkaException e) {
+          if (e instanceof WakeupException) {
+            throw e;
+          }
+          // Kafka away or the topic being recreated: the feed waits and resumes; the store has every alert anyway.
+          log.warn("alert feed: {}; retrying in 5 s", e.toString());
+          consumer.unsubscribe();
+          sleep(Duration.ofSeconds(5));
         }
         if (Instant.now().isAfter(lastPing.plusSeconds(15))) {
           // Keeps idle connections open through proxies and lets closed ones be noticed.
