@@ -135,6 +135,17 @@ class DashboardIT {
         await().atMost(Duration.ofSeconds(30)).until(() ->
             count(db, "SELECT count(*) FROM alerts WHERE alert_id = ? AND status = 'acknowledged'", alertId) == 1);
         screenshot(browser, "dashboard-acknowledged.png");
+
+        // A ranger of the reserve: the alerts of their zone and live positions, but no tracks and no crossings.
+        String ranger = new ApiTokens(ds).create("Ranger Farrukh", Role.RANGER, List.of("pa-beshai-palangon"), null).token();
+        browser.get("about:blank");
+        browser.get("http://127.0.0.1:" + port + "/#token=" + ranger);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "live".equals(text(browser, "live").replace("feed: ", ""))
+            && !browser.findElements(By.cssSelector("#alerts li[data-alert-id='" + alertId + "']")).isEmpty()
+            && !browser.findElements(By.cssSelector("#animals li[data-animal-id='BD-dash']")).isEmpty());
+        assertThat(text(browser, "who")).contains("ranger").contains("pa-beshai-palangon");
+        assertThat(browser.findElement(By.id("crossings-section")).isDisplayed()).isFalse();
+        assertThat(browser.findElements(By.cssSelector("path.track"))).isEmpty();
       } finally {
         browser.quit();
         device.disconnect();
