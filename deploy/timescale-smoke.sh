@@ -19,6 +19,7 @@ PORT=$((30000 + RANDOM % 20000))
 while port_open "$PORT"; do PORT=$((30000 + RANDOM % 20000)); done
 LOG="$(mktemp)"
 node "$DIR/server.mjs" "$PORT" >"$LOG" 2>&1 &
+[ -n "${PGLITE_LOG:-}" ] && ln -sf "$LOG" "$PGLITE_LOG"
 PID=$!
 trap 'kill $PID 2>/dev/null || true; rm -f "$LOG"' EXIT
 for _ in $(seq 1 120); do

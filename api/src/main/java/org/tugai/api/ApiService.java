@@ -91,9 +91,9 @@ public final class ApiService implements TugaiService {
 
   @Override
   public void start() {
+    // The API may start before the sink; either one brings the schema up to date, before its pool opens.
+    Store.migrate(config.db());
     store = Store.open(config.db(), "tugai-api", 4, true);
-    // The API may start before the sink; either one brings the schema up to date.
-    store.migrate();
 
     Map<String, Object> p = config.kafka().clientConfig();
     p.put(ProducerConfig.ACKS_CONFIG, "all");

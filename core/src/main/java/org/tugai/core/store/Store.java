@@ -40,9 +40,13 @@ public final class Store implements AutoCloseable {
     config.setPoolName(poolName);
     config.setAutoCommit(false);
     config.setReadOnly(readOnly);
-    // With autocommit off, the pool's own liveness checks would open a transaction and leave the idle
-    // connection "idle in transaction" (holding a snapshot; stalling single-session servers such as PGlite).
+    // With autocommit off, the pool's own queries (the validity check when it opens a connection) would open a
+    // transaction and leave the new connection "idle in transaction": on PostgreSQL that holds a snapshot for as
+    // long as it idles; a single-session server such as PGlite's TimescaleDB stalls every other connection behind
+    // it. Isolated internal queries end their transaction, and an init statement makes the pool end the one its
+    // validity check began.
     config.setIsolateInternalQueries(true);
+    config.setConnectionInitSql("SELECT 1");
     // Start even while the database is away: the sink waits and retries, the API answers 503.
     config.setInitializationFailTimeout(-1);
     config.setConnectionTimeout(5_000);
@@ -57,6 +61,14 @@ public final class Store implements AutoCloseable {
 
   /** Brings the schema up to date; safe to run from every instance (Flyway takes a lock). */
   public void migrate() {
+    migrate(settings);
+  }
+
+  /**
+   * The same, before any pool exists: Flyway's connections then never meet the pool's being opened (a
+   * single-session server such as PGlite's TimescaleDB loses track of a pipeline when connections interleave).
+   */
+  public static void migrate(DbSettings settings) {
     var result = Flyway.configure().dataSource(settings.url(), settings.user(), settings.password())
         .locations(MIGRATIONS)
         // A session lock instead of one held in a transaction: no connection waits on another's open transaction
