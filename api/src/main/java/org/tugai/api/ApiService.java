@@ -4,6 +4,8 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
+import io.javalin.http.sse.SseHandler;
+import io.javalin.http.staticfiles.Location;
 import io.javalin.security.RouteRole;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -27,8 +29,6 @@ import org.tugai.api.alerts.AlertFeed;
 import org.tugai.api.auth.Caller;
 import org.tugai.api.layers.LayersEndpoint;
 import org.tugai.api.query.CamerasEndpoint;
-import io.javalin.http.sse.SseHandler;
-import io.javalin.http.staticfiles.Location;
 import org.tugai.api.auth.AccessControl;
 import org.tugai.api.auth.ApiTokens;
 import org.tugai.api.auth.Role;
@@ -158,8 +158,7 @@ public final class ApiService implements TugaiService {
 
   private static void me(Context ctx) {
     Caller caller = AccessControl.caller(ctx);
-    ctx.json(Map.of("tokenId", caller.tokenId(), "name", caller.name(), "role", caller.role().name().toLowerCase(java.util.Locale.ROOT),
-        "zones", caller.zones()));
+    ctx.json(Map.of("tokenId", caller.tokenId(), "name", caller.name(), "role", caller.role().word(), "zones", caller.zones()));
   }
 
   private static void camtrapExport(Context ctx, CamtrapDpExport export) throws Exception {

@@ -68,10 +68,6 @@ public final class AlertFeed implements AutoCloseable {
     client.keepAlive();
   }
 
-  int subscribers() {
-    return subscribers.size();
-  }
-
   private void run() {
     Instant lastPing = Instant.now();
     try {

@@ -27,7 +27,7 @@ import org.tugai.embedded.MqttPublishing;
  */
 public final class FieldSimulator implements AutoCloseable {
 
-  /** A camera trap: id, site, position and the zone it watches. */
+  /** A camera trap: id, site and position (the zone follows from the position, as for real ones). */
   public record Camera(String cameraId, String siteId, double lat, double lon) {}
 
   /** Simulated time between a collar's fixes. */
@@ -170,10 +170,6 @@ public final class FieldSimulator implements AutoCloseable {
 
   private void publish(String topic, String json) throws MqttException {
     MqttPublishing.publish(client, topic, json.getBytes(StandardCharsets.UTF_8));
-  }
-
-  public Herd herd() {
-    return herd;
   }
 
   public List<Camera> cameras() {
