@@ -24,6 +24,7 @@ import org.tugai.api.auth.Role;
 import org.tugai.app.registry.RegistryCommand;
 import org.tugai.app.sim.FieldSimulator;
 import org.tugai.core.config.KafkaSettings;
+import org.tugai.core.config.MqttSettings;
 import org.tugai.core.config.Settings;
 import org.tugai.embedded.EmbeddedKafka;
 import org.tugai.embedded.EmbeddedMqttBroker;
@@ -115,7 +116,7 @@ final class Demo implements Callable<Integer> {
           Instant compressed = simStart.plusMillis((long) (Duration.between(realStart, Instant.now()).toMillis() * speed));
           return compressed.isAfter(Instant.now()) ? Instant.now() : compressed;
         };
-        try (FieldSimulator field = new FieldSimulator(mqtt.url(), "tugai-demo-field", collars, simTime)) {
+        try (FieldSimulator field = new FieldSimulator(MqttSettings.from(settings), "tugai-demo-field", collars, simTime)) {
           // What bin/tugai registry import does, for the simulated collars and cameras.
           RegistryCommand.publish(KafkaSettings.from(settings), field.deployments(simStart.minus(Duration.ofDays(30)), realRound));
           say(String.format(Locale.ROOT, "Simulating %d collared Bukhara deer on the Vakhsh, Panj and Zarafshon and %d camera traps;"

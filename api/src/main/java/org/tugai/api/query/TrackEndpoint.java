@@ -198,7 +198,8 @@ public final class TrackEndpoint {
     if (rs.wasNull()) {
       // Absent measurements are left out rather than written as null: a year of points is sent at once.
       return;
-    } else if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+    }
+    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
       json.writeNumberField(field, (long) v);
     } else {
       json.writeNumberField(field, v);

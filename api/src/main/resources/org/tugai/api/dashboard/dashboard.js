@@ -13,7 +13,7 @@ const STYLE = {
 };
 const SEVERITY_COLOUR = { critical: '#b00020', high: '#e4572e', warning: '#f3a712', info: '#4a90d9' };
 
-const state = { token: null, me: null, map: null, animals: new Map(), tracks: new Map(), alerts: new Map(), alertMarkers: new Map() };
+const state = { token: null, me: null, map: null, animals: new Map(), tracks: new Map(), trackDrawnAt: new Map(), alerts: new Map(), alertMarkers: new Map() };
 const $ = (id) => document.getElementById(id);
 
 function el(tag, attrs, ...children) {
@@ -126,8 +126,10 @@ async function drawAnimals() {
       state.animals.set(a.animalId, marker);
     }
     marker && (marker.animal = a);
-    if (can('scientist', 'admin') && fix) {
-      drawTrack(a.animalId, since).catch((e) => console.warn('track', a.animalId, e));
+    // A track is fetched again only when the animal has a newer fix than the one it was drawn with.
+    if (can('scientist', 'admin') && fix && state.trackDrawnAt.get(a.animalId) !== fix.fixTime) {
+      state.trackDrawnAt.set(a.animalId, fix.fixTime);
+      drawTrack(a.animalId, since).catch((e) => { state.trackDrawnAt.delete(a.animalId); console.warn('track', a.animalId, e); });
     }
   }
   if (!state.framed && state.animals.size) {

@@ -12,11 +12,10 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.eclipse.paho.mqttv5.client.MqttClient;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.tugai.avro.Deployment;
 import org.tugai.avro.DeviceType;
+import org.tugai.core.config.MqttSettings;
 import org.tugai.embedded.MqttPublishing;
 
 /**
@@ -52,7 +51,7 @@ public final class FieldSimulator implements AutoCloseable {
   private Instant last;
 
   /** Connects to the broker; {@code simTime} says what time it is in the simulation. */
-  public FieldSimulator(String mqttUrl, String clientId, int collars, Supplier<Instant> simTime) throws MqttException {
+  public FieldSimulator(MqttSettings mqtt, String clientId, int collars, Supplier<Instant> simTime) throws Exception {
     this.simTime = simTime;
     herd = new Herd("TJ-BD", collars, 7);
     List<Herd.Deer> d = herd.deer();
@@ -65,10 +64,7 @@ public final class FieldSimulator implements AutoCloseable {
     cameras.add(new Camera("CT-TJ5-01", "zarafshon-reserve-east", 39.51, 67.72));
     cameras.add(new Camera("CT-TJ5-02", "zarafshon-reserve-ford", 39.50, 67.58));
     cameras.add(new Camera("CT-UZ4-03", "zarafshon-park", 39.69, 67.05));
-    client = new MqttClient(mqttUrl, clientId, new MemoryPersistence());
-    MqttConnectionOptions options = new MqttConnectionOptions();
-    options.setAutomaticReconnect(true);
-    client.connect(options);
+    client = DeviceClient.connect(mqtt, clientId);
   }
 
   /** The deployments to register (what {@code bin/tugai registry import} does): each collar on its deer, each camera at its site. */
