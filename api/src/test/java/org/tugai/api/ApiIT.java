@@ -276,6 +276,21 @@ class ApiIT {
   }
 
   @Test
+  void tokensAreStoredOnlyAsTheirSha256() throws Exception {
+    byte[] sha256 = java.security.MessageDigest.getInstance("SHA-256").digest(admin.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
+        PreparedStatement ps = c.prepareStatement("SELECT api_tokens::text FROM api_tokens WHERE token_hash = ?")) {
+      ps.setBytes(1, sha256);
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        assertThat(rs.next()).as("a row keyed by the token's SHA-256").isTrue();
+        // Nothing in the row gives the token back: its last 20 characters lie inside the 256-bit secret.
+        assertThat(rs.getString(1)).doesNotContain(admin.substring(admin.length() - 20));
+        assertThat(rs.next()).isFalse();
+      }
+    }
+  }
+
+  @Test
   void aWrongRoleIs403() throws Exception {
     assertThat(get("/api/v1/animals/deer-1/track", ranger).statusCode()).isEqualTo(403);
     assertThat(get("/api/v1/crossings", ranger).statusCode()).isEqualTo(403);
