@@ -30,8 +30,12 @@ public record AlertsConfig(boolean enabled, AlertParams base, Map<String, AlertP
   public static AlertsConfig from(Settings s) {
     AlertParams base = AlertParams.from(s, "alerts.", AlertParams.defaults());
     Map<String, AlertParams> bySpecies = new LinkedHashMap<>();
-    for (String species : s.names("alerts.by-species.")) {
-      bySpecies.put(species, AlertParams.from(s, "alerts.by-species." + species + ".", base));
+    java.util.SortedSet<String> species = new java.util.TreeSet<>(SpeciesDefaults.species());
+    species.addAll(s.names("alerts.by-species."));
+    for (String name : species) {
+      // The operator's keys win over the shipped species defaults, which win over the base.
+      AlertParams shipped = SpeciesDefaults.params(name, base);
+      bySpecies.put(name, AlertParams.from(s, "alerts.by-species." + name + ".", shipped));
     }
     Map<String, AlertParams> byZone = new LinkedHashMap<>();
     for (String zone : s.names("alerts.by-zone.")) {
@@ -66,15 +70,18 @@ public record AlertsConfig(boolean enabled, AlertParams base, Map<String, AlertP
     return base;
   }
 
-  /** The longest immobility window of any scope: the collar window must hold it. */
+  /**
+   * The longest stretch of fixes the immobility rule looks back over in any scope (twice its critical
+   * duration, so the start of the stillness is in view): the collar window must hold it.
+   */
   public Duration longestRuleWindow() {
-    Duration longest = base.immobilityWindow();
+    Duration longest = base.immobilityCriticalAfter();
     for (AlertParams p : bySpecies.values()) {
-      longest = p.immobilityWindow().compareTo(longest) > 0 ? p.immobilityWindow() : longest;
+      longest = p.immobilityCriticalAfter().compareTo(longest) > 0 ? p.immobilityCriticalAfter() : longest;
     }
     for (AlertParams p : byZone.values()) {
-      longest = p.immobilityWindow().compareTo(longest) > 0 ? p.immobilityWindow() : longest;
+      longest = p.immobilityCriticalAfter().compareTo(longest) > 0 ? p.immobilityCriticalAfter() : longest;
     }
-    return longest;
+    return longest.multipliedBy(2);
   }
 }

@@ -15,16 +15,16 @@ class AlertsConfigTest {
   @Test
   void overridesInheritTheBaseAndAZoneWinsOverASpecies() {
     AlertsConfig c = AlertsConfig.from(Settings.of(Map.of("alerts.immobility.radius-m", "20",
-        "alerts.by-species.Cervus elaphus bactrianus.immobility.window", "6h",
+        "alerts.by-species.Cervus elaphus bactrianus.immobility.critical-after", "11h",
         "alerts.by-zone.pa-x.immobility.radius-m", "40")));
     assertThat(c.params(List.of(), null).immobilityRadiusM()).isEqualTo(20);
     AlertParams deer = c.params(List.of("elsewhere"), "Cervus elaphus bactrianus");
-    assertThat(deer.immobilityWindow()).isEqualTo(Duration.ofHours(6));
+    assertThat(deer.immobilityCriticalAfter()).isEqualTo(Duration.ofHours(11));
     assertThat(deer.immobilityRadiusM()).isEqualTo(20);
     AlertParams inZone = c.params(List.of("pa-x"), "Cervus elaphus bactrianus");
     assertThat(inZone.immobilityRadiusM()).isEqualTo(40);
-    assertThat(inZone.immobilityWindow()).isEqualTo(Duration.ofHours(5));
-    assertThat(c.longestRuleWindow()).isEqualTo(Duration.ofHours(6));
+    assertThat(inZone.immobilityCriticalAfter()).isEqualTo(Duration.ofHours(10));
+    assertThat(c.longestRuleWindow()).isEqualTo(Duration.ofHours(22));
   }
 
   @Test

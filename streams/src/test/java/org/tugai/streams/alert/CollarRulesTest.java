@@ -62,24 +62,122 @@ class CollarRulesTest {
     assertThat(resolved.getAlertId()).isEqualTo(mortality.get(0).getAlertId());
   }
 
+  /** A position {@code m} metres north and {@code e} metres east of the reference point. */
+  private static double[] offset(double m, double e) {
+    return new double[] {LAT + m / M, LON + e / (M * Math.cos(Math.toRadians(LAT)))};
+  }
+
+  /** GPS scatter of about {@code metres} around a point (a 2-D normal whose mean error is {@code metres}). */
+  private static double[] scatter(java.util.Random random, double[] at, double metres) {
+    double sigma = metres / 1.2533;
+    return new double[] {at[0] + random.nextGaussian() * sigma / M,
+        at[1] + random.nextGaussian() * sigma / (M * Math.cos(Math.toRadians(LAT)))};
+  }
+
+  /** Hourly fixes from hour {@code from} (inclusive) to {@code to} (exclusive) at a bed, with GPS scatter. */
+  private void still(java.util.Random random, double from, double to, double[] bed, double scatterM) {
+    for (double h = from; h < to; h++) {
+      double[] p = scatter(random, bed, scatterM);
+      d.pipe(fix(COLLAR, at(h), p[0], p[1]));
+    }
+  }
+
+  /** Hourly fixes walking 300 m per hour east from {@code from}, returning where the walk ended. */
+  private double[] walk(double from, double to, double[] start) {
+    double[] p = start;
+    for (double h = from; h < to; h++) {
+      p = new double[] {p[0], p[1] + 300 / (M * Math.cos(Math.toRadians(LAT)))};
+      d.pipe(fix(COLLAR, at(h), p[0], p[1]));
+    }
+    return p;
+  }
+
   @Test
-  void fixesWithinThirteenMetresForFiveHoursAreImmobility() {
+  void restBoutsOfTwoEightAndThirteenHoursRaiseNothing() {
     start(Map.of());
-    for (int h = 0; h <= 6; h++) {
-      d.pipe(fix(COLLAR, at(h), LAT + (h % 2) * 5 / M, LON));
+    java.util.Random random = new java.util.Random(7);
+    double[] p = walk(0, 4, offset(0, 0));
+    still(random, 4, 6, p, 6); // 2 h
+    p = walk(6, 10, p);
+    still(random, 10, 18, p, 8); // 8 h at one bed, 8 m scatter
+    p = walk(18, 22, p);
+    // 13 h at one resting site: 7 h at a bed, then up and down again 30 m away for 6 h (within 20 m of the site's centre).
+    still(random, 22, 29, p, 5);
+    still(random, 29, 35, new double[] {p[0] + 30 / M, p[1]}, 5);
+    walk(35, 40, p);
+    assertThat(d.latest(AlertType.IMMOBILITY)).isEmpty();
+    assertThat(d.latest().values()).noneMatch(a -> a.getSeverity() == Severity.CRITICAL);
+  }
+
+  @Test
+  void aCarcassIsCriticalWithinTwelveHoursOfDeathAsOneIncidentEvenWithFixesMissing() {
+    start(Map.of());
+    java.util.Random random = new java.util.Random(11);
+    double[] carcass = walk(0, 6, offset(0, 0));
+    Instant death = at(5.5);
+    Instant raised = null;
+    for (int h = 6; h < 54; h++) {
+      if (h % 5 == 2 || h % 7 == 3) {
+        continue; // the collar missed this fix (lying on its side, under canopy)
+      }
+      double[] q = scatter(random, carcass, 4.5);
+      d.pipe(fix(COLLAR, at(h), q[0], q[1]));
+      if (raised == null && !d.latest(AlertType.IMMOBILITY).isEmpty()) {
+        raised = at(h);
+      }
     }
     List<Alert> immobile = d.latest(AlertType.IMMOBILITY);
     assertThat(immobile).hasSize(1);
-    assertThat(immobile.get(0).getSeverity()).isEqualTo(Severity.CRITICAL);
-    assertThat(immobile.get(0).getStatus()).isEqualTo(AlertStatus.OPEN);
-    assertThat(immobile.get(0).getFirstSeen()).isEqualTo(at(0));
-    // It walks away: the incident resolves, with the same id.
-    for (int h = 7; h <= 12; h++) {
-      d.pipe(fix(COLLAR, at(h), LAT + (h - 6) * 400 / M, LON));
-    }
+    Alert a = immobile.get(0);
+    assertThat(a.getSeverity()).isEqualTo(Severity.CRITICAL);
+    assertThat(a.getStatus()).isEqualTo(AlertStatus.OPEN);
+    assertThat(a.getTitle()).startsWith("Possible mortality: deer-21");
+    // Its walk ended where it died, half an hour before death: the incident starts at that fix.
+    assertThat(a.getFirstSeen()).isEqualTo(at(5));
+    assertThat(Duration.between(death, raised)).isLessThanOrEqualTo(Duration.ofHours(12));
+    assertThat(d.records().stream().filter(r -> r.getType() == AlertType.IMMOBILITY).map(Alert::getStatus))
+        .as("never resolved while the carcass lies there").doesNotContain(AlertStatus.RESOLVED);
+  }
+
+  @Test
+  void anOpenMortalityIncidentResolvesOnlyWhenTheCollarClearlyMovesAway() {
+    start(Map.of());
+    java.util.Random random = new java.util.Random(3);
+    double[] bed = offset(0, 0);
+    still(random, 0, 12, bed, 4);
+    Alert open = d.latest(AlertType.IMMOBILITY).get(0);
+    // One fix 80 m off (a bad fix the filters let through), then back: still one open incident.
+    d.pipe(fix(COLLAR, at(12), bed[0] + 80 / M, bed[1]));
+    still(random, 13, 15, bed, 4);
+    assertThat(d.latest(AlertType.IMMOBILITY)).singleElement().extracting(Alert::getStatus).isEqualTo(AlertStatus.OPEN);
+    // Carried off (or alive after all): two fixes beyond 50 m resolve it, same id.
+    walk(15, 17, bed);
     Alert after = d.latest(AlertType.IMMOBILITY).get(0);
-    assertThat(after.getAlertId()).isEqualTo(immobile.get(0).getAlertId());
+    assertThat(after.getAlertId()).isEqualTo(open.getAlertId());
     assertThat(after.getStatus()).isEqualTo(AlertStatus.RESOLVED);
+    assertThat(after.getTitle()).endsWith("moving again");
+  }
+
+  @Test
+  void noActivityOnTheCollarsSensorMakesStillnessCriticalSooner() {
+    start(Map.of());
+    java.util.Random random = new java.util.Random(5);
+    double[] bed = offset(0, 0);
+    for (int h = 0; h < 9; h++) { // a living animal resting 9 h: the sensor still counts movements
+      double[] q = scatter(random, bed, 4);
+      d.pipe(fix(COLLAR, at(h), q[0], q[1]).setActivity(12 + h % 3));
+    }
+    assertThat(d.latest(AlertType.IMMOBILITY)).isEmpty();
+    double[] elsewhere = walk(9, 12, bed);
+    for (int h = 12; h < 20; h++) { // dead: no activity at all
+      double[] q = scatter(random, elsewhere, 4);
+      d.pipe(fix(COLLAR, at(h), q[0], q[1]).setActivity(0));
+    }
+    Alert a = d.latest(AlertType.IMMOBILITY).get(0);
+    assertThat(a.getFirstSeen()).isEqualTo(at(11)); // where the walk ended
+    assertThat(a.getDetails()).containsEntry("reason", "no-activity");
+    assertThat(Duration.between(a.getFirstSeen(), d.records().stream().filter(r -> r.getType() == AlertType.IMMOBILITY)
+        .findFirst().orElseThrow().getLastSeen())).isEqualTo(Duration.ofHours(6));
   }
 
   @Test
@@ -88,7 +186,7 @@ class CollarRulesTest {
     for (int h = 0; h <= 8; h++) {
       d.pipe(fix(COLLAR, at(h), LAT + (h % 3) * 60 / M, LON + (h % 2) * 40 / M));
     }
-    for (int h = 20; h <= 23; h++) { // still, but for 3 h only
+    for (int h = 20; h <= 29; h++) { // still, but for 9 h only
       d.pipe(fix(COLLAR, at(h), LAT, LON));
     }
     assertThat(d.latest(AlertType.IMMOBILITY)).isEmpty();
@@ -97,19 +195,21 @@ class CollarRulesTest {
   @Test
   void poorFixesDoNotMakeImmobility() {
     start(Map.of());
-    for (int h = 0; h <= 6; h++) {
+    for (int h = 0; h <= 12; h++) {
       d.pipe(fix(COLLAR, at(h), LAT, LON).setHdop(12.0)); // flagged poor-quality by the track
     }
     assertThat(d.latest(AlertType.IMMOBILITY)).isEmpty();
   }
 
   @Test
-  void theImmobilityRadiusIsConfigurablePerSpecies() {
-    start(Map.of("alerts.by-species.Cervus elaphus bactrianus.immobility.radius-m", "50"));
+  void theImmobilityThresholdsAreConfigurablePerSpecies() {
+    start(Map.of("alerts.by-species.Cervus elaphus bactrianus.immobility.radius-m", "50",
+        "alerts.by-species.Cervus elaphus bactrianus.immobility.critical-after", "5h"));
     for (int h = 0; h <= 6; h++) {
       d.pipe(fix(COLLAR, at(h), LAT + (h % 2) * 40 / M, LON));
     }
     assertThat(d.latest(AlertType.IMMOBILITY)).hasSize(1);
+    assertThat(d.latest(AlertType.IMMOBILITY).get(0).getFirstSeen()).isEqualTo(at(0));
   }
 
   @Test
@@ -210,12 +310,12 @@ class CollarRulesTest {
   @Test
   void aRevisedFixReplacesTheOldOneInsteadOfCountingTwice() {
     start(Map.of());
-    for (int h = 0; h <= 6; h++) {
+    for (int h = 0; h <= 10; h++) {
       d.pipe(fix(COLLAR, at(h), LAT, LON));
       d.pipe(fix(COLLAR, at(h), LAT, LON)); // the device sent it twice
     }
     assertThat(d.records()).extracting(Alert::getType).containsOnly(AlertType.IMMOBILITY);
-    // Each of the seven fixes once, although each arrived twice.
-    assertThat(d.latest(AlertType.IMMOBILITY).get(0).getEvidence()).hasSize(7).doesNotHaveDuplicates();
+    // Each of the eleven fixes once, although each arrived twice.
+    assertThat(d.latest(AlertType.IMMOBILITY).get(0).getEvidence()).hasSize(11).doesNotHaveDuplicates();
   }
 }

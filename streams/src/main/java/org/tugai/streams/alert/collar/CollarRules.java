@@ -85,7 +85,8 @@ public final class CollarRules {
   private static String resolution(String rule) {
     return switch (rule) {
       case "mortality" -> "collar reports the animal alive";
-      case "immobility", "transport" -> "movement back to normal";
+      case "immobility" -> "moving again";
+      case "transport" -> "movement back to normal";
       case "low-battery" -> "battery recovered";
       default -> "left the zone";
     };
@@ -147,36 +148,74 @@ public final class CollarRules {
   }
 
   /**
-   * The fixes of the last window stay within the radius of their centre, most of them (ecoscope's and
-   * EarthRanger's immobility): a dead or snared animal, or a dropped collar.
+   * Possible mortality from stillness. Resting animals lie still for hours every day, so stillness of a rest's
+   * length raises nothing; only stillness longer than the species rests within the radius
+   * ({@code immobility.critical-after}), or shorter stillness with the collar's activity sensor reporting no
+   * activity throughout ({@code immobility.inactive-after}), is critical. The incident starts at the first
+   * still fix (the death, for a carcass) and stays one incident until the collar clearly moves away: two good
+   * fixes in a row beyond {@code immobility.resolve-distance-m}, so GPS scatter around a carcass never flaps it.
    */
   private java.util.Optional<Alert> immobility(String collar, List<Fix> good, AlertParams p, Alert before, Instant now) {
     if (good.isEmpty()) {
       return java.util.Optional.empty();
     }
-    Instant end = good.get(good.size() - 1).getFixTime();
-    Instant start = end.minus(p.immobilityWindow());
-    List<Fix> in = good.stream().filter(f -> f.getFixTime().isAfter(start)).toList();
-    Duration covered = Duration.between(in.get(0).getFixTime(), end);
-    if (in.size() < p.immobilityMinFixes() || covered.compareTo(p.immobilityWindow().multipliedBy(4).dividedBy(5)) < 0) {
+    Fix latest = good.get(good.size() - 1);
+    if (before != null) {
+      boolean away = good.size() >= 2 && good.subList(good.size() - 2, good.size()).stream()
+          .allMatch(f -> Countries.haversineM(before.getLat(), before.getLon(), f.getLat(), f.getLon()) > p.immobilityResolveDistanceM());
+      if (away) {
+        return java.util.Optional.empty();
+      }
+      if (!latest.getFixTime().isAfter(before.getLastSeen())) {
+        return java.util.Optional.of(before);
+      }
+      Duration still = Duration.between(before.getFirstSeen(), latest.getFixTime());
+      return java.util.Optional.of(Alert.newBuilder(before).setLastSeen(latest.getFixTime()).setUpdatedAt(now)
+          .setTitle(mortalityTitle(collar, latest, p, still))
+          .setEvidence(Alerts.appendCapped(before.getEvidence(), List.of(Alerts.fixKey(latest))))
+          .setDetails(withStill(before.getDetails(), still))
+          .build());
+    }
+    java.util.Optional<Stillness.Bout> found = Stillness.of(good, p.immobilityRadiusM(), p.immobilityShare(), p.immobilityMinFixes(),
+        config.longestRuleWindow());
+    if (found.isEmpty()) {
       return java.util.Optional.empty();
     }
-    double lat = in.stream().mapToDouble(Fix::getLat).average().orElseThrow();
-    double lon = in.stream().mapToDouble(Fix::getLon).average().orElseThrow();
-    long within = in.stream().filter(f -> Countries.haversineM(lat, lon, f.getLat(), f.getLon()) <= p.immobilityRadiusM()).count();
-    double share = within / (double) in.size();
-    if (share < p.immobilityShare()) {
+    Stillness.Bout bout = found.get();
+    List<Fix> still = good.subList(bout.fromIndex(), good.size());
+    boolean inactive = inactive(still, p);
+    boolean critical = bout.length().compareTo(p.immobilityCriticalAfter()) >= 0
+        || (inactive && bout.length().compareTo(p.immobilityInactiveAfter()) >= 0);
+    if (!critical || still.size() < p.immobilityMinFixes()) {
       return java.util.Optional.empty();
     }
-    Fix at = in.get(in.size() - 1);
-    Alert.Builder b = base(before, collar, "immobility", AlertType.IMMOBILITY, Severity.CRITICAL, in.get(0).getFixTime(), end, at, now)
-        .setTitle("Immobile: " + who(collar, at) + " within " + Math.round(p.immobilityRadiusM()) + " m for "
-            + Duration.between(in.get(0).getFixTime(), end).toHours() + " h")
-        .setLat(lat).setLon(lon)
-        .setEvidence(Alerts.appendCapped(before == null ? List.of() : before.getEvidence(), in.stream().map(Alerts::fixKey).toList()))
-        .setDetails(Map.of("radiusM", fmt(p.immobilityRadiusM()), "share", fmt(share), "fixes", String.valueOf(in.size()),
-            "windowH", fmt(p.immobilityWindow().toMinutes() / 60.0)));
+    Map<String, String> details = new java.util.TreeMap<>(Map.of("radiusM", fmt(p.immobilityRadiusM()), "share", fmt(bout.share()),
+        "fixes", String.valueOf(still.size()), "criticalAfterH", fmt(p.immobilityCriticalAfter().toMinutes() / 60.0),
+        "reason", inactive && bout.length().compareTo(p.immobilityCriticalAfter()) < 0 ? "no-activity" : "duration"));
+    Alert.Builder b = base(null, collar, "immobility", AlertType.IMMOBILITY, Severity.CRITICAL, bout.since(), bout.until(), latest, now)
+        .setTitle(mortalityTitle(collar, latest, p, bout.length()))
+        .setLat(bout.lat()).setLon(bout.lon())
+        .setEvidence(Alerts.appendCapped(List.of(), still.stream().map(Alerts::fixKey).toList()))
+        .setDetails(withStill(details, bout.length()));
     return java.util.Optional.of(b.build());
+  }
+
+  /** The activity sensor reported on most still fixes, and never above the threshold. */
+  private static boolean inactive(List<Fix> still, AlertParams p) {
+    long reported = still.stream().filter(f -> f.getActivity() != null).count();
+    return reported > 0 && reported >= 0.8 * still.size()
+        && still.stream().filter(f -> f.getActivity() != null).allMatch(f -> f.getActivity() <= p.immobilityInactiveMaxActivity());
+  }
+
+  private static String mortalityTitle(String collar, Fix at, AlertParams p, Duration still) {
+    return "Possible mortality: " + who(collar, at) + " still within " + Math.round(p.immobilityRadiusM()) + " m for "
+        + still.toHours() + " h";
+  }
+
+  private static Map<String, String> withStill(Map<String, String> details, Duration still) {
+    Map<String, String> d = new java.util.TreeMap<>(details);
+    d.put("stillH", fmt(still.toMinutes() / 60.0));
+    return d;
   }
 
   /**

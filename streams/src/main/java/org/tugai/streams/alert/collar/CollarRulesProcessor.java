@@ -30,12 +30,9 @@ public final class CollarRulesProcessor implements Processor<String, Fix, String
 
   public static final String STORE = "collar-alert-state";
   public static final String ACTIVITY_STORE = "collar-activity";
-  /** A collar reporting every minute for a day stays within this; beyond it the oldest go first. */
-  static final int MAX_FIXES = 2_000;
-
   private final AlertsConfig config;
   private final CollarRules rules;
-  /** Event time of fixes kept: the configured window, or longer if an immobility window of some scope needs it. */
+  /** Event time of fixes kept: the configured window, or longer if the immobility rule of some scope looks back further. */
   private final java.time.Duration keep;
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, CollarAlertState> store;
@@ -45,7 +42,12 @@ public final class CollarRulesProcessor implements Processor<String, Fix, String
   public CollarRulesProcessor(AlertsConfig config, CollarRules rules) {
     this.config = config;
     this.rules = rules;
-    this.keep = config.longestRuleWindow().compareTo(config.window()) > 0 ? config.longestRuleWindow() : config.window();
+    this.keep = keep(config);
+  }
+
+  /** The event time of fixes the rules need per collar. */
+  public static java.time.Duration keep(AlertsConfig config) {
+    return config.longestRuleWindow().compareTo(config.window()) > 0 ? config.longestRuleWindow() : config.window();
   }
 
   @Override
@@ -71,24 +73,14 @@ public final class CollarRulesProcessor implements Processor<String, Fix, String
     String collar = fix.getCollarId();
     Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
     CollarAlertState state = store.get(collar);
-    List<Fix> window = new ArrayList<>(state == null ? List.of() : state.getFixes());
+    List<Fix> before = state == null ? List.of() : state.getFixes();
     Fix newestGood = null;
-    for (Fix f : window) {
+    for (Fix f : before) {
       if (CollarRules.good(f) && (newestGood == null || f.getFixTime().isAfter(newestGood.getFixTime()))) {
         newestGood = f;
       }
     }
-    window.removeIf(f -> f.getFixTime().equals(fix.getFixTime()));
-    int at = window.size();
-    while (at > 0 && window.get(at - 1).getFixTime().isAfter(fix.getFixTime())) {
-      at--;
-    }
-    window.add(at, fix);
-    Instant horizon = window.get(window.size() - 1).getFixTime().minus(keep);
-    window.removeIf(f -> f.getFixTime().isBefore(horizon));
-    while (window.size() > MAX_FIXES) {
-      window.remove(0);
-    }
+    List<Fix> window = CollarWindow.with(before, fix, keep);
 
     silence.heard(collar, now, fix.getLat(), fix.getLon(), fix.getZones(), fix.getAnimalId()).ifPresent(a -> send(a, record.timestamp()));
     if (CollarRules.good(fix) && (newestGood == null || !fix.getFixTime().isBefore(newestGood.getFixTime()))) {
