@@ -23,6 +23,12 @@ public final class TugaiProcess implements AutoCloseable {
 
   /** Starts {@code bin/tugai <service>} and waits for its "<service> started" line. */
   public static TugaiProcess start(String service, Map<String, String> env, Path log) throws IOException {
+    return start(service, service + " started", env, log);
+  }
+
+  /** Starts {@code bin/tugai <command>} and waits for a log line containing {@code ready} (after any already in the log). */
+  public static TugaiProcess start(String service, String ready, Map<String, String> env, Path log) throws IOException {
+    long before = Files.exists(log) ? Files.readAllLines(log).stream().filter(l -> l.contains(ready)).count() : 0;
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx512m",
         "-Dlogback.configurationFile=tugai-logback.xml",
@@ -35,9 +41,14 @@ public final class TugaiProcess implements AutoCloseable {
       if (!started.process.isAlive()) {
         throw new IllegalStateException(service + " exited: " + Files.readString(log));
       }
-      return Files.readAllLines(log).stream().anyMatch(l -> l.contains(service + " started"));
+      return Files.readAllLines(log).stream().filter(l -> l.contains(ready)).count() > before;
     });
     return started;
+  }
+
+  /** The process's real PID, the one {@link #kill()} and {@link #close()} stop. */
+  public long pid() {
+    return process.pid();
   }
 
   /** SIGKILL: no shutdown hook, no flush, no disconnect. */

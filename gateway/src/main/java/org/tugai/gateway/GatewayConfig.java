@@ -42,7 +42,7 @@ public record GatewayConfig(KafkaSettings kafka, MqttSettings mqtt, String sourc
     boolean alertsOut, String alertsGroupId, DeviceCheck.UnknownDevices unknownDevices, AlertChannels alertChannels) {
 
   public static final List<String> DEFAULT_TOPICS = List.of("tugai/v1/collars/+/fixes", "tugai/v1/cameras/+/detections",
-      "tugai/v1/cameras/+/megadetector", "tugai/v1/alerts/+/ack");
+      "tugai/v1/cameras/+/megadetector", org.tugai.gateway.decode.DeviceTopic.ACK_FILTER);
 
   /**
    * One MQTT broker the gateway takes messages from, with its own credentials and topic filters.

@@ -27,13 +27,14 @@ import org.tugai.streams.errors.DeadLetterDeserializationHandler;
  * @param countriesFile {@code streams.countries-file}: GeoJSON of countries with an iso_a3 property ({@code classpath:} for shipped)
  * @param zoneFiles {@code streams.zone-files}: GeoJSON layers of zones with id, name and type properties
  * @param track {@code streams.grace}, {@code streams.max-speed-kmh}, ..., {@code streams.crossing.*}: see {@link TrackParams}
+ * @param instanceId {@code streams.instance-id}: this instance's static group member name (default: host and state directory)
  * @param linger {@code streams.linger}: how long the producer waits to fill a batch (Kafka Streams' own default, 100 ms, is
  *     paid once per hop; alerts take two hops)
  * @param alerts {@code alerts.*}: the alert rules, see {@link AlertsConfig}
  */
 public record StreamsServiceConfig(KafkaSettings kafka, String applicationId, Path stateDir, String processingGuarantee,
     Duration commitInterval, int threads, Duration dedupeRetention, String countriesFile, List<String> zoneFiles, TrackParams track,
-    Duration linger, AlertsConfig alerts) {
+    Duration linger, AlertsConfig alerts, String instanceId) {
 
   public static StreamsServiceConfig from(Settings s) {
     return new StreamsServiceConfig(
@@ -48,7 +49,8 @@ public record StreamsServiceConfig(KafkaSettings kafka, String applicationId, Pa
         s.list("streams.zone-files", List.of(Geodata.SHIPPED_ZONES)),
         track(s),
         s.duration("streams.linger", Duration.ofMillis(5), Duration.ZERO, Duration.ofSeconds(10)),
-        AlertsConfig.from(s));
+        AlertsConfig.from(s),
+        s.optional("streams.instance-id").orElse(null));
   }
 
   private static TrackParams track(Settings s) {
@@ -84,6 +86,25 @@ public record StreamsServiceConfig(KafkaSettings kafka, String applicationId, Pa
     }
   }
 
+  /**
+   * This instance's member name in the group: {@code streams.instance-id}, else the host name and the state
+   * directory, which Kafka Streams locks, so two instances on one host never share a name while a restarted
+   * instance keeps its own.
+   */
+  public String groupInstanceId() {
+    if (instanceId != null) {
+      return instanceId;
+    }
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      host = System.getenv().getOrDefault("HOSTNAME", "localhost");
+    }
+    String dir = stateDir.toAbsolutePath().normalize().toString();
+    return host + "-" + Integer.toHexString(dir.hashCode()) + "-" + kafka.topicPrefix() + applicationId;
+  }
+
   public Properties streamsProperties(String deadLetterTopic) {
     Properties p = new Properties();
     Map<String, Object> client = kafka.clientConfig();
@@ -102,6 +123,9 @@ public record StreamsServiceConfig(KafkaSettings kafka, String applicationId, Pa
     p.put(DeadLetterDeserializationHandler.TOPIC_CONFIG, deadLetterTopic);
     p.put(StreamsConfig.producerPrefix("acks"), "all");
     p.put(StreamsConfig.producerPrefix("linger.ms"), (int) linger.toMillis());
+    // Static membership: an instance restarted after a crash takes its tasks back at once instead of waiting
+    // out the session timeout of the member it replaces (Kafka Streams adds the thread number).
+    p.put(StreamsConfig.mainConsumerPrefix(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), groupInstanceId());
     return p;
   }
 }

@@ -25,17 +25,21 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tugai.avro.AlertAck;
+import org.tugai.schemas.text.StorableText;
 import org.tugai.schemas.TopicSpec;
 
 /**
- * {@code POST /api/v1/alerts/{id}/ack} with {@code {"by": "...", "note": "..."}}: the acknowledgement goes to
- * the alert-acks topic, exactly as one from {@code tugai/v1/alerts/{id}/ack} does, and the lifecycle in
- * streams applies it. Answers 202 once Kafka has it.
+ * {@code POST /api/v1/alerts/{id}/ack} with {@code {"note": "..."}}: the acknowledgement goes to the
+ * alert-acks topic, exactly as one from {@code tugai/v1/acks/{channel}/{user}/{id}} does, and the lifecycle in
+ * streams applies it. Who acknowledged is the token's name (a {@code by} naming anyone else is refused), and
+ * the history records the token's id. Text the store cannot hold is refused with 400. Answers 202 once Kafka
+ * has it.
  */
 public final class AckEndpoint {
 
   private static final Logger log = LoggerFactory.getLogger(AckEndpoint.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private final Producer<String, byte[]> producer;
   private final TopicSpec<String, AlertAck> topic;
@@ -67,18 +71,29 @@ public final class AckEndpoint {
       ctx.status(400).json(Map.of("error", "body is not JSON: " + e.getMessage().lines().findFirst().orElse("")));
       return;
     }
-    if (body == null || !body.isObject() || !body.path("by").isTextual() || body.path("by").asText().isBlank()) {
-      ctx.status(400).json(Map.of("error", "body must be a JSON object with a non-empty string 'by'"));
+    if (body == null || !body.isObject()) {
+      ctx.status(400).json(Map.of("error", "body must be a JSON object like {\"note\": \"on our way\"}"));
       return;
     }
-    String by = body.path("by").asText().strip();
+    String by = caller.name();
+    if (body.has("by") && !(body.path("by").isTextual() && body.path("by").asText().strip().equals(by))) {
+      ctx.status(400).json(Map.of("error", "'by' must be the name of your token ('" + by + "') or left out: the acknowledgement records "
+          + "who the token belongs to"));
+      return;
+    }
+    if (body.has("note") && !body.path("note").isTextual() && !body.path("note").isNull()) {
+      ctx.status(400).json(Map.of("error", "'note' must be a string"));
+      return;
+    }
     String note = body.path("note").isTextual() ? body.path("note").asText() : null;
-    if (by.length() > 200 || (note != null && note.length() > 2_000) || alertId.length() > 500) {
-      ctx.status(400).json(Map.of("error", "'by' may have 200 characters, 'note' 2000, the alert id 500"));
+    java.util.Optional<String> problem = StorableText.problemInText("note", note, 2_000)
+        .or(() -> StorableText.problemInName("the alert id", alertId, 500));
+    if (problem.isPresent()) {
+      ctx.status(400).json(Map.of("error", problem.get()));
       return;
     }
     AlertAck ack = AlertAck.newBuilder().setAlertId(alertId).setBy(by).setNote(note).setAt(Instant.now())
-        .setSource("api:" + caller.tokenId() + "@" + ctx.ip()).build();
+        .setSource("api:" + caller.tokenId() + "@" + ctx.ip()).setVia("token:" + caller.tokenId()).build();
     try {
       producer.send(new ProducerRecord<>(topic.name(), alertId, topic.valueSerde().serializer().serialize(topic.name(), ack)))
           .get(10, TimeUnit.SECONDS);

@@ -88,7 +88,8 @@ public final class ListEndpoints {
   public void alerts(Context ctx) throws Exception {
     Caller caller = AccessControl.caller(ctx);
     Query q = new Query("SELECT alert_id, type, severity, status, title, first_seen, last_seen, lat, lon, zones, animal_id, device_id,"
-        + " evidence, media, channels, links, details, acknowledged_by, acknowledged_at, note, updated_at FROM alerts WHERE true");
+        + " evidence, media, channels, links, details, acknowledged_by, acknowledged_at, acknowledged_via, note, updated_at FROM alerts"
+        + " WHERE true");
     String status = Params.text(ctx, "status");
     if (status != null && !ALERT_STATUS.contains(status)) {
       throw new BadRequestResponse("'status' must be one of " + ALERT_STATUS + ", not '" + status + "'");

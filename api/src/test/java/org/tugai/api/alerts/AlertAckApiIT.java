@@ -42,12 +42,14 @@ class AlertAckApiIT {
       String alertId = "CT-1|intrusion|1781550000000";
       String encoded = java.net.URLEncoder.encode(alertId, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
       HttpResponse<String> ok = http.send(HttpRequest.newBuilder(URI.create(base + encoded + "/ack")).header("Authorization", "Bearer " + token)
-          .POST(HttpRequest.BodyPublishers.ofString("{\"by\": \"ranger-dilnoza\", \"note\": \"on our way\"}")).build(),
+          .POST(HttpRequest.BodyPublishers.ofString("{\"note\": \"on our way\"}")).build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(ok.statusCode()).isEqualTo(202);
-      assertThat(ok.body()).contains("ranger-dilnoza");
+      assertThat(ok.body()).contains("duty officer");
 
-      for (String bad : List.of("{\"note\": \"who?\"}", "{\"by\": \"\"}", "{\"by\": 42}", "{truncated", "[]")) {
+      for (String bad : List.of("{\"by\": \"ranger-dilnoza\"}", "{\"by\": \"\"}", "{\"by\": 42}", "{truncated", "[]",
+          "{\"note\": \"x\"} garbage", "{\"note\": \"on our way\\u0000\"}", "{\"note\": \"" + "x".repeat(2_001) + "\"}",
+          "{\"note\": 7}")) {
         HttpResponse<String> rejected = http.send(HttpRequest.newBuilder(URI.create(base + "x/ack")).header("Authorization", "Bearer " + token)
             .POST(HttpRequest.BodyPublishers.ofString(bad)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(rejected.statusCode()).as(bad).isEqualTo(400);
@@ -58,9 +60,10 @@ class AlertAckApiIT {
       assertThat(records).hasSize(1);
       assertThat(records.get(0).key()).isEqualTo(alertId);
       AlertAck ack = topics.alertAcks().valueSerde().deserializer().deserialize("t", records.get(0).value());
-      assertThat(ack.getBy()).isEqualTo("ranger-dilnoza");
+      assertThat(ack.getBy()).isEqualTo("duty officer");
       assertThat(ack.getNote()).isEqualTo("on our way");
       assertThat(ack.getSource()).startsWith("api:");
+      assertThat(ack.getVia()).startsWith("token:").hasSizeGreaterThan(10);
     }
   }
 }

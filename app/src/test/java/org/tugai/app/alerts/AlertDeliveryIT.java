@@ -61,6 +61,7 @@ class AlertDeliveryIT {
     String camera2 = camera + "b";
     Topics topics = Topics.of(prefix, SchemaCatalog.released());
     try (WebhookReceiver zoneHook = new WebhookReceiver("X-Ranger-Key"); WebhookReceiver allHook = new WebhookReceiver("X-Tugai-Secret")) {
+      Infrastructure.Database db = infra.newDatabase();
       Map<String, String> values = new HashMap<>(Map.of("kafka.bootstrap-servers", infra.kafkaBootstrapServers(),
           "kafka.topic-prefix", prefix, "mqtt.url", infra.mqttUrl(), "gateway.client-id", Infrastructure.uniqueName("gw"),
           "gateway.unknown-devices", "accept", "streams.state-dir", state.toString(), "streams.commit-interval", "100ms"));
@@ -72,11 +73,17 @@ class AlertDeliveryIT {
       // Retrying takes 5 + 10 + 20 s: far longer than MQTT delivery may take below.
       values.put("alerts.webhook.attempts", "4");
       values.put("alerts.webhook.backoff", "5s");
+      values.put("db.url", db.url());
+      values.put("db.user", db.user());
+      values.put("db.password", db.password());
       Settings settings = Settings.of(values);
       try (StreamsService streams = new StreamsService(StreamsServiceConfig.from(settings));
-           GatewayService gateway = new GatewayService(GatewayConfig.from(settings), new SimpleMeterRegistry(), Clock.systemUTC())) {
+           GatewayService gateway = new GatewayService(GatewayConfig.from(settings), new SimpleMeterRegistry(), Clock.systemUTC());
+           org.tugai.ingest.IngestService ingest = new org.tugai.ingest.IngestService(org.tugai.ingest.IngestConfig.from(settings),
+               new SimpleMeterRegistry())) {
         streams.start();
         gateway.start();
+        ingest.start();
         deploy(infra, topics, camera, 39.47, 67.60);
         deploy(infra, topics, camera2, 39.48, 67.61);
 
@@ -121,21 +128,47 @@ class AlertDeliveryIT {
           assertThat(webhookFailures(infra, topics)).as("the dead webhook is still retrying").isZero();
           await().atMost(Duration.ofSeconds(90)).until(() -> webhookFailures(infra, topics) > 0);
 
-          // A ranger acknowledges over MQTT: the alert comes back acknowledged, with who.
-          MqttPublishing.publish(device, "tugai/v1/alerts/" + alertId + "/ack",
-              "{\"by\": \"ranger-dilnoza\", \"note\": \"on our way\"}".getBytes(StandardCharsets.UTF_8));
+          // Acknowledgements the store could not hold, or claiming someone else, are refused with a reason ...
+          String ackTopic = "tugai/v1/acks/" + ZONE + "/ranger-dilnoza/" + alertId;
+          MqttPublishing.publish(device, ackTopic, "{\"note\": \"on our way\\u0000\"}".getBytes(StandardCharsets.UTF_8));
+          MqttPublishing.publish(device, ackTopic, ("{\"note\": \"" + "x".repeat(2_001) + "\"}").getBytes(StandardCharsets.UTF_8));
+          MqttPublishing.publish(device, ackTopic, "{\"by\": \"admin\"}".getBytes(StandardCharsets.UTF_8));
+          await().atMost(Duration.ofSeconds(30)).until(() -> deadLetterCodes(infra, topics).containsAll(List.of("bad-text", "identity-mismatch")));
+          // ... and the ranger's real acknowledgement, on their zone as themselves, comes back acknowledged, with who.
+          MqttPublishing.publish(device, ackTopic, "{\"note\": \"on our way\"}".getBytes(StandardCharsets.UTF_8));
           await().atMost(Duration.ofSeconds(30)).until(() -> onMqtt.stream()
               .anyMatch(j -> alertId.equals(j.path("alertId").asText()) && "acknowledged".equals(j.path("status").asText())));
           JsonNode acked = onMqtt.stream().filter(j -> alertId.equals(j.path("alertId").asText()) && "acknowledged".equals(j.path("status").asText()))
               .findFirst().orElseThrow();
           assertThat(acked.path("acknowledgedBy").asText()).isEqualTo("ranger-dilnoza");
           assertThat(acked.path("note").asText()).isEqualTo("on our way");
+          assertThat(acked.path("ackTopic").asText()).isEqualTo("tugai/v1/acks/" + ZONE + "/{user}/" + alertId);
+
+          // The camera keeps seeing people: the alert keeps updating in the store, acknowledged, with who and how.
+          MqttPublishing.publish(device, "tugai/v1/cameras/" + camera + "/detections", detection(camera, "e3", t.plusSeconds(30)));
+          await().atMost(Duration.ofSeconds(60)).until(() -> {
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.url(), db.user(), db.password());
+                 java.sql.PreparedStatement ps = c.prepareStatement(
+                     "SELECT status, acknowledged_by, acknowledged_via, evidence FROM alerts WHERE alert_id = ?")) {
+              ps.setString(1, alertId);
+              try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next() && "acknowledged".equals(rs.getString(1)) && "ranger-dilnoza".equals(rs.getString(2))
+                    && rs.getString(3).equals("mqtt-user:ranger-dilnoza on channel " + ZONE)
+                    && List.of((String[]) rs.getArray(4).getArray()).contains("event:" + camera + "/e3");
+              }
+            }
+          });
         } finally {
           device.disconnect();
           ranger.disconnect();
         }
       }
     }
+  }
+
+  static List<String> deadLetterCodes(Infrastructure infra, Topics topics) {
+    return TopicContents.read(infra.kafkaBootstrapServers(), topics.deadLetters().name()).stream()
+        .map(r -> topics.deadLetters().valueSerde().deserializer().deserialize(r.topic(), r.value()).getReasonCode()).toList();
   }
 
   static long webhookFailures(Infrastructure infra, Topics topics) {
@@ -152,9 +185,13 @@ class AlertDeliveryIT {
   }
 
   static void deploy(Infrastructure infra, Topics topics, String camera, double lat, double lon) throws Exception {
+    deploy(infra.kafkaBootstrapServers(), topics, camera, lat, lon);
+  }
+
+  static void deploy(String bootstrap, Topics topics, String camera, double lat, double lon) throws Exception {
     Deployment d = Deployment.newBuilder().setDeploymentId("dep-" + camera).setDeviceId(camera).setDeviceType(DeviceType.CAMERA)
         .setSiteId("site-" + camera).setLat(lat).setLon(lon).setDeployOn(Instant.parse("2026-01-01T00:00:00Z")).build();
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", infra.kafkaBootstrapServers()),
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
         new StringSerializer(), new ByteArraySerializer())) {
       producer.send(new ProducerRecord<>(topics.deployments().name(), d.getDeploymentId(),
           topics.deployments().valueSerde().serializer().serialize("t", d))).get(30, TimeUnit.SECONDS);

@@ -8,26 +8,26 @@ import java.util.concurrent.TimeUnit;
 import org.tugai.embedded.FreePorts;
 
 /** A real Kafka broker process from {@code deploy/kafka}, on a fixed port, that a test can stop and start again. */
-final class KafkaBrokerProcess implements AutoCloseable {
+public final class KafkaBrokerProcess implements AutoCloseable {
 
   private final Path root = Path.of(System.getProperty("tugai.root", ".."));
   private final Path dir;
   private final int port = FreePorts.pick();
   private final int controllerPort = FreePorts.pick();
 
-  KafkaBrokerProcess(Path dir) {
+  public KafkaBrokerProcess(Path dir) {
     this.dir = dir;
   }
 
-  String bootstrapServers() {
+  public String bootstrapServers() {
     return "127.0.0.1:" + port;
   }
 
-  void start() throws IOException, InterruptedException {
+  public void start() throws IOException, InterruptedException {
     run(List.of(root.resolve("deploy/kafka/start.sh").toString(), String.valueOf(port), dir.toString()));
   }
 
-  void stop() throws IOException, InterruptedException {
+  public void stop() throws IOException, InterruptedException {
     run(List.of(root.resolve("deploy/kafka/stop.sh").toString(), dir.toString()));
   }
 

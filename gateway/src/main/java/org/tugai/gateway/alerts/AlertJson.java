@@ -60,7 +60,8 @@ public final class AlertJson {
       o.put("note", a.getNote());
     }
     o.put("updatedAt", a.getUpdatedAt().toString());
-    o.put("ackTopic", "tugai/v1/alerts/" + a.getAlertId() + "/ack");
+    // The ranger puts their own MQTT user name for {user}: the broker's ACL admits nobody else there.
+    o.put("ackTopic", org.tugai.gateway.decode.DeviceTopic.ackTopic(channel, "{user}", a.getAlertId()));
     try {
       return MAPPER.writeValueAsBytes(o);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -3,27 +3,50 @@ package org.tugai.gateway.decode;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.tugai.avro.AlertAck;
+import org.tugai.schemas.text.StorableText;
 
-/** A ranger's acknowledgement on {@code tugai/v1/alerts/{alertId}/ack}: {@code {"by": "...", "note": "..."}}. */
+/**
+ * A ranger's acknowledgement on {@code tugai/v1/acks/{channel}/{user}/{alertId}}: {@code {"note": "..."}}. Who
+ * acknowledged is the topic's user (the broker's ACL admits only that user there); a payload {@code by} naming
+ * anyone else is refused, never recorded.
+ */
 public final class AlertAckDecoder {
 
-  public Decoded<AlertAck> decode(String alertId, byte[] payload, String source, Instant receivedAt) {
+  static final int MAX_NAME = 128;
+  static final int MAX_ALERT_ID = 500;
+  static final int MAX_NOTE = 2_000;
+
+  public Decoded<AlertAck> decode(DeviceTopic topic, byte[] payload, String source, Instant receivedAt) {
+    String alertId = topic.deviceId();
     try {
-      JsonNode root = JsonPayload.parse(payload);
-      if (!root.isObject()) {
-        throw new RejectedException(Rejection.NOT_AN_OBJECT, "an acknowledgement must be a JSON object like {\"by\": \"ranger-12\"}");
+      text(StorableText.problemInName("the alert id", alertId, MAX_ALERT_ID));
+      text(StorableText.problemInName("the channel", topic.channel(), MAX_NAME));
+      text(StorableText.problemInName("the user", topic.user(), MAX_NAME));
+      JsonNode root = payload.length == 0 ? null : JsonPayload.parse(payload);
+      if (root != null && !root.isObject()) {
+        throw new RejectedException(Rejection.NOT_AN_OBJECT, "an acknowledgement is empty or a JSON object like {\"note\": \"on our way\"}");
       }
-      JsonFields f = new JsonFields(root);
-      String by = f.requiredText("by");
-      if (by.length() > 128) {
-        throw new RejectedException(Rejection.OUT_OF_RANGE, "by is longer than 128 characters");
+      JsonFields f = root == null ? null : new JsonFields(root);
+      String note = f == null ? null : f.optionalText("note", MAX_NOTE);
+      text(StorableText.problemInText("note", note, MAX_NOTE));
+      String claimed = f == null ? null : f.optionalText("by", MAX_NAME);
+      if (claimed != null && !claimed.equals(topic.user())) {
+        throw new RejectedException(Rejection.IDENTITY_MISMATCH, "the payload says by '" + StorableText.clean(claimed)
+            + "' but the acknowledgement was published as MQTT user '" + topic.user() + "'");
       }
-      AlertAck ack = AlertAck.newBuilder().setAlertId(alertId).setBy(by).setNote(f.optionalText("note", 2_000))
-          .setAt(receivedAt).setSource(source).build();
+      AlertAck ack = AlertAck.newBuilder().setAlertId(alertId).setBy(topic.user()).setNote(note).setAt(receivedAt).setSource(source)
+          .setVia("mqtt-user:" + topic.user()).setChannel(topic.channel()).build();
       return new Decoded<>(List.of(ack), List.of());
     } catch (RejectedException e) {
       return Decoded.rejectedWhole(payload, alertId, e.rejection());
+    }
+  }
+
+  private static void text(Optional<String> problem) throws RejectedException {
+    if (problem.isPresent()) {
+      throw new RejectedException(Rejection.BAD_TEXT, problem.get());
     }
   }
 }

@@ -7,14 +7,35 @@ import java.util.Optional;
  * {@code tugai/v1/collars/{collarId}/fixes} and {@code tugai/v1/cameras/{cameraId}/detections}, MegaDetector
  * batches on {@code tugai/v1/cameras/{cameraId}/megadetector}, The Things Stack v3
  * {@code v3/{app}[@{tenant}]/devices/{deviceId}/up}, ChirpStack v4 {@code application/{id}/device/{devEui}/event/up},
- * and rangers' acknowledgements on {@code tugai/v1/alerts/{alertId}/ack} (the "device id" is then the alert id).
+ * and rangers' acknowledgements on {@code tugai/v1/acks/{channel}/{user}/{alertId}} (the "device id" is then the alert
+ * id). The broker's ACL lets a ranger write only under their own zones and their own user name, so the channel
+ * and the user of an acknowledgement are what the broker authenticated, not what the payload claims.
+ *
+ * @param channel the alert channel of an acknowledgement, else null
+ * @param user the acknowledging MQTT user, else null
  */
-public record DeviceTopic(Kind kind, String deviceId) {
+public record DeviceTopic(Kind kind, String deviceId, String channel, String user) {
 
   public enum Kind { COLLAR_FIXES, CAMERA_DETECTIONS, MEGADETECTOR_BATCH, TTN_UPLINK, CHIRPSTACK_UPLINK, ALERT_ACK }
 
+  /** The topic filter the gateway subscribes to for acknowledgements. */
+  public static final String ACK_FILTER = "tugai/v1/acks/+/+/+";
+
+  public DeviceTopic(Kind kind, String deviceId) {
+    this(kind, deviceId, null, null);
+  }
+
+  /** The topic a ranger publishes an acknowledgement of {@code alertId} on, given on {@code channel} as {@code user}. */
+  public static String ackTopic(String channel, String user, String alertId) {
+    return "tugai/v1/acks/" + channel + "/" + user + "/" + alertId;
+  }
+
   public static Optional<DeviceTopic> parse(String topic) {
     String[] parts = topic.split("/", -1);
+    if (parts.length == 6 && parts[0].equals("tugai") && parts[1].equals("v1") && parts[2].equals("acks")
+        && !parts[3].isEmpty() && !parts[4].isEmpty() && !parts[5].isEmpty()) {
+      return Optional.of(new DeviceTopic(Kind.ALERT_ACK, parts[5], parts[3], parts[4]));
+    }
     if (parts.length == 5 && parts[0].equals("v3") && parts[2].equals("devices") && parts[4].equals("up") && !parts[3].isEmpty()) {
       return Optional.of(new DeviceTopic(Kind.TTN_UPLINK, parts[3]));
     }
@@ -30,9 +51,6 @@ public record DeviceTopic(Kind kind, String deviceId) {
     }
     if (parts[2].equals("cameras") && parts[4].equals("detections")) {
       return Optional.of(new DeviceTopic(Kind.CAMERA_DETECTIONS, parts[3]));
-    }
-    if (parts[2].equals("alerts") && parts[4].equals("ack")) {
-      return Optional.of(new DeviceTopic(Kind.ALERT_ACK, parts[3]));
     }
     if (parts[2].equals("cameras") && parts[4].equals("megadetector")) {
       return Optional.of(new DeviceTopic(Kind.MEGADETECTOR_BATCH, parts[3]));

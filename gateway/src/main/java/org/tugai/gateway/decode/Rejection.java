@@ -22,4 +22,8 @@ public record Rejection(String code, String reason) {
   public static final String EMPTY_BATCH = "empty-batch";
   public static final String PAYLOAD_TOO_LARGE = "payload-too-large";
   public static final String UNKNOWN_TOPIC = "unknown-topic";
+  /** Text the store cannot hold (NUL, control characters, unpaired surrogates) or longer than its limit. */
+  public static final String BAD_TEXT = "bad-text";
+  /** An acknowledgement whose payload names someone other than the user the broker authenticated. */
+  public static final String IDENTITY_MISMATCH = "identity-mismatch";
 }

@@ -61,7 +61,8 @@ public final class MessageRouter {
       case TTN_UPLINK -> fixes(decoders.ttn().decode(deviceId, payload, source, now), payload, source, now);
       case CHIRPSTACK_UPLINK -> fixes(decoders.chirpstack().decode(deviceId, payload, source, now), payload, source, now);
       case CAMERA_DETECTIONS -> events(decoders.cameras().decode(deviceId, payload, source, now), payload, source, now);
-      case ALERT_ACK -> records(decoders.acks().decode(deviceId, payload, source, now), topics.alertAcks(), AlertAck::getAlertId, source, now);
+      case ALERT_ACK -> records(decoders.acks().decode(device.get(), payload, source, now), topics.alertAcks(), AlertAck::getAlertId, source,
+          now);
       case MEGADETECTOR_BATCH -> events(decoders.megaDetector().decode(deviceId, payload, source, now), payload, source, now);
     };
   }

@@ -101,7 +101,8 @@ class AlertsOutIT {
     // No channel is configured precise: the location is the centre of its 0.01 degree cell.
     assertThat(json.get("location").get("lat").asDouble()).isEqualTo(37.315);
     assertThat(json.get("location").get("roundedToDeg").asDouble()).isEqualTo(0.01);
-    assertThat(json.get("ackTopic").asText()).isEqualTo("tugai/v1/alerts/" + alertId + "/ack");
+    assertThat(json.get("ackTopic").asText()).isIn("tugai/v1/acks/" + zone + "/{user}/" + alertId,
+        "tugai/v1/acks/" + otherZone + "/{user}/" + alertId);
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
       await().atMost(Duration.ofSeconds(30)).until(() -> admin.listConsumerGroupOffsets(prefix + "tugai-gateway-alerts")
           .partitionsToOffsetAndMetadata().get().values().stream().mapToLong(o -> o.offset()).sum() == 1);
@@ -111,8 +112,8 @@ class AlertsOutIT {
   @Test
   void aRangersAcknowledgementGoesToKafka() throws Exception {
     String alertId = Infrastructure.uniqueName("alert");
-    ranger.publish("tugai/v1/alerts/" + alertId + "/ack",
-        "{\"by\": \"ranger-12\", \"note\": \"on my way\"}".getBytes(StandardCharsets.UTF_8), 1, false);
+    ranger.publish("tugai/v1/acks/pa-x/ranger-12/" + alertId,
+        "{\"note\": \"on my way\"}".getBytes(StandardCharsets.UTF_8), 1, false);
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap),
         new StringDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> partitions = consumer.partitionsFor(topics.alertAcks().name()).stream()
@@ -130,7 +131,8 @@ class AlertsOutIT {
       });
       assertThat(acks.get(0).getBy()).isEqualTo("ranger-12");
       assertThat(acks.get(0).getNote()).isEqualTo("on my way");
-      assertThat(acks.get(0).getSource()).endsWith("tugai/v1/alerts/" + alertId + "/ack");
+      assertThat(acks.get(0).getSource()).endsWith("tugai/v1/acks/pa-x/ranger-12/" + alertId);
+      assertThat(acks.get(0).getChannel()).isEqualTo("pa-x");
     }
   }
 }

@@ -113,6 +113,64 @@ class DeviceAclIT {
     }
   }
 
+  /** A ranger's block exactly as the shipped ACL's example block, for another user and zone. */
+  private static String rangerBlock(String user, String zone) {
+    return "\nuser " + user + "\ntopic read tugai/v1/alerts/" + zone + "\ntopic write tugai/v1/acks/" + zone + "/" + user + "/+\n";
+  }
+
+  @Test
+  void aRangerAcknowledgesOnlyAlertsOfTheirZonesAndOnlyAsThemselves(Infrastructure infra) throws Exception {
+    Assumptions.assumeTrue(MosquittoProcess.binary().isPresent(), "needs mosquitto and mosquitto_passwd");
+    Path shipped = Path.of(System.getProperty("tugai.root", "..")).resolve("deploy/mosquitto/acl.conf");
+    String template = Files.readString(shipped);
+    assertThat(template).contains(rangerBlock("ranger-example", "zone-example").strip());
+    Path acl = dir.resolve("acl.conf");
+    Files.writeString(acl, template + rangerBlock("ranger-a", "zone-a") + rangerBlock("ranger-b", "zone-b"));
+    Path passwd = dir.resolve("passwd");
+    addUser(passwd, "tugai-gateway", "gw-secret");
+    addUser(passwd, "ranger-a", "a-secret");
+    addUser(passwd, "ranger-b", "b-secret");
+    String prefix = Infrastructure.uniqueName("ackacl") + ".";
+    Topics topics = Topics.of(prefix, SchemaCatalog.released());
+    try (MosquittoProcess broker = MosquittoProcess.startSecure(passwd, acl)) {
+      GatewayService gateway = new GatewayService(GatewayConfig.from(Settings.of(Map.of(
+          "kafka.bootstrap-servers", infra.kafkaBootstrapServers(), "kafka.topic-prefix", prefix,
+          "mqtt.url", broker.url(), "mqtt.username", "tugai-gateway", "mqtt.password", "gw-secret",
+          "gateway.client-id", Infrastructure.uniqueName("gw")))), new SimpleMeterRegistry(), Clock.systemUTC());
+      gateway.start();
+      MqttAsyncClient ranger = connect(broker.url(), "ranger-a", "a-secret");
+      try {
+        IMqttToken own = ranger.publish("tugai/v1/acks/zone-a/ranger-a/A1", message("{\"note\": \"on our way\"}"));
+        IMqttToken otherZone = ranger.publish("tugai/v1/acks/zone-b/ranger-a/B1", message("{}"));
+        IMqttToken asSomeoneElse = ranger.publish("tugai/v1/acks/zone-a/ranger-b/A2", message("{}"));
+        IMqttToken oldTopic = ranger.publish("tugai/v1/alerts/B1/ack", message("{\"by\": \"admin\"}"));
+        for (IMqttToken t : List.of(own, otherZone, asSomeoneElse, oldTopic)) {
+          t.waitForCompletion(10_000);
+        }
+        assertThat(own.getReasonCodes()[0]).isZero();
+        assertThat(otherZone.getReasonCodes()[0]).as("another zone's alert: not authorised").isEqualTo(0x87);
+        assertThat(asSomeoneElse.getReasonCodes()[0]).as("as another ranger: not authorised").isEqualTo(0x87);
+        assertThat(oldTopic.getReasonCodes()[0]).as("the old ack topic: not authorised").isEqualTo(0x87);
+        List<org.tugai.avro.AlertAck> acks = new java.util.ArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+          acks.clear();
+          org.tugai.embedded.junit.TopicContents.read(infra.kafkaBootstrapServers(), topics.alertAcks().name())
+              .forEach(r -> acks.add(topics.alertAcks().valueSerde().deserializer().deserialize(r.topic(), r.value())));
+          return !acks.isEmpty();
+        });
+        assertThat(acks).singleElement().satisfies(a -> {
+          assertThat(a.getAlertId()).isEqualTo("A1");
+          assertThat(a.getBy()).isEqualTo("ranger-a");
+          assertThat(a.getChannel()).isEqualTo("zone-a");
+          assertThat(a.getVia()).isEqualTo("mqtt-user:ranger-a");
+        });
+      } finally {
+        ranger.disconnect().waitForCompletion(5_000);
+        gateway.close();
+      }
+    }
+  }
+
   private static MqttMessage message(String json) {
     MqttMessage m = new MqttMessage(json.getBytes(StandardCharsets.UTF_8));
     m.setQos(1);

@@ -22,9 +22,10 @@ public final class AlertTable implements Table<Alert> {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String[] COLUMNS = {"alert_id", "type", "severity", "status", "title", "first_seen", "last_seen", "lat", "lon",
       "zones", "animal_id", "device_id", "evidence", "media", "channels", "links", "details", "acknowledged_by", "acknowledged_at",
-      "note", "updated_at"};
+      "note", "updated_at", "acknowledged_via"};
   private static final String LIST = Columns.list(COLUMNS);
-  private static final String HISTORY = "alert_id, updated_at, status, severity, last_seen, evidence_count, acknowledged_by, note";
+  private static final String HISTORY = "alert_id, updated_at, status, severity, last_seen, evidence_count, acknowledged_by, note, "
+      + "acknowledged_via";
   private static final String MERGE = "INSERT INTO alerts (" + LIST + ") SELECT " + LIST + " FROM tugai_stage_alerts"
       + " ON CONFLICT (alert_id) DO UPDATE SET " + Columns.updateAll(COLUMNS, Set.of("alert_id"))
       + ", stored_at = now() WHERE alerts.updated_at <= EXCLUDED.updated_at";
@@ -55,7 +56,7 @@ public final class AlertTable implements Table<Alert> {
             .time(a.getFirstSeen()).time(a.getLastSeen()).number(a.getLat()).number(a.getLon()).array(a.getZones())
             .text(a.getAnimalId()).text(a.getDeviceId()).array(a.getEvidence()).array(a.getMedia()).array(a.getChannels())
             .array(a.getLinks()).text(json(a)).text(a.getAcknowledgedBy()).time(a.getAcknowledgedAt()).text(a.getNote())
-            .time(a.getUpdatedAt());
+            .time(a.getUpdatedAt()).text(a.getAcknowledgedVia());
         rows.endRow();
       }
     });
@@ -63,7 +64,8 @@ public final class AlertTable implements Table<Alert> {
       for (SinkRecord<Alert> r : records) {
         Alert a = r.value();
         rows.text(a.getAlertId()).time(a.getUpdatedAt()).text(lower(a.getStatus())).text(lower(a.getSeverity()))
-            .time(a.getLastSeen()).integer(a.getEvidence().size()).text(a.getAcknowledgedBy()).text(a.getNote());
+            .time(a.getLastSeen()).integer(a.getEvidence().size()).text(a.getAcknowledgedBy()).text(a.getNote())
+            .text(a.getAcknowledgedVia());
         rows.endRow();
       }
     });

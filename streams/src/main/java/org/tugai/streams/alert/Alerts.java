@@ -9,6 +9,7 @@ import org.tugai.avro.AlertStatus;
 import org.tugai.avro.AlertType;
 import org.tugai.avro.Fix;
 import org.tugai.avro.Severity;
+import org.tugai.schemas.text.StorableText;
 
 /** Small pieces every rule needs: ids, evidence keys, severity steps, change detection. */
 public final class Alerts {
@@ -70,6 +71,26 @@ public final class Alerts {
     all.addAll(added);
     List<String> list = new ArrayList<>(all);
     return list.size() <= MAX_EVIDENCE ? list : new ArrayList<>(list.subList(list.size() - MAX_EVIDENCE, list.size()));
+  }
+
+  /**
+   * The alert with every text the store cannot hold (a NUL from a device's species or media name, say)
+   * replaced: the lifecycle sends only what PostgreSQL accepts, so no update can freeze the alert there.
+   */
+  public static Alert storable(Alert a) {
+    Alert.Builder b = Alert.newBuilder(a).setTitle(StorableText.clean(a.getTitle())).setAlertId(StorableText.clean(a.getAlertId()))
+        .setZones(cleanAll(a.getZones())).setEvidence(cleanAll(a.getEvidence())).setMedia(cleanAll(a.getMedia()))
+        .setChannels(cleanAll(a.getChannels())).setLinks(cleanAll(a.getLinks()))
+        .setAnimalId(StorableText.clean(a.getAnimalId())).setDeviceId(StorableText.clean(a.getDeviceId()))
+        .setAcknowledgedBy(StorableText.clean(a.getAcknowledgedBy())).setNote(StorableText.clean(a.getNote()))
+        .setAcknowledgedVia(StorableText.clean(a.getAcknowledgedVia()));
+    java.util.Map<String, String> details = new java.util.LinkedHashMap<>();
+    a.getDetails().forEach((k, v) -> details.put(StorableText.clean(k), StorableText.clean(v)));
+    return b.setDetails(details).build();
+  }
+
+  private static List<String> cleanAll(List<String> texts) {
+    return texts.stream().map(StorableText::clean).toList();
   }
 
   /** Channels of an alert: the zones it lies in; rangers subscribe per zone. */

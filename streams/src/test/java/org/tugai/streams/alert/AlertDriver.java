@@ -119,6 +119,10 @@ final class AlertDriver implements AutoCloseable {
     acks.pipeInput(alertId, AlertAck.newBuilder().setAlertId(alertId).setBy(by).setNote(note).setAt(at).setSource("test").build(), at);
   }
 
+  void ack(AlertAck ack) {
+    acks.pipeInput(ack.getAlertId(), ack, ack.getAt());
+  }
+
   void advanceWallClock(Duration d) {
     driver.advanceWallClockTime(d);
   }

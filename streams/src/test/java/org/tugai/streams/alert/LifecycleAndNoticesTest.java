@@ -65,6 +65,59 @@ class LifecycleAndNoticesTest {
     assertThat(d.records()).isEmpty();
   }
 
+  private static org.tugai.avro.AlertAck mqttAck(String alertId, String user, String channel, String note, Instant at) {
+    return org.tugai.avro.AlertAck.newBuilder().setAlertId(alertId).setBy(user).setNote(note).setAt(at).setSource("test")
+        .setVia("mqtt-user:" + user).setChannel(channel).build();
+  }
+
+  @Test
+  void anAcknowledgementOnAChannelTheAlertDoesNotGoToIsRefused() {
+    d = new AlertDriver(NOON);
+    d.deployCamera("CT-Z1", IntrusionRuleTest.ZLAT, IntrusionRuleTest.ZLON, Instant.parse("2026-01-01T00:00:00Z"), null);
+    d.event("CT-Z1", NOON, detection(DetectionClass.PERSON, null, 0.9));
+    Alert alert = d.latest(AlertType.INTRUSION).get(0);
+    d.ack(mqttAck(alert.getAlertId(), "ranger-of-b", "pa-somewhere-else", null, NOON.plusSeconds(30)));
+    assertThat(d.latest().get(alert.getAlertId()).getStatus()).isEqualTo(AlertStatus.OPEN);
+    assertThat(d.deadLetters()).singleElement().satisfies(l -> {
+      assertThat(l.getReasonCode()).isEqualTo("ack-refused");
+      assertThat(l.getReason()).contains("does not go to channel pa-somewhere-else");
+    });
+    String channel = alert.getChannels().get(0);
+    d.ack(mqttAck(alert.getAlertId(), "ranger-of-a", channel, "on it", NOON.plusSeconds(40)));
+    Alert acked = d.latest().get(alert.getAlertId());
+    assertThat(acked.getStatus()).isEqualTo(AlertStatus.ACKNOWLEDGED);
+    assertThat(acked.getAcknowledgedBy()).isEqualTo("ranger-of-a");
+    assertThat(acked.getAcknowledgedVia()).isEqualTo("mqtt-user:ranger-of-a on channel " + channel);
+  }
+
+  @Test
+  void anAcknowledgementWithTextTheStoreCannotHoldIsRefusedAndTheAlertKeepsUpdating() {
+    d = new AlertDriver(NOON);
+    d.deployCamera("CT-Z1", IntrusionRuleTest.ZLAT, IntrusionRuleTest.ZLON, Instant.parse("2026-01-01T00:00:00Z"), null);
+    d.event("CT-Z1", NOON, detection(DetectionClass.PERSON, null, 0.9));
+    String id = d.latest(AlertType.INTRUSION).get(0).getAlertId();
+    d.ack(id, "ranger\u0000akmal", "on our way", NOON.plusSeconds(30));
+    d.ack(id, "ranger-akmal", "x".repeat(2_001), NOON.plusSeconds(31));
+    assertThat(d.deadLetters()).hasSize(2).allSatisfy(l -> assertThat(l.getReasonCode()).isEqualTo("ack-refused"))
+        .allSatisfy(l -> assertThat(l.getReason()).doesNotContain("\u0000"));
+    assertThat(d.latest().get(id).getStatus()).isEqualTo(AlertStatus.OPEN);
+    d.event("CT-Z1", NOON.plusSeconds(60), detection(DetectionClass.PERSON, null, 0.95));
+    assertThat(d.latest().get(id).getDetails()).containsEntry("events", "2");
+  }
+
+  @Test
+  void textFromADeviceThatTheStoreCannotHoldIsCleanedBeforeTheAlertGoesOut() {
+    d = new AlertDriver(NOON);
+    d.deployCamera("CT-Z1", IntrusionRuleTest.ZLAT, IntrusionRuleTest.ZLON, Instant.parse("2026-01-01T00:00:00Z"), null);
+    org.tugai.avro.CameraEvent e = org.tugai.avro.CameraEvent.newBuilder().setCameraId("CT-Z1").setEventId("evt\u0000-1")
+        .setCapturedAt(NOON).setMedia(List.of("IMG\u0000.JPG")).setModel("MDv5a")
+        .setDetections(List.of(detection(DetectionClass.PERSON, null, 0.9))).setReceivedAt(NOON).setSource("test").build();
+    d.pipe(e);
+    Alert a = d.latest(AlertType.INTRUSION).get(0);
+    assertThat(a.toString()).doesNotContain("\u0000");
+    assertThat(a.getMedia()).containsExactly("IMG\uFFFD.JPG");
+  }
+
   static Crossing crossing(CrossingStatus status, int revision) {
     Instant t = Instant.parse("2026-03-01T04:00:00Z");
     return Crossing.newBuilder().setCrossingId("TJ-BD-017|TJK>AFG|1772337600000").setAnimalId("deer-1").setCollarId("TJ-BD-017")

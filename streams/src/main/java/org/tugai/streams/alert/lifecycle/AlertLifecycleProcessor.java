@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -20,13 +21,17 @@ import org.tugai.avro.AlertAck;
 import org.tugai.avro.AlertStatus;
 import org.tugai.avro.DeadLetter;
 import org.tugai.streams.alert.AlertSinks;
+import org.tugai.schemas.text.StorableText;
 import org.tugai.streams.alert.Alerts;
 
 /**
  * The lifecycle of every alert, keyed by alert id: merges what the rules found with what rangers did. An
  * update keeps the id and the first sighting; an acknowledged alert stays acknowledged (with who, when and
  * the note) while the rules keep updating it, until it resolves. An acknowledgement of an alert nobody
- * raised goes to the dead letters. Only real changes go out, so a replayed update sends nothing twice.
+ * raised goes to the dead letters, and so does one given on a channel the alert does not go to (a ranger of
+ * another zone) or carrying text the store cannot hold. What goes out is always storable: text that slipped
+ * in from a device is cleaned here, so no update of an alert can ever be refused by the store and freeze it.
+ * Only real changes go out, so a replayed update sends nothing twice.
  */
 public final class AlertLifecycleProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
 
@@ -54,7 +59,7 @@ public final class AlertLifecycleProcessor implements Processor<String, Specific
     Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
     if (record.value() instanceof Alert update) {
       Alert before = store.get(update.getAlertId());
-      Alert merged = merge(before, update, now);
+      Alert merged = Alerts.storable(merge(before, update, now));
       if (Alerts.changed(before, merged)) {
         store.put(merged.getAlertId(), merged);
         context.forward(new Record<>(merged.getAlertId(), merged, record.timestamp()), AlertSinks.ALERTS);
@@ -63,7 +68,16 @@ public final class AlertLifecycleProcessor implements Processor<String, Specific
       Alert before = store.get(ack.getAlertId());
       if (before == null) {
         log.warn("acknowledgement of unknown alert {} by {} from {}", ack.getAlertId(), ack.getBy(), ack.getSource());
-        context.forward(new Record<>(ack.getAlertId(), deadLetter(ack, now), record.timestamp()), AlertSinks.DEAD_LETTERS);
+        context.forward(new Record<>(ack.getAlertId(), deadLetter(ack, now, "unknown-alert", "acknowledgement by "
+            + StorableText.clean(ack.getBy()) + " names alert " + StorableText.clean(ack.getAlertId())
+            + ", which no rule raised (or it was forgotten)"), record.timestamp()), AlertSinks.DEAD_LETTERS);
+        return;
+      }
+      Optional<String> refused = refusal(before, ack);
+      if (refused.isPresent()) {
+        log.warn("acknowledgement of {} by {} refused: {}", ack.getAlertId(), StorableText.clean(ack.getBy()), refused.get());
+        context.forward(new Record<>(ack.getAlertId(), deadLetter(ack, now, ACK_REFUSED, refused.get()), record.timestamp()),
+            AlertSinks.DEAD_LETTERS);
         return;
       }
       Alert acked = acknowledge(before, ack, now);
@@ -81,15 +95,34 @@ public final class AlertLifecycleProcessor implements Processor<String, Specific
     }
     Alert.Builder b = Alert.newBuilder(update).setUpdatedAt(now)
         .setFirstSeen(before.getFirstSeen().isBefore(update.getFirstSeen()) ? before.getFirstSeen() : update.getFirstSeen())
-        .setAcknowledgedBy(before.getAcknowledgedBy()).setAcknowledgedAt(before.getAcknowledgedAt()).setNote(before.getNote());
+        .setAcknowledgedBy(before.getAcknowledgedBy()).setAcknowledgedAt(before.getAcknowledgedAt()).setNote(before.getNote())
+        .setAcknowledgedVia(before.getAcknowledgedVia());
     if (update.getStatus() == AlertStatus.OPEN && before.getStatus() == AlertStatus.ACKNOWLEDGED) {
       b.setStatus(AlertStatus.ACKNOWLEDGED);
     }
     return b.build();
   }
 
+  /**
+   * Why this acknowledgement may not be applied, if it may not: given on a channel the alert does not go to,
+   * or with text the store cannot hold (the gateway and the API refuse both; this holds for any other writer).
+   */
+  static Optional<String> refusal(Alert alert, AlertAck ack) {
+    if (ack.getChannel() != null && !ack.getChannel().equals("all")) {
+      List<String> routes = alert.getChannels().isEmpty() ? alert.getZones() : alert.getChannels();
+      if (!routes.contains(ack.getChannel())) {
+        return Optional.of("alert " + StorableText.clean(alert.getAlertId()) + " does not go to channel "
+            + StorableText.clean(ack.getChannel()) + " (it goes to " + routes + ")");
+      }
+    }
+    return StorableText.problemInName("by", ack.getBy(), 200)
+        .or(() -> StorableText.problemInText("note", ack.getNote(), 2_000))
+        .or(() -> StorableText.problemInName("via", ack.getVia(), 300));
+  }
+
   static Alert acknowledge(Alert before, AlertAck ack, Instant now) {
     Alert.Builder b = Alert.newBuilder(before).setAcknowledgedBy(ack.getBy()).setAcknowledgedAt(ack.getAt()).setNote(ack.getNote())
+        .setAcknowledgedVia(ack.getVia().isEmpty() ? null : ack.getVia() + (ack.getChannel() == null ? "" : " on channel " + ack.getChannel()))
         .setUpdatedAt(now);
     if (before.getStatus() == AlertStatus.OPEN) {
       b.setStatus(AlertStatus.ACKNOWLEDGED);
@@ -97,11 +130,13 @@ public final class AlertLifecycleProcessor implements Processor<String, Specific
     return b.build();
   }
 
-  private static DeadLetter deadLetter(AlertAck ack, Instant now) {
+  /** Reason code of an acknowledgement the lifecycle refuses (wrong channel, text the store cannot hold). */
+  public static final String ACK_REFUSED = "ack-refused";
+
+  private static DeadLetter deadLetter(AlertAck ack, Instant now, String code, String reason) {
     byte[] raw = ack.toString().getBytes(StandardCharsets.UTF_8);
-    return DeadLetter.newBuilder().setPayload(ByteBuffer.wrap(raw)).setPayloadSize(raw.length).setSource(ack.getSource())
-        .setComponent("streams").setReasonCode("unknown-alert")
-        .setReason("acknowledgement by " + ack.getBy() + " names alert " + ack.getAlertId() + ", which no rule raised (or it was forgotten)")
+    return DeadLetter.newBuilder().setPayload(ByteBuffer.wrap(raw)).setPayloadSize(raw.length).setSource(StorableText.clean(ack.getSource()))
+        .setComponent("streams").setReasonCode(code).setReason(StorableText.clean(reason))
         .setDeviceId(null).setOccurredAt(now).build();
   }
 
