@@ -98,8 +98,8 @@ public final class GatewayService implements TugaiService {
           config.alertChannels());
       alerts.start();
       for (AlertChannels.Channel channel : config.alertChannels().webhooks()) {
-        WebhookRelay webhook = new WebhookRelay(config.kafka(), config.alertsGroupId(), topics.alerts(), topics.deadLetters(),
-            config.alertChannels(), channel);
+        WebhookRelay webhook = new WebhookRelay(config.kafka(), config.alertsGroupId(), config.clientId(), topics.alerts(),
+            topics.deadLetters(), config.alertChannels(), channel);
         webhook.start();
         webhooks.add(webhook);
       }

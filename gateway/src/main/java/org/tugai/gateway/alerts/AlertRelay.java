@@ -132,7 +132,7 @@ public final class AlertRelay implements AutoCloseable {
     Map<String, Object> c = kafka.clientConfig();
     c.put(ConsumerConfig.GROUP_ID_CONFIG, kafka.topicPrefix() + groupId);
     // Static membership: a relay restarted under the same client id takes its partitions back at once.
-    c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, clientId);
+    c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, memberName(clientId));
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
@@ -157,6 +157,11 @@ public final class AlertRelay implements AutoCloseable {
     thread.start();
     log.info("alerts out: {} -> MQTT {} tugai/v1/alerts/{zone}, at most {} publishes in flight (the broker's receive maximum)",
         topic.name(), mqtt.url(), windowSize);
+  }
+
+  /** A static group member name from {@code id}: Kafka allows letters, digits, '.', '_' and '-' only. */
+  static String memberName(String id) {
+    return id.replaceAll("[^A-Za-z0-9._-]", "_");
   }
 
   /** The broker's receive maximum from its CONNACK (65,535 when it sets none, as MQTT 5 says). */

@@ -44,6 +44,8 @@ public final class WebhookRelay implements AutoCloseable {
 
   private final KafkaSettings kafka;
   private final String groupId;
+  /** Static group member name: this gateway's, so a restarted gateway takes its partitions back at once. */
+  private final String memberId;
   private final TopicSpec<String, Alert> alerts;
   private final TopicSpec<String, DeadLetter> deadLetters;
   private final AlertChannels settings;
@@ -56,9 +58,10 @@ public final class WebhookRelay implements AutoCloseable {
   private long delivered;
   private long failed;
 
-  public WebhookRelay(KafkaSettings kafka, String groupId, TopicSpec<String, Alert> alerts, TopicSpec<String, DeadLetter> deadLetters,
-      AlertChannels settings, AlertChannels.Channel channel) {
+  public WebhookRelay(KafkaSettings kafka, String groupId, String memberId, TopicSpec<String, Alert> alerts,
+      TopicSpec<String, DeadLetter> deadLetters, AlertChannels settings, AlertChannels.Channel channel) {
     this.kafka = kafka;
+    this.memberId = memberId;
     this.groupId = groupId;
     this.alerts = alerts;
     this.deadLetters = deadLetters;
@@ -70,6 +73,7 @@ public final class WebhookRelay implements AutoCloseable {
   public void start() {
     Map<String, Object> c = kafka.clientConfig();
     c.put(ConsumerConfig.GROUP_ID_CONFIG, kafka.topicPrefix() + groupId + "-webhook-" + channel.id());
+    c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, AlertRelay.memberName(memberId + "-webhook-" + channel.id()));
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     // One alert per poll, committed once delivered or dead-lettered, and a poll interval longer than the

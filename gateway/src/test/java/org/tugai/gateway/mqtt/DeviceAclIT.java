@@ -52,6 +52,16 @@ class DeviceAclIT {
     assertThat(p.waitFor()).as(new String(p.getInputStream().readAllBytes())).isZero();
   }
 
+  /** The gateway logged in as the shipped ACL's {@code tugai-gateway}. */
+  private static GatewayService startGateway(Infrastructure infra, MosquittoProcess broker, String prefix) throws Exception {
+    GatewayService gateway = new GatewayService(GatewayConfig.from(Settings.of(Map.of(
+        "kafka.bootstrap-servers", infra.kafkaBootstrapServers(), "kafka.topic-prefix", prefix,
+        "mqtt.url", broker.url(), "mqtt.username", "tugai-gateway", "mqtt.password", "gw-secret",
+        "gateway.client-id", Infrastructure.uniqueName("gw")))), new SimpleMeterRegistry(), Clock.systemUTC());
+    gateway.start();
+    return gateway;
+  }
+
   private static MqttAsyncClient connect(String url, String user, String password) throws MqttException {
     MqttAsyncClient client = new MqttAsyncClient(url, Infrastructure.uniqueName(user), new MemoryPersistence());
     MqttConnectionOptions o = new MqttConnectionOptions();
@@ -74,11 +84,7 @@ class DeviceAclIT {
     String prefix = Infrastructure.uniqueName("acl") + ".";
     Topics topics = Topics.of(prefix, SchemaCatalog.released());
     try (MosquittoProcess broker = MosquittoProcess.startSecure(passwd, acl)) {
-      GatewayService gateway = new GatewayService(GatewayConfig.from(Settings.of(Map.of(
-          "kafka.bootstrap-servers", infra.kafkaBootstrapServers(), "kafka.topic-prefix", prefix,
-          "mqtt.url", broker.url(), "mqtt.username", "tugai-gateway", "mqtt.password", "gw-secret",
-          "gateway.client-id", Infrastructure.uniqueName("gw")))), new SimpleMeterRegistry(), Clock.systemUTC());
-      gateway.start();
+      GatewayService gateway = startGateway(infra, broker, prefix);
       MqttAsyncClient collar = connect(broker.url(), c1, "c1-secret");
       try {
         String time = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS).toString();
@@ -133,11 +139,7 @@ class DeviceAclIT {
     String prefix = Infrastructure.uniqueName("ackacl") + ".";
     Topics topics = Topics.of(prefix, SchemaCatalog.released());
     try (MosquittoProcess broker = MosquittoProcess.startSecure(passwd, acl)) {
-      GatewayService gateway = new GatewayService(GatewayConfig.from(Settings.of(Map.of(
-          "kafka.bootstrap-servers", infra.kafkaBootstrapServers(), "kafka.topic-prefix", prefix,
-          "mqtt.url", broker.url(), "mqtt.username", "tugai-gateway", "mqtt.password", "gw-secret",
-          "gateway.client-id", Infrastructure.uniqueName("gw")))), new SimpleMeterRegistry(), Clock.systemUTC());
-      gateway.start();
+      GatewayService gateway = startGateway(infra, broker, prefix);
       MqttAsyncClient ranger = connect(broker.url(), "ranger-a", "a-secret");
       try {
         IMqttToken own = ranger.publish("tugai/v1/acks/zone-a/ranger-a/A1", message("{\"note\": \"on our way\"}"));
