@@ -141,17 +141,10 @@ public final class AlertPrecisionBenchmark {
         if (a.getSeverity() == Severity.CRITICAL && a.getStatus() == AlertStatus.OPEN && !raised.containsKey(a.getAlertId())) {
           raised.put(a.getAlertId(), a);
           critical.add(a);
-          if (System.getenv("DEBUG_PRECISION") != null && t.death == null) {
-            for (Fix f : window.subList(Math.max(0, window.size() - 16), window.size())) {
-              System.out.printf(Locale.ROOT, "    %s %.1f m%n", f.getFixTime(),
-                  org.tugai.core.geo.Countries.haversineM(a.getLat(), a.getLon(), f.getLat(), f.getLon()));
-            }
-          }
         }
         if (a.getStatus() == AlertStatus.RESOLVED && t.death != null && fix.getFixTime().isAfter(t.death)
             && (a.getType() == AlertType.IMMOBILITY || a.getType() == AlertType.MORTALITY)) {
           resolved++;
-          System.out.printf(Locale.ROOT, "  %s resolved at %s: %s%n", t.collar, fix.getFixTime(), a.getTitle());
         }
       }
       if (t.death == null) {
