@@ -17,6 +17,7 @@ import org.tugai.avro.Fix;
 import org.tugai.avro.FixType;
 import org.tugai.avro.Severity;
 import org.tugai.core.config.Settings;
+import org.tugai.streams.alert.AlertParams;
 import org.tugai.streams.alert.AlertsConfig;
 import org.tugai.streams.alert.collar.CollarRules;
 import org.tugai.streams.alert.collar.CollarRulesProcessor;
@@ -54,11 +55,10 @@ public final class AlertPrecisionBenchmark {
     CollarRules rules = new CollarRules(config, TrackParams.defaults(),
         Geodata.load(org.tugai.core.geo.Countries.SHIPPED, List.of(Geodata.SHIPPED_ZONES)));
     Duration keep = CollarRulesProcessor.keep(config);
+    AlertParams deer = config.params(List.of(), SPECIES);
     System.out.printf(Locale.ROOT, "alert-precision: %d living deer x %d months, %d deaths; defaults of %s: still within %.0f m "
         + "(share %.2f) for %d h is critical, %d h with no activity%n", living, months, dead, SPECIES,
-        config.params(List.of(), SPECIES).immobilityRadiusM(), config.params(List.of(), SPECIES).immobilityShare(),
-        config.params(List.of(), SPECIES).immobilityCriticalAfter().toHours(),
-        config.params(List.of(), SPECIES).immobilityInactiveAfter().toHours());
+        deer.immobilityRadiusM(), deer.immobilityShare(), deer.immobilityCriticalAfter().toHours(), deer.immobilityInactiveAfter().toHours());
 
     long falseCritical = 0;
     double animalMonths = 0;
@@ -69,7 +69,7 @@ public final class AlertPrecisionBenchmark {
     for (int i = 0; i < living; i++) {
       Duration interval = i % 2 == 0 ? Duration.ofHours(1) : Duration.ofMinutes(15);
       Track t = livingDeer("LIVE-" + i, random, interval, Duration.ofDays(30L * months), i % 4 == 3);
-      Outcome o = run(rules, keep, t);
+      Outcome o = run(rules, keep, deer, t);
       falseCritical += o.critical.size();
       animalMonths += months;
       fixes += t.fixes.size();
@@ -91,7 +91,7 @@ public final class AlertPrecisionBenchmark {
     for (int i = 0; i < dead; i++) {
       Duration interval = i % 2 == 0 ? Duration.ofHours(1) : Duration.ofMinutes(15);
       Track t = dyingDeer("DEAD-" + i, random, interval, Duration.ofDays(5 + random.nextInt(40)), i % 4 == 3);
-      Outcome o = run(rules, keep, t);
+      Outcome o = run(rules, keep, deer, t);
       fixes += t.fixes.size();
       List<Alert> after = o.critical.stream().filter(a -> a.getLastSeen().isAfter(t.death)).toList();
       beforeDeath += o.critical.size() - after.size();
@@ -124,8 +124,11 @@ public final class AlertPrecisionBenchmark {
 
   private record Outcome(List<Alert> critical, int resolvedAfterDeath, Duration longestStill13, Duration longestStill20) {}
 
-  /** Every fix through the window and the rules, as the processor does; the critical alerts as first raised. */
-  private static Outcome run(CollarRules rules, Duration keep, Track t) {
+  /**
+   * Every fix through the window and the rules, as the processor does; the critical alerts as first raised, and
+   * the longest stillness of a living deer (the rule's share, at 13 m and 20 m) to show what the simulated rests are.
+   */
+  private static Outcome run(CollarRules rules, Duration keep, AlertParams p, Track t) {
     List<Fix> window = List.of();
     Map<String, Alert> open = Map.of();
     Map<String, Alert> raised = new HashMap<>();
@@ -148,8 +151,10 @@ public final class AlertPrecisionBenchmark {
         }
       }
       if (t.death == null) {
-        still13 = max(still13, Stillness.of(window, 13, 0.9, 3, Duration.ofDays(2)).map(Stillness.Bout::length).orElse(Duration.ZERO));
-        still20 = max(still20, Stillness.of(window, 20, 0.9, 3, Duration.ofDays(2)).map(Stillness.Bout::length).orElse(Duration.ZERO));
+        still13 = max(still13, Stillness.of(window, 13, p.immobilityShare(), p.immobilityMinFixes(), Duration.ofDays(2)).map(Stillness.Bout::length)
+            .orElse(Duration.ZERO));
+        still20 = max(still20, Stillness.of(window, 20, p.immobilityShare(), p.immobilityMinFixes(), Duration.ofDays(2)).map(Stillness.Bout::length)
+            .orElse(Duration.ZERO));
       }
     }
     return new Outcome(critical, resolved, still13, still20);

@@ -140,6 +140,27 @@ class CollarRulesTest {
   }
 
   @Test
+  void aCarcassReportedInLateReversedSatelliteBatchesIsStillOneCriticalIncident() {
+    start(Map.of());
+    java.util.Random random = new java.util.Random(13);
+    double[] carcass = walk(0, 6, offset(0, 0));
+    // Store-and-forward: every four hours the collar uploads its last four fixes, newest first.
+    for (int batch = 6; batch < 30; batch += 4) {
+      for (int h = batch + 3; h >= batch; h--) {
+        double[] q = scatter(random, carcass, 4.5);
+        d.pipe(fix(COLLAR, at(h), q[0], q[1]));
+      }
+    }
+    List<Alert> immobile = d.latest(AlertType.IMMOBILITY);
+    assertThat(immobile).singleElement().satisfies(a -> {
+      assertThat(a.getSeverity()).isEqualTo(Severity.CRITICAL);
+      assertThat(a.getStatus()).isEqualTo(AlertStatus.OPEN);
+      assertThat(a.getFirstSeen()).isEqualTo(at(5));
+      assertThat(a.getLastSeen()).isEqualTo(at(29));
+    });
+  }
+
+  @Test
   void anOpenMortalityIncidentResolvesOnlyWhenTheCollarClearlyMovesAway() {
     start(Map.of());
     java.util.Random random = new java.util.Random(3);

@@ -37,11 +37,14 @@ public final class CollarRules {
   private final AlertsConfig config;
   private final TrackParams track;
   private final Geodata geo;
+  /** How far back the immobility rule looks in any scope: fixed by the configuration, so worked out once. */
+  private final Duration stillnessLookBack;
 
   public CollarRules(AlertsConfig config, TrackParams track, Geodata geo) {
     this.config = config;
     this.track = track;
     this.geo = geo;
+    this.stillnessLookBack = config.longestRuleWindow();
   }
 
   /** What the rules decided: the incidents open now, and the alert records to send (new, updated, resolved). */
@@ -177,7 +180,7 @@ public final class CollarRules {
           .build());
     }
     java.util.Optional<Stillness.Bout> found = Stillness.of(good, p.immobilityRadiusM(), p.immobilityShare(), p.immobilityMinFixes(),
-        config.longestRuleWindow());
+        stillnessLookBack);
     if (found.isEmpty()) {
       return java.util.Optional.empty();
     }

@@ -26,9 +26,8 @@ public final class Stillness {
    * @param lat centre latitude
    * @param lon centre longitude
    * @param share share of the run's fixes within the radius
-   * @param fixes fixes in the run
    */
-  public record Bout(Instant since, Instant until, int fromIndex, double lat, double lon, double share, int fixes) {
+  public record Bout(Instant since, Instant until, int fromIndex, double lat, double lon, double share) {
     public Duration length() {
       return Duration.between(since, until);
     }
@@ -76,7 +75,7 @@ public final class Stillness {
       }
       double share = within / (double) k;
       if (share >= minShare) {
-        best = new Bout(good.get(earliestInside).getFixTime(), good.get(newestInside).getFixTime(), earliestInside, lat, lon, share, k);
+        best = new Bout(good.get(earliestInside).getFixTime(), good.get(newestInside).getFixTime(), earliestInside, lat, lon, share);
         misses = 0;
       } else if (++misses >= MISSES_THAT_END_IT) {
         break;
