@@ -63,8 +63,13 @@ class AlertRelayBacklogIT {
     List<String> zones = List.of(Infrastructure.uniqueName("z1"), Infrastructure.uniqueName("z2"), Infrastructure.uniqueName("z3"));
     int alerts = 500;
     org.tugai.core.kafka.TopicAdmin.ensure(kafka, List.of(topics.alerts()));
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", infra.kafkaBootstrapServers()),
+    // The backlog is written before any relay runs. Right after the topic is made its leaders may still move;
+    // one request in flight keeps each alert's two updates in order through the retries that causes.
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", infra.kafkaBootstrapServers(),
+        "enable.idempotence", false, "acks", "all", "max.in.flight.requests.per.connection", 1),
         new StringSerializer(), new ByteArraySerializer())) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> producer.partitionsFor(topics.alerts().name()).stream()
+          .allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
       for (int update = 1; update <= 2; update++) {
         for (int i = 0; i < alerts; i++) {
           Alert a = Alert.newBuilder().setAlertId("CT-" + i + "|intrusion|1781550000000").setType(AlertType.INTRUSION)
