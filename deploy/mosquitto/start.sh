@@ -3,7 +3,8 @@
 # across its own restarts) on a chosen port.   deploy/mosquitto/start.sh [PORT] [DIR]   defaults: 1883, .tugai/mosquitto
 # Needs the mosquitto binary (Debian: apt-get install mosquitto). deploy/mosquitto/stop.sh [DIR] stops it.
 # MOSQUITTO_SECURE=1: no anonymous clients, users from DIR/passwd (deploy/mosquitto/add-user.sh), per-device
-# ACLs from deploy/mosquitto/acl.conf (a collar may publish only under its own id).
+# ACLs from deploy/mosquitto/acl.conf (a collar may publish only under its own id), client ids bound to user
+# names (deploy/mosquitto/secure.conf: no one can take over another client's session).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 PORT="${1:-1883}"
@@ -14,7 +15,7 @@ if [ -f "$DIR/mosquitto.pid" ] && kill -0 "$(cat "$DIR/mosquitto.pid")" 2>/dev/n
 fi
 if [ "${MOSQUITTO_SECURE:-0}" = 1 ]; then
   [ -f "$DIR/passwd" ] || { echo "no users yet: deploy/mosquitto/add-user.sh USER PASSWORD $DIR" >&2; exit 1; }
-  AUTH="allow_anonymous false
+  AUTH="$(cat "$ROOT/deploy/mosquitto/secure.conf")
 password_file $DIR/passwd
 acl_file $ROOT/deploy/mosquitto/acl.conf"
 else

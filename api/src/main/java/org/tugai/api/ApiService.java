@@ -78,6 +78,7 @@ public final class ApiService implements TugaiService {
   private KafkaProducer<String, byte[]> producer;
   private Admin admin;
   private AlertFeed feed;
+  private volatile java.util.function.Supplier<List<String>> otherProblems = List::of;
 
   public ApiService(ApiConfig config, PrometheusMeterRegistry registry) {
     this.config = config;
@@ -176,6 +177,11 @@ public final class ApiService implements TugaiService {
     }
   }
 
+  /** Problems of the other services of this process, which {@code /health} reports with its own. */
+  public void reportProblemsOf(java.util.function.Supplier<List<String>> problems) {
+    this.otherProblems = problems;
+  }
+
   public int port() {
     return app.port();
   }
@@ -196,10 +202,12 @@ public final class ApiService implements TugaiService {
     } catch (Exception e) {
       kafka = false;
     }
-    body.put("status", db && kafka ? "UP" : "DOWN");
+    List<String> problems = otherProblems.get();
+    body.put("status", !(db && kafka) ? "DOWN" : problems.isEmpty() ? "UP" : "DEGRADED");
     body.put("database", db ? "UP" : "DOWN");
     body.put("kafka", kafka ? "UP" : "DOWN");
-    ctx.status(db && kafka ? 200 : 503).json(body);
+    body.put("problems", problems);
+    ctx.status(db && kafka && problems.isEmpty() ? 200 : 503).json(body);
   }
 
   @Override

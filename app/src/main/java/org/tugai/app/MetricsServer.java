@@ -19,10 +19,13 @@ final class MetricsServer implements TugaiService {
   private final PrometheusMeterRegistry registry;
   private Javalin app;
 
-  MetricsServer(String host, int port, PrometheusMeterRegistry registry) {
+  private final java.util.function.Supplier<java.util.List<String>> problems;
+
+  MetricsServer(String host, int port, PrometheusMeterRegistry registry, java.util.function.Supplier<java.util.List<String>> problems) {
     this.host = host;
     this.port = port;
     this.registry = registry;
+    this.problems = problems;
   }
 
   @Override
@@ -34,7 +37,10 @@ final class MetricsServer implements TugaiService {
   public void start() {
     app = Javalin.create(c -> c.showJavalinBanner = false)
         .get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()))
-        .get("/health", ctx -> ctx.json(java.util.Map.of("status", "UP")))
+        .get("/health", ctx -> {
+          java.util.List<String> now = problems.get();
+          ctx.status(now.isEmpty() ? 200 : 503).json(java.util.Map.of("status", now.isEmpty() ? "UP" : "DEGRADED", "problems", now));
+        })
         .start(host, port);
     log.info("metrics started on http://{}:{}/metrics", host, port());
   }

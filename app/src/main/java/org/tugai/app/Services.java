@@ -71,9 +71,11 @@ public final class Services implements AutoCloseable {
     // Without the API, a process serves its metrics only if asked to (metrics.port), to avoid port clashes.
     int metricsPort = settings.integer("metrics.port", -1, -1, 65_535);
     String metricsHost = settings.string("metrics.host", "127.0.0.1");
+    java.util.function.Supplier<List<String>> problems = () -> problemsOf(services);
     if (metricsPort >= 0 && !names.contains("api")) {
-      services.add(new MetricsServer(metricsHost, metricsPort, registry));
+      services.add(new MetricsServer(metricsHost, metricsPort, registry, problems));
     }
+    services.stream().filter(ApiService.class::isInstance).map(ApiService.class::cast).forEach(api -> api.reportProblemsOf(problems));
     settings.checkAllKeysKnown();
     return new Services(services, registry);
   }
@@ -83,6 +85,15 @@ public final class Services implements AutoCloseable {
       service.start();
       started.add(service);
     }
+  }
+
+  /** Every running service's problems, each line prefixed with the service's name. */
+  private static List<String> problemsOf(List<TugaiService> services) {
+    List<String> out = new ArrayList<>();
+    for (TugaiService s : services) {
+      s.problems().forEach(p -> out.add(s.name() + ": " + p));
+    }
+    return out;
   }
 
   public PrometheusMeterRegistry registry() {

@@ -46,9 +46,12 @@ public final class MosquittoProcess implements AutoCloseable {
     return start("allow_anonymous true", extraConfig);
   }
 
-  /** A broker that admits only the users of {@code passwordFile}, each limited by {@code aclFile}. */
-  public static MosquittoProcess startSecure(Path passwordFile, Path aclFile) throws IOException, InterruptedException {
-    return start("allow_anonymous false\npassword_file " + passwordFile + "\nacl_file " + aclFile, "");
+  /**
+   * A broker with the security settings {@code securityConf} (for tests: the shipped deploy/mosquitto/secure.conf)
+   * that admits only the users of {@code passwordFile}, each limited by {@code aclFile}.
+   */
+  public static MosquittoProcess startSecure(Path securityConf, Path passwordFile, Path aclFile) throws IOException, InterruptedException {
+    return start(Files.readString(securityConf) + "\npassword_file " + passwordFile + "\nacl_file " + aclFile, "");
   }
 
   private static MosquittoProcess start(String access, String extraConfig) throws IOException, InterruptedException {

@@ -19,7 +19,8 @@ import org.tugai.gateway.route.DeviceCheck;
  * @param kafka Kafka connection ({@code kafka.*})
  * @param mqtt the MQTT broker devices publish to ({@code mqtt.*})
  * @param sourceName {@code gateway.source-name}: names this source in dead letters and records' {@code source}
- * @param clientId {@code gateway.client-id}: must stay the same across restarts, the persistent session hangs on it
+ * @param clientId {@code gateway.client-id}: must stay the same across restarts, the persistent session hangs on it; by default
+ *     {@code tugai-gateway-} and a digest of the MQTT credentials, so it cannot be read from the docs (see {@link #defaultClientId})
  * @param topics {@code gateway.topics}: MQTT topic filters to subscribe to
  * @param sharedGroup {@code gateway.shared-group}: when set, subscribe as {@code $share/{group}/...} so gateways split the load
  * @param sessionExpiry {@code gateway.session-expiry}: how long the broker keeps messages for an absent gateway
@@ -32,6 +33,9 @@ import org.tugai.gateway.route.DeviceCheck;
  * @param extraSources {@code gateway.sources.{name}.*}: further MQTT brokers (url, username, password, ca-file, topics, client-id)
  * @param lorawan {@code gateway.lorawan.*}: device profiles for LoRaWAN uplinks
  * @param alertsOut {@code gateway.alerts-out}: publish {@code tugai.alerts.v1} to {@code tugai/v1/alerts/{zone}} on the mqtt.* broker
+ * @param alertsMqtt the broker connection of that relay: {@code mqtt.*}, with {@code gateway.alerts-username} and
+ *     {@code gateway.alerts-password} instead of the source's credentials when set (a broker that binds client ids to
+ *     user names needs one user per connection)
  * @param alertsGroupId {@code gateway.alerts-group-id}: consumer group of that relay (gateways share the work)
  * @param unknownDevices {@code gateway.unknown-devices}: accept, flag (accept with quality flag unknown-device) or reject
  * @param alertChannels {@code alerts.channels.*}, {@code alerts.location-grid-deg}, {@code alerts.webhook.*}: precision and webhooks per channel
@@ -39,7 +43,7 @@ import org.tugai.gateway.route.DeviceCheck;
 public record GatewayConfig(KafkaSettings kafka, MqttSettings mqtt, String sourceName, String clientId, List<String> topics,
     Optional<String> sharedGroup, Duration sessionExpiry, int receiveMaximum, int maxPayloadBytes, Duration maxFutureSkew,
     Instant earliestTime, Duration retryBackoff, Duration connectTimeout, List<Source> extraSources, LorawanProfiles lorawan,
-    boolean alertsOut, String alertsGroupId, DeviceCheck.UnknownDevices unknownDevices, AlertChannels alertChannels) {
+    boolean alertsOut, MqttSettings alertsMqtt, String alertsGroupId, DeviceCheck.UnknownDevices unknownDevices, AlertChannels alertChannels) {
 
   public static final List<String> DEFAULT_TOPICS = List.of("tugai/v1/collars/+/fixes", "tugai/v1/cameras/+/detections",
       "tugai/v1/cameras/+/megadetector", org.tugai.gateway.decode.DeviceTopic.ACK_FILTER);
@@ -67,7 +71,15 @@ public record GatewayConfig(KafkaSettings kafka, MqttSettings mqtt, String sourc
     } catch (DateTimeParseException e) {
       throw new ConfigException("gateway.earliest-time", "'" + earliest + "' is not an ISO-8601 instant like 2000-01-01T00:00:00Z");
     }
-    String clientId = s.string("gateway.client-id", "tugai-gateway");
+    MqttSettings mqtt = MqttSettings.from(s);
+    String clientId = s.string("gateway.client-id", defaultClientId(mqtt));
+    Optional<String> alertsUser = s.optional("gateway.alerts-username");
+    Optional<String> alertsPassword = s.optional("gateway.alerts-password");
+    if (alertsPassword.isPresent() && alertsUser.isEmpty()) {
+      throw new ConfigException("gateway.alerts-username", "missing while gateway.alerts-password is set");
+    }
+    MqttSettings alertsMqtt = alertsUser.isEmpty() ? mqtt
+        : new MqttSettings(mqtt.url(), alertsUser, alertsPassword, mqtt.caFile());
     String sourceName = s.string("gateway.source-name", "local");
     List<Source> extra = new java.util.ArrayList<>();
     for (String name : s.names("gateway.sources.")) {
@@ -79,7 +91,7 @@ public record GatewayConfig(KafkaSettings kafka, MqttSettings mqtt, String sourc
     }
     return new GatewayConfig(
         KafkaSettings.from(s),
-        MqttSettings.from(s),
+        mqtt,
         sourceName,
         clientId,
         topics,
@@ -94,10 +106,28 @@ public record GatewayConfig(KafkaSettings kafka, MqttSettings mqtt, String sourc
         List.copyOf(extra),
         LorawanProfiles.from(s),
         s.bool("gateway.alerts-out", true),
+        alertsMqtt,
         s.string("gateway.alerts-group-id", "tugai-gateway-alerts"),
         DeviceCheck.UnknownDevices.valueOf(s.choice("gateway.unknown-devices", "flag", List.of("accept", "flag", "reject"))
             .toUpperCase(java.util.Locale.ROOT)),
         AlertChannels.from(s));
+  }
+
+  /**
+   * {@code tugai-gateway}, and when the broker wants a password, a digest of the user and password after it: a device
+   * that reads the docs cannot name the gateway's session, on a broker that does not bind client ids to users either.
+   */
+  static String defaultClientId(MqttSettings mqtt) {
+    if (mqtt.password().isEmpty()) {
+      return "tugai-gateway";
+    }
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(("tugai-gateway-client-id\n" + mqtt.username().orElse("")
+          + "\n" + mqtt.password().get()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return "tugai-gateway-" + java.util.HexFormat.of().formatHex(digest, 0, 6);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
   }
 
   private static List<String> topics(Settings s, String key, List<String> defaults) {

@@ -25,6 +25,7 @@ import org.tugai.gateway.alerts.WebhookRelay;
 import org.tugai.gateway.decode.Decoders;
 import org.tugai.gateway.decode.TimeWindow;
 import org.tugai.gateway.mqtt.MqttIngress;
+import org.tugai.gateway.mqtt.SessionTakeovers;
 import org.tugai.gateway.registry.DeploymentRegistry;
 import org.tugai.gateway.route.DeviceCheck;
 import org.tugai.gateway.route.MessageRouter;
@@ -39,6 +40,7 @@ public final class GatewayService implements TugaiService {
   private final GatewayConfig config;
   private final GatewayMetrics metrics;
   private final Clock clock;
+  private final SessionTakeovers takeovers;
   private Producer<String, byte[]> producer;
   private ExecutorService worker;
   private ScheduledExecutorService retries;
@@ -51,6 +53,13 @@ public final class GatewayService implements TugaiService {
     this.config = config;
     this.metrics = new GatewayMetrics(registry);
     this.clock = clock;
+    this.takeovers = new SessionTakeovers(registry, clock);
+  }
+
+  /** Sessions taken over by another connection lately: the gateway still runs, but devices' messages may go elsewhere. */
+  @Override
+  public List<String> problems() {
+    return takeovers.problems();
   }
 
   @Override
@@ -82,7 +91,7 @@ public final class GatewayService implements TugaiService {
 
     for (GatewayConfig.Source source : config.sources()) {
       MqttIngress ingress = new MqttIngress(source.name(), source.mqtt(), source.clientId(), config.subscriptionFilters(source),
-          config.sessionExpiry(), config.receiveMaximum(), (topic, payload, ack) -> {
+          config.sessionExpiry(), config.receiveMaximum(), takeovers, (topic, payload, ack) -> {
             metrics.received();
             worker.execute(() -> forwarder.forward(router.route(source.name(), topic, payload), ack));
           });
@@ -94,8 +103,8 @@ public final class GatewayService implements TugaiService {
       }
     }
     if (config.alertsOut()) {
-      alerts = new AlertRelay(config.kafka(), config.mqtt(), config.clientId() + "-alerts", config.alertsGroupId(), topics.alerts(),
-          config.alertChannels());
+      alerts = new AlertRelay(config.kafka(), config.alertsMqtt(), config.clientId() + "-alerts", config.alertsGroupId(), topics.alerts(),
+          config.alertChannels(), takeovers);
       alerts.start();
       for (AlertChannels.Channel channel : config.alertChannels().webhooks()) {
         WebhookRelay webhook = new WebhookRelay(config.kafka(), config.alertsGroupId(), config.clientId(), topics.alerts(),

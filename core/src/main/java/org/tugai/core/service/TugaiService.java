@@ -7,6 +7,14 @@ public interface TugaiService extends AutoCloseable {
 
   void start() throws Exception;
 
+  /**
+   * What is wrong with this service now, one line each, though it runs (a session taken over, a thread that died):
+   * {@code /health} answers 503 with these while the list is not empty.
+   */
+  default java.util.List<String> problems() {
+    return java.util.List.of();
+  }
+
   @Override
   void close();
 }

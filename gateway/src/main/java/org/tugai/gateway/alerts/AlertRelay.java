@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
 import org.tugai.avro.Alert;
 import org.tugai.core.config.KafkaSettings;
 import org.tugai.core.config.MqttSettings;
+import org.tugai.gateway.mqtt.SessionTakeovers;
 import org.tugai.core.kafka.ConsumerThreads;
 import org.tugai.schemas.TopicSpec;
 
@@ -62,6 +63,8 @@ public final class AlertRelay implements AutoCloseable {
   private final KafkaSettings kafka;
   private final MqttSettings mqtt;
   private final String clientId;
+  private static final String CONNECTION = "alerts out";
+  private final SessionTakeovers takeovers;
   private final String groupId;
   private final TopicSpec<String, Alert> topic;
   private final AlertChannels channels;
@@ -106,7 +109,9 @@ public final class AlertRelay implements AutoCloseable {
   }
 
   public AlertRelay(KafkaSettings kafka, MqttSettings mqtt, String clientId, String groupId, TopicSpec<String, Alert> topic,
-      AlertChannels channels) {
+      AlertChannels channels, SessionTakeovers takeovers) {
+    this.takeovers = takeovers;
+    takeovers.register(CONNECTION);
     this.channels = channels;
     this.kafka = kafka;
     this.mqtt = mqtt;
@@ -342,6 +347,7 @@ public final class AlertRelay implements AutoCloseable {
     @Override
     public void disconnected(MqttDisconnectResponse response) {
       log.warn("alerts out: lost the rangers' broker ({}); reconnecting, nothing is committed until it is back", response);
+      takeovers.disconnected(CONNECTION, clientId, response);
       // A new clean session forgets what was in flight: all of it goes again once connected, oldest first.
       List.copyOf(outstanding).forEach(a -> lost(a, new java.io.IOException("connection lost")));
     }

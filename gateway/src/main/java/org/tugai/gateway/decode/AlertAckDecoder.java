@@ -14,9 +14,9 @@ import org.tugai.schemas.text.StorableText;
  */
 public final class AlertAckDecoder {
 
-  static final int MAX_NAME = 128;
+  static final int MAX_NAME = InputLimits.MAX_NAME;
   static final int MAX_ALERT_ID = 500;
-  static final int MAX_NOTE = 2_000;
+  static final int MAX_NOTE = InputLimits.MAX_TEXT;
 
   public Decoded<AlertAck> decode(DeviceTopic topic, byte[] payload, String source, Instant receivedAt) {
     String alertId = topic.deviceId();
@@ -29,8 +29,7 @@ public final class AlertAckDecoder {
         throw new RejectedException(Rejection.NOT_AN_OBJECT, "an acknowledgement is empty or a JSON object like {\"note\": \"on our way\"}");
       }
       JsonFields f = root == null ? null : new JsonFields(root);
-      String note = f == null ? null : f.optionalText("note", MAX_NOTE);
-      text(StorableText.problemInText("note", note, MAX_NOTE));
+      String note = f == null ? null : f.optionalFreeText("note", MAX_NOTE);
       String claimed = f == null ? null : f.optionalText("by", MAX_NAME);
       if (claimed != null && !claimed.equals(topic.user())) {
         throw new RejectedException(Rejection.IDENTITY_MISMATCH, "the payload says by '" + StorableText.clean(claimed)

@@ -7,13 +7,10 @@ import java.util.List;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.regex.Pattern;
+import org.tugai.schemas.text.StorableText;
 
 /** Typed, validated reads of one JSON object's fields; every failure is a {@link RejectedException}. */
 final class JsonFields {
-
-  /** Ids become MQTT topic segments, Kafka keys and database keys: keep them plain. */
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
 
   private final JsonNode node;
 
@@ -42,15 +39,16 @@ final class JsonFields {
   }
 
   String id(String field) throws RejectedException {
-    String value = requiredText(field);
-    if (!ID.matcher(value).matches()) {
-      throw new RejectedException(Rejection.INVALID_ID,
-          field + " '" + abbreviate(value) + "' is not a valid id (letters, digits, '.', '_', ':', '-'; at most 128)");
+    String value = requiredText(field, InputLimits.MAX_ID * 8);
+    String problem = InputLimits.idProblem(field, value);
+    if (problem != null) {
+      throw new RejectedException(Rejection.INVALID_ID, problem);
     }
     return value;
   }
 
-  String requiredText(String field) throws RejectedException {
+  /** A required name-like string (no control characters), at most {@code maxLength} characters. */
+  String requiredText(String field, int maxLength) throws RejectedException {
     JsonNode v = get(field);
     if (v == null || v.isNull()) {
       throw new RejectedException(Rejection.MISSING_FIELD, field + " is missing");
@@ -61,9 +59,19 @@ final class JsonFields {
     if (v.asText().isBlank()) {
       throw new RejectedException(Rejection.MISSING_FIELD, field + " is empty");
     }
-    return v.asText();
+    return storableName(field, v.asText(), maxLength);
   }
 
+  /** {@code value} if the store can hold it as a name, else a {@code bad-text} rejection naming {@code field}. */
+  static String storableName(String field, String value, int maxLength) throws RejectedException {
+    java.util.Optional<String> problem = StorableText.problemInName(field, value, maxLength);
+    if (problem.isPresent()) {
+      throw new RejectedException(Rejection.BAD_TEXT, problem.get());
+    }
+    return value;
+  }
+
+  /** An optional name-like string (no control characters), at most {@code maxLength} characters. */
   String optionalText(String field, int maxLength) throws RejectedException {
     if (!has(field)) {
       return null;
@@ -72,18 +80,40 @@ final class JsonFields {
     if (!v.isTextual()) {
       throw new RejectedException(Rejection.WRONG_TYPE, field + " must be a string, not " + v.getNodeType().name().toLowerCase());
     }
-    if (v.asText().length() > maxLength) {
-      throw new RejectedException(Rejection.OUT_OF_RANGE, field + " is longer than " + maxLength + " characters");
+    return storableName(field, v.asText(), maxLength);
+  }
+
+  /** An optional free-text string (tabs and line breaks allowed, no other control character). */
+  String optionalFreeText(String field, int maxLength) throws RejectedException {
+    if (!has(field)) {
+      return null;
+    }
+    JsonNode v = get(field);
+    if (!v.isTextual()) {
+      throw new RejectedException(Rejection.WRONG_TYPE, field + " must be a string, not " + v.getNodeType().name().toLowerCase());
+    }
+    java.util.Optional<String> problem = StorableText.problemInText(field, v.asText(), maxLength);
+    if (problem.isPresent()) {
+      throw new RejectedException(Rejection.BAD_TEXT, problem.get());
     }
     return v.asText();
   }
 
+  /** An optional array of at most {@code maxSize} elements. */
+  JsonNode optionalArray(String field, int maxSize) throws RejectedException {
+    JsonNode v = optionalArray(field);
+    if (v != null && v.size() > maxSize) {
+      throw new RejectedException(Rejection.OUT_OF_RANGE, field + " has " + v.size() + " entries; at most " + maxSize);
+    }
+    return v;
+  }
+
   Instant requiredTime(String field) throws RejectedException {
-    return parseTime(field, requiredText(field));
+    return parseTime(field, requiredText(field, 64));
   }
 
   Instant optionalTime(String field) throws RejectedException {
-    return has(field) ? parseTime(field, requiredText(field)) : null;
+    return has(field) ? parseTime(field, requiredText(field, 64)) : null;
   }
 
   private static Instant parseTime(String field, String text) throws RejectedException {
@@ -181,8 +211,10 @@ final class JsonFields {
     return v;
   }
 
+  /** {@code s} shortened for a reason, with control characters escaped: a reason quoting hostile input stays storable. */
   static String abbreviate(String s) {
-    return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+    String shown = s.length() <= 60 ? s : s.substring(0, 57) + "...";
+    return StorableText.escape(shown);
   }
 
   private static String fmt(double d) {

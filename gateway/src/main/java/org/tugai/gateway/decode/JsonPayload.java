@@ -12,7 +12,11 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
-/** Strict JSON parsing of device payloads: valid UTF-8, no duplicate keys, nothing after the value. */
+/**
+ * Strict JSON parsing of device payloads: valid UTF-8, no duplicate keys, nothing after the value. A leading
+ * UTF-8 byte-order mark is ignored (RFC 8259 section 8.1 allows it); UTF-16 and UTF-32 are refused, since a
+ * JSON text in them always holds NUL bytes, which UTF-8 JSON never does.
+ */
 final class JsonPayload {
 
   private static final ObjectMapper MAPPER = JsonMapper.builder()
@@ -33,6 +37,11 @@ final class JsonPayload {
           .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(payload));
     } catch (CharacterCodingException e) {
       throw new RejectedException(Rejection.INVALID_UTF8, "payload is not valid UTF-8");
+    }
+    for (byte b : payload) {
+      if (b == 0) {
+        throw new RejectedException(Rejection.INVALID_UTF8, "payload contains NUL bytes: send UTF-8 JSON (UTF-16 and UTF-32 are not accepted)");
+      }
     }
     try {
       JsonNode node = MAPPER.readTree(payload);

@@ -81,9 +81,12 @@ public final class LorawanUplinkDecoder {
     return node;
   }
 
-  private static void radio(Fix.Builder fix, JsonNode receptions, String gatewayField) {
+  private static void radio(Fix.Builder fix, JsonNode receptions, String gatewayField) throws RejectedException {
     if (receptions == null || !receptions.isArray()) {
       return;
+    }
+    if (receptions.size() > InputLimits.MAX_RECEPTIONS) {
+      throw new RejectedException(Rejection.OUT_OF_RANGE, "the uplink lists " + receptions.size() + " receptions; at most " + InputLimits.MAX_RECEPTIONS);
     }
     Double rssi = null;
     Double snr = null;
@@ -99,7 +102,7 @@ public final class LorawanUplinkDecoder {
       }
       JsonNode g = gatewayField.contains(".") ? rx.at("/" + gatewayField.replace('.', '/')) : rx.get(gatewayField);
       if (g != null && g.isTextual() && gateways.size() < 64) {
-        gateways.add(g.asText());
+        gateways.add(JsonFields.storableName("gateway id", g.asText(), InputLimits.MAX_NAME));
       }
     }
     fix.setRssiDbm(rssi).setSnrDb(snr).setRadioGateways(gateways);

@@ -42,7 +42,16 @@ public final class MegaDetectorDecoder {
       return Decoded.rejectedWhole(payload, cameraId, e.rejection());
     }
     JsonNode info = root.path("info");
-    String model = info.path("detector").isTextual() ? info.path("detector").asText() : null;
+    String model;
+    try {
+      model = info.path("detector").isTextual() ? JsonFields.storableName("info.detector", info.path("detector").asText(), InputLimits.MAX_NAME) : null;
+      if (root.get("images").size() > InputLimits.MAX_BATCH) {
+        throw new RejectedException(Rejection.OUT_OF_RANGE, "images has " + root.get("images").size() + " entries; at most "
+            + InputLimits.MAX_BATCH + " per message (split the batch)");
+      }
+    } catch (RejectedException e) {
+      return Decoded.rejectedWhole(payload, cameraId, e.rejection());
+    }
     JsonNode categories = root.path("detection_categories");
     JsonNode classifications = root.path("classification_categories");
     List<CameraEvent> events = new ArrayList<>();
@@ -69,7 +78,7 @@ public final class MegaDetectorDecoder {
       throw new RejectedException(Rejection.NOT_AN_OBJECT, "must be a JSON object");
     }
     JsonFields f = new JsonFields(image);
-    String file = f.requiredText("file");
+    String file = f.requiredText("file", InputLimits.MAX_MEDIA_NAME);
     if (f.has("failure")) {
       throw new RejectedException("detector-failure", "MegaDetector could not process " + JsonFields.abbreviate(file) + ": "
           + JsonFields.abbreviate(image.get("failure").asText()));
@@ -81,7 +90,7 @@ public final class MegaDetectorDecoder {
       window.check("datetime", capturedAt);
     }
     List<Detection> detections = new ArrayList<>();
-    JsonNode list = f.optionalArray("detections");
+    JsonNode list = f.optionalArray("detections", InputLimits.MAX_DETECTIONS);
     if (list != null) {
       for (JsonNode d : list) {
         detections.add(detection(d, categories, classifications));
@@ -94,8 +103,9 @@ public final class MegaDetectorDecoder {
 
   private static Detection detection(JsonNode d, JsonNode categories, JsonNode classifications) throws RejectedException {
     JsonFields f = new JsonFields(d);
-    String category = f.requiredText("category");
+    String category = f.requiredText("category", 16);
     String name = categories.path(category).isTextual() ? categories.path(category).asText() : defaultCategory(category);
+    name = JsonFields.storableName("detection_categories." + category, name, InputLimits.MAX_NAME);
     DetectionClass cls = switch (name) {
       case "animal" -> DetectionClass.ANIMAL;
       case "person" -> DetectionClass.PERSON;
@@ -106,7 +116,8 @@ public final class MegaDetectorDecoder {
     String species = null;
     JsonNode top = d.path("classifications").path(0);
     if (top.isArray() && top.size() >= 1 && classifications.path(top.get(0).asText()).isTextual()) {
-      species = classifications.path(top.get(0).asText()).asText();
+      species = JsonFields.storableName("classification_categories." + JsonFields.abbreviate(top.get(0).asText()),
+          classifications.path(top.get(0).asText()).asText(), InputLimits.MAX_NAME);
     }
     return Detection.newBuilder().setCategory(cls).setConfidence(f.requiredNumber("conf", 0, 1)).setBbox(bbox).setSpecies(species).build();
   }

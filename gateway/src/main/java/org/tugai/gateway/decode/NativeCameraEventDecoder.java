@@ -12,8 +12,8 @@ import org.tugai.avro.DetectionClass;
 /** Tugai's native camera-trap format on {@code tugai/v1/cameras/{cameraId}/detections}: one event object. */
 public final class NativeCameraEventDecoder {
 
-  private static final int MAX_MEDIA = 1_000;
-  private static final int MAX_DETECTIONS = 1_000;
+  private static final int MAX_MEDIA = InputLimits.MAX_MEDIA;
+  private static final int MAX_DETECTIONS = InputLimits.MAX_DETECTIONS;
 
   private final TimeWindow window;
 
@@ -51,10 +51,10 @@ public final class NativeCameraEventDecoder {
         throw new RejectedException(Rejection.OUT_OF_RANGE, "media has more than " + MAX_MEDIA + " entries");
       }
       for (JsonNode m : mediaNode) {
-        if (!m.isTextual() || m.asText().isBlank() || m.asText().length() > 1_024) {
-          throw new RejectedException(Rejection.WRONG_TYPE, "media entries must be non-empty strings of at most 1024 characters");
+        if (!m.isTextual() || m.asText().isBlank()) {
+          throw new RejectedException(Rejection.WRONG_TYPE, "media entries must be non-empty strings");
         }
-        media.add(m.asText());
+        media.add(JsonFields.storableName("media[" + media.size() + "]", m.asText(), InputLimits.MAX_MEDIA_NAME));
       }
     }
     List<Detection> detections = new ArrayList<>();
@@ -78,7 +78,7 @@ public final class NativeCameraEventDecoder {
         .setEventId(eventId)
         .setCapturedAt(capturedAt)
         .setMedia(media)
-        .setModel(f.optionalText("model", 128))
+        .setModel(f.optionalText("model", InputLimits.MAX_NAME))
         .setDetections(detections)
         .setReceivedAt(receivedAt)
         .setSource(source)
@@ -90,7 +90,7 @@ public final class NativeCameraEventDecoder {
       throw new RejectedException(Rejection.NOT_AN_OBJECT, "must be a JSON object");
     }
     JsonFields f = new JsonFields(node);
-    String cls = f.requiredText("class").toLowerCase(Locale.ROOT);
+    String cls = f.requiredText("class", 16).toLowerCase(Locale.ROOT);
     DetectionClass category = switch (cls) {
       case "animal" -> DetectionClass.ANIMAL;
       case "person" -> DetectionClass.PERSON;
@@ -100,7 +100,7 @@ public final class NativeCameraEventDecoder {
     List<Double> bbox = f.optionalBbox("bbox");
     return Detection.newBuilder()
         .setCategory(category)
-        .setSpecies(f.optionalText("species", 256))
+        .setSpecies(f.optionalText("species", InputLimits.MAX_NAME))
         .setConfidence(f.requiredNumber("confidence", 0, 1))
         .setBbox(bbox)
         .setCount(f.optionalInt("count", 1, 100_000))

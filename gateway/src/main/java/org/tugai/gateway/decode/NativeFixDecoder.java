@@ -29,6 +29,10 @@ public final class NativeFixDecoder {
     if (root.isArray() && root.isEmpty()) {
       return Decoded.rejectedWhole(payload, topicCollarId, new Rejection(Rejection.EMPTY_BATCH, "batch array is empty"));
     }
+    if (root.isArray() && root.size() > InputLimits.MAX_BATCH) {
+      return Decoded.rejectedWhole(payload, topicCollarId, new Rejection(Rejection.OUT_OF_RANGE,
+          "batch has " + root.size() + " fixes; at most " + InputLimits.MAX_BATCH + " per message"));
+    }
     List<Fix> fixes = new ArrayList<>();
     List<Decoded.Part> rejected = new ArrayList<>();
     List<JsonNode> elements = new ArrayList<>();

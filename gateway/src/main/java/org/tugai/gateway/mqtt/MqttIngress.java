@@ -40,13 +40,14 @@ public final class MqttIngress implements AutoCloseable {
   private final Duration sessionExpiry;
   private final int receiveMaximum;
   private final Handler handler;
+  private final SessionTakeovers takeovers;
   /** Bumped on every (re)connect: an ack for a message of an earlier connection is dropped, the broker redelivers it. */
   private final AtomicInteger connection = new AtomicInteger();
   private volatile boolean closing;
   private MqttAsyncClient client;
 
   public MqttIngress(String name, MqttSettings settings, String clientId, List<String> filters, Duration sessionExpiry,
-      int receiveMaximum, Handler handler) {
+      int receiveMaximum, SessionTakeovers takeovers, Handler handler) {
     this.name = name;
     this.settings = settings;
     this.clientId = clientId;
@@ -54,6 +55,12 @@ public final class MqttIngress implements AutoCloseable {
     this.sessionExpiry = sessionExpiry;
     this.receiveMaximum = receiveMaximum;
     this.handler = handler;
+    this.takeovers = takeovers;
+    takeovers.register(connectionName());
+  }
+
+  private String connectionName() {
+    return "source '" + name + "'";
   }
 
   public void start(Duration connectTimeout) throws MqttException, java.io.IOException, java.security.GeneralSecurityException {
@@ -115,6 +122,7 @@ public final class MqttIngress implements AutoCloseable {
     public void disconnected(MqttDisconnectResponse response) {
       if (!closing) {
         log.warn("MQTT source '{}' lost its connection ({}); reconnecting, unacknowledged messages will be redelivered", name, response);
+        takeovers.disconnected(connectionName(), clientId, response);
       }
     }
 

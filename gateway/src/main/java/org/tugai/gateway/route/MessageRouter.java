@@ -16,7 +16,9 @@ import org.tugai.gateway.GatewayMetrics;
 import org.tugai.gateway.decode.Decoded;
 import org.tugai.gateway.decode.Decoders;
 import org.tugai.gateway.decode.DeviceTopic;
+import org.tugai.gateway.decode.InputLimits;
 import org.tugai.gateway.decode.Rejection;
+import org.tugai.schemas.text.StorableText;
 import org.tugai.schemas.TopicSpec;
 import org.tugai.schemas.Topics;
 
@@ -45,16 +47,22 @@ public final class MessageRouter {
 
   public List<ProducerRecord<String, byte[]>> route(String sourceName, String mqttTopic, byte[] payload) {
     Instant now = clock.instant();
-    String source = sourceName + ":" + mqttTopic;
+    // The topic is the device's own text too: quoted in sources and reasons only escaped, so a dead letter is always storable.
+    String source = StorableText.escape(sourceName + ":" + (mqttTopic.length() > 512 ? mqttTopic.substring(0, 512) + "..." : mqttTopic));
     Optional<DeviceTopic> device = DeviceTopic.parse(mqttTopic);
     String deviceId = device.map(DeviceTopic::deviceId).orElse(null);
+    String idProblem = device.isEmpty() || device.get().kind() == DeviceTopic.Kind.ALERT_ACK ? null
+        : InputLimits.idProblem("the device id in the topic", deviceId);
+    if (idProblem != null) {
+      return List.of(deadLetter(payload, source, null, now, new Rejection(Rejection.INVALID_ID, idProblem)));
+    }
     if (payload.length > maxPayloadBytes) {
       return List.of(deadLetter(payload, source, deviceId, now, new Rejection(Rejection.PAYLOAD_TOO_LARGE,
           "payload of " + payload.length + " bytes exceeds gateway.max-payload-bytes (" + maxPayloadBytes + ")")));
     }
     if (device.isEmpty()) {
       return List.of(deadLetter(payload, source, null, now, new Rejection(Rejection.UNKNOWN_TOPIC,
-          "topic '" + mqttTopic + "' is not a device topic this gateway decodes")));
+          "'" + source + "' is not a device topic this gateway decodes")));
     }
     return switch (device.get().kind()) {
       case COLLAR_FIXES -> fixes(decoders.fixes().decode(deviceId, payload, source, now), payload, source, now);
@@ -99,8 +107,8 @@ public final class MessageRouter {
         .setSource(source)
         .setComponent("gateway")
         .setReasonCode(rejection.code())
-        .setReason(rejection.reason())
-        .setDeviceId(deviceId)
+        .setReason(StorableText.escape(rejection.reason()))
+        .setDeviceId(StorableText.escape(deviceId))
         .setOccurredAt(now)
         .build();
     TopicSpec<String, DeadLetter> spec = topics.deadLetters();

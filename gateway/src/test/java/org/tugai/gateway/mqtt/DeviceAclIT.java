@@ -43,27 +43,44 @@ import org.tugai.schemas.Topics;
 @ExtendWith(TugaiInfrastructure.class)
 class DeviceAclIT {
 
+  /** The shipped broker security settings: what the tests check is what an operator gets. */
+  static final Path SECURE_CONF = Path.of(System.getProperty("tugai.root", "..")).resolve("deploy/mosquitto/secure.conf");
+
   @TempDir Path dir;
 
-  private void addUser(Path passwd, String user, String password) throws Exception {
+  static void addUser(Path passwd, String user, String password) throws Exception {
     List<String> cmd = Files.exists(passwd) ? List.of("mosquitto_passwd", "-b", passwd.toString(), user, password)
         : List.of("mosquitto_passwd", "-c", "-b", passwd.toString(), user, password);
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     assertThat(p.waitFor()).as(new String(p.getInputStream().readAllBytes())).isZero();
   }
 
-  /** The gateway logged in as the shipped ACL's {@code tugai-gateway}. */
-  private static GatewayService startGateway(Infrastructure infra, MosquittoProcess broker, String prefix) throws Exception {
-    GatewayService gateway = new GatewayService(GatewayConfig.from(Settings.of(Map.of(
-        "kafka.bootstrap-servers", infra.kafkaBootstrapServers(), "kafka.topic-prefix", prefix,
-        "mqtt.url", broker.url(), "mqtt.username", "tugai-gateway", "mqtt.password", "gw-secret",
-        "gateway.client-id", Infrastructure.uniqueName("gw")))), new SimpleMeterRegistry(), Clock.systemUTC());
+  /** The gateway logged in as the shipped ACL's {@code tugai-gateway}, its alert relay as {@code tugai-gateway-alerts}. */
+  static GatewayService startGateway(Infrastructure infra, MosquittoProcess broker, String prefix) throws Exception {
+    GatewayService gateway = new GatewayService(gatewayConfig(infra, broker, prefix), new SimpleMeterRegistry(), Clock.systemUTC());
     gateway.start();
     return gateway;
   }
 
-  private static MqttAsyncClient connect(String url, String user, String password) throws MqttException {
-    MqttAsyncClient client = new MqttAsyncClient(url, Infrastructure.uniqueName(user), new MemoryPersistence());
+  static GatewayConfig gatewayConfig(Infrastructure infra, MosquittoProcess broker, String prefix) {
+    return GatewayConfig.from(Settings.of(Map.of(
+        "kafka.bootstrap-servers", infra.kafkaBootstrapServers(), "kafka.topic-prefix", prefix,
+        "mqtt.url", broker.url(), "mqtt.username", "tugai-gateway", "mqtt.password", "gw-secret",
+        "gateway.alerts-username", "tugai-gateway-alerts", "gateway.alerts-password", "gwa-secret")));
+  }
+
+  /** The users every secured broker of these tests has: the gateway's two connections. */
+  static void addGatewayUsers(Path passwd) throws Exception {
+    addUser(passwd, "tugai-gateway", "gw-secret");
+    addUser(passwd, "tugai-gateway-alerts", "gwa-secret");
+  }
+
+  static MqttAsyncClient connect(String url, String user, String password) throws MqttException {
+    return connect(url, Infrastructure.uniqueName(user), user, password);
+  }
+
+  static MqttAsyncClient connect(String url, String clientId, String user, String password) throws MqttException {
+    MqttAsyncClient client = new MqttAsyncClient(url, clientId, new MemoryPersistence());
     MqttConnectionOptions o = new MqttConnectionOptions();
     o.setUserName(user);
     o.setPassword(password.getBytes(StandardCharsets.UTF_8));
@@ -78,12 +95,12 @@ class DeviceAclIT {
     Path passwd = dir.resolve("passwd");
     String c1 = Infrastructure.uniqueName("TJ-C1");
     String c2 = Infrastructure.uniqueName("TJ-C2");
-    addUser(passwd, "tugai-gateway", "gw-secret");
+    addGatewayUsers(passwd);
     addUser(passwd, c1, "c1-secret");
     addUser(passwd, c2, "c2-secret");
     String prefix = Infrastructure.uniqueName("acl") + ".";
     Topics topics = Topics.of(prefix, SchemaCatalog.released());
-    try (MosquittoProcess broker = MosquittoProcess.startSecure(passwd, acl)) {
+    try (MosquittoProcess broker = MosquittoProcess.startSecure(SECURE_CONF, passwd, acl)) {
       GatewayService gateway = startGateway(infra, broker, prefix);
       MqttAsyncClient collar = connect(broker.url(), c1, "c1-secret");
       try {
@@ -119,9 +136,34 @@ class DeviceAclIT {
     }
   }
 
+  @Test
+  void onlyDevicesPublishDeviceData() throws Exception {
+    Assumptions.assumeTrue(MosquittoProcess.binary().isPresent(), "needs mosquitto and mosquitto_passwd");
+    Path acl = Path.of(System.getProperty("tugai.root", "..")).resolve("deploy/mosquitto/acl.conf");
+    Path passwd = dir.resolve("passwd");
+    addGatewayUsers(passwd);
+    addUser(passwd, "ranger-example", "r-secret");
+    try (MosquittoProcess broker = MosquittoProcess.startSecure(SECURE_CONF, passwd, acl)) {
+      Map<String, String> users = Map.of("tugai-gateway", "gw-secret", "tugai-gateway-alerts", "gwa-secret", "ranger-example", "r-secret");
+      for (Map.Entry<String, String> user : users.entrySet()) {
+        MqttAsyncClient client = connect(broker.url(), user.getKey(), user.getValue());
+        try {
+          for (String topic : List.of("tugai/v1/collars/" + user.getKey() + "/fixes", "tugai/v1/cameras/" + user.getKey() + "/detections",
+              "tugai/v1/cameras/" + user.getKey() + "/megadetector")) {
+            IMqttToken t = client.publish(topic, message("{}"));
+            t.waitForCompletion(10_000);
+            assertThat(t.getReasonCodes()[0]).as(user.getKey() + " publishing " + topic + ": not authorised").isEqualTo(0x87);
+          }
+        } finally {
+          client.disconnect().waitForCompletion(5_000);
+        }
+      }
+    }
+  }
+
   /** A ranger's block exactly as the shipped ACL's example block, for another user and zone. */
   private static String rangerBlock(String user, String zone) {
-    return "\nuser " + user + "\ntopic read tugai/v1/alerts/" + zone + "\ntopic write tugai/v1/acks/" + zone + "/" + user + "/+\n";
+    return "\nuser " + user + "\ntopic deny tugai/v1/collars/#\ntopic deny tugai/v1/cameras/#\ntopic read tugai/v1/alerts/" + zone + "\ntopic write tugai/v1/acks/" + zone + "/" + user + "/+\n";
   }
 
   @Test
@@ -133,12 +175,12 @@ class DeviceAclIT {
     Path acl = dir.resolve("acl.conf");
     Files.writeString(acl, template + rangerBlock("ranger-a", "zone-a") + rangerBlock("ranger-b", "zone-b"));
     Path passwd = dir.resolve("passwd");
-    addUser(passwd, "tugai-gateway", "gw-secret");
+    addGatewayUsers(passwd);
     addUser(passwd, "ranger-a", "a-secret");
     addUser(passwd, "ranger-b", "b-secret");
     String prefix = Infrastructure.uniqueName("ackacl") + ".";
     Topics topics = Topics.of(prefix, SchemaCatalog.released());
-    try (MosquittoProcess broker = MosquittoProcess.startSecure(passwd, acl)) {
+    try (MosquittoProcess broker = MosquittoProcess.startSecure(SECURE_CONF, passwd, acl)) {
       GatewayService gateway = startGateway(infra, broker, prefix);
       MqttAsyncClient ranger = connect(broker.url(), "ranger-a", "a-secret");
       try {
@@ -173,7 +215,7 @@ class DeviceAclIT {
     }
   }
 
-  private static MqttMessage message(String json) {
+  static MqttMessage message(String json) {
     MqttMessage m = new MqttMessage(json.getBytes(StandardCharsets.UTF_8));
     m.setQos(1);
     return m;

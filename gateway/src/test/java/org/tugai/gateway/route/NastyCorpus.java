@@ -134,7 +134,7 @@ final class NastyCorpus {
     addJson("a string", "not-an-object", c -> "\"fix\"");
     addJson("empty batch", "empty-batch", c -> "[]");
     addJson("whitespace only", "parse-error", c -> "   \n ");
-    addJson("NUL bytes", "parse-error", c -> "\u0000\u0000\u0000");
+    addJson("NUL bytes", "invalid-utf8", c -> "\u0000\u0000\u0000");
     addJson("XML", "parse-error", c -> "<fix collar=\"" + c + "\"/>");
     // 8. Identity.
     addJson("payload names another collar", "device-mismatch", c -> goodFix("ZZ-OTHER", time));

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.tugai.avro.DeadLetter;
+import org.tugai.schemas.text.StorableText;
 import org.tugai.ingest.sink.DeadLetterPublisher;
 import org.tugai.ingest.sink.SinkRecord;
 import org.tugai.ingest.sink.Staging;
@@ -42,8 +43,10 @@ public final class DeadLetterTable implements Table<DeadLetter> {
         ByteBuffer payload = d.getPayload().duplicate();
         byte[] bytes = new byte[payload.remaining()];
         payload.get(bytes);
-        rows.integer(r.partition()).integer(r.offset()).time(d.getOccurredAt()).text(d.getSource()).text(d.getComponent())
-            .text(d.getReasonCode()).text(d.getReason()).text(d.getDeviceId()).bytes(bytes).integer(d.getPayloadSize())
+        // A dead letter quotes what was wrong, often the very text the store cannot hold: escape, never refuse.
+        rows.integer(r.partition()).integer(r.offset()).time(d.getOccurredAt()).text(StorableText.escape(d.getSource()))
+            .text(StorableText.escape(d.getComponent())).text(StorableText.escape(d.getReasonCode())).text(StorableText.escape(d.getReason()))
+            .text(StorableText.escape(d.getDeviceId())).bytes(bytes).integer(d.getPayloadSize())
             .bool(d.getPayloadTruncated());
         rows.endRow();
       }

@@ -68,4 +68,32 @@ public final class StorableText {
     }
     return out == null ? value : out.toString();
   }
+
+  /**
+   * {@code value} with every character the store cannot hold written as a visible escape (backslash, u, four hex digits):
+   * for reasons and sources that quote hostile input, so the quote itself can always be stored and read.
+   */
+  public static String escape(String value) {
+    if (value == null) {
+      return null;
+    }
+    StringBuilder out = null;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      boolean bad = c < 0x20 || c == 0x7f
+          || Character.isHighSurrogate(c) && (i + 1 >= value.length() || !Character.isLowSurrogate(value.charAt(i + 1)))
+          || Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(value.charAt(i - 1)));
+      if (bad && out == null) {
+        out = new StringBuilder(value.length() + 8).append(value, 0, i);
+      }
+      if (out != null) {
+        if (bad) {
+          out.append(String.format("\\u%04X", (int) c));
+        } else {
+          out.append(c);
+        }
+      }
+    }
+    return out == null ? value : out.toString();
+  }
 }

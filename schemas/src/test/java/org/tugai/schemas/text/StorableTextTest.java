@@ -24,4 +24,12 @@ class StorableTextTest {
     assertThat(StorableText.clean(fine)).isSameAs(fine);
     assertThat(StorableText.clean(null)).isNull();
   }
+
+  @Test
+  void escapingMakesHostileQuotesStorableAndVisible() {
+    assertThat(StorableText.escape("id \u0000 and \u001b and \ud800 end")).isEqualTo("id \\u0000 and \\u001B and \\uD800 end");
+    assertThat(StorableText.problemInName("reason", StorableText.escape("a\u0000\nb"), 100)).isEmpty();
+    String fine = "Amu Darya 🦌";
+    assertThat(StorableText.escape(fine)).isSameAs(fine);
+  }
 }
