@@ -33,6 +33,8 @@ import org.tugai.api.auth.AccessControl;
 import org.tugai.api.auth.ApiTokens;
 import org.tugai.api.auth.Role;
 import org.tugai.api.export.CamtrapDpExport;
+import org.tugai.api.http.Problems;
+import org.tugai.api.http.RequestChecks;
 import org.tugai.api.query.AnimalsEndpoint;
 import org.tugai.api.query.ListEndpoints;
 import org.tugai.api.query.Params;
@@ -47,8 +49,12 @@ public final class ApiService implements TugaiService {
 
   private static final Logger log = LoggerFactory.getLogger(ApiService.class);
 
-  /** One route: method, path (Javalin syntax) and the roles it admits (none: public). */
-  public record Route(HandlerType method, String path, List<Role> roles) {}
+  /** One route: method, path (Javalin syntax), the roles it admits (none: public) and the query parameters it takes. */
+  public record Route(HandlerType method, String path, List<Role> roles, java.util.Set<String> params) {
+    Route(HandlerType method, String path, List<Role> roles, String... params) {
+      this(method, path, roles, java.util.Set.of(params));
+    }
+  }
 
   private static final List<Role> ANYONE = List.of(Role.RANGER, Role.SCIENTIST, Role.ADMIN);
   private static final List<Role> SCIENCE = List.of(Role.SCIENTIST, Role.ADMIN);
@@ -63,11 +69,11 @@ public final class ApiService implements TugaiService {
       new Route(HandlerType.GET, "/api/v1/layers/{name}", ANYONE),
       new Route(HandlerType.GET, "/api/v1/animals", ANYONE),
       new Route(HandlerType.GET, "/api/v1/cameras", ANYONE),
-      new Route(HandlerType.GET, "/api/v1/animals/{id}/track", SCIENCE),
-      new Route(HandlerType.GET, "/api/v1/crossings", SCIENCE),
-      new Route(HandlerType.GET, "/api/v1/detections", SCIENCE),
-      new Route(HandlerType.GET, "/api/v1/export/camtrap-dp", SCIENCE),
-      new Route(HandlerType.GET, "/api/v1/alerts", FIELD),
+      new Route(HandlerType.GET, "/api/v1/animals/{id}/track", SCIENCE, "from", "to", "format"),
+      new Route(HandlerType.GET, "/api/v1/crossings", SCIENCE, "from", "to", "country", "population", "hotspot", "status", "limit"),
+      new Route(HandlerType.GET, "/api/v1/detections", SCIENCE, "from", "to", "camera", "class", "species", "limit"),
+      new Route(HandlerType.GET, "/api/v1/export/camtrap-dp", SCIENCE, "from", "to"),
+      new Route(HandlerType.GET, "/api/v1/alerts", FIELD, "status", "zone", "type", "limit"),
       new Route(HandlerType.GET, "/api/v1/alerts/stream", FIELD),
       new Route(HandlerType.POST, "/api/v1/alerts/{id}/ack", FIELD));
 
@@ -106,7 +112,8 @@ public final class ApiService implements TugaiService {
     // The live feed reads the alerts topic from its end: it must exist even before streams first starts.
     TopicAdmin.ensure(config.kafka(), List.of(topics.alertAcks(), topics.alerts()));
 
-    AccessControl access = new AccessControl(new ApiTokens(store.dataSource()));
+    ApiTokens apiTokens = new ApiTokens(store.dataSource());
+    AccessControl access = new AccessControl(apiTokens);
     AckEndpoint ack = new AckEndpoint(producer, topics.alertAcks(), store.dataSource());
     AnimalsEndpoint animals = new AnimalsEndpoint(store.dataSource(), config.precision());
     TrackEndpoint track = new TrackEndpoint(store.dataSource(), config.precision());
@@ -114,7 +121,7 @@ public final class ApiService implements TugaiService {
     CamtrapDpExport camtrap = new CamtrapDpExport(store.dataSource());
     LayersEndpoint layers = new LayersEndpoint(config.countriesFile(), config.zoneFiles());
     CamerasEndpoint cameras = new CamerasEndpoint(store.dataSource());
-    feed = new AlertFeed(config.kafka(), topics.alerts());
+    feed = new AlertFeed(config.kafka(), topics.alerts(), apiTokens);
     byte[] openApi = openApi();
 
     Map<String, Handler> handlers = new LinkedHashMap<>();
@@ -136,6 +143,9 @@ public final class ApiService implements TugaiService {
 
     app = Javalin.create(c -> {
       c.showJavalinBanner = false;
+      // Errors Jetty answers before the API sees the request are problem documents too.
+      c.jetty.modifyServer(server -> server.setErrorHandler(new org.tugai.api.http.JettyProblems()));
+      c.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new org.tugai.api.http.JettyProblems()));
       // The dashboard: static files in the jar, Leaflet from its WebJar; no CDN, no tile server, works offline.
       c.staticFiles.add(s -> {
         s.hostedPath = "/";
@@ -144,14 +154,27 @@ public final class ApiService implements TugaiService {
       });
       c.staticFiles.enableWebjars();
     });
+    Map<String, java.util.Set<String>> params = new java.util.HashMap<>();
+    app.before("/api/*", RequestChecks::dataHeaders);
     app.beforeMatched(access::check);
-    for (Route r : ROUTES) {
-      app.addHttpHandler(r.method(), r.path(), handlers.get(r.path()), r.roles().toArray(RouteRole[]::new));
-    }
-    app.exception(SQLException.class, (e, ctx) -> {
-      log.warn("{} {} failed on the store: {}", ctx.method(), ctx.path(), e.getMessage());
-      ctx.status(503).json(Map.of("error", "the store is unavailable; try again"));
+    app.beforeMatched(ctx -> {
+      java.util.Set<String> known = params.get(ctx.endpointHandlerPath());
+      if (known != null) {
+        RequestChecks.parameters(ctx, known);
+      }
     });
+    for (Route r : ROUTES) {
+      RouteRole[] roles = r.roles().toArray(RouteRole[]::new);
+      app.addHttpHandler(r.method(), r.path(), handlers.get(r.path()), roles);
+      params.put(r.path(), r.params());
+      if (r.method() == HandlerType.GET) {
+        // HEAD answers what GET would, through the same checks: without a token it is a 401 too. The live feed's
+        // HEAD only says what GET would stream.
+        Handler head = r.path().equals("/api/v1/alerts/stream") ? ctx -> ctx.contentType("text/event-stream") : handlers.get(r.path());
+        app.addHttpHandler(HandlerType.HEAD, r.path(), head, roles);
+      }
+    }
+    Problems.install(app);
     app.start(config.http().host(), config.http().port());
     feed.start();
     log.info("api started on http://{}:{} ({} routes; OpenAPI at /api/v1/openapi.json)", config.http().host(), port(), ROUTES.size());

@@ -91,12 +91,16 @@ class DeploymentFilesTest {
       }
     }
     assertThat(services.path("mosquitto").path("volumes").toString()).contains("../mosquitto/acl.conf:/mosquitto/config/acl.conf");
-    assertThat(conf).contains("acl_file /mosquitto/config/acl.conf").contains("allow_anonymous false").contains("persistence true");
+    assertThat(conf).contains("acl_file /mosquitto/config/acl.conf").contains("persistence true");
+    // Every security setting of the shipped secure broker holds for the compose broker too.
+    Files.readAllLines(ROOT.resolve("deploy/mosquitto/secure.conf")).stream().map(String::strip)
+        .filter(l -> !l.isEmpty() && !l.startsWith("#")).forEach(l -> assertThat(conf).as("compose mosquitto.conf").contains(l));
     assertThat(services.path("mosquitto").path("ports").get(0).asText()).isEqualTo("1883:1883");
     assertThat(services.path("gateway").path("environment").path("TUGAI_MQTT_URL").asText()).isEqualTo("tcp://mosquitto:1883");
     // The gateway logs in as the user the ACL gives the device topics to.
     assertThat(Files.readString(ROOT.resolve("deploy/mosquitto/acl.conf")))
-        .contains("user " + services.path("gateway").path("environment").path("TUGAI_MQTT_USERNAME").asText());
+        .contains("user " + services.path("gateway").path("environment").path("TUGAI_MQTT_USERNAME").asText())
+        .contains("user " + services.path("gateway").path("environment").path("TUGAI_GATEWAY_ALERTS_USERNAME").asText());
     // The image runs the launcher's main class from the jar the app module builds.
     String dockerfile = Files.readString(ROOT.resolve("deploy/Dockerfile"));
     assertThat(dockerfile).contains("org.tugai.app.Tugai").contains("app/target/tugai-app.jar").contains("app/target/lib");

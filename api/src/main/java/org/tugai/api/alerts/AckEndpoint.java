@@ -2,7 +2,9 @@ package org.tugai.api.alerts;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
+import org.tugai.api.http.Bodies;
 import io.javalin.http.ForbiddenResponse;
 import io.javalin.http.NotFoundResponse;
 import java.io.IOException;
@@ -38,8 +40,11 @@ import org.tugai.schemas.TopicSpec;
 public final class AckEndpoint {
 
   private static final Logger log = LoggerFactory.getLogger(AckEndpoint.class);
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+      .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+  /** An acknowledgement is a note of at most 2,000 characters: 16 KB is room for it in any escaping. */
+  static final int MAX_BODY = 16 * 1024;
 
   private final Producer<String, byte[]> producer;
   private final TopicSpec<String, AlertAck> topic;
@@ -66,31 +71,33 @@ public final class AckEndpoint {
     }
     JsonNode body;
     try {
-      body = JSON.readTree(ctx.bodyAsBytes());
+      body = JSON.readTree(Bodies.read(ctx, MAX_BODY));
     } catch (IOException e) {
-      ctx.status(400).json(Map.of("error", "body is not JSON: " + e.getMessage().lines().findFirst().orElse("")));
-      return;
+      throw new BadRequestResponse("body is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
     }
     if (body == null || !body.isObject()) {
-      ctx.status(400).json(Map.of("error", "body must be a JSON object like {\"note\": \"on our way\"}"));
-      return;
+      throw new BadRequestResponse("body must be a JSON object like {\"note\": \"on our way\"}");
     }
     String by = caller.name();
     if (body.has("by") && !(body.path("by").isTextual() && body.path("by").asText().strip().equals(by))) {
-      ctx.status(400).json(Map.of("error", "'by' must be the name of your token ('" + by + "') or left out: the acknowledgement records "
-          + "who the token belongs to"));
-      return;
+      throw new BadRequestResponse("'by' must be the name of your token ('" + by + "') or left out: the acknowledgement records "
+          + "who the token belongs to");
     }
     if (body.has("note") && !body.path("note").isTextual() && !body.path("note").isNull()) {
-      ctx.status(400).json(Map.of("error", "'note' must be a string"));
-      return;
+      throw new BadRequestResponse("'note' must be a string");
+    }
+    java.util.Iterator<String> fields = body.fieldNames();
+    while (fields.hasNext()) {
+      String f = fields.next();
+      if (!f.equals("by") && !f.equals("note")) {
+        throw new BadRequestResponse("unknown field '" + f + "'; an acknowledgement has 'note' and optionally 'by'");
+      }
     }
     String note = body.path("note").isTextual() ? body.path("note").asText() : null;
     java.util.Optional<String> problem = StorableText.problemInText("note", note, 2_000)
         .or(() -> StorableText.problemInName("the alert id", alertId, 500));
     if (problem.isPresent()) {
-      ctx.status(400).json(Map.of("error", problem.get()));
-      return;
+      throw new BadRequestResponse(problem.get());
     }
     AlertAck ack = AlertAck.newBuilder().setAlertId(alertId).setBy(by).setNote(note).setAt(Instant.now())
         .setSource("api:" + caller.tokenId() + "@" + ctx.ip()).setVia("token:" + caller.tokenId()).build();
@@ -99,12 +106,10 @@ public final class AckEndpoint {
           .get(10, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
       log.warn("acknowledgement of {} by {} not stored: {}", alertId, by, e.toString());
-      ctx.status(503).json(Map.of("error", "Kafka did not take the acknowledgement; try again"));
-      return;
+      throw new io.javalin.http.ServiceUnavailableResponse("Kafka did not take the acknowledgement; try again");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      ctx.status(503).json(Map.of("error", "interrupted"));
-      return;
+      throw new io.javalin.http.ServiceUnavailableResponse("interrupted");
     }
     log.info("alert {} acknowledged by {} over the API (token {})", alertId, by, caller.tokenId());
     ctx.status(202).json(Map.of("alertId", alertId, "by", by, "status", "accepted"));

@@ -22,6 +22,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tugai.api.auth.AccessControl;
+import org.tugai.api.auth.ApiTokens;
 import org.tugai.api.auth.Caller;
 import org.tugai.avro.Alert;
 import org.tugai.core.config.KafkaSettings;
@@ -30,7 +31,9 @@ import org.tugai.schemas.TopicSpec;
 /**
  * {@code GET /api/v1/alerts/stream}: server-sent events, one {@code alert} event per new or updated alert, read
  * live from the alerts topic (not from the store, so a ranger sees an alert as soon as streams raised it). Each
- * client gets only what its token may see. The consumer reads from the end without a group: nothing to commit,
+ * client gets only what its token may see, and only while the token is good: every {@link #TOKEN_CHECK} the
+ * feed asks the store which of its clients' tokens are still valid, and ends the streams of revoked or expired
+ * ones (with a last {@code revoked} event). The consumer reads from the end without a group: nothing to commit,
  * and every API replica serves all its clients.
  */
 public final class AlertFeed implements AutoCloseable {
@@ -44,9 +47,18 @@ public final class AlertFeed implements AutoCloseable {
   private final TopicSpec<String, Alert> topic;
   private final Thread thread;
   private final AtomicBoolean running = new AtomicBoolean(true);
+  static final Duration TOKEN_CHECK = Duration.ofSeconds(2);
+  private final ApiTokens tokens;
+  private final java.util.concurrent.ScheduledExecutorService checker;
 
-  public AlertFeed(KafkaSettings kafka, TopicSpec<String, Alert> topic) {
+  public AlertFeed(KafkaSettings kafka, TopicSpec<String, Alert> topic, ApiTokens tokens) {
     this.topic = topic;
+    this.tokens = tokens;
+    this.checker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "tugai-api-alert-feed-tokens");
+      t.setDaemon(true);
+      return t;
+    });
     Map<String, Object> p = kafka.clientConfig();
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -57,6 +69,43 @@ public final class AlertFeed implements AutoCloseable {
 
   public void start() {
     thread.start();
+    checker.scheduleWithFixedDelay(this::endRevokedStreams, TOKEN_CHECK.toMillis(), TOKEN_CHECK.toMillis(),
+        java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  private volatile Instant lastCheckFailure = Instant.EPOCH;
+
+  private void endRevokedStreams() {
+    if (subscribers.isEmpty()) {
+      return;
+    }
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    subscribers.forEach(s -> ids.add(s.caller().tokenId()));
+    java.util.Set<String> valid;
+    try {
+      valid = tokens.stillValid(ids);
+    } catch (java.sql.SQLException | RuntimeException e) {
+      // The store away: the streams go on (their tokens were good when checked last) and are checked again shortly.
+      if (Instant.now().isAfter(lastCheckFailure.plusSeconds(60))) {
+        lastCheckFailure = Instant.now();
+        log.warn("alert feed: cannot check the clients' tokens ({}); retrying every {} s", e.toString(), TOKEN_CHECK.toSeconds());
+      }
+      return;
+    }
+    for (Subscriber s : subscribers) {
+      if (!valid.contains(s.caller().tokenId())) {
+        log.info("alert feed: ending the stream of token {} ({}): revoked or expired", s.caller().tokenId(), s.caller().name());
+        subscribers.remove(s);
+        try {
+          synchronized (s.client()) {
+            s.client().sendEvent("revoked", Map.of("reason", "the token was revoked or has expired"));
+            s.client().close();
+          }
+        } catch (RuntimeException gone) {
+          // Already closed by the client.
+        }
+      }
+    }
   }
 
   /** The SSE handler: registers the client until it goes away. */
@@ -189,6 +238,7 @@ public final class AlertFeed implements AutoCloseable {
   @Override
   public void close() {
     running.set(false);
+    checker.shutdownNow();
     consumer.wakeup();
     try {
       thread.join(5_000);

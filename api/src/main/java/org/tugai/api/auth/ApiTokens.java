@@ -18,7 +18,8 @@ import java.util.Set;
 import javax.sql.DataSource;
 
 /**
- * API tokens: {@code tg_<id>_<secret>}. Only the SHA-256 of the whole token is stored. A plain hash (not a slow
+ * API tokens: {@code tg_<id>_<secret>}, the id 12 hex digits (so it never holds the {@code _} that ends it; ids of
+ * tokens made before could, and are still found by their whole printed id). Only the SHA-256 of the whole token is stored. A plain hash (not a slow
  * password hash) is right here: the secret is 256 random bits, so there is nothing to guess, and every request
  * checks one.
  */
@@ -40,6 +41,10 @@ public final class ApiTokens {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("a token needs a name (who holds it)");
     }
+    java.util.Optional<String> problem = org.tugai.schemas.text.StorableText.problemInName("the token's name", name, 200);
+    if (problem.isPresent()) {
+      throw new IllegalArgumentException(problem.get());
+    }
     if (role == Role.RANGER && zones.isEmpty()) {
       throw new IllegalArgumentException("a ranger token needs at least one zone");
     }
@@ -47,7 +52,7 @@ public final class ApiTokens {
     byte[] secret = new byte[32];
     RANDOM.nextBytes(id);
     RANDOM.nextBytes(secret);
-    String tokenId = B64.encodeToString(id);
+    String tokenId = java.util.HexFormat.of().formatHex(id);
     String token = "tg_" + tokenId + "_" + B64.encodeToString(secret);
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement(
@@ -81,21 +86,84 @@ public final class ApiTokens {
           caller = Optional.of(new Caller(rs.getString(1), rs.getString(2), Role.of(rs.getString(3)),
               Set.copyOf(List.of((String[]) rs.getArray(4).getArray()))));
         }
-        c.rollback();
+        if (!c.getAutoCommit()) {
+          c.rollback();
+        }
         return caller;
       }
     }
   }
 
-  public boolean revoke(String tokenId) throws SQLException {
+  /** Revokes the token named by its printed id or given whole ({@code tg_..._...}); false when no active token matches. */
+  public boolean revoke(String idOrToken) throws SQLException {
+    boolean whole = isWholeToken(idOrToken);
     try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement("UPDATE api_tokens SET revoked_at = now() WHERE token_id = ? AND revoked_at IS NULL")) {
-      ps.setString(1, tokenId);
+        PreparedStatement ps = c.prepareStatement("UPDATE api_tokens SET revoked_at = now() WHERE "
+            + (whole ? "token_hash = ?" : "token_id = ?") + " AND revoked_at IS NULL")) {
+      if (whole) {
+        ps.setBytes(1, hash(idOrToken));
+      } else {
+        ps.setString(1, idOrToken);
+      }
       int n = ps.executeUpdate();
       if (!c.getAutoCommit()) {
         c.commit();
       }
       return n == 1;
+    }
+  }
+
+  /** A whole token rather than an id: {@code tg_}, an id, {@code _}, and a 43-character secret. */
+  static boolean isWholeToken(String s) {
+    return s != null && s.startsWith("tg_") && s.length() >= 3 + 12 + 1 + 43;
+  }
+
+  /** One token as {@code token list} shows it: never its secret. */
+  public record Listed(String tokenId, String name, Role role, List<String> zones, Instant createdAt, Instant expiresAt,
+      Instant revokedAt) {
+
+    public String state(Instant now) {
+      return revokedAt != null ? "revoked" : expiresAt != null && !expiresAt.isAfter(now) ? "expired" : "active";
+    }
+  }
+
+  public List<Listed> list() throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT token_id, name, role, zones, created_at, expires_at, revoked_at FROM api_tokens"
+            + " ORDER BY created_at, token_id");
+        ResultSet rs = ps.executeQuery()) {
+      List<Listed> out = new java.util.ArrayList<>();
+      while (rs.next()) {
+        out.add(new Listed(rs.getString(1), rs.getString(2), Role.of(rs.getString(3)), List.of((String[]) rs.getArray(4).getArray()),
+            rs.getTimestamp(5).toInstant(), rs.getTimestamp(6) == null ? null : rs.getTimestamp(6).toInstant(),
+            rs.getTimestamp(7) == null ? null : rs.getTimestamp(7).toInstant()));
+      }
+      if (!c.getAutoCommit()) {
+        c.rollback();
+      }
+      return out;
+    }
+  }
+
+  /** Which of {@code tokenIds} may still be used now (not revoked, not expired): the live feed asks every few seconds. */
+  public Set<String> stillValid(Collection<String> tokenIds) throws SQLException {
+    if (tokenIds.isEmpty()) {
+      return Set.of();
+    }
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT token_id FROM api_tokens WHERE token_id = ANY(?) AND revoked_at IS NULL"
+            + " AND (expires_at IS NULL OR expires_at > now())")) {
+      ps.setArray(1, c.createArrayOf("text", tokenIds.toArray()));
+      Set<String> out = new java.util.HashSet<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+      if (!c.getAutoCommit()) {
+        c.rollback();
+      }
+      return out;
     }
   }
 

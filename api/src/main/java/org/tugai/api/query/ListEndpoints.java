@@ -24,6 +24,9 @@ public final class ListEndpoints {
 
   private static final JsonFactory JSON = new JsonFactory();
   private static final Set<String> ALERT_STATUS = Set.of("open", "acknowledged", "resolved");
+  private static final Set<String> CROSSING_STATUS = Set.of("confirmed", "retracted", "all");
+  private static final Set<String> ALERT_TYPES = java.util.Arrays.stream(org.tugai.avro.AlertType.values())
+      .map(t -> t.name().toLowerCase(Locale.ROOT)).collect(java.util.stream.Collectors.toUnmodifiableSet());
   private static final Set<String> CATEGORIES = Set.of("animal", "person", "vehicle", "unknown");
 
   private final DataSource dataSource;
@@ -41,16 +44,24 @@ public final class ListEndpoints {
     Instant from = Params.instant(ctx, "from", Instant.EPOCH);
     Params.range(from, to);
     Instant preciseBefore = precision.preciseBefore(caller, Instant.now());
-    String status = Params.text(ctx, "status");
+    String status = Params.choice(ctx, "status", CROSSING_STATUS);
     Query q = new Query("SELECT crossing_id, animal_id, collar_id, deployment_id, from_country, to_country, crossed_at, "
-        + coarse("crossing_lat", preciseBefore) + " AS crossing_lat, " + coarse("crossing_lon", preciseBefore) + " AS crossing_lon, "
-        + coarse("before_lat", preciseBefore) + " AS before_lat, " + coarse("before_lon", preciseBefore) + " AS before_lon, "
-        + coarse("after_lat", preciseBefore) + " AS after_lat, " + coarse("after_lon", preciseBefore) + " AS after_lon, "
-        + "hotspot, population, status, revision, detected_at, crossed_at < ? AS precise FROM crossings WHERE crossed_at >= ? AND crossed_at < ?");
+        // Each position by the time of the fix it comes from: the crossing point lies between both fixes, so it is as
+        // recent as the later one.
+        + coarse("crossing_lat", "after_fix_time", preciseBefore) + " AS crossing_lat, "
+        + coarse("crossing_lon", "after_fix_time", preciseBefore) + " AS crossing_lon, "
+        + coarse("before_lat", "before_fix_time", preciseBefore) + " AS before_lat, "
+        + coarse("before_lon", "before_fix_time", preciseBefore) + " AS before_lon, "
+        + coarse("after_lat", "after_fix_time", preciseBefore) + " AS after_lat, "
+        + coarse("after_lon", "after_fix_time", preciseBefore) + " AS after_lon, "
+        + "hotspot, population, status, revision, detected_at, after_fix_time < ? AS precise FROM crossings WHERE crossed_at >= ? AND crossed_at < ?");
     q.args.add(Timestamp.from(preciseBefore));
     q.args.add(Timestamp.from(from));
     q.args.add(Timestamp.from(to));
     String country = Params.text(ctx, "country");
+    if (country != null && !country.matches("[A-Za-z]{3}")) {
+      throw new BadRequestResponse("'country' must be an ISO 3166-1 alpha-3 code such as TJK, not '" + country + "'");
+    }
     if (country != null) {
       q.and("(from_country = ? OR to_country = ?)", country.toUpperCase(Locale.ROOT), country.toUpperCase(Locale.ROOT));
     }
@@ -96,7 +107,11 @@ public final class ListEndpoints {
     }
     q.andIf("status = ?", status);
     String type = Params.text(ctx, "type");
-    q.andIf("type = ?", type == null ? null : type.toLowerCase(Locale.ROOT));
+    type = type == null ? null : type.toLowerCase(Locale.ROOT);
+    if (type != null && !ALERT_TYPES.contains(type)) {
+      throw new BadRequestResponse("'type' must be one of " + ALERT_TYPES.stream().sorted().toList() + ", not '" + type + "'");
+    }
+    q.andIf("type = ?", type);
     String zone = Params.text(ctx, "zone");
     if (zone != null) {
       q.and("(? = ANY(zones) OR ? = ANY(channels))", zone, zone);
@@ -108,10 +123,10 @@ public final class ListEndpoints {
     q.run(ctx);
   }
 
-  /** A column as the caller may see it: rounded to the grid for rows newer than {@code preciseBefore}. */
-  private String coarse(String column, Instant preciseBefore) {
+  /** A column as the caller may see it: rounded to the grid where its fix ({@code timeColumn}) is not before {@code preciseBefore}. */
+  private String coarse(String column, String timeColumn, Instant preciseBefore) {
     String g = Double.toString(precision.gridDeg());
-    return "CASE WHEN crossed_at < '" + preciseBefore + "'::timestamptz THEN " + column + " ELSE (floor(" + column + " / " + g
+    return "CASE WHEN " + timeColumn + " < '" + preciseBefore + "'::timestamptz THEN " + column + " ELSE (floor(" + column + " / " + g
         + ") + 0.5) * " + g + " END";
   }
 

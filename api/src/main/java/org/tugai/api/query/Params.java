@@ -6,9 +6,14 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import org.tugai.schemas.text.StorableText;
 
 /** Query parameters, checked: a bad one is a 400 that names it. */
 public final class Params {
+
+  /** Times outside these years are mistakes (or probes), not data: refused before they reach the store. */
+  static final Instant EARLIEST = Instant.parse("1900-01-01T00:00:00Z");
+  static final Instant LATEST = Instant.parse("2200-01-01T00:00:00Z");
 
   public static final int DEFAULT_LIMIT = 1_000;
   public static final int MAX_LIMIT = 50_000;
@@ -21,19 +26,35 @@ public final class Params {
     if (v == null || v.isBlank()) {
       return fallback;
     }
+    Instant t;
     try {
-      return v.length() == 10 ? LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(v);
+      t = v.length() == 10 ? LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(v);
     } catch (DateTimeParseException e) {
-      throw new BadRequestResponse("'" + name + "' must be an ISO-8601 time such as 2026-03-01T00:00:00Z or a date, not '" + v + "'");
+      throw new BadRequestResponse("'" + name + "' must be an ISO-8601 time such as 2026-03-01T00:00:00Z or a date, not '"
+          + StorableText.escape(v) + "'");
     }
+    if (t.isBefore(EARLIEST) || !t.isBefore(LATEST)) {
+      throw new BadRequestResponse("'" + name + "' must lie between " + EARLIEST + " and " + LATEST + ", not " + v);
+    }
+    return t;
   }
 
   public static String text(Context ctx, String name) {
     String v = ctx.queryParam(name);
-    if (v != null && v.length() > 200) {
-      throw new BadRequestResponse("'" + name + "' is longer than 200 characters");
+    java.util.Optional<String> problem = StorableText.problemInName("'" + name + "'", v, 200);
+    if (problem.isPresent()) {
+      throw new BadRequestResponse(problem.get());
     }
     return v == null || v.isBlank() ? null : v;
+  }
+
+  /** A text parameter that must be one of {@code allowed} (absent: null). */
+  public static String choice(Context ctx, String name, java.util.Collection<String> allowed) {
+    String v = text(ctx, name);
+    if (v != null && !allowed.contains(v)) {
+      throw new BadRequestResponse("'" + name + "' must be one of " + allowed.stream().sorted().toList() + ", not '" + v + "'");
+    }
+    return v;
   }
 
   public static int limit(Context ctx) {

@@ -18,8 +18,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code bin/tugai token create|revoke}: API tokens, stored hashed in the database the API reads. */
-@Command(name = "token", description = "Make and revoke API tokens.", subcommands = {TokenCommand.Create.class, TokenCommand.Revoke.class})
+/** {@code bin/tugai token create|list|revoke}: API tokens, stored hashed in the database the API reads. */
+@Command(name = "token", description = "Make, list and revoke API tokens.",
+    subcommands = {TokenCommand.Create.class, TokenCommand.ListTokens.class, TokenCommand.Revoke.class})
 public final class TokenCommand {
 
   @ParentCommand
@@ -82,19 +83,40 @@ public final class TokenCommand {
     }
   }
 
-  @Command(name = "revoke", description = "Revoke a token by its id (the part after tg_ and before the next _).")
+  @Command(name = "list", description = "List every token: id, state, role, zones, expiry, name (never a secret).")
+  static final class ListTokens implements Callable<Integer> {
+    @ParentCommand
+    TokenCommand parent;
+
+    @Override
+    public Integer call() throws Exception {
+      try (Store store = parent.store()) {
+        Instant now = Instant.now();
+        System.out.printf("%-16s %-8s %-9s %-24s %-22s %s%n", "ID", "STATE", "ROLE", "ZONES", "EXPIRES", "NAME");
+        for (ApiTokens.Listed t : new ApiTokens(store.dataSource()).list()) {
+          System.out.printf("%-16s %-8s %-9s %-24s %-22s %s%n", t.tokenId(), t.state(now), t.role().word(),
+              t.zones().isEmpty() ? "-" : String.join(",", t.zones()), t.expiresAt() == null ? "never" : t.expiresAt().toString(), t.name());
+        }
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "revoke", description = "Revoke a token by its id as 'token create' and 'token list' print it, or by the whole token.")
   static final class Revoke implements Callable<Integer> {
     @ParentCommand
     TokenCommand parent;
 
-    @Parameters(index = "0", paramLabel = "TOKEN-ID")
+    @Parameters(index = "0", paramLabel = "TOKEN-ID-OR-TOKEN")
     String tokenId;
 
     @Override
     public Integer call() throws Exception {
       try (Store store = parent.store()) {
         boolean done = new ApiTokens(store.dataSource()).revoke(tokenId);
-        System.err.println(done ? "token " + tokenId + " revoked" : "no active token " + tokenId);
+        // A whole token is a secret: never echo it.
+        String shown = tokenId.startsWith("tg_") && tokenId.length() > 20 ? "given whole" : tokenId;
+        System.err.println(done ? "token " + shown + " revoked" : "no active token " + shown);
         return done ? 0 : 1;
       }
     }

@@ -39,7 +39,7 @@ final class JsonFields {
   }
 
   String id(String field) throws RejectedException {
-    String value = requiredText(field, InputLimits.MAX_ID * 8);
+    String value = requiredString(field);
     String problem = InputLimits.idProblem(field, value);
     if (problem != null) {
       throw new RejectedException(Rejection.INVALID_ID, problem);
@@ -49,6 +49,10 @@ final class JsonFields {
 
   /** A required name-like string (no control characters), at most {@code maxLength} characters. */
   String requiredText(String field, int maxLength) throws RejectedException {
+    return storableName(field, requiredString(field), maxLength);
+  }
+
+  private String requiredString(String field) throws RejectedException {
     JsonNode v = get(field);
     if (v == null || v.isNull()) {
       throw new RejectedException(Rejection.MISSING_FIELD, field + " is missing");
@@ -59,7 +63,7 @@ final class JsonFields {
     if (v.asText().isBlank()) {
       throw new RejectedException(Rejection.MISSING_FIELD, field + " is empty");
     }
-    return storableName(field, v.asText(), maxLength);
+    return v.asText();
   }
 
   /** {@code value} if the store can hold it as a name, else a {@code bad-text} rejection naming {@code field}. */

@@ -48,7 +48,8 @@ public final class MessageRouter {
   public List<ProducerRecord<String, byte[]>> route(String sourceName, String mqttTopic, byte[] payload) {
     Instant now = clock.instant();
     // The topic is the device's own text too: quoted in sources and reasons only escaped, so a dead letter is always storable.
-    String source = StorableText.escape(sourceName + ":" + (mqttTopic.length() > 512 ? mqttTopic.substring(0, 512) + "..." : mqttTopic));
+    String source = StorableText.escape(sourceName + ":" + (mqttTopic.length() > 512
+        ? mqttTopic.substring(0, 256) + "..." + mqttTopic.substring(mqttTopic.length() - 256) : mqttTopic));
     Optional<DeviceTopic> device = DeviceTopic.parse(mqttTopic);
     String deviceId = device.map(DeviceTopic::deviceId).orElse(null);
     String idProblem = device.isEmpty() || device.get().kind() == DeviceTopic.Kind.ALERT_ACK ? null

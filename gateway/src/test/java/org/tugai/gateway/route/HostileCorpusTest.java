@@ -1,0 +1,73 @@
+package org.tugai.gateway.route;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.tugai.avro.DeadLetter;
+import org.tugai.embedded.junit.HostileCorpus;
+import org.tugai.gateway.GatewayMetrics;
+import org.tugai.gateway.decode.Decoders;
+import org.tugai.gateway.decode.LorawanProfiles;
+import org.tugai.gateway.decode.NativeFixDecoderTest;
+import org.tugai.gateway.registry.Deployments;
+import org.tugai.schemas.Topics;
+import org.tugai.schemas.text.StorableText;
+
+/**
+ * Every device case of the committed hostile corpus, through the gateway's router: nothing of it becomes data, each
+ * becomes dead letters with the expected reason, and every dead letter's text can be stored as it is.
+ */
+class HostileCorpusTest {
+
+  private final Topics topics = Topics.standard();
+  private final MessageRouter router = new MessageRouter(topics, Decoders.of(NativeFixDecoderTest.WINDOW, LorawanProfiles.defaults()),
+      new DeviceCheck(Deployments.NONE, DeviceCheck.UnknownDevices.ACCEPT), 256 * 1024,
+      Clock.fixed(NativeFixDecoderTest.NOW, ZoneOffset.UTC), new GatewayMetrics(new SimpleMeterRegistry()));
+
+  @Test
+  void theCorpusCoversEveryPathWithAtLeast300Cases() {
+    HostileCorpus corpus = new HostileCorpus("H", NativeFixDecoderTest.NOW.minusSeconds(3600), "pa-a", "ranger-a");
+    assertThat(corpus.devices().size() + corpus.http().size()).isGreaterThanOrEqualTo(300);
+    assertThat(corpus.devices()).extracting(HostileCorpus.DeviceCase::path).contains("collar", "camera", "megadetector", "ttn", "chirpstack",
+        "ack");
+    assertThat(corpus.devices()).extracting(c -> c.payload().length).contains(1024 * 1024, 5 * 1024 * 1024, 8 * 1024 * 1024);
+  }
+
+  @Test
+  void everyHostileDevicePayloadBecomesDeadLettersWithItsReasonAndNothingElse() {
+    HostileCorpus corpus = new HostileCorpus("H", NativeFixDecoderTest.NOW.minusSeconds(3600), "pa-a", "ranger-a");
+    List<String> wrong = new java.util.ArrayList<>();
+    for (HostileCorpus.DeviceCase c : corpus.devices()) {
+      List<ProducerRecord<String, byte[]>> out = router.route("local", c.topic(), c.payload());
+      for (ProducerRecord<String, byte[]> r : out) {
+        if (r.topic().equals(topics.deadLetters().name())) {
+          DeadLetter letter = topics.deadLetters().valueSerde().deserializer().deserialize(r.topic(), r.value());
+          if (!letter.getReasonCode().equals(c.expect())) {
+            wrong.add(c + ": expected " + c.expect() + ", got " + letter.getReasonCode() + " (" + letter.getReason() + ")");
+          }
+        } else {
+          wrong.add(c + ": became a record on " + r.topic());
+        }
+      }
+    }
+    assertThat(wrong).as("cases not refused as the corpus expects").isEmpty();
+    for (HostileCorpus.DeviceCase c : corpus.devices()) {
+      List<ProducerRecord<String, byte[]>> out = router.route("local", c.topic(), c.payload());
+      assertThat(out).as(c.toString()).isNotEmpty().allSatisfy(r -> assertThat(r.topic()).as(c.toString()).isEqualTo(topics.deadLetters().name()));
+      for (ProducerRecord<String, byte[]> r : out) {
+        DeadLetter letter = topics.deadLetters().valueSerde().deserializer().deserialize(r.topic(), r.value());
+        assertThat(letter.getReasonCode()).as(c + ": " + letter.getReason()).isEqualTo(c.expect());
+        assertThat(letter.getSource()).as(c.toString()).contains(c.id());
+        for (String text : new String[] {letter.getReason(), letter.getSource(), letter.getDeviceId()}) {
+          assertThat(StorableText.problemInName("dead letter text", text, 100_000)).as(c + ": " + text).isEmpty();
+        }
+        assertThat(letter.getPayload().remaining()).as("stored payload is bounded").isLessThanOrEqualTo(256 * 1024);
+      }
+    }
+  }
+}
