@@ -335,4 +335,53 @@ class HttpRefusalIT {
     assertThat(asAdmin.path("afterLat").asDouble()).isEqualTo(37.1789);
     assertThat(asAdmin.path("crossingLat").asDouble()).isEqualTo(37.2011);
   }
+
+  @Test
+  void tracksAndLastPositionsAreCoarsenedByEachFixsOwnTimeOnBothSidesOfTheEmbargo() throws Exception {
+    Instant edge = Instant.now().minus(30, ChronoUnit.DAYS);
+    Instant outside = edge.minus(2, ChronoUnit.HOURS);
+    Instant inside = edge.plus(2, ChronoUnit.HOURS);
+    try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password())) {
+      ApiIT.exec(c, "INSERT INTO deployments (deployment_id, device_id, device_type, animal_id, species, deploy_on) VALUES"
+          + " ('d-edge', 'C-EDGE', 'collar', 'deer-edge', 'Cervus elaphus bactrianus', '" + outside.minus(1, ChronoUnit.DAYS) + "')");
+      try (var ps = c.prepareStatement("INSERT INTO fixes (collar_id, fix_time, lat, lon, hdop, satellites, fix_type, battery_v, received_at,"
+          + " source, animal_id, country, zones, quality_flags) VALUES (?, ?, ?, ?, 1.1, 8, ?, 3.7, now(), 't', ?, 'TJK', ?, ?)")) {
+        ApiIT.fix(c, ps, "C-EDGE", "deer-edge", outside, 37.2345, 68.7654, "3D", "pa-a", List.of());
+        ApiIT.fix(c, ps, "C-EDGE", "deer-edge", inside, 37.2456, 68.7765, "3D", "pa-a", List.of());
+        ps.executeBatch();
+      }
+    }
+    String range = "from=" + outside.minus(1, ChronoUnit.HOURS) + "&to=" + inside.plus(1, ChronoUnit.HOURS);
+    JsonNode track = ApiIT.JSON.readTree(get("/api/v1/animals/deer-edge/track?" + range, scientist).body());
+    List<JsonNode> points = new java.util.ArrayList<>();
+    track.path("features").forEach(f -> {
+      if (f.path("geometry").path("type").asText().equals("Point")) {
+        points.add(f);
+      }
+    });
+    assertThat(points).hasSize(2);
+    assertThat(points.get(0).path("geometry").path("coordinates").get(1).asDouble()).isEqualTo(37.2345);
+    assertThat(points.get(0).path("properties").path("coarsened").asBoolean()).isFalse();
+    assertThat(points.get(1).path("geometry").path("coordinates").get(1).asDouble()).isEqualTo(37.25, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(points.get(1).path("properties").path("coarsened").asBoolean()).isTrue();
+
+    List<String> csv = get("/api/v1/animals/deer-edge/track?format=movebank-csv&" + range, scientist).body().lines().toList();
+    List<String> header = List.of(csv.get(0).split(","));
+    assertThat(csv.get(1).split(",", -1)[header.indexOf("location-lat")]).isEqualTo("37.2345");
+    assertThat(Double.parseDouble(csv.get(2).split(",", -1)[header.indexOf("location-lat")])).isEqualTo(37.25,
+        org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(csv.get(2).split(",", -1)[header.indexOf("tugai:coarsened")]).isEqualTo("true");
+
+    JsonNode animals = ApiIT.JSON.readTree(get("/api/v1/animals", scientist).body());
+    JsonNode deer = null;
+    for (JsonNode a : animals) {
+      if (a.path("animalId").asText().equals("deer-edge")) {
+        deer = a;
+      }
+    }
+    assertThat(deer).isNotNull();
+    assertThat(deer.path("lastFix").path("precision").asText()).isEqualTo("coarsened");
+    assertThat(deer.path("lastFix").path("lat").asDouble()).isEqualTo(37.25, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(ApiIT.JSON.readTree(get("/api/v1/animals", admin).body()).findValues("lat")).extracting(JsonNode::asDouble).contains(37.2456);
+  }
 }

@@ -52,7 +52,7 @@ public final class DeploymentCsv {
         try {
           deployments.add(deployment(row));
         } catch (IllegalArgumentException e) {
-          skipped.add(new Skipped(line, e.getMessage()));
+          skipped.add(new Skipped(line, org.tugai.schemas.text.StorableText.escape(e.getMessage())));
         }
       }
     }
@@ -62,6 +62,11 @@ public final class DeploymentCsv {
   private static Deployment deployment(Map<String, String> row) {
     String tag = first(row, "tag-id", "tag-local-identifier", "camera-id")
         .orElseThrow(() -> new IllegalArgumentException("no tag-id"));
+    // The device id the gateway will see on its topics: the same rule, or the deployment could never match.
+    String idProblem = org.tugai.gateway.decode.InputLimits.idProblem("tag-id", tag);
+    if (idProblem != null) {
+      throw new IllegalArgumentException(idProblem);
+    }
     Instant on = time(first(row, "deploy-on-date", "deploy-on-timestamp")
         .orElseThrow(() -> new IllegalArgumentException("no deploy-on-date for " + tag)), "deploy-on-date");
     Instant off = first(row, "deploy-off-date", "deploy-off-timestamp").map(t -> time(t, "deploy-off-date")).orElse(null);
@@ -91,6 +96,10 @@ public final class DeploymentCsv {
   private static Optional<String> first(Map<String, String> row, String... names) {
     for (String n : names) {
       String v = row.get(n);
+      java.util.Optional<String> problem = org.tugai.schemas.text.StorableText.problemInName(n, v, 500);
+      if (problem.isPresent()) {
+        throw new IllegalArgumentException(problem.get());
+      }
       if (v != null && !v.isBlank()) {
         return Optional.of(v.trim());
       }

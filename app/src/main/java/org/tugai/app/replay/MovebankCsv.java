@@ -67,16 +67,23 @@ public final class MovebankCsv implements Iterator<MovebankCsv.Row>, AutoCloseab
     try {
       row = rows.next();
     } catch (RuntimeException e) {
-      return new Skipped(line, "not a CSV row: " + e.getMessage().lines().findFirst().orElse(""));
+      return new Skipped(line, org.tugai.schemas.text.StorableText.escape("not a CSV row: " + e.getMessage().lines().findFirst().orElse("")));
     }
     try {
       return fix(line, row);
     } catch (IllegalArgumentException e) {
-      return new Skipped(line, e.getMessage());
+      return new Skipped(line, org.tugai.schemas.text.StorableText.escape(e.getMessage()));
     }
   }
 
   static Fix fix(long line, Map<String, String> row) {
+    // A NUL or control character anywhere means a damaged export: the whole row is refused, not half of it used.
+    for (Map.Entry<String, String> cell : row.entrySet()) {
+      java.util.Optional<String> problem = org.tugai.schemas.text.StorableText.problemInText(cell.getKey(), cell.getValue(), 10_000);
+      if (problem.isPresent()) {
+        throw new IllegalArgumentException(problem.get());
+      }
+    }
     String collar = text(row, "tag-local-identifier");
     if (collar == null) {
       throw new IllegalArgumentException("no tag-local-identifier");
@@ -136,8 +143,13 @@ public final class MovebankCsv implements Iterator<MovebankCsv.Row>, AutoCloseab
     }
   }
 
+  /** A cell's text, refused (the row skipped with the reason) when the store could not hold it. */
   private static String text(Map<String, String> row, String column) {
     String v = row.get(column);
+    java.util.Optional<String> problem = org.tugai.schemas.text.StorableText.problemInName(column, v, 500);
+    if (problem.isPresent()) {
+      throw new IllegalArgumentException(problem.get());
+    }
     return v == null || v.isBlank() ? null : v.strip();
   }
 

@@ -61,4 +61,20 @@ class DeploymentCsvTest {
     assertThat(p.skipped().get(1).reason()).contains("'yesterday'");
     assertThat(p.skipped().get(2).reason()).contains("no tag-id");
   }
+
+  @Test
+  void textTheStoreCannotHoldAndIdsTheGatewayWouldRefuseSkipTheRow() throws Exception {
+    String csv = "tag-id,animal-id,animal-taxon,deploy-on-date\n"
+        + "C1,A1\u0000,Cervus elaphus,2026-01-01 00:00:00\n"
+        + "C2,A2,Cervus\u001belaphus,2026-01-01 00:00:00\n"
+        + "cam 3,A3,Cervus elaphus,2026-01-01 00:00:00\n"
+        + "C4,A4,Cervus elaphus,2026-01-01 00:00:00\n";
+    DeploymentCsv.Parsed p = DeploymentCsv.read(new StringReader(csv));
+    assertThat(p.deployments()).extracting(Deployment::getDeviceId).containsExactly("C4");
+    assertThat(p.skipped()).extracting(DeploymentCsv.Skipped::reason).satisfiesExactly(
+        r -> assertThat(r).contains("animal-id").contains("NUL"),
+        r -> assertThat(r).contains("animal-taxon").contains("U+001B"),
+        r -> assertThat(r).contains("tag-id").contains("not a valid id"));
+    assertThat(p.skipped()).allSatisfy(s -> assertThat(org.tugai.schemas.text.StorableText.problemInName("reason", s.reason(), 1000)).isEmpty());
+  }
 }

@@ -80,6 +80,18 @@ class MovebankCsvTest {
   }
 
   @Test
+  void cellsTheStoreCannotHoldSkipTheirRow() throws Exception {
+    List<MovebankCsv.Row> rows = rows(
+        "4,true,2019-03-01 07:00:00.000,68.3,37.2,1,7,350,10,3600,gps,7431,F1\u0000\n"
+            + "5,true,2019-03-01 08:00:00.000,68.3,37.2,1,7,350,10,3600,gps,74\u000731,F1\n"
+            + "6,true,2019-03-01 09:00:00.000,68.3,37.2,1,7,350,10,3600,gps,7431,F1\n");
+    assertThat(rows.subList(0, 2)).allSatisfy(r -> assertThat(r).isInstanceOf(MovebankCsv.Skipped.class));
+    assertThat(((MovebankCsv.Skipped) rows.get(0)).reason()).contains("NUL");
+    assertThat(((MovebankCsv.Skipped) rows.get(1)).reason()).contains("U+0007");
+    assertThat(rows.get(2)).isInstanceOf(MovebankCsv.Fix.class);
+  }
+
+  @Test
   void theShippedExampleExportHasFailedFixesAndBadRows() throws Exception {
     List<MovebankCsv.Row> rows = new ArrayList<>();
     try (MovebankCsv csv = MovebankCsv.read(new java.io.InputStreamReader(
