@@ -84,7 +84,8 @@ public final class ApiService implements TugaiService {
   private KafkaProducer<String, byte[]> producer;
   private Admin admin;
   private AlertFeed feed;
-  private volatile java.util.function.Supplier<List<String>> otherProblems = List::of;
+  private volatile java.util.function.Supplier<org.tugai.core.service.HealthReport> processHealth =
+      () -> org.tugai.core.service.HealthReport.of(List.of(this));
 
   public ApiService(ApiConfig config, PrometheusMeterRegistry registry) {
     this.config = config;
@@ -200,9 +201,15 @@ public final class ApiService implements TugaiService {
     }
   }
 
-  /** Problems of the other services of this process, which {@code /health} reports with its own. */
-  public void reportProblemsOf(java.util.function.Supplier<List<String>> problems) {
-    this.otherProblems = problems;
+  /** The health of every service of this process (this one included), which {@code /health} reports. */
+  public void reportHealthOf(java.util.function.Supplier<org.tugai.core.service.HealthReport> health) {
+    this.processHealth = health;
+  }
+
+  /** The live feed's thread ended without being stopped. */
+  @Override
+  public java.util.Optional<String> failure() {
+    return feed == null ? java.util.Optional.empty() : feed.failure();
   }
 
   public int port() {
@@ -225,12 +232,12 @@ public final class ApiService implements TugaiService {
     } catch (Exception e) {
       kafka = false;
     }
-    List<String> problems = otherProblems.get();
-    body.put("status", !(db && kafka) ? "DOWN" : problems.isEmpty() ? "UP" : "DEGRADED");
+    org.tugai.core.service.HealthReport report = processHealth.get();
+    body.put("status", !(db && kafka) ? "DOWN" : report.status());
     body.put("database", db ? "UP" : "DOWN");
     body.put("kafka", kafka ? "UP" : "DOWN");
-    body.put("problems", problems);
-    ctx.status(db && kafka && problems.isEmpty() ? 200 : 503).json(body);
+    body.put("problems", report.all());
+    ctx.status(db && kafka && report.healthy() ? 200 : 503).json(body);
   }
 
   @Override

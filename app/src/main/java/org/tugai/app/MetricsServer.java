@@ -19,13 +19,13 @@ final class MetricsServer implements TugaiService {
   private final PrometheusMeterRegistry registry;
   private Javalin app;
 
-  private final java.util.function.Supplier<java.util.List<String>> problems;
+  private final java.util.function.Supplier<org.tugai.core.service.HealthReport> health;
 
-  MetricsServer(String host, int port, PrometheusMeterRegistry registry, java.util.function.Supplier<java.util.List<String>> problems) {
+  MetricsServer(String host, int port, PrometheusMeterRegistry registry, java.util.function.Supplier<org.tugai.core.service.HealthReport> health) {
     this.host = host;
     this.port = port;
     this.registry = registry;
-    this.problems = problems;
+    this.health = health;
   }
 
   @Override
@@ -38,8 +38,8 @@ final class MetricsServer implements TugaiService {
     app = Javalin.create(c -> c.showJavalinBanner = false)
         .get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()))
         .get("/health", ctx -> {
-          java.util.List<String> now = problems.get();
-          ctx.status(now.isEmpty() ? 200 : 503).json(java.util.Map.of("status", now.isEmpty() ? "UP" : "DEGRADED", "problems", now));
+          org.tugai.core.service.HealthReport now = health.get();
+          ctx.status(now.healthy() ? 200 : 503).json(java.util.Map.of("status", now.status(), "problems", now.all()));
         })
         .start(host, port);
     log.info("metrics started on http://{}:{}/metrics", host, port());

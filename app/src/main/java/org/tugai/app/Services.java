@@ -31,9 +31,22 @@ public final class Services implements AutoCloseable {
   private final List<TugaiService> started = new ArrayList<>();
   private final PrometheusMeterRegistry registry;
 
-  private Services(List<TugaiService> services, PrometheusMeterRegistry registry) {
+  private final boolean exitOnFailure;
+
+  private Services(List<TugaiService> services, PrometheusMeterRegistry registry, boolean exitOnFailure) {
     this.services = services;
     this.registry = registry;
+    this.exitOnFailure = exitOnFailure;
+  }
+
+  /** {@code process.exit-on-failure} (default true): a failed service ends the process, for its supervisor to restart. */
+  public boolean exitOnFailure() {
+    return exitOnFailure;
+  }
+
+  /** The health of every service this process runs. */
+  public org.tugai.core.service.HealthReport health() {
+    return org.tugai.core.service.HealthReport.of(services);
   }
 
   /** Validates every setting the chosen services read, and rejects unknown keys; throws ConfigException. */
@@ -71,13 +84,14 @@ public final class Services implements AutoCloseable {
     // Without the API, a process serves its metrics only if asked to (metrics.port), to avoid port clashes.
     int metricsPort = settings.integer("metrics.port", -1, -1, 65_535);
     String metricsHost = settings.string("metrics.host", "127.0.0.1");
-    java.util.function.Supplier<List<String>> problems = () -> problemsOf(services);
+    java.util.function.Supplier<org.tugai.core.service.HealthReport> health = () -> org.tugai.core.service.HealthReport.of(services);
     if (metricsPort >= 0 && !names.contains("api")) {
-      services.add(new MetricsServer(metricsHost, metricsPort, registry, problems));
+      services.add(new MetricsServer(metricsHost, metricsPort, registry, health));
     }
-    services.stream().filter(ApiService.class::isInstance).map(ApiService.class::cast).forEach(api -> api.reportProblemsOf(problems));
+    services.stream().filter(ApiService.class::isInstance).map(ApiService.class::cast).forEach(api -> api.reportHealthOf(health));
+    boolean exitOnFailure = settings.bool("process.exit-on-failure", true);
     settings.checkAllKeysKnown();
-    return new Services(services, registry);
+    return new Services(services, registry, exitOnFailure);
   }
 
   public void start() throws Exception {
@@ -85,15 +99,6 @@ public final class Services implements AutoCloseable {
       service.start();
       started.add(service);
     }
-  }
-
-  /** Every running service's problems, each line prefixed with the service's name. */
-  private static List<String> problemsOf(List<TugaiService> services) {
-    List<String> out = new ArrayList<>();
-    for (TugaiService s : services) {
-      s.problems().forEach(p -> out.add(s.name() + ": " + p));
-    }
-    return out;
   }
 
   public PrometheusMeterRegistry registry() {

@@ -25,6 +25,8 @@ public final class Tugai implements org.tugai.app.registry.RegistryCommand.Envir
 
   /** Exit code for a configuration mistake. */
   public static final int CONFIG_ERROR = 2;
+  /** Exit code when a service failed while running (a systemic failure, a dead thread): sysexits' EX_SOFTWARE. */
+  public static final int SERVICE_FAILED = 70;
 
   private static final Logger log = LoggerFactory.getLogger(Tugai.class);
 
@@ -85,7 +87,15 @@ public final class Tugai implements org.tugai.app.registry.RegistryCommand.Envir
         throw e;
       }
       log.info("tugai started: {}", String.join(", ", Services.ALL.stream().filter(services()::contains).toList()));
-      stopped.await();
+      // A failed service must not leave a healthy-looking process: by default the process ends, for its
+      // supervisor (systemd, Kubernetes, compose) to restart it.
+      while (!stopped.await(2, java.util.concurrent.TimeUnit.SECONDS)) {
+        org.tugai.core.service.HealthReport health = services.health();
+        if (!health.failures().isEmpty() && services.exitOnFailure()) {
+          log.error("stopping, exit {}: {}", SERVICE_FAILED, String.join("; ", health.failures()));
+          return SERVICE_FAILED;
+        }
+      }
       return 0;
     }
   }

@@ -51,6 +51,16 @@ public final class TugaiProcess implements AutoCloseable {
     return process.pid();
   }
 
+  /** Waits for the process to end by itself; its exit code, or empty if it still runs after {@code timeout}. */
+  public java.util.OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? java.util.OptionalInt.of(process.exitValue())
+        : java.util.OptionalInt.empty();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
   /** SIGKILL: no shutdown hook, no flush, no disconnect. */
   public void kill() throws InterruptedException {
     process.destroyForcibly();

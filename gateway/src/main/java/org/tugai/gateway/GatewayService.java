@@ -56,10 +56,28 @@ public final class GatewayService implements TugaiService {
     this.takeovers = new SessionTakeovers(registry, clock);
   }
 
+  private final org.tugai.core.service.ServiceFailure failure = new org.tugai.core.service.ServiceFailure("gateway");
+
+  /** A systemic failure: no message is taken any more (those not acknowledged stay with the broker) and the service has failed. */
+  private void stopIntake(String why) {
+    ingresses.forEach(MqttIngress::stopIntake);
+    failure.fail(why + "; intake stopped, unacknowledged messages stay with the broker");
+  }
+
+  @Override
+  public java.util.Optional<String> failure() {
+    return failure.reason();
+  }
+
   /** Sessions taken over by another connection lately: the gateway still runs, but devices' messages may go elsewhere. */
   @Override
   public List<String> problems() {
-    return takeovers.problems();
+    List<String> out = new java.util.ArrayList<>(takeovers.problems());
+    if (alerts != null) {
+      alerts.problem().ifPresent(out::add);
+    }
+    webhooks.forEach(w -> w.problem().ifPresent(out::add));
+    return out;
   }
 
   @Override
@@ -82,12 +100,14 @@ public final class GatewayService implements TugaiService {
     retries = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "gateway-retry"));
     // Decoding and producer.send() run here, never on Paho's callback thread: send() blocks while Kafka is away.
     worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "gateway-forward"));
-    KafkaForwarder forwarder = new KafkaForwarder(producer, retries, config.retryBackoff(), metrics);
     TimeWindow window = new TimeWindow(clock, config.maxFutureSkew(), config.earliestTime());
     registry = new DeploymentRegistry(config.kafka(), topics.deployments());
     registry.start(Duration.ofSeconds(60));
     MessageRouter router = new MessageRouter(topics, Decoders.of(window, config.lorawan()),
         new DeviceCheck(registry, config.unknownDevices()), config.maxPayloadBytes(), clock, metrics);
+    KafkaForwarder forwarder = new KafkaForwarder(producer, retries, config.retryBackoff(), metrics, topics.deadLetters().name(),
+        router::deadLetterInstead,
+        this::stopIntake);
 
     for (GatewayConfig.Source source : config.sources()) {
       MqttIngress ingress = new MqttIngress(source.name(), source.mqtt(), source.clientId(), config.subscriptionFilters(source),
@@ -104,11 +124,11 @@ public final class GatewayService implements TugaiService {
     }
     if (config.alertsOut()) {
       alerts = new AlertRelay(config.kafka(), config.alertsMqtt(), config.clientId() + "-alerts", config.alertsGroupId(), topics.alerts(),
-          config.alertChannels(), takeovers);
+          config.alertChannels(), takeovers, failure);
       alerts.start();
       for (AlertChannels.Channel channel : config.alertChannels().webhooks()) {
         WebhookRelay webhook = new WebhookRelay(config.kafka(), config.alertsGroupId(), config.clientId(), topics.alerts(),
-            topics.deadLetters(), config.alertChannels(), channel);
+            topics.deadLetters(), config.alertChannels(), channel, failure);
         webhook.start();
         webhooks.add(webhook);
       }

@@ -40,6 +40,7 @@ public final class IngestService implements TugaiService {
   private Store store;
   private DeadLetterPublisher deadLetters;
   private ScheduledExecutorService progress;
+  private final org.tugai.core.service.ServiceFailure failure = new org.tugai.core.service.ServiceFailure("ingest");
 
   public IngestService(IngestConfig config, MeterRegistry registry) {
     this.config = config;
@@ -49,6 +50,12 @@ public final class IngestService implements TugaiService {
   @Override
   public String name() {
     return "ingest";
+  }
+
+  /** A sink that stopped on a systemic failure or died: the other tables may still be written, but the store is no longer whole. */
+  @Override
+  public java.util.Optional<String> failure() {
+    return failure.reason();
   }
 
   @Override
@@ -79,7 +86,7 @@ public final class IngestService implements TugaiService {
   }
 
   private <V> void add(TopicSpec<String, V> topic, Table<V> table, boolean isDeadLetterTopic, String name) {
-    sinks.add(new TopicSink<>(topic, table, config, store.dataSource(), deadLetters, isDeadLetterTopic, registry, name));
+    sinks.add(new TopicSink<>(topic, table, config, store.dataSource(), deadLetters, isDeadLetterTopic, registry, name, failure));
   }
 
   /** Rows stored per table since start. */

@@ -48,10 +48,11 @@ public final class FixTopology {
 
     topology.addSource(Topology.AutoOffsetReset.EARLIEST, "fixes-in", new FixTimeExtractor(),
         topics.fixes().keySerde().deserializer(), topics.fixes().valueSerde().deserializer(), topics.fixes().name());
-    topology.addProcessor("fix-dedupe", FixDedupeProcessor::new, "fixes-in");
-    topology.addStateStore(Stores.windowStoreBuilder(
-        Stores.persistentWindowStore(FixDedupeProcessor.STORE, dedupeRetention, Duration.ofMillis(1), false),
+    topology.addProcessor("fix-dedupe", () -> new FixDedupeProcessor(dedupeRetention), "fixes-in");
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FixDedupeProcessor.STORE),
         Serdes.String(), Serdes.Long()), "fix-dedupe");
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FixDedupeProcessor.BY_ARRIVAL),
+        Serdes.String(), Serdes.String()), "fix-dedupe");
     topology.addProcessor("track", () -> new TrackProcessor(params, geo), "fix-dedupe");
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TrackProcessor.STORE),
         Serdes.String(), new AvroSerde<>(TrackState.class, topics.catalog())), "track");

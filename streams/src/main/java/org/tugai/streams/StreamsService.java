@@ -21,6 +21,18 @@ public final class StreamsService implements TugaiService {
 
   private final StreamsServiceConfig config;
   private KafkaStreams streams;
+  private final org.tugai.core.service.ServiceFailure failure = new org.tugai.core.service.ServiceFailure("streams");
+  private volatile boolean closing;
+  /** Thread replacements lately: a bug that fails on the same record again and again is not worked around forever. */
+  private final java.util.Deque<java.time.Instant> replacements = new java.util.ArrayDeque<>();
+  static final int MAX_REPLACEMENTS = 3;
+  static final Duration REPLACEMENT_WINDOW = Duration.ofMinutes(10);
+
+  /** Streams in ERROR, stopped while not closing, or given up on a thread that keeps failing. */
+  @Override
+  public java.util.Optional<String> failure() {
+    return failure.reason();
+  }
 
   public StreamsService(StreamsServiceConfig config) {
     this.config = config;
@@ -47,8 +59,28 @@ public final class StreamsService implements TugaiService {
       if (now == KafkaStreams.State.RUNNING) {
         running.countDown();
       }
+      if (!closing && (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.PENDING_SHUTDOWN
+          || now == KafkaStreams.State.NOT_RUNNING)) {
+        failure.fail("Kafka Streams went " + before + " -> " + now + " while the service was running");
+      }
     });
     streams.setUncaughtExceptionHandler(e -> {
+      if (org.tugai.core.failure.KafkaFailures.classify(e) == org.tugai.core.failure.Failure.SYSTEMIC) {
+        failure.fail("Kafka refuses the streams application: " + e + "; check its credentials and ACLs");
+        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+      }
+      synchronized (replacements) {
+        java.time.Instant now = java.time.Instant.now();
+        replacements.addLast(now);
+        while (replacements.peekFirst().isBefore(now.minus(REPLACEMENT_WINDOW))) {
+          replacements.removeFirst();
+        }
+        if (replacements.size() > MAX_REPLACEMENTS) {
+          failure.fail("stream threads failed " + replacements.size() + " times within " + REPLACEMENT_WINDOW.toMinutes() + " min,"
+              + " last: " + e);
+          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        }
+      }
       // A processing bug must not silently stall the pipeline: replace the thread and say so loudly.
       log.error("stream thread failed; replacing it", e);
       return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -64,6 +96,7 @@ public final class StreamsService implements TugaiService {
 
   @Override
   public void close() {
+    closing = true;
     if (streams != null) {
       streams.close(Duration.ofSeconds(30));
       log.info("streams stopped");

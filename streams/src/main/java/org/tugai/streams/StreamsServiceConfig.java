@@ -23,7 +23,8 @@ import org.tugai.streams.errors.DeadLetterDeserializationHandler;
  * @param processingGuarantee {@code streams.processing-guarantee}: at_least_once (default; the store is idempotent) or exactly_once_v2
  * @param commitInterval {@code streams.commit-interval}: how often progress is committed (latency versus throughput)
  * @param threads {@code streams.threads}: stream threads in this instance
- * @param dedupeRetention {@code streams.dedupe-retention}: event time for which (collarId, fixTime) keys are remembered
+ * @param dedupeRetention {@code streams.dedupe-retention}: how long after it arrived (wall-clock time) a (collarId, fixTime)
+ *     key is remembered, whatever the fix's own age
  * @param countriesFile {@code streams.countries-file}: GeoJSON of countries with an iso_a3 property ({@code classpath:} for shipped)
  * @param zoneFiles {@code streams.zone-files}: GeoJSON layers of zones with id, name and type properties
  * @param track {@code streams.grace}, {@code streams.max-speed-kmh}, ..., {@code streams.crossing.*}: see {@link TrackParams}

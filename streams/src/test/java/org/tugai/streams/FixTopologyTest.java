@@ -81,6 +81,41 @@ class FixTopologyTest {
   }
 
   @Test
+  void aStudyReplayedTwiceComesOutOnceHoweverOldItsFixes() {
+    // Live data first: stream time is now, two years past the study's fixes.
+    Instant now = Instant.now();
+    pipe(fix("LIVE", now.minusSeconds(60).toString(), 37.3), now);
+    List<Fix> study = new java.util.ArrayList<>();
+    Instant start = now.minus(Duration.ofDays(730));
+    for (int i = 0; i < 50; i++) {
+      study.add(fix("OLD-" + (i % 5), start.plus(Duration.ofHours(i)).toString(), 37.0 + i * 1e-3));
+    }
+    study.forEach(f -> pipe(f, now));
+    driver.advanceWallClockTime(Duration.ofHours(3));
+    study.forEach(f -> pipe(f, now.plus(Duration.ofHours(3))));
+    List<Fix> out = enriched.readValuesToList();
+    assertThat(out).hasSize(51);
+    assertThat(out.stream().map(FixTopologyTest::key).distinct().count()).isEqualTo(51);
+  }
+
+  @Test
+  void aKeyIsRememberedForTheRetentionAfterItArrivedAndThenForgotten() {
+    Fix f = fix("C1", "2024-03-01T04:00:00Z", 37.3);
+    Instant arrival = Instant.now();
+    pipe(f, arrival);
+    driver.advanceWallClockTime(Duration.ofDays(6));
+    pipe(f, arrival);
+    assertThat(enriched.readValuesToList()).hasSize(1);
+    // Seven days after it first arrived (the dropped copy does not extend it), the key is swept out.
+    driver.advanceWallClockTime(Duration.ofDays(1).plusMinutes(2));
+    pipe(f, arrival);
+    assertThat(enriched.readValuesToList()).hasSize(1);
+    org.apache.kafka.streams.state.KeyValueStore<String, Long> seen = driver.getKeyValueStore(
+        org.tugai.streams.dedupe.FixDedupeProcessor.STORE);
+    assertThat(seen.approximateNumEntries()).isLessThanOrEqualTo(1);
+  }
+
+  @Test
   void sameTimeOnAnotherCollarAndAnotherTimeOnTheSameCollarBothPass() {
     Fix a = fix("C1", "2026-03-01T04:00:00Z", 37.3);
     Fix b = fix("C2", "2026-03-01T04:00:00Z", 37.4);

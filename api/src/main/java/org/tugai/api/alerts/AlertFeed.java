@@ -47,6 +47,7 @@ public final class AlertFeed implements AutoCloseable {
   private final TopicSpec<String, Alert> topic;
   private final Thread thread;
   private final AtomicBoolean running = new AtomicBoolean(true);
+  private final org.tugai.core.service.ServiceFailure failure = new org.tugai.core.service.ServiceFailure("api (live alert feed)");
   static final Duration TOKEN_CHECK = Duration.ofSeconds(2);
   private final ApiTokens tokens;
   private final java.util.concurrent.ScheduledExecutorService checker;
@@ -63,8 +64,13 @@ public final class AlertFeed implements AutoCloseable {
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
-    thread = new Thread(this::run, "tugai-api-alert-feed");
+    thread = failure.thread("tugai-api-alert-feed", this::run, () -> !running.get());
     thread.setDaemon(true);
+  }
+
+  /** Why the feed stopped for good, if it did. */
+  public java.util.Optional<String> failure() {
+    return failure.reason();
   }
 
   public void start() {

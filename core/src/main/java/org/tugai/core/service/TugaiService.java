@@ -15,6 +15,14 @@ public interface TugaiService extends AutoCloseable {
     return java.util.List.of();
   }
 
+  /**
+   * Why this service has failed for good (a systemic failure, a dead thread), if it has: {@code /health} answers 503
+   * and the process exits with {@code 70} unless {@code process.exit-on-failure} is false.
+   */
+  default java.util.Optional<String> failure() {
+    return java.util.Optional.empty();
+  }
+
   @Override
   void close();
 }

@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
 import org.tugai.avro.Alert;
 import org.tugai.core.config.KafkaSettings;
 import org.tugai.core.config.MqttSettings;
+import org.tugai.core.failure.MqttFailures;
 import org.tugai.gateway.mqtt.SessionTakeovers;
 import org.tugai.core.kafka.ConsumerThreads;
 import org.tugai.schemas.TopicSpec;
@@ -65,6 +66,11 @@ public final class AlertRelay implements AutoCloseable {
   private final String clientId;
   private static final String CONNECTION = "alerts out";
   private final SessionTakeovers takeovers;
+  private final org.tugai.core.service.ServiceFailure failure;
+  /** Set while the broker refuses our publishes for good (not authorised): publishing waits until then, then tries again. */
+  private volatile String refused;
+  private volatile long holdUntilNanos;
+  static final Duration REFUSED_PAUSE = Duration.ofSeconds(30);
   private final String groupId;
   private final TopicSpec<String, Alert> topic;
   private final AlertChannels channels;
@@ -109,7 +115,8 @@ public final class AlertRelay implements AutoCloseable {
   }
 
   public AlertRelay(KafkaSettings kafka, MqttSettings mqtt, String clientId, String groupId, TopicSpec<String, Alert> topic,
-      AlertChannels channels, SessionTakeovers takeovers) {
+      AlertChannels channels, SessionTakeovers takeovers, org.tugai.core.service.ServiceFailure failure) {
+    this.failure = failure;
     this.takeovers = takeovers;
     takeovers.register(CONNECTION);
     this.channels = channels;
@@ -158,7 +165,7 @@ public final class AlertRelay implements AutoCloseable {
       }
     });
     running = true;
-    thread = new Thread(this::run, "gateway-alerts-out");
+    thread = failure.thread("gateway-alerts-out", this::run, () -> !running);
     thread.start();
     log.info("alerts out: {} -> MQTT {} tugai/v1/alerts/{zone}, at most {} publishes in flight (the broker's receive maximum)",
         topic.name(), mqtt.url(), windowSize);
@@ -173,6 +180,11 @@ public final class AlertRelay implements AutoCloseable {
   static int receiveMaximum(IMqttToken connack) {
     Integer max = connack.getResponseProperties() == null ? null : connack.getResponseProperties().getReceiveMaximum();
     return max == null || max <= 0 ? 65_535 : max;
+  }
+
+  /** Why alerts are not going out though the relay runs, if they are not. */
+  public java.util.Optional<String> problem() {
+    return java.util.Optional.ofNullable(refused);
   }
 
   /** Publishes in flight now; never more than the broker's receive maximum. */
@@ -247,6 +259,9 @@ public final class AlertRelay implements AutoCloseable {
   }
 
   private void sendWhatTheWindowAllows() {
+    if (refused != null && System.nanoTime() < holdUntilNanos) {
+      return;
+    }
     while (running && client.isConnected() && !due.isEmpty() && window.tryAcquire()) {
       Publish next = due.poll();
       if (next == null) {
@@ -284,8 +299,32 @@ public final class AlertRelay implements AutoCloseable {
     Publish p = attempt.publish();
     int[] codes = token.getReasonCodes();
     if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
-      // Refused for good (not authorised, topic invalid): resending changes nothing; the operator must fix the ACL.
-      log.error("the rangers' broker refused {} with reason code 0x{}; check the gateway's ACL", p.mqttTopic(), Integer.toHexString(codes[0]));
+      switch (MqttFailures.classify(codes[0])) {
+        case SYSTEMIC -> {
+          // Not authorised: nothing gets through until the ACL is fixed (Mosquitto re-reads it on SIGHUP, no restart
+          // needed). Nothing is committed past this alert; it is tried again every REFUSED_PAUSE.
+          if (refused == null) {
+            log.error("alerts out: the rangers' broker refuses {} (reason code 0x{}): check the ACL of the relay's user; "
+                + "alerts wait and are tried again every {} s", p.mqttTopic(), Integer.toHexString(codes[0]), REFUSED_PAUSE.toSeconds());
+          }
+          refused = "the rangers' broker refuses alerts on " + p.mqttTopic() + " (reason code 0x" + Integer.toHexString(codes[0])
+              + "): alerts wait in Kafka until the ACL lets the relay publish";
+          holdUntilNanos = System.nanoTime() + REFUSED_PAUSE.toNanos();
+          due.add(p);
+          window.release();
+          return;
+        }
+        case RETRIABLE -> {
+          due.add(p);
+          window.release();
+          return;
+        }
+        case POISON -> log.error("alerts out: the rangers' broker refused {} for good (reason code 0x{}); it is skipped", p.mqttTopic(),
+            Integer.toHexString(codes[0]));
+      }
+    } else if (refused != null) {
+      log.info("alerts out: the rangers' broker takes alerts again");
+      refused = null;
     }
     published.incrementAndGet();
     p.of().left.decrementAndGet();

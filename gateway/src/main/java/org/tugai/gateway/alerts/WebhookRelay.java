@@ -23,6 +23,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
+import org.tugai.core.failure.Failure;
+import org.tugai.core.failure.HttpFailures;
 import org.slf4j.LoggerFactory;
 import org.tugai.avro.Alert;
 import org.tugai.avro.DeadLetter;
@@ -57,9 +59,20 @@ public final class WebhookRelay implements AutoCloseable {
   private volatile boolean running;
   private long delivered;
   private long failed;
+  private final org.tugai.core.service.ServiceFailure failure;
+  /** Set while the receiver refuses us for good (401, 403, 404, a TLS failure): the channel's alerts wait. */
+  private volatile String refused;
+  static final Duration REFUSED_PAUSE = Duration.ofSeconds(30);
+
+  /** Why this channel's alerts are not delivered though the relay runs, if they are not. */
+  public java.util.Optional<String> problem() {
+    return java.util.Optional.ofNullable(refused);
+  }
 
   public WebhookRelay(KafkaSettings kafka, String groupId, String memberId, TopicSpec<String, Alert> alerts,
-      TopicSpec<String, DeadLetter> deadLetters, AlertChannels settings, AlertChannels.Channel channel) {
+      TopicSpec<String, DeadLetter> deadLetters, AlertChannels settings, AlertChannels.Channel channel,
+      org.tugai.core.service.ServiceFailure failure) {
+    this.failure = failure;
     this.kafka = kafka;
     this.memberId = memberId;
     this.groupId = groupId;
@@ -89,7 +102,7 @@ public final class WebhookRelay implements AutoCloseable {
     producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     consumer.subscribe(List.of(alerts.name()));
     running = true;
-    thread = new Thread(this::run, "gateway-webhook-" + channel.id());
+    thread = failure.thread("gateway-webhook-" + channel.id(), this::run, () -> !running);
     thread.start();
     log.info("webhook: alerts of channel {} -> POST {}", channel.id(), channel.webhook().orElseThrow());
   }
@@ -98,13 +111,19 @@ public final class WebhookRelay implements AutoCloseable {
     try {
       while (running) {
         ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
+        boolean again = false;
         for (ConsumerRecord<String, byte[]> r : records) {
           if (!running) {
             return;
           }
-          deliver(r);
+          if (!deliver(r)) {
+            // Refused for good by the receiver: the same alert is read again after the pause, nothing committed.
+            consumer.seek(new org.apache.kafka.common.TopicPartition(r.topic(), r.partition()), r.offset());
+            again = true;
+            break;
+          }
         }
-        if (!records.isEmpty()) {
+        if (!records.isEmpty() && !again) {
           producer.flush();
           consumer.commitSync(Offsets.after(records));
         }
@@ -121,16 +140,17 @@ public final class WebhookRelay implements AutoCloseable {
     }
   }
 
-  private void deliver(ConsumerRecord<String, byte[]> r) throws InterruptedException {
+  /** Delivers or dead-letters one alert; false when the receiver refuses us for good (it is tried again later). */
+  private boolean deliver(ConsumerRecord<String, byte[]> r) throws InterruptedException {
     Alert alert;
     try {
       alert = alerts.valueSerde().deserializer().deserialize(r.topic(), r.value());
     } catch (SerializationException e) {
       log.error("skipping undecodable alert at {}/{}: {}", r.partition(), r.offset(), e.getMessage());
-      return;
+      return true;
     }
     if (alert == null || !(AlertChannels.ALL.equals(channel.id()) || AlertRelay.channels(alert).contains(channel.id()))) {
-      return;
+      return true;
     }
     byte[] json = AlertJson.toJson(alert, channel.id(), settings.gridDeg(channel.id()));
     HttpRequest.Builder request = HttpRequest.newBuilder(channel.webhook().orElseThrow()).timeout(settings.webhookTimeout())
@@ -139,16 +159,37 @@ public final class WebhookRelay implements AutoCloseable {
     channel.secret().ifPresent(secret -> request.header(channel.secretHeader(), secret));
     long pause = settings.webhookBackoff().toMillis();
     String problem = "";
+    int tries = 0;
     for (int attempt = 1; attempt <= settings.webhookAttempts() && running; attempt++) {
+      tries = attempt;
+      Failure kind;
       try {
         HttpResponse<Void> response = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
         if (response.statusCode() / 100 == 2) {
           delivered++;
-          return;
+          if (refused != null) {
+            log.info("webhook {}: the receiver takes alerts again", channel.id());
+            refused = null;
+          }
+          return true;
         }
         problem = "HTTP " + response.statusCode();
+        kind = HttpFailures.classifyStatus(response.statusCode());
       } catch (IOException e) {
         problem = e.toString();
+        kind = HttpFailures.classify(e);
+      }
+      if (kind == Failure.SYSTEMIC) {
+        if (refused == null) {
+          log.error("webhook {}: the receiver refuses us ({}): check the channel's webhook-url and secret; its alerts wait and are"
+              + " tried again every {} s", channel.id(), problem, REFUSED_PAUSE.toSeconds());
+        }
+        refused = "webhook of channel " + channel.id() + " refuses alerts (" + problem + "): they wait in Kafka";
+        Thread.sleep(REFUSED_PAUSE.toMillis());
+        return false;
+      }
+      if (kind == Failure.POISON) {
+        break; // this alert, refused as it is: no point in trying it again
       }
       if (attempt < settings.webhookAttempts()) {
         log.warn("webhook {}: alert {} not taken ({}), try {} of {}, next in {} ms", channel.id(), alert.getAlertId(), problem, attempt,
@@ -158,18 +199,19 @@ public final class WebhookRelay implements AutoCloseable {
       }
     }
     if (!running) {
-      return;
+      return true;
     }
     failed++;
-    log.error("webhook {}: alert {} dead-lettered after {} tries ({})", channel.id(), alert.getAlertId(), settings.webhookAttempts(), problem);
+    log.error("webhook {}: alert {} dead-lettered after {} tries ({})", channel.id(), alert.getAlertId(), tries, problem);
     DeadLetter letter = DeadLetter.newBuilder().setPayload(ByteBuffer.wrap(json)).setPayloadSize(json.length)
         .setSource("webhook:" + channel.id() + ":" + channel.webhook().orElseThrow()).setComponent("gateway")
         .setReasonCode("webhook-failed")
         .setReason("webhook of channel " + channel.id() + " did not take alert " + alert.getAlertId() + " in "
-            + settings.webhookAttempts() + " tries; last: " + problem)
+            + tries + " tries; last: " + problem)
         .setDeviceId(alert.getDeviceId()).setOccurredAt(Instant.now()).build();
     producer.send(new ProducerRecord<>(deadLetters.name(), alert.getAlertId(), deadLetters.valueSerde().serializer()
         .serialize(deadLetters.name(), letter)));
+    return true;
   }
 
   @Override

@@ -26,4 +26,6 @@ public record Rejection(String code, String reason) {
   public static final String BAD_TEXT = "bad-text";
   /** An acknowledgement whose payload names someone other than the user the broker authenticated. */
   public static final String IDENTITY_MISMATCH = "identity-mismatch";
+  /** A decoded record Kafka refused for good (too large for the broker). */
+  public static final String KAFKA_REFUSED = "kafka-refused";
 }

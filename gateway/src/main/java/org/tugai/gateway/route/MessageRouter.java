@@ -98,6 +98,12 @@ public final class MessageRouter {
     return out;
   }
 
+  /** The dead letter standing in for {@code record} (a decoded record Kafka will never take): its bytes, the reason. */
+  public ProducerRecord<String, byte[]> deadLetterInstead(ProducerRecord<String, byte[]> record, String reason) {
+    byte[] bytes = record.value() == null ? new byte[0] : record.value();
+    return deadLetter(bytes, "kafka:" + record.topic(), record.key(), clock.instant(), new Rejection(Rejection.KAFKA_REFUSED, reason));
+  }
+
   private ProducerRecord<String, byte[]> deadLetter(byte[] payload, String source, String deviceId, Instant now, Rejection rejection) {
     metrics.deadLettered(rejection.code());
     boolean truncated = payload.length > maxPayloadBytes;

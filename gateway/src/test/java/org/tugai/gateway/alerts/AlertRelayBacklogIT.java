@@ -99,7 +99,8 @@ class AlertRelayBacklogIT {
       }
       AlertRelay relay = new AlertRelay(kafka, new MqttSettings(broker.url(), Optional.empty(), Optional.empty(), Optional.empty()),
           Infrastructure.uniqueName("relay"), "relay", topics.alerts(), AlertChannels.from(Settings.of(Map.of())),
-          new org.tugai.gateway.mqtt.SessionTakeovers(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), java.time.Clock.systemUTC()));
+          new org.tugai.gateway.mqtt.SessionTakeovers(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), java.time.Clock.systemUTC()),
+          new org.tugai.core.service.ServiceFailure("gateway"));
       List<Integer> inFlight = new CopyOnWriteArrayList<>();
       Thread sampler = new Thread(() -> {
         while (!Thread.currentThread().isInterrupted()) {

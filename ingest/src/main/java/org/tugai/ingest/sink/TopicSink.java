@@ -24,14 +24,18 @@ import org.slf4j.LoggerFactory;
 import org.tugai.core.kafka.ConsumerThreads;
 import org.tugai.core.kafka.Offsets;
 import org.tugai.ingest.IngestConfig;
-import org.tugai.ingest.errors.SqlErrors;
+import org.tugai.core.failure.Failure;
+import org.tugai.core.failure.SqlFailures;
+import org.tugai.core.service.ServiceFailure;
 import org.tugai.schemas.TopicSpec;
 
 /**
  * One topic into one table. Each poll is one database transaction and its offsets are committed only after
  * the database committed, so a crash anywhere replays into idempotent upserts and nothing is lost or doubled.
  * While the database is away the consumer pauses (staying in its group) and the batch is retried with backoff;
- * a batch the database rejects is written row by row, and the rows it still rejects become dead letters.
+ * a batch the database rejects is written row by row, and the rows it still rejects become dead letters. A
+ * systemic failure (a missing table, a revoked privilege: {@link SqlFailures}) stops the sink with nothing
+ * committed and nothing dead-lettered, and fails the service: no record is a bad row because the table is gone.
  */
 public final class TopicSink<V> implements AutoCloseable {
 
@@ -47,12 +51,14 @@ public final class TopicSink<V> implements AutoCloseable {
   private final Counter retries;
   private final AtomicLong rows = new AtomicLong();
   private final String threadName;
+  private final ServiceFailure failure;
   private KafkaConsumer<String, byte[]> consumer;
   private Thread thread;
   private volatile boolean running;
 
   public TopicSink(TopicSpec<String, V> topic, Table<V> table, IngestConfig config, DataSource dataSource,
-      DeadLetterPublisher deadLetters, boolean isDeadLetterTopic, MeterRegistry registry, String threadName) {
+      DeadLetterPublisher deadLetters, boolean isDeadLetterTopic, MeterRegistry registry, String threadName, ServiceFailure failure) {
+    this.failure = failure;
     this.topic = topic;
     this.table = table;
     this.config = config;
@@ -77,7 +83,7 @@ public final class TopicSink<V> implements AutoCloseable {
     consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
     consumer.subscribe(List.of(topic.name()));
     running = true;
-    thread = new Thread(this::run, threadName);
+    thread = failure.thread(threadName, this::run, () -> !running);
     thread.start();
   }
 
@@ -110,10 +116,18 @@ public final class TopicSink<V> implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
-      log.error("{} sink stopped on an unexpected error; uncommitted records will be replayed on restart", table.name(), e);
+    } catch (Systemic e) {
+      failure.fail(table.name() + ": the store refuses every write (" + e.getMessage() + "); nothing was committed or dead-lettered,"
+          + " fix the database and restart");
     } finally {
       consumer.close(Duration.ofSeconds(5));
+    }
+  }
+
+  /** A failure no retry and no dead letter can help: the sink stops. */
+  private static final class Systemic extends RuntimeException {
+    Systemic(SQLException e) {
+      super(firstLine(e) + " (SQLSTATE " + e.getSQLState() + ")", e);
     }
   }
 
@@ -155,7 +169,11 @@ public final class TopicSink<V> implements AutoCloseable {
         }
         return;
       } catch (SQLException e) {
-        if (!SqlErrors.isRetriable(e)) {
+        Failure kind = SqlFailures.classify(e);
+        if (kind == Failure.SYSTEMIC) {
+          throw new Systemic(e);
+        }
+        if (kind == Failure.POISON) {
           log.warn("{}: the store rejected a batch of {} ({}); writing it row by row to find the bad rows", table.name(), batch.size(),
               firstLine(e));
           writeOneByOne(batch);
@@ -198,7 +216,11 @@ public final class TopicSink<V> implements AutoCloseable {
       try {
         write(List.of(record));
       } catch (SQLException e) {
-        if (SqlErrors.isRetriable(e)) {
+        Failure kind = SqlFailures.classify(e);
+        if (kind == Failure.SYSTEMIC) {
+          throw new Systemic(e);
+        }
+        if (kind == Failure.RETRIABLE) {
           writeUntilDone(List.of(record));
         } else if (isDeadLetterTopic) {
           log.error("dead letter at {}/{} cannot be stored ({}); it stays in the dead-letter topic", record.partition(),

@@ -22,7 +22,8 @@ import org.tugai.core.store.Store;
 import org.tugai.embedded.junit.Infrastructure;
 import org.tugai.embedded.junit.TugaiInfrastructure;
 import org.tugai.ingest.Samples;
-import org.tugai.ingest.errors.SqlErrors;
+import org.tugai.core.failure.Failure;
+import org.tugai.core.failure.SqlFailures;
 import org.tugai.ingest.sink.SinkRecord;
 import org.tugai.ingest.sink.Table;
 
@@ -82,7 +83,7 @@ class TablesIT {
   void aNulCharacterIsPoisonNotAnOutage() {
     Fix f = Fix.newBuilder(Samples.fix("TJ-T-3", 0)).setSource("nul\u0000inside").build();
     assertThatThrownBy(() -> write(new FixTable(), List.of(f)))
-        .isInstanceOfSatisfying(SQLException.class, e -> assertThat(SqlErrors.isRetriable(e)).isFalse());
+        .isInstanceOfSatisfying(SQLException.class, e -> assertThat(SqlFailures.classify(e)).isEqualTo(Failure.POISON));
   }
 
   @Test
