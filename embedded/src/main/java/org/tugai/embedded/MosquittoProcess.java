@@ -19,7 +19,7 @@ public final class MosquittoProcess implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(MosquittoProcess.class);
 
-  private final Process process;
+  private Process process;
   private final Path home;
   private final int port;
 
@@ -70,9 +70,22 @@ public final class MosquittoProcess implements AutoCloseable {
         user %s
         %s
         """.formatted(port, access, home, home, System.getProperty("user.name"), extraConfig));
-    Process process = new ProcessBuilder(binary.toString(), "-c", conf.toString())
-        .redirectErrorStream(true).redirectOutput(home.resolve("stdout.log").toFile()).start();
-    MosquittoProcess mosquitto = new MosquittoProcess(process, home, port);
+    MosquittoProcess mosquitto = new MosquittoProcess(launch(binary, home), home, port);
+    try {
+      mosquitto.awaitListening();
+    } catch (IOException e) {
+      mosquitto.close();
+      throw e;
+    }
+    return mosquitto;
+  }
+
+  private static Process launch(Path binary, Path home) throws IOException {
+    return new ProcessBuilder(binary.toString(), "-c", home.resolve("mosquitto.conf").toString())
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("stdout.log").toFile())).start();
+  }
+
+  private void awaitListening() throws IOException, InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
@@ -80,14 +93,34 @@ public final class MosquittoProcess implements AutoCloseable {
       }
       try (Socket s = new Socket()) {
         s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        log.info("Mosquitto process ready at {}", mosquitto.url());
-        return mosquitto;
+        log.info("Mosquitto process ready at {}", url());
+        return;
       } catch (IOException notYet) {
         Thread.sleep(50);
       }
     }
-    mosquitto.close();
     throw new IOException("mosquitto did not listen on " + port + " within 10 s");
+  }
+
+  /**
+   * Stops the broker as an operator would (SIGTERM: it writes its persistence file) and starts it again on the same
+   * port with the same data: persistent sessions and their queued messages survive.
+   */
+  public void restart() throws IOException, InterruptedException {
+    stopProcess();
+    process = launch(binary().orElseThrow(), home);
+    awaitListening();
+  }
+
+  private void stopProcess() {
+    process.destroy();
+    try {
+      if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   public String url() {
@@ -104,14 +137,7 @@ public final class MosquittoProcess implements AutoCloseable {
 
   @Override
   public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    stopProcess();
     FreePorts.deleteTree(home);
   }
 }

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.tugai.app.TugaiProcess;
-import org.tugai.app.gateway.KafkaBrokerProcess;
+import org.tugai.embedded.KafkaBrokerProcess;
 import org.tugai.embedded.MqttPublishing;
 import org.tugai.embedded.junit.Infrastructure;
 import org.tugai.embedded.junit.TugaiInfrastructure;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.tugai.embedded.KafkaBrokerProcess;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

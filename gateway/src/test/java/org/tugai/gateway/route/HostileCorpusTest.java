@@ -70,4 +70,27 @@ class HostileCorpusTest {
       }
     }
   }
+
+  @Test
+  void aUtf8ByteOrderMarkIsIgnoredOnEveryFormat() {
+    String time = NativeFixDecoderTest.NOW.minusSeconds(3600).toString();
+    java.util.Map<String, String> good = java.util.Map.of(
+        "tugai/v1/collars/B1/fixes", "{\"collarId\":\"B1\",\"fixTime\":\"" + time + "\",\"lat\":37.3,\"lon\":68.1}",
+        "tugai/v1/cameras/B2/detections", "{\"cameraId\":\"B2\",\"eventId\":\"e1\",\"capturedAt\":\"" + time + "\",\"detections\":[]}",
+        "tugai/v1/cameras/B3/megadetector", "{\"images\":[{\"file\":\"IMG_1.JPG\",\"datetime\":\"" + time + "\",\"detections\":[]}]}",
+        "v3/app/devices/B4/up", "{\"end_device_ids\":{\"device_id\":\"B4\"},\"received_at\":\"" + time + "\",\"uplink_message\":"
+            + "{\"decoded_payload\":{\"latitude\":37.3,\"longitude\":68.1}}}",
+        "application/app/device/B5/event/up", "{\"deviceInfo\":{\"devEui\":\"B5\"},\"time\":\"" + time + "\",\"object\":"
+            + "{\"latitude\":37.3,\"longitude\":68.1}}",
+        "tugai/v1/acks/pa-a/ranger-a/B6", "{\"note\":\"on our way\"}");
+    byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+    for (java.util.Map.Entry<String, String> e : good.entrySet()) {
+      byte[] json = e.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      byte[] withBom = new byte[bom.length + json.length];
+      System.arraycopy(bom, 0, withBom, 0, bom.length);
+      System.arraycopy(json, 0, withBom, bom.length, json.length);
+      assertThat(router.route("local", e.getKey(), withBom)).as(e.getKey()).isNotEmpty()
+          .allSatisfy(r -> assertThat(r.topic()).as(e.getKey()).isNotEqualTo(topics.deadLetters().name()));
+    }
+  }
 }

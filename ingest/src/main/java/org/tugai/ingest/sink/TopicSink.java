@@ -74,6 +74,8 @@ public final class TopicSink<V> implements AutoCloseable {
     Map<String, Object> c = config.kafka().clientConfig();
     c.put(ConsumerConfig.GROUP_ID_CONFIG, config.kafka().topicPrefix() + config.groupId());
     c.put(ConsumerConfig.CLIENT_ID_CONFIG, threadName);
+    // Static membership: a restarted ingest gets its partitions back at once, not after the session timeout.
+    c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.instanceId() + "-" + threadName);
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.batchSize());
@@ -107,7 +109,7 @@ public final class TopicSink<V> implements AutoCloseable {
             rows.addAndGet(batch.size());
             rowsCounter.increment(batch.size());
           }
-          consumer.commitSync(Offsets.after(records));
+          commit(records);
         }
       }
     } catch (WakeupException e) {
@@ -128,6 +130,24 @@ public final class TopicSink<V> implements AutoCloseable {
   private static final class Systemic extends RuntimeException {
     Systemic(SQLException e) {
       super(firstLine(e) + " (SQLSTATE " + e.getSQLState() + ")", e);
+    }
+  }
+
+  /**
+   * Commits past {@code records}, already in the store. A commit Kafka could not take (the coordinator moving, a
+   * rebalance) only means the batch is read again after a restart, into idempotent upserts: warn and go on.
+   */
+  private void commit(ConsumerRecords<String, byte[]> records) {
+    try {
+      consumer.commitSync(Offsets.after(records));
+    } catch (WakeupException e) {
+      throw e;
+    } catch (org.apache.kafka.common.KafkaException e) {
+      if (org.tugai.core.failure.KafkaFailures.classify(e) != Failure.RETRIABLE) {
+        throw e;
+      }
+      log.warn("{}: offsets not committed ({}); the records are stored, and are read again only after a restart", table.name(),
+          e.toString());
     }
   }
 

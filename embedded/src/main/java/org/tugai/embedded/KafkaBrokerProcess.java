@@ -1,11 +1,10 @@
-package org.tugai.app.gateway;
+package org.tugai.embedded;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.tugai.embedded.FreePorts;
 
 /** A real Kafka broker process from {@code deploy/kafka}, on a fixed port, that a test can stop and start again. */
 public final class KafkaBrokerProcess implements AutoCloseable {

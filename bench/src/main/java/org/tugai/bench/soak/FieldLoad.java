@@ -1,0 +1,159 @@
+package org.tugai.bench.soak;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+
+/**
+ * Collars and camera traps publishing QoS 1 at a steady rate, as a field would through a broker that restarts: each
+ * message's natural key is recorded when it is sent and again when the broker acknowledged it, so the verifier
+ * can tell lost (acknowledged, not stored) from never acknowledged. One message in 1,000 is deliberately bad.
+ */
+final class FieldLoad implements AutoCloseable {
+
+  static final String COLLAR = "SOAK-C";
+  static final String CAMERA = "SOAK-T";
+  static final String BAD = "SOAKBAD-";
+
+  final Set<String> fixesSent = ConcurrentHashMap.newKeySet();
+  final Set<String> fixesAcked = ConcurrentHashMap.newKeySet();
+  final Set<String> eventsSent = ConcurrentHashMap.newKeySet();
+  final Set<String> eventsAcked = ConcurrentHashMap.newKeySet();
+  final AtomicLong badSent = new AtomicLong();
+  final AtomicLong badAcked = new AtomicLong();
+  final AtomicLong refusedByClient = new AtomicLong();
+
+  private final int collars;
+  private final int cameras;
+  private final int ratePerSecond;
+  private final Instant base;
+  private final MqttAsyncClient client;
+  private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "soak-load"));
+  private long sequence;
+
+  FieldLoad(String url, int collars, int cameras, int ratePerSecond) throws MqttException {
+    this.collars = collars;
+    this.cameras = cameras;
+    this.ratePerSecond = ratePerSecond;
+    // Simulated time runs a minute per message per device, from a month ago: always inside the gateway's window.
+    this.base = Instant.now().minus(Duration.ofDays(30)).truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+    client = new MqttAsyncClient(url, "soak-field-" + ProcessHandle.current().pid(), new MemoryPersistence());
+    MqttConnectionOptions o = new MqttConnectionOptions();
+    o.setCleanStart(false);
+    o.setSessionExpiryInterval(3600L);
+    o.setAutomaticReconnect(true);
+    o.setAutomaticReconnectDelay(1, 5);
+    o.setReceiveMaximum(65_535);
+    client.connect(o).waitForCompletion(30_000);
+  }
+
+  void start() {
+    int perTick = Math.max(1, ratePerSecond / 50);
+    ticker.scheduleAtFixedRate(() -> {
+      for (int i = 0; i < perTick; i++) {
+        publishNext();
+      }
+    }, 0, 20, TimeUnit.MILLISECONDS);
+  }
+
+  private void publishNext() {
+    long n = sequence++;
+    if (n % 1000 == 999) {
+      String id = BAD + n;
+      send("tugai/v1/collars/" + id + "/fixes", "{\"collarId\":\"" + id + "\",\"fixTime\":\"" + base + "\",\"lat\":999,\"lon\":68.1}",
+          null, null, id, true);
+      return;
+    }
+    if (n % 10 == 9) {
+      String camera = CAMERA + (n % cameras);
+      String event = "e" + n;
+      Instant t = base.plusSeconds(n / 10);
+      send("tugai/v1/cameras/" + camera + "/detections", String.format(Locale.ROOT, "{\"cameraId\":\"%s\",\"eventId\":\"%s\","
+          + "\"capturedAt\":\"%s\",\"media\":[\"IMG_%d.JPG\"],\"detections\":[{\"class\":\"animal\",\"confidence\":0.8}]}",
+          camera, event, t, n), eventsSent, eventsAcked, camera + "/" + event);
+      return;
+    }
+    int c = (int) (n % collars);
+    String collar = COLLAR + c;
+    Instant t = base.plusSeconds(60L * (n / collars));
+    double lat = 37.30 + 0.001 * Math.sin(n / 97.0) + c * 1e-4;
+    double lon = 68.10 + 0.001 * Math.cos(n / 89.0);
+    send("tugai/v1/collars/" + collar + "/fixes", String.format(Locale.ROOT, "{\"collarId\":\"%s\",\"fixTime\":\"%s\",\"lat\":%.6f,"
+        + "\"lon\":%.6f,\"fixType\":\"3D\",\"hdop\":1.0,\"satellites\":8}", collar, t, lat, lon), fixesSent, fixesAcked,
+        collar + "@" + t.toEpochMilli());
+  }
+
+  private void send(String topic, String json, Set<String> sent, Set<String> acked, String key) {
+    send(topic, json, sent, acked, key, false);
+  }
+
+  private void send(String topic, String json, Set<String> sent, Set<String> acked, Object key, boolean bad) {
+    MqttMessage m = new MqttMessage(json.getBytes(StandardCharsets.UTF_8));
+    m.setQos(1);
+    try {
+      if (bad) {
+        badSent.incrementAndGet();
+      } else {
+        sent.add((String) key);
+      }
+      client.publish(topic, m, null, new MqttActionListener() {
+        @Override
+        public void onSuccess(IMqttToken token) {
+          int[] codes = token.getReasonCodes();
+          if (codes == null || codes.length == 0 || codes[0] < 0x80) {
+            if (bad) {
+              badAcked.incrementAndGet();
+            } else {
+              acked.add((String) key);
+            }
+          }
+        }
+
+        @Override
+        public void onFailure(IMqttToken token, Throwable e) {
+          // Not acknowledged: it may or may not arrive; the verifier does not count it as lost.
+        }
+      });
+    } catch (MqttException notConnected) {
+      // The broker is away (restarting): this message was never handed over.
+      refusedByClient.incrementAndGet();
+      if (bad) {
+        badSent.decrementAndGet();
+      } else {
+        sent.remove(key);
+      }
+    }
+  }
+
+  void stop() {
+    ticker.shutdown();
+    try {
+      ticker.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() throws MqttException {
+    stop();
+    if (client.isConnected()) {
+      client.disconnect().waitForCompletion(10_000);
+    }
+    client.close();
+  }
+}

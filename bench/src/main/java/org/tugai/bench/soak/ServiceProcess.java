@@ -1,0 +1,84 @@
+package org.tugai.bench.soak;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One {@code bin/tugai <service>} as its own JVM, with its real PID: started, SIGKILLed and started again by the
+ * soak harness as a supervisor would, its output appended to one log file.
+ */
+final class ServiceProcess implements AutoCloseable {
+
+  private final String name;
+  private final String service;
+  private final Map<String, String> env;
+  private final Path log;
+  private Process process;
+
+  ServiceProcess(String name, String service, Map<String, String> env, Path log) {
+    this.name = name;
+    this.service = service;
+    this.env = Map.copyOf(env);
+    this.log = log;
+  }
+
+  String name() {
+    return name;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  /** Starts the process and waits for its "tugai started" line. */
+  void start() throws IOException, InterruptedException {
+    long before = startedLines();
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx384m", "-Dlogback.configurationFile=tugai-logback.xml",
+        "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=java.lang,java.math,java.io,java.net,org.apache.avro.reflect,org.tugai",
+        "-cp", System.getProperty("java.class.path"), "org.tugai.app.Tugai", service));
+    pb.environment().putAll(env);
+    pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    process = pb.start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+    while (startedLines() <= before) {
+      if (!process.isAlive()) {
+        throw new IOException(name + " exited with " + process.exitValue() + "; see " + log);
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IOException(name + " did not start within 180 s; see " + log);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private long startedLines() throws IOException {
+    return Files.exists(log) ? Files.readAllLines(log).stream().filter(l -> l.contains("tugai started")).count() : 0;
+  }
+
+  /** SIGKILL: no shutdown hook, no flush, no disconnect. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  boolean alive() {
+    return process != null && process.isAlive();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process == null) {
+      return;
+    }
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package org.tugai.bench.soak;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tugai.embedded.MosquittoProcess;
+
+/**
+ * The soak, short: every fault once under steady load (about five minutes), then the verifier. Timings are printed,
+ * not asserted; what is asserted is the guarantee: nothing acknowledged is lost, nothing is stored twice or unasked,
+ * and only the deliberately bad messages are dead letters.
+ */
+class SoakIT {
+
+  @TempDir Path dir;
+
+  @Test
+  void everyAcknowledgedMessageIsStoredExactlyOnceThroughEveryFault() throws Exception {
+    Assumptions.assumeTrue(MosquittoProcess.binary().isPresent(), "needs mosquitto");
+    // It starts, stops and kills its own broker and database processes; CI's second pass (the same tests against the
+    // machine's shared services, given by environment) has nothing to add to it.
+    Assumptions.assumeTrue(System.getenv("TUGAI_KAFKA_BOOTSTRAP_SERVERS") == null, "runs once, in the self-contained pass");
+    Soak.Params params = new Soak.Params(Duration.ofMinutes(4), 100, 10, 100, 1);
+    Soak.Figures f = Soak.run(params, dir);
+    Soak.print(params, f);
+    assertThat(f.fixesAcked()).isGreaterThan(10_000);
+    assertThat(f.fixesLost()).as("acknowledged fixes missing from the store").isZero();
+    assertThat(f.eventsLost()).as("acknowledged camera events missing from the store").isZero();
+    assertThat(f.fixesUnknown()).as("stored fixes the harness never sent").isZero();
+    assertThat(f.otherDeadLetters()).as("dead letters other than the deliberately bad messages").isZero();
+    assertThat(f.badDeadLetters()).isGreaterThanOrEqualTo(f.badAcked());
+    assertThat(f.faults()).hasSize(6);
+  }
+}
