@@ -22,6 +22,11 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
  * Collars and camera traps publishing QoS 1 at a steady rate, as a field would through a broker that restarts: each
  * message's natural key is recorded when it is sent and again when the broker acknowledged it, so the verifier
  * can tell lost (acknowledged, not stored) from never acknowledged. One message in 1,000 is deliberately bad.
+ *
+ * <p>The load keeps the device contract of docs/devices.md: a PUBACK with reason 0x10 (no matching subscribers) means
+ * no gateway was subscribed to take the message, and the broker dropped it; the device keeps the message and sends it
+ * again a second later. Mosquitto answers so after its own restart, until a gateway of a shared subscription has
+ * reconnected. Only a PUBACK 0x00 counts as acknowledged.
  */
 final class FieldLoad implements AutoCloseable {
 
@@ -36,6 +41,10 @@ final class FieldLoad implements AutoCloseable {
   final AtomicLong badSent = new AtomicLong();
   final AtomicLong badAcked = new AtomicLong();
   final AtomicLong refusedByClient = new AtomicLong();
+  /** PUBACK 0x10: the broker took the message but had no subscriber for it (it is gone). */
+  final Set<String> noSubscribers = ConcurrentHashMap.newKeySet();
+  /** When each message was acknowledged, to place a lost one among the faults. */
+  final java.util.Map<String, Instant> ackedAt = new ConcurrentHashMap<>();
 
   private final int collars;
   private final int cameras;
@@ -106,7 +115,9 @@ final class FieldLoad implements AutoCloseable {
     m.setQos(1);
     try {
       if (bad) {
-        badSent.incrementAndGet();
+        if (!noSubscribers.contains(String.valueOf(key))) {
+          badSent.incrementAndGet();
+        }
       } else {
         sent.add((String) key);
       }
@@ -114,11 +125,21 @@ final class FieldLoad implements AutoCloseable {
         @Override
         public void onSuccess(IMqttToken token) {
           int[] codes = token.getReasonCodes();
+          if (codes != null && codes.length > 0 && codes[0] == 0x10) {
+            noSubscribers.add(String.valueOf(key));
+            try {
+              ticker.schedule(() -> send(topic, json, sent, acked, key, bad), 1, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+              // The load has stopped: this message stays unacknowledged, which the verifier does not count as lost.
+            }
+            return;
+          }
           if (codes == null || codes.length == 0 || codes[0] < 0x80) {
             if (bad) {
               badAcked.incrementAndGet();
             } else {
               acked.add((String) key);
+              ackedAt.put((String) key, Instant.now());
             }
           }
         }
@@ -140,6 +161,7 @@ final class FieldLoad implements AutoCloseable {
   }
 
   void stop() {
+    // Resends of 0x10 answers already scheduled still go: a device keeps what it could not deliver.
     ticker.shutdown();
     try {
       ticker.awaitTermination(5, TimeUnit.SECONDS);

@@ -53,7 +53,7 @@ public final class Soak {
   /** What the verifier found. Passed when nothing acknowledged is missing and nothing is stored twice or unasked. */
   public record Figures(long fixesSent, long fixesAcked, long fixesStored, long fixesLost, long fixesUnknown, long eventsAcked,
       long eventsStored, long eventsLost, long duplicatesBeforeDedupe, long badAcked, long badDeadLetters, long otherDeadLetters,
-      long refusedByClient, Duration longestStall, List<FaultResult> faults, Duration drain) {
+      long refusedByClient, Duration longestStall, List<FaultResult> faults, Duration drain, long noSubscribers, List<String> lostSamples) {
 
     public boolean passed() {
       return fixesLost == 0 && eventsLost == 0 && fixesUnknown == 0 && otherDeadLetters == 0 && badDeadLetters >= badAcked;
@@ -89,7 +89,9 @@ public final class Soak {
     say("  duplicates delivered to Kafka before dedupe: %,d (passed on by dedupe: 0 when no row is doubled)", f.duplicatesBeforeDedupe());
     say("  bad messages acknowledged %d, their dead letters %d; other dead letters %d", f.badAcked(), f.badDeadLetters(),
         f.otherDeadLetters());
-    say("  publishes the client could not hand over (broker away): %,d", f.refusedByClient());
+    say("  publishes the client could not hand over (broker away): %,d; answered 0x10 (no subscriber) and sent again: %,d",
+        f.refusedByClient(), f.noSubscribers());
+    f.lostSamples().forEach(l -> say("  lost: %s", l));
     say("  longest stall of the store while messages were acknowledged: %.1f s", f.longestStall().toMillis() / 1000.0);
     for (FaultResult r : f.faults()) {
       say("  fault at %4d s  %-28s catch-up %s", r.atSecond(), r.fault(), r.catchUp() == null ? "not within the limit"
@@ -153,7 +155,7 @@ public final class Soak {
         for (String fault : faults) {
           Thread.sleep(spacing * 1000);
           long at = Duration.between(start, Instant.now()).toSeconds();
-          System.out.printf(Locale.ROOT, "soak: %d s: %s%n", at, fault);
+          System.out.printf(Locale.ROOT, "soak: %d s (%s): %s%n", at, Instant.now(), fault);
           switch (fault) {
             case "kill gateway-1" -> restart(byName.get("gateway-1"));
             case "kill streams-1" -> restart(byName.get("streams-1"));
@@ -333,11 +335,18 @@ public final class Soak {
         bad = count(c, "SELECT count(*) FROM dead_letters WHERE device_id LIKE '" + FieldLoad.BAD + "%'");
         other = count(c, "SELECT count(*) FROM dead_letters WHERE device_id IS NULL OR device_id NOT LIKE '" + FieldLoad.BAD + "%'");
       }
-      long fixesLost = load.fixesAcked.stream().filter(k -> !fixes.contains(k)).count();
+      List<String> lost = load.fixesAcked.stream().filter(k -> !fixes.contains(k)).toList();
+      long fixesLost = lost.size();
+      List<String> samples = new ArrayList<>();
+      lost.stream().limit(10).forEach(k -> samples.add(k + " acknowledged at " + load.ackedAt.get(k)
+          + (load.noSubscribers.contains(k) ? " (answered 0x10 before)" : "")));
+      load.eventsAcked.stream().filter(k -> !events.contains(k)).limit(10).forEach(k -> samples.add("event " + k + " acknowledged at "
+          + load.ackedAt.get(k)));
       long unknown = fixes.stream().filter(k -> !load.fixesSent.contains(k)).count();
       long eventsLost = load.eventsAcked.stream().filter(k -> !events.contains(k)).count();
       return new Figures(load.fixesSent.size(), load.fixesAcked.size(), fixes.size(), fixesLost, unknown, load.eventsAcked.size(), events.size(),
-          eventsLost, duplicates, load.badAcked.get(), bad, other, load.refusedByClient.get(), stall, faults, drain);
+          eventsLost, duplicates, load.badAcked.get(), bad, other, load.refusedByClient.get(), stall, faults, drain,
+          load.noSubscribers.size(), samples);
     }
 
     private static long count(Connection c, String sql) throws Exception {
