@@ -10,7 +10,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tugai.core.config.KafkaSettings;
@@ -29,10 +31,8 @@ public final class TopicAdmin {
       List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name()))
           .map(t -> new NewTopic(t.name(), Optional.of(kafka.partitions()), Optional.of(kafka.replicationFactor())).configs(t.configs()))
           .toList();
-      if (missing.isEmpty()) {
-        return;
-      }
-      for (Map.Entry<String, org.apache.kafka.common.KafkaFuture<Void>> e : admin.createTopics(missing).values().entrySet()) {
+      Map<String, org.apache.kafka.common.KafkaFuture<Void>> created = missing.isEmpty() ? Map.of() : admin.createTopics(missing).values();
+      for (Map.Entry<String, org.apache.kafka.common.KafkaFuture<Void>> e : created.entrySet()) {
         try {
           e.getValue().get(30, TimeUnit.SECONDS);
           log.info("created topic {}", e.getKey());
@@ -42,11 +42,40 @@ public final class TopicAdmin {
           }
         }
       }
+      // Also for topics that existed: another service of this process may have created them a moment ago.
+      awaitLeaders(admin, topics.stream().map(TopicSpec::name).distinct().toList());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics", e);
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("cannot reach Kafka at " + kafka.bootstrapServers() + " to create topics: " + e, e);
+    }
+  }
+
+  /**
+   * A created topic is committed by the controller before every broker's metadata has it: a Kafka Streams global
+   * consumer started in that gap finds "no partitions available" and the client dies. So the topics are only
+   * handed back once a broker describes every partition with a leader.
+   */
+  private static void awaitLeaders(Admin admin, List<String> names) throws InterruptedException, ExecutionException, TimeoutException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+        boolean ready = described.values().stream().allMatch(d -> !d.partitions().isEmpty()
+            && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+        if (ready) {
+          return;
+        }
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+          throw e;
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new TimeoutException("topics " + names + " have no partition leaders 30 s after creation");
+      }
+      Thread.sleep(100);
     }
   }
 }
