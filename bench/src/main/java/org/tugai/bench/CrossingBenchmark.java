@@ -47,6 +47,7 @@ public final class CrossingBenchmark {
   private static final OperatingSystemMXBean OS = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
   public static void main(String[] args) throws Exception {
+    costByWindow(intArg(args, "--window-fixes", 40_000));
     int deer = 100;
     int fixesPerDeer = intArg(args, "--fixes", 200_000) / deer;
     int n = deer * fixesPerDeer;
@@ -78,6 +79,67 @@ public final class CrossingBenchmark {
       System.out.printf(Locale.ROOT, "%nfull / pass-through = %.2f; %,d crossing records emitted; one stream thread, at_least_once, commit 1 s%n",
           passthrough[0] / full[0] >= 0 ? (n / full[0]) / (n / passthrough[0]) : 0, crossings);
     }
+  }
+
+  /**
+   * The track topology's cost per fix by revision window (the grace) and fix interval, with Kafka's test driver
+   * (the real processors and RocksDB stores, no broker): each collar's window fills and then slides, and only
+   * the sliding half is timed. The cost must not grow with the window.
+   */
+  static void costByWindow(int fixes) throws Exception {
+    System.out.printf(Locale.ROOT, "cost of a fix by window (the track topology alone, Kafka's test driver, RocksDB stores; %,d fixes each)%n", fixes);
+    System.out.printf(Locale.ROOT, "%-10s %-10s %14s %14s%n", "grace", "interval", "fixes in window", "µs per fix");
+    Topics topics = Topics.standard();
+    org.tugai.streams.geo.Geodata geo = org.tugai.streams.geo.Geodata.load(Countries.SHIPPED, List.of(org.tugai.streams.geo.Geodata.SHIPPED_ZONES));
+    double smallest = Double.MAX_VALUE;
+    double largest = 0;
+    for (Duration grace : List.of(Duration.ofHours(6), Duration.ofHours(48), Duration.ofDays(7))) {
+      for (Duration interval : List.of(Duration.ofMinutes(15), Duration.ofMinutes(1))) {
+        Settings settings = Settings.of(Map.of("kafka.bootstrap-servers", "unused:9092", "streams.grace", grace.toHours() + "h"));
+        StreamsServiceConfig config = StreamsServiceConfig.from(settings);
+        Properties props = config.streamsProperties(topics.deadLetters().name());
+        props.put("state.dir", Files.createTempDirectory("tugai-bench-window-").toString());
+        long window = grace.plus(grace.dividedBy(4)).toMillis() / interval.toMillis();
+        int collars = 4;
+        int perCollar = fixes / collars;
+        try (org.apache.kafka.streams.TopologyTestDriver driver = new org.apache.kafka.streams.TopologyTestDriver(
+            FixTopology.build(topics, config.dedupeRetention(), config.track(), geo), props)) {
+          var deployments = driver.createInputTopic(topics.deployments().name(), new StringSerializer(), topics.deployments().valueSerde().serializer());
+          var in = driver.createInputTopic(topics.fixes().name(), new StringSerializer(), topics.fixes().valueSerde().serializer());
+          Instant start = Instant.parse("2026-01-01T00:00:00Z");
+          for (int k = 0; k < collars; k++) {
+            String collar = "WIN-" + k;
+            deployments.pipeInput(collar, Deployment.newBuilder().setDeploymentId(collar + "@1").setDeviceId(collar).setDeviceType(DeviceType.COLLAR)
+                .setAnimalId("deer-" + k).setSpecies("Cervus elaphus bactrianus").setDeployOn(start.minus(1, ChronoUnit.DAYS)).build(), start);
+          }
+          Random random = new Random(7);
+          double[] lat = new double[collars];
+          java.util.Arrays.fill(lat, 37.12);
+          long timed = 0;
+          int timedFixes = 0;
+          for (int i = 0; i < perCollar; i++) {
+            long t0 = System.nanoTime();
+            for (int k = 0; k < collars; k++) {
+              lat[k] += (random.nextDouble() - 0.5) * 0.0004 * Math.sqrt(interval.toMinutes());
+              Instant t = start.plus(interval.multipliedBy(i));
+              Fix f = Fix.newBuilder().setCollarId("WIN-" + k).setFixTime(t).setLat(lat[k]).setLon(68.40 + k * 0.01)
+                  .setFixType(FixType.THREE_D).setHdop(1.1).setSatellites(8).setReceivedAt(t).setSource("bench").build();
+              in.pipeInput(f.getCollarId(), f, t);
+            }
+            if (i >= perCollar / 2) {
+              timed += System.nanoTime() - t0;
+              timedFixes += collars;
+            }
+          }
+          double micros = timed / 1e3 / timedFixes;
+          smallest = Math.min(smallest, micros);
+          largest = Math.max(largest, micros);
+          System.out.printf(Locale.ROOT, "%-10s %-10s %,14d %14.1f%n", grace.toHours() + " h", interval.toMinutes() + " min",
+              Math.min(window, perCollar), micros);
+        }
+      }
+    }
+    System.out.printf(Locale.ROOT, "largest / smallest = %.2f (goal: at most 1.5)%n%n", largest / smallest);
   }
 
   private static void produce(Brokers brokers, Topics topics, int deer, int fixesPerDeer) throws Exception {

@@ -38,6 +38,14 @@ public final class FixTopology {
   }
 
   public static Topology build(Topics topics, Duration dedupeRetention, TrackParams params, Geodata geo) {
+    return build(topics, java.util.Optional.of(dedupeRetention), params, geo);
+  }
+
+  /**
+   * @param dedupeRetention empty builds the track processor with no dedupe in front of it: for tests that must
+   *     feed it repeats, which the dedupe would drop
+   */
+  public static Topology build(Topics topics, java.util.Optional<Duration> dedupeRetention, TrackParams params, Geodata geo) {
     Topology topology = new Topology();
     AvroSerde<DeviceDeployments> deviceDeployments = new AvroSerde<>(DeviceDeployments.class, topics.catalog());
     topology.addGlobalStore(
@@ -48,14 +56,21 @@ public final class FixTopology {
 
     topology.addSource(Topology.AutoOffsetReset.EARLIEST, "fixes-in", new FixTimeExtractor(),
         topics.fixes().keySerde().deserializer(), topics.fixes().valueSerde().deserializer(), topics.fixes().name());
-    topology.addProcessor("fix-dedupe", () -> new FixDedupeProcessor(dedupeRetention), "fixes-in");
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FixDedupeProcessor.STORE),
-        Serdes.String(), Serdes.Long()), "fix-dedupe");
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FixDedupeProcessor.BY_ARRIVAL),
-        Serdes.String(), Serdes.String()), "fix-dedupe");
-    topology.addProcessor("track", () -> new TrackProcessor(params, geo), "fix-dedupe");
+    String trackParent = "fixes-in";
+    if (dedupeRetention.isPresent()) {
+      Duration retention = dedupeRetention.get();
+      topology.addProcessor("fix-dedupe", () -> new FixDedupeProcessor(retention), "fixes-in");
+      topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FixDedupeProcessor.STORE),
+          Serdes.String(), Serdes.Long()), "fix-dedupe");
+      topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FixDedupeProcessor.BY_ARRIVAL),
+          Serdes.String(), Serdes.String()), "fix-dedupe");
+      trackParent = "fix-dedupe";
+    }
+    topology.addProcessor("track", () -> new TrackProcessor(params, geo), trackParent);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TrackProcessor.STORE),
         Serdes.String(), new AvroSerde<>(TrackState.class, topics.catalog())), "track");
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TrackProcessor.FIXES),
+        Serdes.String(), new AvroSerde<>(Fix.class, topics.catalog())), "track");
 
     topology.addSink(TrackProcessor.FIXES_OUT, topics.fixesEnriched().name(), topics.fixesEnriched().keySerde().serializer(),
         narrow(topics.fixesEnriched().valueSerde().serializer(), Fix.class), "track");

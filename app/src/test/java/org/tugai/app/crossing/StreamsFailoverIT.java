@@ -93,6 +93,81 @@ class StreamsFailoverIT {
     }
   }
 
+  /**
+   * The track's state (the per-collar summary and the per-fix entries) comes back from the changelog when the
+   * instance's local state is gone: stopped, its state directory deleted, started again, it goes on with the
+   * same collars and gives the same crossings as a run without the loss.
+   */
+  @Test
+  void deletingTheLocalStateRestoresTheTracksFromTheChangelog(Infrastructure infra) throws Exception {
+    String bootstrap = infra.kafkaBootstrapServers();
+    String prefix = Infrastructure.uniqueName("restore") + ".";
+    Topics topics = Topics.of(prefix, SchemaCatalog.released());
+    KafkaSettings kafka = KafkaSettings.from(Settings.of(Map.of("kafka.bootstrap-servers", bootstrap, "kafka.topic-prefix", prefix,
+        "kafka.partitions", "2")));
+    TopicAdmin.ensure(kafka, List.of(topics.fixes(), topics.fixesEnriched(), topics.deployments(), topics.crossings(),
+        topics.deadLetters(), topics.schemas()));
+    SimulatedDeer deer = new SimulatedDeer(Infrastructure.uniqueName("RS"), 4, 4, Instant.now().minus(10, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS));
+    Path state = dir.resolve("state");
+    Map<String, String> env = Map.of("TUGAI_KAFKA_BOOTSTRAP_SERVERS", bootstrap, "TUGAI_KAFKA_TOPIC_PREFIX", prefix,
+        "TUGAI_STREAMS_COMMIT_INTERVAL", "100ms", "TUGAI_STREAMS_STATE_DIR", state.toString());
+    Path logs = java.nio.file.Files.createDirectories(Path.of("target", "it-logs"));
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
+        new StringSerializer(), new ByteArraySerializer())) {
+      for (Deployment d : deer.deployments()) {
+        producer.send(new ProducerRecord<>(topics.deployments().name(), d.getDeploymentId(),
+            topics.deployments().valueSerde().serializer().serialize("t", d))).get(30, TimeUnit.SECONDS);
+      }
+      TugaiProcess first = TugaiProcess.start("streams", env, logs.resolve(prefix + "first.log"));
+      try {
+        // Two days, and the third up to the first fix across the river: the crossing waits for confirmation,
+        // which only the state (its pending first fix) can give after the restart.
+        sendDays(producer, topics, deer, 0, 2);
+        sendHours(producer, topics, deer, 2, 0, 23);
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
+            .until(() -> converged(bootstrap, topics).size() >= deer.deer());
+        // Every fix sent so far through the track before it stops: then all of its state is committed.
+        long enriched = deer.deer() * (2L * 24 + 23);
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
+            .until(() -> TopicContents.read(bootstrap, topics.fixesEnriched().name()).size() >= enriched);
+      } finally {
+        first.close();
+      }
+      try (var files = java.nio.file.Files.walk(state)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+      assertThat(state).doesNotExist();
+      TugaiProcess second = TugaiProcess.start("streams", env, logs.resolve(prefix + "second.log"));
+      try {
+        sendHours(producer, topics, deer, 2, 23, 24);
+        sendDays(producer, topics, deer, 3, 4);
+        int expected = deer.deer() * deer.crossingsPerDeer();
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1))
+            .until(() -> converged(bootstrap, topics).size() >= expected);
+        Map<String, Crossing> set = converged(bootstrap, topics);
+        assertThat(set).hasSize(expected);
+        for (int k = 0; k < deer.deer(); k++) {
+          String collar = deer.collar(k);
+          assertThat(set.values().stream().filter(c -> c.getCollarId().equals(collar))).as(collar).hasSize(deer.crossingsPerDeer());
+        }
+        // The crossing in progress at the restart has the fix before it as its evidence, as without the restart.
+        assertThat(set.values()).allSatisfy(c -> assertThat(c.getAfterFixTime().atZone(java.time.ZoneOffset.UTC).getHour())
+            .isEqualTo(deer.day(0, 0).get(22).getFixTime().atZone(java.time.ZoneOffset.UTC).getHour()));
+      } finally {
+        second.close();
+      }
+    }
+  }
+
+  private static void sendHours(KafkaProducer<String, byte[]> producer, Topics topics, SimulatedDeer deer, int day, int from, int to) {
+    for (int k = 0; k < deer.deer(); k++) {
+      for (Fix f : deer.day(k, day).subList(from, to)) {
+        producer.send(new ProducerRecord<>(topics.fixes().name(), f.getCollarId(), topics.fixes().valueSerde().serializer().serialize("t", f)));
+      }
+    }
+    producer.flush();
+  }
+
   private static void sendDays(KafkaProducer<String, byte[]> producer, Topics topics, SimulatedDeer deer, int from, int to) {
     for (int d = from; d < to; d++) {
       for (int k = 0; k < deer.deer(); k++) {

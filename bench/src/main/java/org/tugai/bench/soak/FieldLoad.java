@@ -87,7 +87,7 @@ final class FieldLoad implements AutoCloseable {
           null, null, id, true);
       return;
     }
-    if (n % 10 == 9) {
+    if (cameras > 0 && n % 10 == 9) {
       String camera = CAMERA + (n % cameras);
       String event = "e" + n;
       Instant t = base.plusSeconds(n / 10);

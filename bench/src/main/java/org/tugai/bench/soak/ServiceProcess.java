@@ -18,13 +18,34 @@ final class ServiceProcess implements AutoCloseable {
   private final String service;
   private final Map<String, String> env;
   private final Path log;
+  private final String heap;
   private Process process;
 
   ServiceProcess(String name, String service, Map<String, String> env, Path log) {
+    this(name, service, env, log, "-Xmx384m");
+  }
+
+  /** @param heap the JVM's heap option, e.g. {@code -Xmx1g} for all services in one process */
+  ServiceProcess(String name, String service, Map<String, String> env, Path log, String heap) {
     this.name = name;
     this.service = service;
     this.env = Map.copyOf(env);
     this.log = log;
+    this.heap = heap;
+  }
+
+  /** Resident memory of the process now, from /proc (Linux), in MB; -1 where /proc is not there. */
+  long rssMb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+    return -1;
   }
 
   String name() {
@@ -39,7 +60,7 @@ final class ServiceProcess implements AutoCloseable {
   void start() throws IOException, InterruptedException {
     long before = startedLines();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx384m", "-Dlogback.configurationFile=tugai-logback.xml",
+    ProcessBuilder pb = new ProcessBuilder(List.of(java, heap, "-Dlogback.configurationFile=tugai-logback.xml",
         "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=java.lang,java.math,java.io,java.net,org.apache.avro.reflect,org.tugai",
         "-cp", System.getProperty("java.class.path"), "org.tugai.app.Tugai", service));
     pb.environment().putAll(env);

@@ -51,6 +51,8 @@ public final class AlertTopology {
     topology.addProcessor("collar-rules", () -> new CollarRulesProcessor(config, rules), "enriched-in");
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CollarRulesProcessor.STORE), Serdes.String(),
         new AvroSerde<>(CollarAlertState.class, topics.catalog())), "collar-rules");
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CollarRulesProcessor.FIXES), Serdes.String(),
+        new AvroSerde<>(org.tugai.avro.Fix.class, topics.catalog())), "collar-rules");
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CollarRulesProcessor.ACTIVITY_STORE),
         Serdes.String(), activity), "collar-rules");
     topology.addSink(AlertSinks.POSITIONS, topics.positions().name(), topics.positions().keySerde().serializer(),

@@ -22,10 +22,12 @@ import org.tugai.core.config.Settings;
  * @param protectedTypes {@code alerts.protected-zone-types}: zone types where intrusion and leaving count
  * @param farmlandTypes {@code alerts.farmland-zone-types}: zone types whose entry from a protected area is human-wildlife conflict
  * @param hazardTypes {@code alerts.hazard-zone-types}: zone types whose entry is a hazard
+ * @param cachedFixes {@code alerts.cached-fixes}: fixes of the collar rules' windows held decoded in memory, over all
+ *     collars of an instance (200,000, about 100 MB); 0 reads every window from its store
  */
 public record AlertsConfig(boolean enabled, AlertParams base, Map<String, AlertParams> bySpecies, Map<String, AlertParams> byZone,
     Duration window, Duration silenceCheckEvery, Duration retainResolved, Set<String> dogSpecies, Set<String> protectedTypes,
-    Set<String> farmlandTypes, Set<String> hazardTypes) {
+    Set<String> farmlandTypes, Set<String> hazardTypes, int cachedFixes) {
 
   public static AlertsConfig from(Settings s) {
     AlertParams base = AlertParams.from(s, "alerts.", AlertParams.defaults());
@@ -50,7 +52,8 @@ public record AlertsConfig(boolean enabled, AlertParams base, Map<String, AlertP
         Set.copyOf(s.list("alerts.intrusion.dog-species", List.of("Canis familiaris", "Canis lupus familiaris"))),
         Set.copyOf(s.list("alerts.protected-zone-types", List.of("protected-area"))),
         Set.copyOf(s.list("alerts.farmland-zone-types", List.of("farmland"))),
-        Set.copyOf(s.list("alerts.hazard-zone-types", List.of("hazard"))));
+        Set.copyOf(s.list("alerts.hazard-zone-types", List.of("hazard"))),
+        s.integer("alerts.cached-fixes", 200_000, 0, 100_000_000));
   }
 
   /** The thresholds where the given zones and species apply: the first zone with an override, else the species', else the base. */

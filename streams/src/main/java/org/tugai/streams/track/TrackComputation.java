@@ -27,8 +27,14 @@ import org.tugai.streams.geo.Geodata;
  */
 public final class TrackComputation {
 
-  /** The fixes with their flags recomputed, and the crossings (status confirmed, revision 0) in the window. */
-  public record Result(List<Fix> fixes, List<Crossing> crossings, BorderState end) {}
+  /**
+   * The fixes with their flags recomputed, the crossings (status confirmed, revision 0) in the window, the border
+   * state after it, and where its newest fixes stand: the newest candidate (a fix with no flag but outlier), the
+   * candidate before it, and the border state before the newest candidate. Only the newest candidate's outlier
+   * flag can change when a newer fix arrives, so these are all an in-order fix needs.
+   */
+  public record Result(List<Fix> fixes, List<Crossing> crossings, BorderState end, Fix lastCandidate, Fix previousCandidate,
+      BorderState beforeLastCandidate) {}
 
   private final TrackParams params;
   private final Geodata geo;
@@ -74,15 +80,24 @@ public final class TrackComputation {
   }
 
   public Result compute(String collarId, BorderState baseline, List<Fix> window, Instant now) {
+    return compute(collarId, baseline, null, window, now);
+  }
+
+  /**
+   * @param context the candidate just before {@code window}, or null: the first candidate's speed is judged
+   *     against it. The full window is computed with none, as the first fix of a window has no predecessor left.
+   */
+  public Result compute(String collarId, BorderState baseline, Fix context, List<Fix> window, Instant now) {
     int n = window.size();
     boolean[] candidate = new boolean[n];
+    int last = -1;
     for (int i = 0; i < n; i++) {
-      List<String> flags = new ArrayList<>(window.get(i).getQualityFlags());
-      flags.remove(QualityFlags.OUTLIER);
-      candidate[i] = flags.isEmpty();
+      candidate[i] = isCandidate(window.get(i));
+      last = candidate[i] ? i : last;
     }
     boolean[] outlier = new boolean[n];
     boolean[] pending = new boolean[n];
+    Fix previousOfLast = null;
     for (int i = 0; i < n; i++) {
       if (!candidate[i]) {
         continue;
@@ -96,10 +111,12 @@ public final class TrackComputation {
         next++;
       }
       Fix f = window.get(i);
+      Fix before = prev >= 0 ? window.get(prev) : context;
+      previousOfLast = i == last ? before : previousOfLast;
       double vmax = params.maxSpeedMps(species(f));
-      boolean fastIn = prev >= 0 && tooFast(window.get(prev), f, vmax);
+      boolean fastIn = before != null && tooFast(before, f, vmax);
       if (next < n) {
-        outlier[i] = fastIn && tooFast(f, window.get(next), vmax) && !tooFast(window.get(prev), window.get(next), vmax);
+        outlier[i] = fastIn && tooFast(f, window.get(next), vmax) && !tooFast(before, window.get(next), vmax);
       } else {
         // The newest fix jumped: until the next one says whether it came back, it confirms nothing.
         pending[i] = fastIn;
@@ -117,12 +134,27 @@ public final class TrackComputation {
     }
     List<Crossing> crossings = new ArrayList<>();
     BorderState state = baseline;
+    BorderState beforeLast = null;
     for (int i = 0; i < n; i++) {
+      if (i == last) {
+        beforeLast = state;
+      }
       if (candidate[i] && !outlier[i] && !pending[i]) {
         state = step(collarId, state, fixes.get(i), crossings, now);
       }
     }
-    return new Result(fixes, crossings, state);
+    return new Result(fixes, crossings, state, last < 0 ? null : fixes.get(last), last < 0 ? null : previousOfLast,
+        beforeLast == null ? state : beforeLast);
+  }
+
+  /** A fix the outlier check and the border state consider: no quality flag but (a previous verdict of) outlier. */
+  public static boolean isCandidate(Fix f) {
+    for (String flag : f.getQualityFlags()) {
+      if (!flag.equals(QualityFlags.OUTLIER)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Advances the state machine over good fixes only (used when fixes leave the window). */

@@ -12,6 +12,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.tugai.avro.Crossing;
 import org.tugai.avro.CrossingStatus;
@@ -22,17 +23,25 @@ import org.tugai.avro.TrackState;
 import org.tugai.core.geo.GeoFeature;
 import org.tugai.streams.deployment.DeploymentStoreUpdater;
 import org.tugai.streams.geo.Geodata;
+import org.tugai.streams.store.FixKeys;
 
 /**
  * Per collar, in event time: enriches each fix (deployment, animal, country, zones, quality flags), keeps the
- * fixes of the revision window in a changelogged store, recomputes outliers and crossings whenever a fix
- * arrives, in order or late, and emits what changed: revised fixes to the enriched-fixes topic, new, revised
- * and retracted crossings (stable ids) to the crossings topic. Fixes later than the grace are stored, flagged
- * {@code late}, and no longer revise anything.
+ * fixes of the revision window, works out outliers and crossings, and emits what changed: revised fixes to the
+ * enriched-fixes topic, new, revised and retracted crossings (stable ids) to the crossings topic. Fixes later
+ * than the grace are flagged {@code late} and no longer revise anything.
+ *
+ * <p>The cost of a fix does not grow with the window. The window's fixes live in {@link #FIXES}, one entry per
+ * fix; {@link #STORE} holds a small summary per collar. A fix newer than the collar's newest (the common case)
+ * can change only the outlier flag of the newest candidate before it, so it is computed against that one fix and
+ * the border state before it, and writes two fix entries and the summary. Only a fix that lands inside the
+ * window (late, or a replaced duplicate) reads the window and recomputes it, and then writes only the fixes whose
+ * flags changed. Both give what recomputing the whole window for every fix gave (TrackProcessorEquivalenceTest).
  */
 public final class TrackProcessor implements Processor<String, Fix, String, SpecificRecord> {
 
   public static final String STORE = "track-state";
+  public static final String FIXES = "track-fixes";
   public static final String FIXES_OUT = "fixes-enriched-out";
   public static final String CROSSINGS_OUT = "crossings-out";
 
@@ -40,12 +49,12 @@ public final class TrackProcessor implements Processor<String, Fix, String, Spec
   private final Geodata geo;
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, TrackState> store;
+  private KeyValueStore<String, Fix> fixes;
   private KeyValueStore<String, DeviceDeployments> deployments;
   private TrackComputation computation;
   /**
-   * Decoded states of recently seen collars, written through to the store: decoding a window of fixes for
-   * every fix costs more than the computation itself. The store stays the truth (it is what the changelog
-   * restores); this task is the only writer of its keys.
+   * Decoded summaries of recently seen collars, written through to the store. The store stays the truth (it is
+   * what the changelog restores); this task is the only writer of its keys.
    */
   private final Map<String, TrackState> recent = new LinkedHashMap<>(1024, 0.75f, true) {
     @Override
@@ -65,6 +74,7 @@ public final class TrackProcessor implements Processor<String, Fix, String, Spec
     recent.clear();
     this.context = context;
     this.store = context.getStateStore(STORE);
+    this.fixes = context.getStateStore(FIXES);
     this.deployments = context.getStateStore(DeploymentStoreUpdater.STORE);
     this.computation = new TrackComputation(params, geo, this::deploymentOf);
   }
@@ -101,7 +111,57 @@ public final class TrackProcessor implements Processor<String, Fix, String, Spec
     if (state == null) {
       state = TrackState.newBuilder().setCollarId(collar).setWatermark(fix.getFixTime()).build();
     }
-    List<Fix> window = new ArrayList<>(state.getFixes());
+    boolean legacy = state.getWindowStart() == null && !state.getFixes().isEmpty();
+    TrackState.Builder next = !legacy && (state.getFixCount() == 0 || fix.getFixTime().isAfter(state.getWatermark()))
+        ? append(state, fix, now)
+        : revise(state, fix, legacy, now);
+    TrackState updated = fold(next, now);
+    store.put(collar, updated);
+    recent.put(collar, updated);
+  }
+
+  /** A fix after the collar's newest: computed against the newest candidate and the border state before it. */
+  private TrackState.Builder append(TrackState state, Fix fix, Instant now) {
+    Fix last = state.getLastCandidate();
+    List<Fix> suffix = last == null ? List.of(fix) : List.of(last, fix);
+    Fix context = last == null ? state.getFoldedCandidate() : state.getPreviousCandidate();
+    TrackComputation.Result result = computation.compute(fix.getCollarId(), before(state), context, suffix, now);
+    if (last != null && !result.fixes().get(0).getQualityFlags().equals(last.getQualityFlags())) {
+      Fix revised = result.fixes().get(0);
+      fixes.put(FixKeys.of(revised), revised);
+      emitFix(revised);
+    }
+    Fix out = result.fixes().get(result.fixes().size() - 1);
+    fixes.put(FixKeys.of(out), out);
+    emitFix(out);
+    // The fixes before the newest candidate are settled: their crossings stand, only new ones can appear.
+    Map<String, Crossing> live = new LinkedHashMap<>();
+    state.getCrossings().forEach(c -> live.put(c.getCrossingId(), c));
+    for (Crossing c : result.crossings()) {
+      Crossing old = live.get(c.getCrossingId());
+      if (old == null || !sameContent(old, c)) {
+        Crossing emitted = old == null ? c : Crossing.newBuilder(c).setRevision(old.getRevision() + 1).build();
+        emitCrossing(emitted);
+        live.put(c.getCrossingId(), emitted);
+      }
+    }
+    return TrackState.newBuilder(state).setWatermark(fix.getFixTime())
+        .setWindowStart(state.getWindowStart() == null ? fix.getFixTime() : state.getWindowStart())
+        .setFixCount(state.getFixCount() + 1)
+        .setCrossings(new ArrayList<>(live.values()))
+        .setLastCandidate(result.lastCandidate()).setPreviousCandidate(result.previousCandidate())
+        .setBeforeConfirmed(result.beforeLastCandidate().confirmed())
+        .setBeforeDeploymentId(result.beforeLastCandidate().deploymentId())
+        .setBeforeLastGood(result.beforeLastCandidate().lastGood())
+        .setBeforeCandidate(result.beforeLastCandidate().candidate())
+        .setBeforeCandidateFirst(result.beforeLastCandidate().candidateFirst())
+        .setBeforeCandidateCount(result.beforeLastCandidate().candidateCount());
+  }
+
+  /** A fix inside the window (late within the grace, or a repeat): the window is read and recomputed. */
+  private TrackState.Builder revise(TrackState state, Fix fix, boolean legacy, Instant now) {
+    String collar = fix.getCollarId();
+    List<Fix> window = legacy ? new ArrayList<>(state.getFixes()) : window(collar);
     Map<Long, Fix> previous = new HashMap<>();
     window.forEach(f -> previous.put(f.getFixTime().toEpochMilli(), f));
     window.removeIf(f -> f.getFixTime().equals(fix.getFixTime()));
@@ -111,36 +171,107 @@ public final class TrackProcessor implements Processor<String, Fix, String, Spec
     }
     window.add(at, fix);
     Instant watermark = fix.getFixTime().isAfter(state.getWatermark()) ? fix.getFixTime() : state.getWatermark();
-
-    BorderState baseline = new BorderState(state.getBaseConfirmed(), state.getBaseDeploymentId(), state.getBaseLastGood(),
-        state.getBaseCandidate(), state.getBaseCandidateFirst(), state.getBaseCandidateCount());
-    TrackComputation.Result result = computation.compute(collar, baseline, window, now);
-
+    TrackComputation.Result result = computation.compute(collar, baseline(state), state.getFoldedCandidate(), window, now);
     for (Fix out : result.fixes()) {
       Fix before = previous.get(out.getFixTime().toEpochMilli());
-      if (out.getFixTime().equals(fix.getFixTime()) || before == null || !before.getQualityFlags().equals(out.getQualityFlags())) {
+      boolean changed = before == null || !before.getQualityFlags().equals(out.getQualityFlags());
+      if (changed || legacy || out.getFixTime().equals(fix.getFixTime())) {
+        fixes.put(FixKeys.of(out), out);
+      }
+      if (changed || out.getFixTime().equals(fix.getFixTime())) {
         emitFix(out);
       }
     }
     List<Crossing> live = reviseCrossings(state.getCrossings(), result.crossings(), now);
+    return TrackState.newBuilder(state).setWatermark(watermark).setFixes(List.of())
+        .setWindowStart(window.get(0).getFixTime()).setFixCount(window.size())
+        .setCrossings(live)
+        .setLastCandidate(result.lastCandidate()).setPreviousCandidate(result.previousCandidate())
+        .setBeforeConfirmed(result.beforeLastCandidate().confirmed())
+        .setBeforeDeploymentId(result.beforeLastCandidate().deploymentId())
+        .setBeforeLastGood(result.beforeLastCandidate().lastGood())
+        .setBeforeCandidate(result.beforeLastCandidate().candidate())
+        .setBeforeCandidateFirst(result.beforeLastCandidate().candidateFirst())
+        .setBeforeCandidateCount(result.beforeLastCandidate().candidateCount());
+  }
 
-    // Fixes older than the grace (and a margin) can no longer be revised: fold them into the baseline.
-    List<Fix> kept = new ArrayList<>(result.fixes());
-    Instant horizon = watermark.minus(params.grace()).minus(params.grace().dividedBy(4));
-    while (kept.size() > 2 && kept.get(0).getFixTime().isBefore(horizon)) {
-      baseline = computation.advance(collar, baseline, kept.remove(0), now);
+  /**
+   * Fixes older than the grace (and a margin) can no longer be revised: they leave the window and are folded
+   * into the baseline, oldest first, so each fix is folded once. The window keeps at least two fixes.
+   */
+  private TrackState fold(TrackState.Builder s, Instant now) {
+    String collar = s.getCollarId();
+    Instant horizon = s.getWatermark().minus(params.grace()).minus(params.grace().dividedBy(4));
+    BorderState baseline = baseline(s);
+    Fix last = s.getLastCandidate();
+    Fix previous = s.getPreviousCandidate();
+    Fix folded = s.getFoldedCandidate();
+    BorderState before = null;
+    while (s.getFixCount() > 2 && s.getWindowStart().isBefore(horizon)) {
+      Fix oldest = fixes.delete(FixKeys.of(collar, s.getWindowStart()));
+      if (oldest != null) {
+        baseline = computation.advance(collar, baseline, oldest, now);
+        if (TrackComputation.isCandidate(oldest)) {
+          folded = oldest; // the next candidate's speed is still judged against it
+        }
+        if (last != null && last.getFixTime().equals(oldest.getFixTime())) {
+          // The newest candidate left the window (two or more flagged fixes after it): the window has none now.
+          last = null;
+          previous = null;
+          before = baseline;
+        }
+      }
+      s.setFixCount(s.getFixCount() - 1).setWindowStart(nextFixTime(collar, s.getWindowStart()));
     }
-    Instant windowStart = kept.get(0).getFixTime();
-    Fix candidateFirst = baseline.candidateFirst();
-    live.removeIf(c -> c.getAfterFixTime().isBefore(windowStart)
-        && (candidateFirst == null || !candidateFirst.getFixTime().equals(c.getAfterFixTime())));
-
-    TrackState updated = TrackState.newBuilder().setCollarId(collar).setWatermark(watermark).setFixes(kept)
+    s.setLastCandidate(last).setPreviousCandidate(previous).setFoldedCandidate(folded)
         .setBaseConfirmed(baseline.confirmed()).setBaseDeploymentId(baseline.deploymentId()).setBaseLastGood(baseline.lastGood())
         .setBaseCandidate(baseline.candidate()).setBaseCandidateFirst(baseline.candidateFirst())
-        .setBaseCandidateCount(baseline.candidateCount()).setCrossings(live).build();
-    store.put(collar, updated);
-    recent.put(collar, updated);
+        .setBaseCandidateCount(baseline.candidateCount());
+    if (before != null) {
+      s.setBeforeConfirmed(before.confirmed()).setBeforeDeploymentId(before.deploymentId()).setBeforeLastGood(before.lastGood())
+          .setBeforeCandidate(before.candidate()).setBeforeCandidateFirst(before.candidateFirst())
+          .setBeforeCandidateCount(before.candidateCount());
+    }
+    Instant windowStart = s.getWindowStart();
+    Fix candidateFirst = baseline.candidateFirst();
+    List<Crossing> live = new ArrayList<>(s.getCrossings());
+    live.removeIf(c -> c.getAfterFixTime().isBefore(windowStart)
+        && (candidateFirst == null || !candidateFirst.getFixTime().equals(c.getAfterFixTime())));
+    return s.setCrossings(live).build();
+  }
+
+  private static BorderState baseline(TrackState s) {
+    return new BorderState(s.getBaseConfirmed(), s.getBaseDeploymentId(), s.getBaseLastGood(), s.getBaseCandidate(),
+        s.getBaseCandidateFirst(), s.getBaseCandidateCount());
+  }
+
+  private static BorderState baseline(TrackState.Builder s) {
+    return new BorderState(s.getBaseConfirmed(), s.getBaseDeploymentId(), s.getBaseLastGood(), s.getBaseCandidate(),
+        s.getBaseCandidateFirst(), s.getBaseCandidateCount());
+  }
+
+  /** The border state before the newest candidate; the baseline while the window has none. */
+  private static BorderState before(TrackState s) {
+    if (s.getFixCount() == 0) {
+      return baseline(s);
+    }
+    return new BorderState(s.getBeforeConfirmed(), s.getBeforeDeploymentId(), s.getBeforeLastGood(), s.getBeforeCandidate(),
+        s.getBeforeCandidateFirst(), s.getBeforeCandidateCount());
+  }
+
+  /** The window's fixes in fix-time order. */
+  private List<Fix> window(String collar) {
+    List<Fix> window = new ArrayList<>();
+    try (KeyValueIterator<String, Fix> it = fixes.range(FixKeys.first(collar), FixKeys.last(collar))) {
+      it.forEachRemaining(kv -> window.add(kv.value));
+    }
+    return window;
+  }
+
+  private Instant nextFixTime(String collar, Instant after) {
+    try (KeyValueIterator<String, Fix> it = fixes.range(FixKeys.of(collar, after.toEpochMilli() + 1), FixKeys.last(collar))) {
+      return it.hasNext() ? it.next().value.getFixTime() : after;
+    }
   }
 
   /** Emits new crossings, revisions of changed ones and retractions of vanished ones; returns the live set. */

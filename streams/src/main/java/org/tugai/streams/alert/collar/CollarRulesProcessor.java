@@ -20,6 +20,8 @@ import org.tugai.streams.alert.AlertSinks;
 import org.tugai.streams.alert.AlertsConfig;
 import org.tugai.streams.alert.silence.SilenceWatch;
 import org.tugai.streams.deployment.DeploymentStoreUpdater;
+import org.tugai.streams.store.FixKeys;
+import org.tugai.streams.store.WindowCache;
 
 /**
  * Runs the collar rules on every enriched fix (new, late or revised), keyed by collar: keeps the collar's
@@ -29,6 +31,9 @@ import org.tugai.streams.deployment.DeploymentStoreUpdater;
 public final class CollarRulesProcessor implements Processor<String, Fix, String, SpecificRecord> {
 
   public static final String STORE = "collar-alert-state";
+  /** The window's fixes, one entry per fix keyed {@code collar|fix time}: a fix writes its own entry, not the window. */
+  public static final String FIXES = "collar-alert-fixes";
+
   public static final String ACTIVITY_STORE = "collar-activity";
   private final AlertsConfig config;
   private final CollarRules rules;
@@ -36,6 +41,9 @@ public final class CollarRulesProcessor implements Processor<String, Fix, String
   private final java.time.Duration keep;
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, CollarAlertState> store;
+  private KeyValueStore<String, Fix> fixes;
+  /** Windows held decoded ({@code alerts.cached-fixes}); the store stays the truth. */
+  private final WindowCache windows;
   private KeyValueStore<String, DeviceDeployments> deployments;
   private SilenceWatch silence;
 
@@ -43,6 +51,7 @@ public final class CollarRulesProcessor implements Processor<String, Fix, String
     this.config = config;
     this.rules = rules;
     this.keep = keep(config);
+    this.windows = new WindowCache(config.cachedFixes());
   }
 
   /** The event time of fixes the rules need per collar. */
@@ -54,6 +63,8 @@ public final class CollarRulesProcessor implements Processor<String, Fix, String
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
     this.store = context.getStateStore(STORE);
+    this.fixes = context.getStateStore(FIXES);
+    windows.clear(); // the task may have run elsewhere since: only the store is to be trusted now
     this.deployments = context.getStateStore(DeploymentStoreUpdater.STORE);
     KeyValueStore<String, DeviceActivity> activity = context.getStateStore(ACTIVITY_STORE);
     this.silence = new SilenceWatch(activity, "collar", this::deploymentAt, config::params);
@@ -73,7 +84,7 @@ public final class CollarRulesProcessor implements Processor<String, Fix, String
     String collar = fix.getCollarId();
     Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
     CollarAlertState state = store.get(collar);
-    List<Fix> before = state == null ? List.of() : state.getFixes();
+    List<Fix> before = window(collar, state);
     Fix newestGood = null;
     for (Fix f : before) {
       if (CollarRules.good(f) && (newestGood == null || f.getFixTime().isAfter(newestGood.getFixTime()))) {
@@ -91,7 +102,48 @@ public final class CollarRulesProcessor implements Processor<String, Fix, String
     Map<String, Alert> open = state == null ? Map.of() : state.getOpen();
     CollarRules.Result result = rules.evaluate(collar, species, window, open, now);
     result.updates().forEach(a -> send(a, record.timestamp()));
-    store.put(collar, CollarAlertState.newBuilder().setCollarId(collar).setFixes(window).setOpen(result.open()).build());
+    writeWindow(collar, state, before, window);
+    store.put(collar, CollarAlertState.newBuilder().setCollarId(collar).setFixes(List.of()).setFixCount(window.size())
+        .setOpen(result.open()).build());
+  }
+
+  /** The collar's window: held in memory if it is current, else read from the store (or from a version 1-2 state). */
+  private List<Fix> window(String collar, CollarAlertState state) {
+    if (state == null) {
+      return List.of();
+    }
+    if (!state.getFixes().isEmpty()) {
+      return state.getFixes();
+    }
+    List<Fix> cached = windows.get(collar);
+    if (cached != null && cached.size() == state.getFixCount()) {
+      return cached;
+    }
+    List<Fix> read = new ArrayList<>();
+    try (org.apache.kafka.streams.state.KeyValueIterator<String, Fix> it = fixes.range(FixKeys.first(collar), FixKeys.last(collar))) {
+      it.forEachRemaining(kv -> read.add(kv.value));
+    }
+    return read;
+  }
+
+  /** Writes what changed between the windows: the new or revised fix, and deletes what left. */
+  private void writeWindow(String collar, CollarAlertState state, List<Fix> before, List<Fix> after) {
+    boolean legacy = state != null && !state.getFixes().isEmpty();
+    java.util.Set<java.time.Instant> kept = new java.util.HashSet<>();
+    after.forEach(f -> kept.add(f.getFixTime()));
+    java.util.IdentityHashMap<Fix, Boolean> old = new java.util.IdentityHashMap<>();
+    before.forEach(f -> old.put(f, Boolean.TRUE));
+    for (Fix f : before) {
+      if (!kept.contains(f.getFixTime())) {
+        fixes.delete(FixKeys.of(f));
+      }
+    }
+    for (Fix f : after) {
+      if (legacy || !old.containsKey(f)) {
+        fixes.put(FixKeys.of(f), f);
+      }
+    }
+    windows.put(collar, after);
   }
 
   private void send(Alert alert, long timestamp) {

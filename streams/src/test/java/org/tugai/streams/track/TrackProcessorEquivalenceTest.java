@@ -1,0 +1,207 @@
+package org.tugai.streams.track;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Random;
+import java.util.TreeMap;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.tugai.avro.Crossing;
+import org.tugai.avro.Deployment;
+import org.tugai.avro.DeviceType;
+import org.tugai.avro.Fix;
+import org.tugai.avro.FixType;
+import org.tugai.core.config.Settings;
+import org.tugai.schemas.Topics;
+import org.tugai.streams.FixTopology;
+import org.tugai.streams.StreamsServiceConfig;
+import org.tugai.streams.TestGeodata;
+
+/**
+ * The incremental track processor gives what recomputing the whole window for every fix gave
+ * ({@link FullRecomputeTrack}, the old logic): the same flags on every fix and the same crossings, with the
+ * same ids, revisions and retractions, after the last fix. Random walks of deer zig-zagging over the Panj with
+ * GPS spikes, poor and failed fixes and gaps, fed in order, shuffled within the grace, with repeats, and with
+ * fixes later than the grace; a short grace so that fixes leave the window all the time.
+ */
+class TrackProcessorEquivalenceTest {
+
+  private static final Instant T0 = Instant.parse("2026-03-01T00:00:00Z");
+  private static final double LON = 68.40;
+  private static final double BORDER = CrossingTopologyTest.BORDER;
+  private static final TrackParams PARAMS = new TrackParams(Duration.ofHours(6), 60, Map.of(), 200, 5.0, 4, true, 3_000, 3,
+      Duration.ofHours(6));
+  private static final String[] COLLARS = {"TJ-BD-001", "TJ-BD-002", "TJ-BD-003"};
+
+  enum Order { IN_ORDER, SHUFFLED_WITHIN_GRACE, WITH_REPEATS, SOME_LATER_THAN_GRACE }
+
+  record Case(Order order, long seed) {
+    @Override
+    public String toString() {
+      return order + " seed " + seed;
+    }
+  }
+
+  static List<Case> cases() {
+    List<Case> cases = new ArrayList<>();
+    for (Order o : Order.values()) {
+      for (long seed = 1; seed <= 5; seed++) {
+        cases.add(new Case(o, seed));
+      }
+    }
+    return cases;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void incrementalEqualsFullRecompute(Case c) {
+    Random random = new Random(c.seed());
+    List<Fix> track = new ArrayList<>();
+    for (String collar : COLLARS) {
+      track.addAll(walk(collar, random, 160));
+    }
+    List<Fix> arrivals = arrive(track, c.order(), random);
+
+    Map<String, Deployment> deployments = new LinkedHashMap<>();
+    for (String collar : COLLARS) {
+      deployments.put(collar, Deployment.newBuilder().setDeploymentId("dep-" + collar).setDeviceId(collar).setDeviceType(DeviceType.COLLAR)
+          .setAnimalId("deer-" + collar).setSpecies("Cervus elaphus bactrianus").setPopulation("Tj1")
+          .setDeployOn(T0.minus(Duration.ofDays(1))).build());
+    }
+    FullRecomputeTrack reference = new FullRecomputeTrack(PARAMS, TestGeodata.SHIPPED,
+        f -> Optional.ofNullable(deployments.get(f.getCollarId())).filter(d -> !f.getFixTime().isBefore(d.getDeployOn())));
+
+    Topics topics = Topics.standard();
+    StreamsServiceConfig config = StreamsServiceConfig.from(Settings.of(Map.of("kafka.bootstrap-servers", "unused:9092")));
+    Properties props = config.streamsProperties(topics.deadLetters().name());
+    props.put("state.dir", System.getProperty("java.io.tmpdir") + "/tugai-equivalence-" + c.order() + "-" + c.seed() + "-" + System.nanoTime());
+    try (TopologyTestDriver driver = new TopologyTestDriver(FixTopology.build(topics, Optional.empty(), PARAMS, TestGeodata.SHIPPED), props)) {
+      TestInputTopic<String, Deployment> deps = driver.createInputTopic(topics.deployments().name(), new StringSerializer(),
+          topics.deployments().valueSerde().serializer());
+      deployments.values().forEach(d -> deps.pipeInput(d.getDeploymentId(), d, d.getDeployOn()));
+      TestInputTopic<String, Fix> in = driver.createInputTopic(topics.fixes().name(), new StringSerializer(), topics.fixes().valueSerde().serializer());
+      TestOutputTopic<String, Fix> enriched = driver.createOutputTopic(topics.fixesEnriched().name(), topics.fixesEnriched().keySerde().deserializer(),
+          topics.fixesEnriched().valueSerde().deserializer());
+      TestOutputTopic<String, Crossing> crossings = driver.createOutputTopic(topics.crossings().name(), topics.crossings().keySerde().deserializer(),
+          topics.crossings().valueSerde().deserializer());
+      for (Fix f : arrivals) {
+        in.pipeInput(f.getCollarId(), f, f.getReceivedAt());
+        reference.process(f, f.getReceivedAt());
+      }
+      List<Fix> fixesOut = enriched.readValuesToList();
+      List<Crossing> crossingsOut = crossings.readValuesToList();
+
+      Map<String, Fix> expectedFixes = lastPerFix(reference.fixesOut);
+      Map<String, Fix> actualFixes = lastPerFix(fixesOut);
+      assertThat(differences(expectedFixes, actualFixes)).as("fixes whose last version differs (expected / actual)").isEmpty();
+      assertThat(lastPerCrossing(crossingsOut)).as("every crossing as last emitted (status, revision, content)")
+          .isEqualTo(lastPerCrossing(reference.crossingsOut));
+      assertThat(expectedFixes.values()).as("the walks do exercise the rules")
+          .anyMatch(f -> f.getQualityFlags().contains(QualityFlags.OUTLIER));
+      assertThat(reference.crossingsOut).isNotEmpty();
+      if (c.order() == Order.SHUFFLED_WITHIN_GRACE) {
+        assertThat(reference.crossingsOut).as("late fixes revise or retract crossings").anyMatch(x -> x.getRevision() > 0);
+      }
+    }
+  }
+
+  /** A deer walking along the meridian over the border and back, hourly, with the faults collars have. */
+  private static List<Fix> walk(String collar, Random random, int hours) {
+    List<Fix> fixes = new ArrayList<>();
+    double north = (random.nextDouble() - 0.5) * 0.1;
+    Instant t = T0;
+    for (int h = 0; h < hours; h++) {
+      t = t.plus(Duration.ofHours(1)).plusSeconds(random.nextInt(60));
+      if (random.nextDouble() < 0.04) {
+        t = t.plus(Duration.ofHours(2 + random.nextInt(8))); // a gap: canopy, a flat battery
+      }
+      north += (random.nextDouble() - 0.5) * 0.03 - north * 0.05;
+      double lat = BORDER + north;
+      double lon = LON + (random.nextDouble() - 0.5) * 0.01;
+      Fix.Builder b = Fix.newBuilder().setCollarId(collar).setFixTime(t).setLat(lat).setLon(lon).setFixType(FixType.THREE_D)
+          .setHdop(1.0 + random.nextDouble()).setSatellites(8).setReceivedAt(t.plusSeconds(30)).setSource("test");
+      double p = random.nextDouble();
+      if (p < 0.07) {
+        b.setLat(lat + (random.nextBoolean() ? 1 : -1) * (0.8 + random.nextDouble())); // a GPS spike, 90-200 km off
+      } else if (p < 0.10) {
+        b.setHdop(9.0); // poor quality
+      } else if (p < 0.12) {
+        b.setLat(null).setLon(null).setFixType(FixType.NONE); // no fix
+      }
+      fixes.add(b.build());
+    }
+    return fixes;
+  }
+
+  /** The order the fixes reach the processor, each with the time it arrives as its {@code receivedAt}. */
+  private static List<Fix> arrive(List<Fix> track, Order order, Random random) {
+    List<Fix> sorted = new ArrayList<>(track);
+    sorted.sort(Comparator.comparing(Fix::getFixTime));
+    List<Fix> out = new ArrayList<>();
+    long grace = PARAMS.grace().toMillis();
+    switch (order) {
+      case IN_ORDER -> out.addAll(sorted);
+      case SHUFFLED_WITHIN_GRACE -> out.addAll(delayed(sorted, random, f -> random.nextDouble() < 0.3 ? (long) (random.nextDouble() * grace * 0.8) : 0));
+      case WITH_REPEATS -> {
+        List<Fix> with = new ArrayList<>(sorted);
+        for (Fix f : sorted) {
+          if (random.nextDouble() < 0.15) {
+            with.add(Fix.newBuilder(f).setReceivedAt(f.getReceivedAt().plusMillis((long) (random.nextDouble() * grace * 0.7))).build());
+          }
+        }
+        out.addAll(delayed(with, random, f -> 0L));
+      }
+      case SOME_LATER_THAN_GRACE -> out.addAll(delayed(sorted, random,
+          f -> random.nextDouble() < 0.05 ? grace + (long) (random.nextDouble() * grace) : random.nextDouble() < 0.2 ? (long) (random.nextDouble() * grace * 0.5) : 0));
+    }
+    return out;
+  }
+
+  private static List<Fix> delayed(List<Fix> fixes, Random random, java.util.function.ToLongFunction<Fix> delay) {
+    List<Fix> out = new ArrayList<>();
+    for (Fix f : fixes) {
+      out.add(Fix.newBuilder(f).setReceivedAt(f.getReceivedAt().plusMillis(delay.applyAsLong(f))).build());
+    }
+    out.sort(Comparator.comparing(Fix::getReceivedAt));
+    return out;
+  }
+
+  private static List<String> differences(Map<String, Fix> expected, Map<String, Fix> actual) {
+    List<String> out = new ArrayList<>();
+    java.util.Set<String> keys = new java.util.TreeSet<>(expected.keySet());
+    keys.addAll(actual.keySet());
+    for (String k : keys) {
+      Fix e = expected.get(k);
+      Fix a = actual.get(k);
+      if (e == null || !e.equals(a)) {
+        out.add(k + ": " + (e == null ? "none" : e.getQualityFlags()) + " / " + (a == null ? "none" : a.getQualityFlags()));
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, Fix> lastPerFix(List<Fix> out) {
+    Map<String, Fix> last = new TreeMap<>();
+    out.forEach(f -> last.put(f.getCollarId() + "@" + f.getFixTime(), Fix.newBuilder(f).setReceivedAt(Instant.EPOCH).build()));
+    return last;
+  }
+
+  private static Map<String, Crossing> lastPerCrossing(List<Crossing> out) {
+    Map<String, Crossing> last = new TreeMap<>();
+    out.forEach(c -> last.put(c.getCrossingId(), Crossing.newBuilder(c).setDetectedAt(Instant.EPOCH).build()));
+    return last;
+  }
+}
