@@ -46,6 +46,12 @@ public final class FixTopology {
    *     feed it repeats, which the dedupe would drop
    */
   public static Topology build(Topics topics, java.util.Optional<Duration> dedupeRetention, TrackParams params, Geodata geo) {
+    return build(topics, dedupeRetention, params, geo, () -> new TrackProcessor(params, geo, topics.catalog()));
+  }
+
+  /** @param track the track processor: tests give one that reads its state back from the store for every fix */
+  public static Topology build(Topics topics, java.util.Optional<Duration> dedupeRetention, TrackParams params, Geodata geo,
+      org.apache.kafka.streams.processor.api.ProcessorSupplier<String, Fix, String, SpecificRecord> track) {
     Topology topology = new Topology();
     AvroSerde<DeviceDeployments> deviceDeployments = new AvroSerde<>(DeviceDeployments.class, topics.catalog());
     topology.addGlobalStore(
@@ -66,11 +72,10 @@ public final class FixTopology {
           Serdes.String(), Serdes.String()), "fix-dedupe");
       trackParent = "fix-dedupe";
     }
-    topology.addProcessor("track", () -> new TrackProcessor(params, geo), trackParent);
+    topology.addProcessor("track", track, trackParent);
+    // Summaries and fix entries in one store, one changelog partition per task (CollarStore says why).
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TrackProcessor.STORE),
-        Serdes.String(), new AvroSerde<>(TrackState.class, topics.catalog())), "track");
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TrackProcessor.FIXES),
-        Serdes.String(), new AvroSerde<>(Fix.class, topics.catalog())), "track");
+        Serdes.String(), Serdes.ByteArray()), "track");
 
     topology.addSink(TrackProcessor.FIXES_OUT, topics.fixesEnriched().name(), topics.fixesEnriched().keySerde().serializer(),
         narrow(topics.fixesEnriched().valueSerde().serializer(), Fix.class), "track");

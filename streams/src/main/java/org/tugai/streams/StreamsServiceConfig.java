@@ -22,7 +22,7 @@ import org.tugai.streams.errors.DeadLetterDeserializationHandler;
  * @param stateDir {@code streams.state-dir}: local RocksDB state (rebuilt from changelogs when lost)
  * @param processingGuarantee {@code streams.processing-guarantee}: at_least_once (default; the store is idempotent) or exactly_once_v2
  * @param commitInterval {@code streams.commit-interval}: how often progress is committed (latency versus throughput)
- * @param threads {@code streams.threads}: stream threads in this instance
+ * @param threads {@code streams.threads}: stream threads in this instance (default: one per core, at most 8)
  * @param dedupeRetention {@code streams.dedupe-retention}: how long after it arrived (wall-clock time) a (collarId, fixTime)
  *     key is remembered, whatever the fix's own age
  * @param countriesFile {@code streams.countries-file}: GeoJSON of countries with an iso_a3 property ({@code classpath:} for shipped)
@@ -44,7 +44,8 @@ public record StreamsServiceConfig(KafkaSettings kafka, String applicationId, Pa
         Path.of(s.string("streams.state-dir", Path.of(System.getProperty("java.io.tmpdir"), "tugai-streams").toString())),
         s.choice("streams.processing-guarantee", "at_least_once", List.of("at_least_once", "exactly_once_v2")),
         s.duration("streams.commit-interval", Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofMinutes(10)),
-        s.integer("streams.threads", 1, 1, 64),
+        // One stream thread per core: the track and the alert rules are separate tasks, so they can use them all.
+        s.integer("streams.threads", Math.min(8, Runtime.getRuntime().availableProcessors()), 1, 64),
         s.duration("streams.dedupe-retention", Duration.ofDays(7), Duration.ofHours(1), Duration.ofDays(365)),
         s.string("streams.countries-file", Countries.SHIPPED),
         s.list("streams.zone-files", List.of(Geodata.SHIPPED_ZONES)),

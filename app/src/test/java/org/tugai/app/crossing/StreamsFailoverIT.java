@@ -77,8 +77,14 @@ class StreamsFailoverIT {
       sendDays(producer, topics, deer, 2, 4);
 
       int expected = deer.deer() * deer.crossingsPerDeer();
-      await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1))
-          .until(() -> converged(bootstrap, topics).size() >= expected);
+      try {
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1))
+            .until(() -> converged(bootstrap, topics).size() >= expected);
+      } catch (org.awaitility.core.ConditionTimeoutException e) {
+        converged(bootstrap, topics).values().forEach(c -> log.info("crossing so far {} before {} after {} rev {}", c.getCrossingId(),
+            c.getBeforeFixTime(), c.getAfterFixTime(), c.getRevision()));
+        throw e;
+      }
       Map<String, Crossing> set = converged(bootstrap, topics);
       set.values().forEach(c -> log.info("crossing {} {}>{} before {} after {} rev {}", c.getCrossingId(), c.getFromCountry(),
           c.getToCountry(), c.getBeforeFixTime(), c.getAfterFixTime(), c.getRevision()));

@@ -59,11 +59,9 @@ public final class Pipeline {
       kafka.start();
       postgres.createDatabase("pipeline");
       String db = postgres.jdbcUrl("pipeline");
-      Map<String, String> env = new java.util.HashMap<>(Map.of("TUGAI_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-          "TUGAI_KAFKA_TOPIC_PREFIX", prefix, "TUGAI_MQTT_URL", mosquitto.url(), "TUGAI_DB_URL", db, "TUGAI_DB_USER", postgres.user(),
-          "TUGAI_DB_PASSWORD", "", "TUGAI_GATEWAY_UNKNOWN_DEVICES", "accept", "TUGAI_GATEWAY_ALERTS_OUT", "false",
-          "TUGAI_STREAMS_STATE_DIR", dir.resolve("state").toString(), "TUGAI_HTTP_PORT", "0"));
-      env.put("TUGAI_KAFKA_REPLICATION_FACTOR", "1");
+      Map<String, String> env = Soak.environment(kafka, mosquitto, postgres, db, prefix);
+      env.put("TUGAI_STREAMS_STATE_DIR", dir.resolve("state").toString());
+      env.put("TUGAI_HTTP_PORT", "0");
       try (ServiceProcess tugai = new ServiceProcess("run", "run", env, dir.resolve("run.log"), "-Xmx1g");
           FieldLoad load = new FieldLoad(mosquitto.url(), collars, 0, rate)) {
         tugai.start();

@@ -19,7 +19,8 @@ final class ServiceProcess implements AutoCloseable {
   private final Map<String, String> env;
   private final Path log;
   private final String heap;
-  private Process process;
+  private volatile Process process;
+  private boolean hooked;
 
   ServiceProcess(String name, String service, Map<String, String> env, Path log) {
     this(name, service, env, log, "-Xmx384m");
@@ -66,6 +67,15 @@ final class ServiceProcess implements AutoCloseable {
     pb.environment().putAll(env);
     pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     process = pb.start();
+    if (!hooked) {
+      // A harness stopped by a signal must not leave its services running: stop exactly the process started last.
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        if (process != null && process.isAlive()) {
+          process.destroyForcibly();
+        }
+      }, "stop-" + name));
+      hooked = true;
+    }
     long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
     while (startedLines() <= before) {
       if (!process.isAlive()) {

@@ -117,10 +117,8 @@ public final class Soak {
       kafka.start();
       postgres.createDatabase("soak");
       String db = postgres.jdbcUrl("soak");
-      Map<String, String> env = new HashMap<>(Map.of("TUGAI_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "TUGAI_KAFKA_TOPIC_PREFIX",
-          prefix, "TUGAI_MQTT_URL", mosquitto.url(), "TUGAI_DB_URL", db, "TUGAI_DB_USER", postgres.user(), "TUGAI_DB_PASSWORD", "",
-          "TUGAI_GATEWAY_UNKNOWN_DEVICES", "accept", "TUGAI_GATEWAY_SHARED_GROUP", "soak", "TUGAI_GATEWAY_ALERTS_OUT", "false"));
-      env.put("TUGAI_KAFKA_REPLICATION_FACTOR", "1");
+      Map<String, String> env = environment(kafka, mosquitto, postgres, db, prefix);
+      env.put("TUGAI_GATEWAY_SHARED_GROUP", "soak");
       Map<String, ServiceProcess> byName = new LinkedHashMap<>();
       for (String s : List.of("ingest", "streams-1", "streams-2", "gateway-1", "gateway-2")) {
         Map<String, String> e = new HashMap<>(env);
@@ -199,6 +197,16 @@ public final class Soak {
         }
       }
     }
+  }
+
+  /** What every {@code bin/tugai} process of a harness is given: the brokers and the store, devices accepted unregistered. */
+  static Map<String, String> environment(KafkaBrokerProcess kafka, MosquittoProcess mosquitto, EmbeddedPostgres postgres, String db,
+      String prefix) {
+    Map<String, String> env = new HashMap<>(Map.of("TUGAI_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "TUGAI_KAFKA_TOPIC_PREFIX",
+        prefix, "TUGAI_MQTT_URL", mosquitto.url(), "TUGAI_DB_URL", db, "TUGAI_DB_USER", postgres.user(), "TUGAI_DB_PASSWORD", "",
+        "TUGAI_GATEWAY_UNKNOWN_DEVICES", "accept", "TUGAI_GATEWAY_ALERTS_OUT", "false"));
+    env.put("TUGAI_KAFKA_REPLICATION_FACTOR", "1");
+    return env;
   }
 
   private static void restart(ServiceProcess sp) throws Exception {

@@ -77,6 +77,12 @@ final class JsonFields {
 
   /** An optional name-like string (no control characters), at most {@code maxLength} characters. */
   String optionalText(String field, int maxLength) throws RejectedException {
+    String v = optionalString(field);
+    return v == null ? null : storableName(field, v, maxLength);
+  }
+
+  /** The field's string, null if absent; a value of another JSON type is refused. */
+  private String optionalString(String field) throws RejectedException {
     if (!has(field)) {
       return null;
     }
@@ -84,23 +90,20 @@ final class JsonFields {
     if (!v.isTextual()) {
       throw new RejectedException(Rejection.WRONG_TYPE, field + " must be a string, not " + v.getNodeType().name().toLowerCase());
     }
-    return storableName(field, v.asText(), maxLength);
+    return v.asText();
   }
 
   /** An optional free-text string (tabs and line breaks allowed, no other control character). */
   String optionalFreeText(String field, int maxLength) throws RejectedException {
-    if (!has(field)) {
+    String v = optionalString(field);
+    if (v == null) {
       return null;
     }
-    JsonNode v = get(field);
-    if (!v.isTextual()) {
-      throw new RejectedException(Rejection.WRONG_TYPE, field + " must be a string, not " + v.getNodeType().name().toLowerCase());
-    }
-    java.util.Optional<String> problem = StorableText.problemInText(field, v.asText(), maxLength);
+    java.util.Optional<String> problem = StorableText.problemInText(field, v, maxLength);
     if (problem.isPresent()) {
       throw new RejectedException(Rejection.BAD_TEXT, problem.get());
     }
-    return v.asText();
+    return v;
   }
 
   /** An optional array of at most {@code maxSize} elements. */

@@ -34,15 +34,26 @@ public final class StorableText {
       if (c == 0) {
         return Optional.of(field + " contains a NUL character (at " + i + "), which the store cannot hold");
       }
-      if ((c < 0x20 || c == 0x7f) && !(freeText && (c == '\t' || c == '\n' || c == '\r'))) {
+      if (control(c, freeText)) {
         return Optional.of(field + " contains control character U+" + String.format("%04X", (int) c) + " (at " + i + ")");
       }
-      if (Character.isHighSurrogate(c) && (i + 1 >= value.length() || !Character.isLowSurrogate(value.charAt(i + 1)))
-          || Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(value.charAt(i - 1)))) {
+      if (unpairedSurrogate(value, i)) {
         return Optional.of(field + " contains an unpaired surrogate (at " + i + ")");
       }
     }
     return Optional.empty();
+  }
+
+  /** NUL, another C0 control character or DEL; tab and line breaks count only outside free text. */
+  private static boolean control(char c, boolean freeText) {
+    return (c < 0x20 || c == 0x7f) && !(freeText && (c == '\t' || c == '\n' || c == '\r'));
+  }
+
+  /** Half of a surrogate pair without its other half: not a character, and not valid UTF-8 once encoded. */
+  private static boolean unpairedSurrogate(String value, int i) {
+    char c = value.charAt(i);
+    return Character.isHighSurrogate(c) && (i + 1 >= value.length() || !Character.isLowSurrogate(value.charAt(i + 1)))
+        || Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(value.charAt(i - 1)));
   }
 
   /**
@@ -56,9 +67,7 @@ public final class StorableText {
     StringBuilder out = null;
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
-      boolean bad = c == 0 || (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f
-          || Character.isHighSurrogate(c) && (i + 1 >= value.length() || !Character.isLowSurrogate(value.charAt(i + 1)))
-          || Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(value.charAt(i - 1)));
+      boolean bad = control(c, true) || unpairedSurrogate(value, i);
       if (bad && out == null) {
         out = new StringBuilder(value.length()).append(value, 0, i);
       }
@@ -80,9 +89,7 @@ public final class StorableText {
     StringBuilder out = null;
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
-      boolean bad = c < 0x20 || c == 0x7f
-          || Character.isHighSurrogate(c) && (i + 1 >= value.length() || !Character.isLowSurrogate(value.charAt(i + 1)))
-          || Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(value.charAt(i - 1)));
+      boolean bad = control(c, false) || unpairedSurrogate(value, i);
       if (bad && out == null) {
         out = new StringBuilder(value.length() + 8).append(value, 0, i);
       }

@@ -48,11 +48,10 @@ public final class AlertTopology {
     CollarRules rules = new CollarRules(config, track, geo);
     topology.addSource(Topology.AutoOffsetReset.EARLIEST, "enriched-in", topics.fixesEnriched().keySerde().deserializer(),
         topics.fixesEnriched().valueSerde().deserializer(), topics.fixesEnriched().name());
-    topology.addProcessor("collar-rules", () -> new CollarRulesProcessor(config, rules), "enriched-in");
+    topology.addProcessor("collar-rules", () -> new CollarRulesProcessor(config, rules, topics.catalog()), "enriched-in");
+    // Summaries and fix entries in one store, one changelog partition per task (CollarStore says why).
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CollarRulesProcessor.STORE), Serdes.String(),
-        new AvroSerde<>(CollarAlertState.class, topics.catalog())), "collar-rules");
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CollarRulesProcessor.FIXES), Serdes.String(),
-        new AvroSerde<>(org.tugai.avro.Fix.class, topics.catalog())), "collar-rules");
+        Serdes.ByteArray()), "collar-rules");
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CollarRulesProcessor.ACTIVITY_STORE),
         Serdes.String(), activity), "collar-rules");
     topology.addSink(AlertSinks.POSITIONS, topics.positions().name(), topics.positions().keySerde().serializer(),

@@ -21,7 +21,17 @@ public final class FixKeys {
   }
 
   public static String of(String collar, long epochMillis) {
-    return collar + "|" + String.format("%016x", epochMillis ^ Long.MIN_VALUE);
+    String hex = Long.toHexString(epochMillis ^ Long.MIN_VALUE); // not String.format: a format is parsed per call
+    StringBuilder b = new StringBuilder(collar.length() + 17).append(collar).append('|');
+    for (int i = hex.length(); i < 16; i++) {
+      b.append('0');
+    }
+    return b.append(hex).toString();
+  }
+
+  /** The fix time a key names, in epoch milliseconds. */
+  public static long timeOf(String key) {
+    return Long.parseUnsignedLong(key.substring(key.length() - 16), 16) ^ Long.MIN_VALUE;
   }
 
   /** The smallest key of the collar's range. */

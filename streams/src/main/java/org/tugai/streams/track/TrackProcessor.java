@@ -12,6 +12,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.tugai.avro.Crossing;
@@ -23,6 +24,9 @@ import org.tugai.avro.TrackState;
 import org.tugai.core.geo.GeoFeature;
 import org.tugai.streams.deployment.DeploymentStoreUpdater;
 import org.tugai.streams.geo.Geodata;
+import org.tugai.schemas.AvroSerde;
+import org.tugai.schemas.SchemaCatalog;
+import org.tugai.streams.store.CollarStore;
 import org.tugai.streams.store.FixKeys;
 
 /**
@@ -31,8 +35,8 @@ import org.tugai.streams.store.FixKeys;
  * enriched-fixes topic, new, revised and retracted crossings (stable ids) to the crossings topic. Fixes later
  * than the grace are flagged {@code late} and no longer revise anything.
  *
- * <p>The cost of a fix does not grow with the window. The window's fixes live in {@link #FIXES}, one entry per
- * fix; {@link #STORE} holds a small summary per collar. A fix newer than the collar's newest (the common case)
+ * <p>The cost of a fix does not grow with the window. {@link #STORE} holds per collar a small summary and the
+ * window's fixes, one entry per fix ({@link CollarStore}). A fix newer than the collar's newest (the common case)
  * can change only the outlier flag of the newest candidate before it, so it is computed against that one fix and
  * the border state before it, and writes two fix entries and the summary. Only a fix that lands inside the
  * window (late, or a replaced duplicate) reads the window and recomputes it, and then writes only the fixes whose
@@ -41,31 +45,42 @@ import org.tugai.streams.store.FixKeys;
 public final class TrackProcessor implements Processor<String, Fix, String, SpecificRecord> {
 
   public static final String STORE = "track-state";
-  public static final String FIXES = "track-fixes";
   public static final String FIXES_OUT = "fixes-enriched-out";
   public static final String CROSSINGS_OUT = "crossings-out";
 
   private final TrackParams params;
   private final Geodata geo;
   private ProcessorContext<String, SpecificRecord> context;
-  private KeyValueStore<String, TrackState> store;
-  private KeyValueStore<String, Fix> fixes;
+  private CollarStore<TrackState> store;
+  /** Entries of fixes that left the window, deleted once the summary that no longer counts them is written. */
+  private final List<String> leaving = new ArrayList<>();
   private KeyValueStore<String, DeviceDeployments> deployments;
   private TrackComputation computation;
   /**
    * Decoded summaries of recently seen collars, written through to the store. The store stays the truth (it is
    * what the changelog restores); this task is the only writer of its keys.
    */
-  private final Map<String, TrackState> recent = new LinkedHashMap<>(1024, 0.75f, true) {
+  private final Map<String, TrackSummary> recent = new LinkedHashMap<>(1024, 0.75f, true) {
     @Override
-    protected boolean removeEldestEntry(Map.Entry<String, TrackState> eldest) {
-      return size() > 10_000;
+    protected boolean removeEldestEntry(Map.Entry<String, TrackSummary> eldest) {
+      return size() > cachedCollars;
     }
   };
 
-  public TrackProcessor(TrackParams params, Geodata geo) {
+  private final int cachedCollars;
+
+  private final SchemaCatalog catalog;
+
+  public TrackProcessor(TrackParams params, Geodata geo, SchemaCatalog catalog) {
+    this(params, geo, catalog, 10_000);
+  }
+
+  /** @param cachedCollars summaries held decoded; 0 reads every collar's summary back from the store (tests) */
+  public TrackProcessor(TrackParams params, Geodata geo, SchemaCatalog catalog, int cachedCollars) {
     this.params = params;
     this.geo = geo;
+    this.catalog = catalog;
+    this.cachedCollars = cachedCollars;
   }
 
   @Override
@@ -73,8 +88,8 @@ public final class TrackProcessor implements Processor<String, Fix, String, Spec
     // The task may have run elsewhere since this instance last saw it: only the store is to be trusted now.
     recent.clear();
     this.context = context;
-    this.store = context.getStateStore(STORE);
-    this.fixes = context.getStateStore(FIXES);
+    KeyValueStore<String, byte[]> bytes = context.getStateStore(STORE);
+    this.store = new CollarStore<>(bytes, new AvroSerde<>(TrackState.class, catalog), new AvroSerde<>(Fix.class, catalog));
     this.deployments = context.getStateStore(DeploymentStoreUpdater.STORE);
     this.computation = new TrackComputation(params, geo, this::deploymentOf);
   }
@@ -98,45 +113,65 @@ public final class TrackProcessor implements Processor<String, Fix, String, Spec
       return;
     }
     String collar = raw.getCollarId();
+    try {
+      process(collar, raw);
+    } catch (RuntimeException e) {
+      recent.remove(collar); // its summary may be half updated: the store, not yet written, is the truth
+      throw e;
+    }
+  }
+
+  private void process(String collar, Fix raw) {
     currentCollar = null;
     Fix fix = enrich(raw);
-    TrackState state = recent.computeIfAbsent(collar, store::get);
+    TrackSummary state = recent.computeIfAbsent(collar, c -> {
+      TrackState stored = store.summary(c);
+      return stored == null ? null : TrackSummary.of(stored);
+    });
     Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
-    if (state != null && fix.getFixTime().isBefore(state.getWatermark().minus(params.grace()))) {
+    if (state != null && fix.getFixTime().isBefore(state.watermark.minus(params.grace()))) {
       List<String> flags = new ArrayList<>(fix.getQualityFlags());
       flags.add(QualityFlags.LATE);
       emitFix(Fix.newBuilder(fix).setQualityFlags(flags).build());
       return;
     }
     if (state == null) {
-      state = TrackState.newBuilder().setCollarId(collar).setWatermark(fix.getFixTime()).build();
+      state = new TrackSummary(collar, fix.getFixTime());
     }
-    boolean legacy = state.getWindowStart() == null && !state.getFixes().isEmpty();
-    TrackState.Builder next = !legacy && (state.getFixCount() == 0 || fix.getFixTime().isAfter(state.getWatermark()))
-        ? append(state, fix, now)
-        : revise(state, fix, legacy, now);
-    TrackState updated = fold(next, now);
-    store.put(collar, updated);
-    recent.put(collar, updated);
+    boolean legacy = state.legacy();
+    if (!legacy && (state.fixCount == 0 || fix.getFixTime().isAfter(state.watermark))) {
+      append(state, fix, now);
+    } else {
+      revise(state, fix, legacy, now);
+    }
+    leaving.clear();
+    fold(state, now);
+    // Fix entries were written first, the summary now, the deletes last (CollarStore says why).
+    store.putSummary(collar, state.toRecord());
+    leaving.forEach(store::delete);
+    recent.put(collar, state);
   }
 
   /** A fix after the collar's newest: computed against the newest candidate and the border state before it. */
-  private TrackState.Builder append(TrackState state, Fix fix, Instant now) {
-    Fix last = state.getLastCandidate();
+  private void append(TrackSummary state, Fix fix, Instant now) {
+    Fix last = state.lastCandidate;
     List<Fix> suffix = last == null ? List.of(fix) : List.of(last, fix);
-    Fix context = last == null ? state.getFoldedCandidate() : state.getPreviousCandidate();
-    TrackComputation.Result result = computation.compute(fix.getCollarId(), before(state), context, suffix, now);
+    Fix context = last == null ? state.foldedCandidate : state.previousCandidate;
+    TrackComputation.Result result = computation.compute(fix.getCollarId(), state.before(), context, suffix, now);
     if (last != null && !result.fixes().get(0).getQualityFlags().equals(last.getQualityFlags())) {
-      Fix revised = result.fixes().get(0);
-      fixes.put(FixKeys.of(revised), revised);
+      // Its verdict changed (an outlier after all): the whole fix, from the store, with the new flags.
+      Fix stored = store.fix(FixKeys.of(last));
+      Fix revised = stored == null ? result.fixes().get(0)
+          : Fix.newBuilder(stored).setQualityFlags(result.fixes().get(0).getQualityFlags()).build();
+      store.putFix(revised);
       emitFix(revised);
     }
     Fix out = result.fixes().get(result.fixes().size() - 1);
-    fixes.put(FixKeys.of(out), out);
+    store.putFix(out);
     emitFix(out);
     // The fixes before the newest candidate are settled: their crossings stand, only new ones can appear.
     Map<String, Crossing> live = new LinkedHashMap<>();
-    state.getCrossings().forEach(c -> live.put(c.getCrossingId(), c));
+    state.crossings.forEach(c -> live.put(c.getCrossingId(), c));
     for (Crossing c : result.crossings()) {
       Crossing old = live.get(c.getCrossingId());
       if (old == null || !sameContent(old, c)) {
@@ -145,23 +180,19 @@ public final class TrackProcessor implements Processor<String, Fix, String, Spec
         live.put(c.getCrossingId(), emitted);
       }
     }
-    return TrackState.newBuilder(state).setWatermark(fix.getFixTime())
-        .setWindowStart(state.getWindowStart() == null ? fix.getFixTime() : state.getWindowStart())
-        .setFixCount(state.getFixCount() + 1)
-        .setCrossings(new ArrayList<>(live.values()))
-        .setLastCandidate(result.lastCandidate()).setPreviousCandidate(result.previousCandidate())
-        .setBeforeConfirmed(result.beforeLastCandidate().confirmed())
-        .setBeforeDeploymentId(result.beforeLastCandidate().deploymentId())
-        .setBeforeLastGood(result.beforeLastCandidate().lastGood())
-        .setBeforeCandidate(result.beforeLastCandidate().candidate())
-        .setBeforeCandidateFirst(result.beforeLastCandidate().candidateFirst())
-        .setBeforeCandidateCount(result.beforeLastCandidate().candidateCount());
+    state.watermark = fix.getFixTime();
+    state.windowStart = state.windowStart == null ? fix.getFixTime() : state.windowStart;
+    state.fixCount++;
+    state.crossings = new ArrayList<>(live.values());
+    state.newest(result);
   }
 
   /** A fix inside the window (late within the grace, or a repeat): the window is read and recomputed. */
-  private TrackState.Builder revise(TrackState state, Fix fix, boolean legacy, Instant now) {
+  private void revise(TrackSummary state, Fix fix, boolean legacy, Instant now) {
     String collar = fix.getCollarId();
-    List<Fix> window = legacy ? new ArrayList<>(state.getFixes()) : window(collar);
+    // From the window's start: an entry before it is one whose delete was lost in a crash (CollarStore).
+    List<Fix> window = legacy ? new ArrayList<>(state.legacyFixes)
+        : store.window(collar, state.windowStart == null ? FixKeys.first(collar) : FixKeys.of(collar, state.windowStart));
     Map<Long, Fix> previous = new HashMap<>();
     window.forEach(f -> previous.put(f.getFixTime().toEpochMilli(), f));
     window.removeIf(f -> f.getFixTime().equals(fix.getFixTime()));
@@ -170,107 +201,68 @@ public final class TrackProcessor implements Processor<String, Fix, String, Spec
       at++;
     }
     window.add(at, fix);
-    Instant watermark = fix.getFixTime().isAfter(state.getWatermark()) ? fix.getFixTime() : state.getWatermark();
-    TrackComputation.Result result = computation.compute(collar, baseline(state), state.getFoldedCandidate(), window, now);
+    Instant watermark = fix.getFixTime().isAfter(state.watermark) ? fix.getFixTime() : state.watermark;
+    TrackComputation.Result result = computation.compute(collar, state.baseline, state.foldedCandidate, window, now);
     for (Fix out : result.fixes()) {
       Fix before = previous.get(out.getFixTime().toEpochMilli());
       boolean changed = before == null || !before.getQualityFlags().equals(out.getQualityFlags());
       if (changed || legacy || out.getFixTime().equals(fix.getFixTime())) {
-        fixes.put(FixKeys.of(out), out);
+        store.putFix(out);
       }
       if (changed || out.getFixTime().equals(fix.getFixTime())) {
         emitFix(out);
       }
     }
-    List<Crossing> live = reviseCrossings(state.getCrossings(), result.crossings(), now);
-    return TrackState.newBuilder(state).setWatermark(watermark).setFixes(List.of())
-        .setWindowStart(window.get(0).getFixTime()).setFixCount(window.size())
-        .setCrossings(live)
-        .setLastCandidate(result.lastCandidate()).setPreviousCandidate(result.previousCandidate())
-        .setBeforeConfirmed(result.beforeLastCandidate().confirmed())
-        .setBeforeDeploymentId(result.beforeLastCandidate().deploymentId())
-        .setBeforeLastGood(result.beforeLastCandidate().lastGood())
-        .setBeforeCandidate(result.beforeLastCandidate().candidate())
-        .setBeforeCandidateFirst(result.beforeLastCandidate().candidateFirst())
-        .setBeforeCandidateCount(result.beforeLastCandidate().candidateCount());
+    state.crossings = reviseCrossings(state.crossings, result.crossings(), now);
+    state.watermark = watermark;
+    state.legacyFixes = List.of();
+    state.windowStart = window.get(0).getFixTime();
+    state.fixCount = window.size();
+    state.newest(result);
   }
 
   /**
    * Fixes older than the grace (and a margin) can no longer be revised: they leave the window and are folded
    * into the baseline, oldest first, so each fix is folded once. The window keeps at least two fixes.
    */
-  private TrackState fold(TrackState.Builder s, Instant now) {
-    String collar = s.getCollarId();
-    Instant horizon = s.getWatermark().minus(params.grace()).minus(params.grace().dividedBy(4));
-    BorderState baseline = baseline(s);
-    Fix last = s.getLastCandidate();
-    Fix previous = s.getPreviousCandidate();
-    Fix folded = s.getFoldedCandidate();
-    BorderState before = null;
-    while (s.getFixCount() > 2 && s.getWindowStart().isBefore(horizon)) {
-      Fix oldest = fixes.delete(FixKeys.of(collar, s.getWindowStart()));
-      if (oldest != null) {
-        baseline = computation.advance(collar, baseline, oldest, now);
+  private void fold(TrackSummary s, Instant now) {
+    Instant horizon = s.watermark.minus(params.grace()).minus(params.grace().dividedBy(4));
+    if (s.fixCount > 2 && s.windowStart.isBefore(horizon)) {
+      foldBefore(s, horizon, now);
+    }
+    Instant windowStart = s.windowStart;
+    Fix candidateFirst = s.baseline.candidateFirst();
+    if (s.crossings.stream().anyMatch(c -> c.getAfterFixTime().isBefore(windowStart))) {
+      List<Crossing> live = new ArrayList<>(s.crossings);
+      live.removeIf(c -> c.getAfterFixTime().isBefore(windowStart)
+          && (candidateFirst == null || !candidateFirst.getFixTime().equals(c.getAfterFixTime())));
+      s.crossings = live;
+    }
+  }
+
+  private void foldBefore(TrackSummary s, Instant horizon, Instant now) {
+    try (KeyValueIterator<String, Fix> it = store.fixes(s.collarId, FixKeys.of(s.collarId, s.windowStart))) {
+      while (s.fixCount > 2 && it.hasNext()) {
+        KeyValue<String, Fix> entry = it.next();
+        Fix oldest = entry.value;
+        if (!oldest.getFixTime().isBefore(horizon)) {
+          break;
+        }
+        leaving.add(entry.key);
+        s.baseline = computation.advance(s.collarId, s.baseline, oldest, now);
         if (TrackComputation.isCandidate(oldest)) {
-          folded = oldest; // the next candidate's speed is still judged against it
+          s.foldedCandidate = oldest; // the next candidate's speed is still judged against it
         }
-        if (last != null && last.getFixTime().equals(oldest.getFixTime())) {
+        if (s.lastCandidate != null && s.lastCandidate.getFixTime().equals(oldest.getFixTime())) {
           // The newest candidate left the window (two or more flagged fixes after it): the window has none now.
-          last = null;
-          previous = null;
-          before = baseline;
+          s.lastCandidate = null;
+          s.previousCandidate = null;
+          s.beforeLastCandidate = s.baseline;
         }
+        s.fixCount--;
+        // The next entry's key says when the window now starts, without decoding its value.
+        s.windowStart = it.hasNext() ? Instant.ofEpochMilli(FixKeys.timeOf(it.peekNextKey())) : oldest.getFixTime();
       }
-      s.setFixCount(s.getFixCount() - 1).setWindowStart(nextFixTime(collar, s.getWindowStart()));
-    }
-    s.setLastCandidate(last).setPreviousCandidate(previous).setFoldedCandidate(folded)
-        .setBaseConfirmed(baseline.confirmed()).setBaseDeploymentId(baseline.deploymentId()).setBaseLastGood(baseline.lastGood())
-        .setBaseCandidate(baseline.candidate()).setBaseCandidateFirst(baseline.candidateFirst())
-        .setBaseCandidateCount(baseline.candidateCount());
-    if (before != null) {
-      s.setBeforeConfirmed(before.confirmed()).setBeforeDeploymentId(before.deploymentId()).setBeforeLastGood(before.lastGood())
-          .setBeforeCandidate(before.candidate()).setBeforeCandidateFirst(before.candidateFirst())
-          .setBeforeCandidateCount(before.candidateCount());
-    }
-    Instant windowStart = s.getWindowStart();
-    Fix candidateFirst = baseline.candidateFirst();
-    List<Crossing> live = new ArrayList<>(s.getCrossings());
-    live.removeIf(c -> c.getAfterFixTime().isBefore(windowStart)
-        && (candidateFirst == null || !candidateFirst.getFixTime().equals(c.getAfterFixTime())));
-    return s.setCrossings(live).build();
-  }
-
-  private static BorderState baseline(TrackState s) {
-    return new BorderState(s.getBaseConfirmed(), s.getBaseDeploymentId(), s.getBaseLastGood(), s.getBaseCandidate(),
-        s.getBaseCandidateFirst(), s.getBaseCandidateCount());
-  }
-
-  private static BorderState baseline(TrackState.Builder s) {
-    return new BorderState(s.getBaseConfirmed(), s.getBaseDeploymentId(), s.getBaseLastGood(), s.getBaseCandidate(),
-        s.getBaseCandidateFirst(), s.getBaseCandidateCount());
-  }
-
-  /** The border state before the newest candidate; the baseline while the window has none. */
-  private static BorderState before(TrackState s) {
-    if (s.getFixCount() == 0) {
-      return baseline(s);
-    }
-    return new BorderState(s.getBeforeConfirmed(), s.getBeforeDeploymentId(), s.getBeforeLastGood(), s.getBeforeCandidate(),
-        s.getBeforeCandidateFirst(), s.getBeforeCandidateCount());
-  }
-
-  /** The window's fixes in fix-time order. */
-  private List<Fix> window(String collar) {
-    List<Fix> window = new ArrayList<>();
-    try (KeyValueIterator<String, Fix> it = fixes.range(FixKeys.first(collar), FixKeys.last(collar))) {
-      it.forEachRemaining(kv -> window.add(kv.value));
-    }
-    return window;
-  }
-
-  private Instant nextFixTime(String collar, Instant after) {
-    try (KeyValueIterator<String, Fix> it = fixes.range(FixKeys.of(collar, after.toEpochMilli() + 1), FixKeys.last(collar))) {
-      return it.hasNext() ? it.next().value.getFixTime() : after;
     }
   }
 
@@ -305,18 +297,32 @@ public final class TrackProcessor implements Processor<String, Fix, String, Spec
     return x.equals(y);
   }
 
+  /**
+   * The fix with its enrichment. Its other fields are shared with the decoded record, not copied: a builder made
+   * from the record would deep-copy every field of every fix, which costs more than the enrichment.
+   */
   private Fix enrich(Fix raw) {
     Optional<Deployment> deployment = deploymentOf(raw);
-    Fix.Builder b = Fix.newBuilder(raw)
-        .setDeploymentId(deployment.map(Deployment::getDeploymentId).orElse(null))
-        .setAnimalId(deployment.map(Deployment::getAnimalId).orElse(null));
-    if (raw.getLat() != null && raw.getLon() != null) {
-      b.setCountry(geo.countryAt(raw.getLat(), raw.getLon()).orElse(null));
-      b.setZones(geo.zonesAt(raw.getLat(), raw.getLon()).stream().map(GeoFeature::id).distinct().toList());
+    Fix f = new Fix();
+    for (int i = 0; i < FIX_FIELDS; i++) {
+      f.put(i, raw.get(i));
     }
-    Set<String> flags = computation.staticFlags(raw, deployment.isPresent());
-    return b.setQualityFlags(new ArrayList<>(flags)).build();
+    f.put(DEPLOYMENT_ID, deployment.map(Deployment::getDeploymentId).orElse(null));
+    f.put(ANIMAL_ID, deployment.map(Deployment::getAnimalId).orElse(null));
+    if (raw.getLat() != null && raw.getLon() != null) {
+      f.put(COUNTRY, geo.countryAt(raw.getLat(), raw.getLon()).orElse(null));
+      f.put(ZONES, geo.zonesAt(raw.getLat(), raw.getLon()).stream().map(GeoFeature::id).distinct().toList());
+    }
+    f.put(QUALITY_FLAGS, new ArrayList<>(computation.staticFlags(raw, deployment.isPresent())));
+    return f;
   }
+
+  private static final int FIX_FIELDS = Fix.getClassSchema().getFields().size();
+  private static final int DEPLOYMENT_ID = Fix.getClassSchema().getField("deploymentId").pos();
+  private static final int ANIMAL_ID = Fix.getClassSchema().getField("animalId").pos();
+  private static final int COUNTRY = Fix.getClassSchema().getField("country").pos();
+  private static final int ZONES = Fix.getClassSchema().getField("zones").pos();
+  private static final int QUALITY_FLAGS = Fix.getClassSchema().getField("qualityFlags").pos();
 
   @Override
   public void close() {

@@ -113,6 +113,24 @@ final class FullRecomputeTrack {
     return live;
   }
 
+  /**
+   * Forgets the candidates that left the windows, as version 0.3 never kept them: after taking over a 0.3 state
+   * the window's first fix is judged against nothing once more, until its successor leaves too.
+   */
+  void forgetFolded() {
+    collars.replaceAll((k, c) -> new Collar(c.watermark(), c.window(), c.baseline(), null, c.crossings()));
+  }
+
+  /** The collar's state as version 0.3 of the track processor stored it: the whole window in one value. */
+  org.tugai.avro.TrackState version3State(String collar) {
+    Collar c = collars.get(collar);
+    BorderState b = c.baseline();
+    return org.tugai.avro.TrackState.newBuilder().setCollarId(collar).setWatermark(c.watermark()).setFixes(c.window())
+        .setBaseConfirmed(b.confirmed()).setBaseDeploymentId(b.deploymentId()).setBaseLastGood(b.lastGood())
+        .setBaseCandidate(b.candidate()).setBaseCandidateFirst(b.candidateFirst()).setBaseCandidateCount(b.candidateCount())
+        .setCrossings(c.crossings()).build();
+  }
+
   static Crossing withoutRevision(Crossing c) {
     return Crossing.newBuilder(c).setRevision(0).setDetectedAt(Instant.EPOCH).build();
   }

@@ -48,10 +48,11 @@ class TrackProcessorEquivalenceTest {
 
   enum Order { IN_ORDER, SHUFFLED_WITHIN_GRACE, WITH_REPEATS, SOME_LATER_THAN_GRACE }
 
-  record Case(Order order, long seed) {
+  /** @param fromStore every fix reads its collar's summary back from the store, as after a restart */
+  record Case(Order order, long seed, boolean fromStore) {
     @Override
     public String toString() {
-      return order + " seed " + seed;
+      return order + " seed " + seed + (fromStore ? ", summary read back for every fix" : "");
     }
   }
 
@@ -59,7 +60,7 @@ class TrackProcessorEquivalenceTest {
     List<Case> cases = new ArrayList<>();
     for (Order o : Order.values()) {
       for (long seed = 1; seed <= 5; seed++) {
-        cases.add(new Case(o, seed));
+        cases.add(new Case(o, seed, seed % 2 == 0));
       }
     }
     return cases;
@@ -88,7 +89,8 @@ class TrackProcessorEquivalenceTest {
     StreamsServiceConfig config = StreamsServiceConfig.from(Settings.of(Map.of("kafka.bootstrap-servers", "unused:9092")));
     Properties props = config.streamsProperties(topics.deadLetters().name());
     props.put("state.dir", System.getProperty("java.io.tmpdir") + "/tugai-equivalence-" + c.order() + "-" + c.seed() + "-" + System.nanoTime());
-    try (TopologyTestDriver driver = new TopologyTestDriver(FixTopology.build(topics, Optional.empty(), PARAMS, TestGeodata.SHIPPED), props)) {
+    try (TopologyTestDriver driver = new TopologyTestDriver(FixTopology.build(topics, Optional.empty(), PARAMS,
+        TestGeodata.SHIPPED, () -> new TrackProcessor(PARAMS, TestGeodata.SHIPPED, topics.catalog(), c.fromStore() ? 0 : 10_000)), props)) {
       TestInputTopic<String, Deployment> deps = driver.createInputTopic(topics.deployments().name(), new StringSerializer(),
           topics.deployments().valueSerde().serializer());
       deployments.values().forEach(d -> deps.pipeInput(d.getDeploymentId(), d, d.getDeployOn()));
@@ -114,6 +116,67 @@ class TrackProcessorEquivalenceTest {
       assertThat(reference.crossingsOut).isNotEmpty();
       if (c.order() == Order.SHUFFLED_WITHIN_GRACE) {
         assertThat(reference.crossingsOut).as("late fixes revise or retract crossings").anyMatch(x -> x.getRevision() > 0);
+      }
+    }
+  }
+
+  /**
+   * A store written by version 0.3 (each collar's whole window in its summary) is taken over: its fixes move to
+   * the fix store the first time the collar reports, and from there on the results are those of the old logic.
+   */
+  @org.junit.jupiter.api.Test
+  void aVersion3StateIsTakenOverWithItsWindow() {
+    Random random = new Random(11);
+    List<Fix> track = new ArrayList<>();
+    for (String collar : COLLARS) {
+      track.addAll(walk(collar, random, 120));
+    }
+    List<Fix> arrivals = arrive(track, Order.SHUFFLED_WITHIN_GRACE, random);
+    int half = arrivals.size() / 2;
+    Map<String, Deployment> deployments = new LinkedHashMap<>();
+    for (String collar : COLLARS) {
+      deployments.put(collar, Deployment.newBuilder().setDeploymentId("dep-" + collar).setDeviceId(collar).setDeviceType(DeviceType.COLLAR)
+          .setAnimalId("deer-" + collar).setSpecies("Cervus elaphus bactrianus").setPopulation("Tj1")
+          .setDeployOn(T0.minus(Duration.ofDays(1))).build());
+    }
+    FullRecomputeTrack reference = new FullRecomputeTrack(PARAMS, TestGeodata.SHIPPED,
+        f -> Optional.ofNullable(deployments.get(f.getCollarId())).filter(d -> !f.getFixTime().isBefore(d.getDeployOn())));
+    arrivals.subList(0, half).forEach(f -> reference.process(f, f.getReceivedAt()));
+    int before = reference.fixesOut.size();
+    int crossingsBefore = reference.crossingsOut.size();
+
+    Topics topics = Topics.standard();
+    StreamsServiceConfig config = StreamsServiceConfig.from(Settings.of(Map.of("kafka.bootstrap-servers", "unused:9092")));
+    Properties props = config.streamsProperties(topics.deadLetters().name());
+    props.put("state.dir", System.getProperty("java.io.tmpdir") + "/tugai-equivalence-v3-" + System.nanoTime());
+    try (TopologyTestDriver driver = new TopologyTestDriver(FixTopology.build(topics, Optional.empty(), PARAMS, TestGeodata.SHIPPED), props)) {
+      TestInputTopic<String, Deployment> deps = driver.createInputTopic(topics.deployments().name(), new StringSerializer(),
+          topics.deployments().valueSerde().serializer());
+      deployments.values().forEach(d -> deps.pipeInput(d.getDeploymentId(), d, d.getDeployOn()));
+      org.apache.kafka.streams.state.KeyValueStore<String, byte[]> bytes = driver.getKeyValueStore(TrackProcessor.STORE);
+      org.tugai.streams.store.CollarStore<org.tugai.avro.TrackState> store = new org.tugai.streams.store.CollarStore<>(bytes,
+          new org.tugai.schemas.AvroSerde<>(org.tugai.avro.TrackState.class, topics.catalog()),
+          new org.tugai.schemas.AvroSerde<>(Fix.class, topics.catalog()));
+      for (String collar : COLLARS) {
+        store.putSummary(collar, reference.version3State(collar));
+      }
+      reference.forgetFolded();
+      TestInputTopic<String, Fix> in = driver.createInputTopic(topics.fixes().name(), new StringSerializer(), topics.fixes().valueSerde().serializer());
+      TestOutputTopic<String, Fix> enriched = driver.createOutputTopic(topics.fixesEnriched().name(), topics.fixesEnriched().keySerde().deserializer(),
+          topics.fixesEnriched().valueSerde().deserializer());
+      TestOutputTopic<String, Crossing> crossings = driver.createOutputTopic(topics.crossings().name(), topics.crossings().keySerde().deserializer(),
+          topics.crossings().valueSerde().deserializer());
+      for (Fix f : arrivals.subList(half, arrivals.size())) {
+        in.pipeInput(f.getCollarId(), f, f.getReceivedAt());
+        reference.process(f, f.getReceivedAt());
+      }
+      assertThat(differences(lastPerFix(reference.fixesOut.subList(before, reference.fixesOut.size())), lastPerFix(enriched.readValuesToList())))
+          .isEmpty();
+      assertThat(lastPerCrossing(crossings.readValuesToList()))
+          .isEqualTo(lastPerCrossing(reference.crossingsOut.subList(crossingsBefore, reference.crossingsOut.size())));
+      for (String collar : COLLARS) {
+        assertThat(store.summary(collar).getFixes()).as("the window has left the summary").isEmpty();
+        assertThat(store.summary(collar).getFixCount()).isPositive();
       }
     }
   }

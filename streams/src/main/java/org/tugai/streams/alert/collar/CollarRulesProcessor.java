@@ -20,6 +20,9 @@ import org.tugai.streams.alert.AlertSinks;
 import org.tugai.streams.alert.AlertsConfig;
 import org.tugai.streams.alert.silence.SilenceWatch;
 import org.tugai.streams.deployment.DeploymentStoreUpdater;
+import org.tugai.schemas.AvroSerde;
+import org.tugai.schemas.SchemaCatalog;
+import org.tugai.streams.store.CollarStore;
 import org.tugai.streams.store.FixKeys;
 import org.tugai.streams.store.WindowCache;
 
@@ -31,8 +34,6 @@ import org.tugai.streams.store.WindowCache;
 public final class CollarRulesProcessor implements Processor<String, Fix, String, SpecificRecord> {
 
   public static final String STORE = "collar-alert-state";
-  /** The window's fixes, one entry per fix keyed {@code collar|fix time}: a fix writes its own entry, not the window. */
-  public static final String FIXES = "collar-alert-fixes";
 
   public static final String ACTIVITY_STORE = "collar-activity";
   private final AlertsConfig config;
@@ -40,15 +41,17 @@ public final class CollarRulesProcessor implements Processor<String, Fix, String
   /** Event time of fixes kept: the configured window, or longer if the immobility rule of some scope looks back further. */
   private final java.time.Duration keep;
   private ProcessorContext<String, SpecificRecord> context;
-  private KeyValueStore<String, CollarAlertState> store;
-  private KeyValueStore<String, Fix> fixes;
+  /** Per collar its open incidents and its window's fixes, one entry per fix: a fix writes its own entry, not the window. */
+  private CollarStore<CollarAlertState> store;
+  private final SchemaCatalog catalog;
   /** Windows held decoded ({@code alerts.cached-fixes}); the store stays the truth. */
   private final WindowCache windows;
   private KeyValueStore<String, DeviceDeployments> deployments;
   private SilenceWatch silence;
 
-  public CollarRulesProcessor(AlertsConfig config, CollarRules rules) {
+  public CollarRulesProcessor(AlertsConfig config, CollarRules rules, SchemaCatalog catalog) {
     this.config = config;
+    this.catalog = catalog;
     this.rules = rules;
     this.keep = keep(config);
     this.windows = new WindowCache(config.cachedFixes());
@@ -62,8 +65,8 @@ public final class CollarRulesProcessor implements Processor<String, Fix, String
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
-    this.store = context.getStateStore(STORE);
-    this.fixes = context.getStateStore(FIXES);
+    KeyValueStore<String, byte[]> bytes = context.getStateStore(STORE);
+    this.store = new CollarStore<>(bytes, new AvroSerde<>(CollarAlertState.class, catalog), new AvroSerde<>(Fix.class, catalog));
     windows.clear(); // the task may have run elsewhere since: only the store is to be trusted now
     this.deployments = context.getStateStore(DeploymentStoreUpdater.STORE);
     KeyValueStore<String, DeviceActivity> activity = context.getStateStore(ACTIVITY_STORE);
@@ -83,7 +86,7 @@ public final class CollarRulesProcessor implements Processor<String, Fix, String
     }
     String collar = fix.getCollarId();
     Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
-    CollarAlertState state = store.get(collar);
+    CollarAlertState state = store.summary(collar);
     List<Fix> before = window(collar, state);
     Fix newestGood = null;
     for (Fix f : before) {
@@ -102,9 +105,11 @@ public final class CollarRulesProcessor implements Processor<String, Fix, String
     Map<String, Alert> open = state == null ? Map.of() : state.getOpen();
     CollarRules.Result result = rules.evaluate(collar, species, window, open, now);
     result.updates().forEach(a -> send(a, record.timestamp()));
-    writeWindow(collar, state, before, window);
-    store.put(collar, CollarAlertState.newBuilder().setCollarId(collar).setFixes(List.of()).setFixCount(window.size())
+    // Fix entries first, the summary next, deletes last (CollarStore says why).
+    List<String> leaving = writeWindow(collar, state, before, window);
+    store.putSummary(collar, CollarAlertState.newBuilder().setCollarId(collar).setFixes(List.of()).setFixCount(window.size())
         .setOpen(result.open()).build());
+    leaving.forEach(store::delete);
   }
 
   /** The collar's window: held in memory if it is current, else read from the store (or from a version 1-2 state). */
@@ -119,31 +124,30 @@ public final class CollarRulesProcessor implements Processor<String, Fix, String
     if (cached != null && cached.size() == state.getFixCount()) {
       return cached;
     }
-    List<Fix> read = new ArrayList<>();
-    try (org.apache.kafka.streams.state.KeyValueIterator<String, Fix> it = fixes.range(FixKeys.first(collar), FixKeys.last(collar))) {
-      it.forEachRemaining(kv -> read.add(kv.value));
-    }
-    return read;
+    // An entry older than the window (its delete lost in a crash) is trimmed by CollarWindow and deleted then.
+    return store.window(collar, FixKeys.first(collar));
   }
 
-  /** Writes what changed between the windows: the new or revised fix, and deletes what left. */
-  private void writeWindow(String collar, CollarAlertState state, List<Fix> before, List<Fix> after) {
+  /** Writes what changed between the windows, the new or revised fix; returns the entries of the fixes that left. */
+  private List<String> writeWindow(String collar, CollarAlertState state, List<Fix> before, List<Fix> after) {
     boolean legacy = state != null && !state.getFixes().isEmpty();
     java.util.Set<java.time.Instant> kept = new java.util.HashSet<>();
     after.forEach(f -> kept.add(f.getFixTime()));
     java.util.IdentityHashMap<Fix, Boolean> old = new java.util.IdentityHashMap<>();
     before.forEach(f -> old.put(f, Boolean.TRUE));
+    List<String> leaving = new ArrayList<>();
     for (Fix f : before) {
       if (!kept.contains(f.getFixTime())) {
-        fixes.delete(FixKeys.of(f));
+        leaving.add(FixKeys.of(f));
       }
     }
     for (Fix f : after) {
       if (legacy || !old.containsKey(f)) {
-        fixes.put(FixKeys.of(f), f);
+        store.putFix(f);
       }
     }
     windows.put(collar, after);
+    return leaving;
   }
 
   private void send(Alert alert, long timestamp) {
