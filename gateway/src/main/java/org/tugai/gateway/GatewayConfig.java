@@ -39,11 +39,13 @@ import org.tugai.gateway.route.DeviceCheck;
  * @param alertsGroupId {@code gateway.alerts-group-id}: consumer group of that relay (gateways share the work)
  * @param unknownDevices {@code gateway.unknown-devices}: accept, flag (accept with quality flag unknown-device) or reject
  * @param alertChannels {@code alerts.channels.*}, {@code alerts.location-grid-deg}, {@code alerts.webhook.*}: precision and webhooks per channel
+ * @param satellite {@code gateway.directip.*}, {@code gateway.rockblock.*}, {@code gateway.sbd.*}: Iridium inputs, off unless a port is set
  */
 public record GatewayConfig(KafkaSettings kafka, MqttSettings mqtt, String sourceName, String clientId, List<String> topics,
     Optional<String> sharedGroup, Duration sessionExpiry, int receiveMaximum, int maxPayloadBytes, Duration maxFutureSkew,
     Instant earliestTime, Duration retryBackoff, Duration connectTimeout, List<Source> extraSources, LorawanProfiles lorawan,
-    boolean alertsOut, MqttSettings alertsMqtt, String alertsGroupId, DeviceCheck.UnknownDevices unknownDevices, AlertChannels alertChannels) {
+    boolean alertsOut, MqttSettings alertsMqtt, String alertsGroupId, DeviceCheck.UnknownDevices unknownDevices, AlertChannels alertChannels,
+    org.tugai.gateway.iridium.SatelliteSettings satellite) {
 
   public static final List<String> DEFAULT_TOPICS = List.of("tugai/v1/collars/+/fixes", "tugai/v1/cameras/+/detections",
       "tugai/v1/cameras/+/megadetector", org.tugai.gateway.decode.DeviceTopic.ACK_FILTER);
@@ -110,7 +112,8 @@ public record GatewayConfig(KafkaSettings kafka, MqttSettings mqtt, String sourc
         s.string("gateway.alerts-group-id", "tugai-gateway-alerts"),
         DeviceCheck.UnknownDevices.valueOf(s.choice("gateway.unknown-devices", "flag", List.of("accept", "flag", "reject"))
             .toUpperCase(java.util.Locale.ROOT)),
-        AlertChannels.from(s));
+        AlertChannels.from(s),
+        org.tugai.gateway.iridium.SatelliteSettings.from(s));
   }
 
   /**

@@ -47,6 +47,11 @@ public final class GatewayMetrics {
     registry.counter("tugai.gateway.produce.retries").increment();
   }
 
+  /** A satellite message by channel ({@code directip}, {@code rockblock}) and outcome (sent, duplicate, empty, malformed, unconfirmed). */
+  public void satellite(String channel, String outcome) {
+    registry.counter("tugai.gateway.satellite.messages", "channel", channel, "outcome", outcome).increment();
+  }
+
   public long receivedCount() {
     return (long) received.count();
   }

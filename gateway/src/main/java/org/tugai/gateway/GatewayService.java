@@ -48,6 +48,8 @@ public final class GatewayService implements TugaiService {
   private AlertRelay alerts;
   private final List<WebhookRelay> webhooks = new java.util.ArrayList<>();
   private DeploymentRegistry registry;
+  private org.tugai.gateway.iridium.DirectIpServer directIp;
+  private org.tugai.gateway.iridium.RockBlockWebhook rockBlock;
 
   public GatewayService(GatewayConfig config, MeterRegistry registry, Clock clock) {
     this.config = config;
@@ -61,7 +63,13 @@ public final class GatewayService implements TugaiService {
   /** A systemic failure: no message is taken any more (those not acknowledged stay with the broker) and the service has failed. */
   private void stopIntake(String why) {
     ingresses.forEach(MqttIngress::stopIntake);
-    failure.fail(why + "; intake stopped, unacknowledged messages stay with the broker");
+    if (directIp != null) {
+      directIp.close();
+    }
+    if (rockBlock != null) {
+      rockBlock.close();
+    }
+    failure.fail(why + "; intake stopped, unacknowledged messages stay with the broker (satellite ones with their sender)");
   }
 
   @Override
@@ -109,6 +117,7 @@ public final class GatewayService implements TugaiService {
         router::deadLetterInstead,
         this::stopIntake);
 
+    startSatelliteInputs(router, forwarder, window);
     for (GatewayConfig.Source source : config.sources()) {
       MqttIngress ingress = new MqttIngress(source.name(), source.mqtt(), source.clientId(), config.subscriptionFilters(source),
           config.sessionExpiry(), config.receiveMaximum(), takeovers, (topic, payload, ack) -> {
@@ -139,6 +148,34 @@ public final class GatewayService implements TugaiService {
         topics.fixes().name(), topics.detections().name());
   }
 
+  /** Iridium DirectIP and the provider webhook, each when configured: into the same checks and the same forwarder as MQTT. */
+  private void startSatelliteInputs(MessageRouter router, KafkaForwarder forwarder, TimeWindow window) throws java.io.IOException {
+    org.tugai.gateway.iridium.SatelliteSettings satellite = config.satellite();
+    if (satellite.directIp().isEmpty() && satellite.rockBlock().isEmpty()) {
+      return;
+    }
+    org.tugai.gateway.iridium.SbdIntake intake = new org.tugai.gateway.iridium.SbdIntake(registry,
+        new org.tugai.gateway.decode.SbdDecoder(satellite.profiles(), window), router, forwarder, metrics, clock);
+    if (satellite.directIp().isPresent()) {
+      directIp = new org.tugai.gateway.iridium.DirectIpServer(satellite.directIp().get(), intake);
+      directIp.start();
+    }
+    if (satellite.rockBlock().isPresent()) {
+      rockBlock = new org.tugai.gateway.iridium.RockBlockWebhook(satellite.rockBlock().get(), intake);
+      rockBlock.start();
+    }
+  }
+
+  /** The DirectIP port listened on, when DirectIP is on. */
+  public java.util.OptionalInt directIpPort() {
+    return directIp == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(directIp.port());
+  }
+
+  /** The provider webhook's port, when it is on. */
+  public java.util.OptionalInt rockBlockPort() {
+    return rockBlock == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(rockBlock.port());
+  }
+
   private long lastReceived = -1;
 
   private void logProgress() {
@@ -166,6 +203,12 @@ public final class GatewayService implements TugaiService {
   @Override
   public void close() {
     ingresses.forEach(MqttIngress::stopIntake);
+    if (directIp != null) {
+      directIp.close();
+    }
+    if (rockBlock != null) {
+      rockBlock.close();
+    }
     if (alerts != null) {
       alerts.close();
     }

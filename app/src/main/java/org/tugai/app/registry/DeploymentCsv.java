@@ -23,7 +23,8 @@ import org.tugai.avro.DeviceType;
  * Deployments from a CSV in the style of Movebank reference data: {@code tag-id}, {@code animal-id},
  * {@code animal-taxon}, {@code animal-sex}, {@code deploy-on-date}, {@code deploy-off-date}, plus
  * {@code population}; optional {@code deployment-id}, {@code device-type} (collar or camera), {@code site-id},
- * {@code deploy-on-latitude} / {@code deploy-on-longitude} (camera sites) and {@code expected-interval-s}.
+ * {@code deploy-on-latitude} / {@code deploy-on-longitude} (camera sites), {@code expected-interval-s}, and for Iridium collars
+ * {@code imei} (the modem's) and {@code payload-profile} (the gateway's {@code gateway.sbd.profiles} name).
  * Movebank's alternative names ({@code tag-local-identifier}, {@code individual-local-identifier}, ...) work too.
  * Times are {@code yyyy-MM-dd HH:mm:ss[.SSS]} in UTC, as Movebank writes them, or ISO-8601.
  */
@@ -90,6 +91,8 @@ public final class DeploymentCsv {
         .setLat(first(row, "deploy-on-latitude").map(v -> number(v, "deploy-on-latitude", -90, 90)).orElse(null))
         .setLon(first(row, "deploy-on-longitude").map(v -> number(v, "deploy-on-longitude", -180, 180)).orElse(null))
         .setExpectedIntervalS(first(row, "expected-interval-s").map(v -> (int) number(v, "expected-interval-s", 1, 31_536_000)).orElse(null))
+        .setImei(first(row, "imei").map(DeploymentCsv::imei).orElse(null))
+        .setPayloadProfile(first(row, "payload-profile").orElse(null))
         .build();
   }
 
@@ -105,6 +108,13 @@ public final class DeploymentCsv {
       }
     }
     return Optional.empty();
+  }
+
+  private static String imei(String v) {
+    if (!v.matches("[0-9]{15}")) {
+      throw new IllegalArgumentException("imei '" + v + "' is not the 15 digits of an Iridium modem's IMEI");
+    }
+    return v;
   }
 
   private static String sex(String s) {

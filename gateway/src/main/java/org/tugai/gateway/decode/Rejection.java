@@ -28,4 +28,10 @@ public record Rejection(String code, String reason) {
   public static final String IDENTITY_MISMATCH = "identity-mismatch";
   /** A decoded record Kafka refused for good (too large for the broker). */
   public static final String KAFKA_REFUSED = "kafka-refused";
+  /** A satellite message from a modem (IMEI) no deployment names. */
+  public static final String UNKNOWN_MODEM = "unknown-modem";
+  /** A satellite payload its device's profile cannot decode (wrong length, unknown profile). */
+  public static final String UNDECODABLE = "undecodable";
+  /** A DirectIP message or provider webhook request that breaks its protocol (lengths, missing elements, bad hex). */
+  public static final String MALFORMED_MESSAGE = "malformed-message";
 }

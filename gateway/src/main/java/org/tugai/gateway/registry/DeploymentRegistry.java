@@ -35,6 +35,8 @@ public final class DeploymentRegistry implements Deployments, AutoCloseable {
   private final Map<String, Deployment> deployments = new ConcurrentHashMap<>();
   /** deviceId -> earliest deployOn over its deployments. */
   private volatile Map<String, Instant> firstByDevice = Map.of();
+  /** IMEI -> the deployments naming that modem, by deployOn. */
+  private volatile Map<String, List<Deployment>> byImei = Map.of();
   private KafkaConsumer<String, byte[]> consumer;
   private Thread thread;
   private volatile boolean running;
@@ -103,6 +105,29 @@ public final class DeploymentRegistry implements Deployments, AutoCloseable {
       first.merge(d.getDeviceId(), d.getDeployOn(), (a, b) -> a.isBefore(b) ? a : b);
     }
     firstByDevice = first;
+    Map<String, List<Deployment>> imeis = new java.util.HashMap<>();
+    for (Deployment d : deployments.values()) {
+      if (d.getImei() != null) {
+        imeis.computeIfAbsent(d.getImei(), k -> new java.util.ArrayList<>()).add(d);
+      }
+    }
+    imeis.values().forEach(list -> list.sort(java.util.Comparator.comparing(Deployment::getDeployOn)));
+    byImei = imeis;
+  }
+
+  @Override
+  public Optional<SatelliteModem> modem(String imei, Instant at) {
+    List<Deployment> candidates = byImei.getOrDefault(imei, List.of());
+    Deployment chosen = null;
+    for (Deployment d : candidates) {
+      if (!d.getDeployOn().isAfter(at)) {
+        chosen = d; // the latest that began by then: running, or the last one before it
+      }
+    }
+    if (chosen == null && !candidates.isEmpty()) {
+      chosen = candidates.get(0);
+    }
+    return Optional.ofNullable(chosen).map(d -> new SatelliteModem(d.getDeviceId(), Optional.ofNullable(d.getPayloadProfile())));
   }
 
   @Override

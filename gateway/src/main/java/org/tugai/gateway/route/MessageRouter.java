@@ -76,6 +76,16 @@ public final class MessageRouter {
     };
   }
 
+  /** The records for fixes that came another way than MQTT (a satellite message): checked and dead-lettered alike. */
+  public List<ProducerRecord<String, byte[]>> fixes(Decoded<Fix> decoded, byte[] payload, String source) {
+    return fixes(decoded, payload, StorableText.escape(source), clock.instant());
+  }
+
+  /** The dead letter for an input that came another way than MQTT and cannot become a record. */
+  public ProducerRecord<String, byte[]> deadLetter(byte[] payload, String source, String deviceId, Rejection rejection) {
+    return deadLetter(payload, StorableText.escape(source), deviceId, clock.instant(), rejection);
+  }
+
   private List<ProducerRecord<String, byte[]>> fixes(Decoded<Fix> decoded, byte[] payload, String source, Instant now) {
     Decoded<Fix> checked = devices.fixes(decoded, payload);
     return records(checked, topics.fixes(), Fix::getCollarId, source, now);
