@@ -97,6 +97,11 @@ class ApiIT {
         fix(c, ps, "C2", "deer-2", NOW.minus(1, ChronoUnit.HOURS), 38.5, 66.5, "3D", "pa-b", List.of());
         ps.executeBatch();
       }
+      // An Argos Doppler position of the same collar: its class and error ellipse go out under Movebank's Argos names.
+      exec(c, "INSERT INTO fixes (collar_id, fix_time, lat, lon, fix_type, received_at, source, animal_id, country, zones, quality_flags,"
+          + " location_class, error_radius_m, error_semi_major_m, error_semi_minor_m, error_ellipse_orientation_deg) VALUES ('C1', '"
+          + NOW.minus(3, ChronoUnit.DAYS).plusSeconds(120) + "', 37.3, 68.7, 'unknown', now(), 'import-telonics:x.csv', 'deer-1', 'TJK',"
+          + " '{pa-a}', '{}', '2', 420, 980, 170, 35)");
       exec(c, "INSERT INTO crossings (crossing_id, animal_id, collar_id, from_country, to_country, crossed_at, before_fix_time, before_lat,"
           + " before_lon, after_fix_time, after_lat, after_lon, crossing_lat, crossing_lon, hotspot, population, status, revision, detected_at) VALUES"
           + " ('x1', 'deer-1', 'C1', 'TJK', 'AFG', '" + OLD + "', '" + OLD + "', 37.2, 68.1, '" + OLD + "', 37.1, 68.1, 37.15, 68.1, 'panj-1', 'Tj1', 'confirmed', 0, now()),"
@@ -327,13 +332,15 @@ class ApiIT {
     JsonNode fc = json(path, admin);
     List<JsonNode> features = new ArrayList<>();
     fc.path("features").forEach(features::add);
-    assertThat(features).hasSize(303);
-    JsonNode line = features.get(302);
+    assertThat(features).hasSize(304);
+    JsonNode line = features.get(303);
     assertThat(line.path("geometry").path("type").asText()).isEqualTo("LineString");
-    assertThat(line.path("geometry").path("coordinates")).hasSize(300);
+    assertThat(line.path("geometry").path("coordinates")).hasSize(301);
     JsonNode failed = features.stream().filter(f -> f.path("properties").path("fixType").asText().equals("none")).findFirst().orElseThrow();
     assertThat(failed.path("geometry").isNull()).isTrue();
     assertThat(failed.path("properties").path("qualityFlags").get(0).asText()).isEqualTo("failed-fix");
+    assertThat(features).filteredOn(f -> f.path("properties").path("locationClass").asText().equals("2")).singleElement()
+        .satisfies(f -> assertThat(f.path("properties").path("errorRadiusM").asInt()).isEqualTo(420));
     JsonNode outlier = features.stream().filter(f -> f.path("properties").path("qualityFlags").toString().contains("outlier")).findFirst()
         .orElseThrow();
     assertThat(outlier.path("properties").path("good").asBoolean()).isFalse();
@@ -359,7 +366,7 @@ class ApiIT {
         + NOW.plus(1, ChronoUnit.DAYS), admin);
     assertThat(r.statusCode()).isEqualTo(200);
     List<String> lines = r.body().lines().toList();
-    assertThat(lines).hasSize(303);
+    assertThat(lines).hasSize(304);
     List<String> header = List.of(lines.get(0).split(","));
     assertThat(header).contains("event-id", "timestamp", "location-long", "location-lat", "individual-local-identifier",
         "tag-local-identifier", "gps:hdop", "gps:satellite-count", "visible");
@@ -375,7 +382,15 @@ class ApiIT {
     assertThat(failed.split(",", -1)[header.indexOf("location-lat")]).isEmpty();
     String outlier = lines.stream().skip(1).filter(l -> l.contains("outlier")).findFirst().orElseThrow();
     assertThat(outlier.split(",", -1)[header.indexOf("visible")]).isEqualTo("false");
-    assertThat(lines.stream().skip(1).map(l -> l.split(",")[0]).distinct().count()).as("event ids unique").isEqualTo(302);
+    assertThat(lines.stream().skip(1).map(l -> l.split(",")[0]).distinct().count()).as("event ids unique").isEqualTo(303);
+    String[] argos = lines.stream().skip(1).map(l -> l.split(",", -1)).filter(cells -> cells[header.indexOf("argos:lc")].equals("2"))
+        .findFirst().orElseThrow();
+    assertThat(argos[header.indexOf("sensor-type")]).isEqualTo("argos-doppler-shift");
+    assertThat(argos[header.indexOf("argos:error-radius")]).isEqualTo("420.0");
+    assertThat(argos[header.indexOf("argos:semi-major")]).isEqualTo("980.0");
+    assertThat(argos[header.indexOf("argos:semi-minor")]).isEqualTo("170.0");
+    assertThat(argos[header.indexOf("argos:orientation")]).isEqualTo("35.0");
+    assertThat(first[header.indexOf("sensor-type")]).isEqualTo("gps");
   }
 
   @Test

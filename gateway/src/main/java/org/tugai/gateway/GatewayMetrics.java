@@ -47,7 +47,7 @@ public final class GatewayMetrics {
     registry.counter("tugai.gateway.produce.retries").increment();
   }
 
-  /** A satellite message by channel ({@code directip}, {@code rockblock}) and outcome (sent, duplicate, empty, malformed, unconfirmed). */
+  /** A satellite message by channel ({@code iridium-directip}, {@code iridium-rockblock}) and outcome (sent, duplicate, empty, malformed, unconfirmed). */
   public void satellite(String channel, String outcome) {
     registry.counter("tugai.gateway.satellite.messages", "channel", channel, "outcome", outcome).increment();
   }

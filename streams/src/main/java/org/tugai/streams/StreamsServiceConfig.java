@@ -65,14 +65,26 @@ public record StreamsServiceConfig(KafkaSettings kafka, String applicationId, Pa
         throw new org.tugai.core.config.ConfigException("streams.max-speed-kmh-by-species." + species, "'" + kmh + "' is not a number");
       }
     });
+    Map<String, Duration> graceByChannel = new java.util.LinkedHashMap<>();
+    for (String channel : s.group("streams.grace-by-channel.").keySet()) {
+      graceByChannel.put(channel, s.duration("streams.grace-by-channel." + channel, d.grace(), Duration.ofMinutes(1), Duration.ofDays(60)));
+    }
+    String minClass = s.string("streams.min-location-class", d.minLocationClass()).trim().toUpperCase(java.util.Locale.ROOT);
+    if (!TrackParams.LOCATION_CLASSES.subList(0, 6).contains(minClass)) {
+      throw new org.tugai.core.config.ConfigException("streams.min-location-class", "'" + minClass + "' is not one of "
+          + TrackParams.LOCATION_CLASSES.subList(0, 6) + " (B and Z never count)");
+    }
     return new TrackParams(
         s.duration("streams.grace", d.grace(), Duration.ofMinutes(1), Duration.ofDays(60)),
+        graceByChannel,
         s.decimal("streams.max-speed-kmh", d.maxSpeedKmh(), 1, 1_000),
         bySpecies,
         s.decimal("streams.min-outlier-displacement-m", d.minOutlierDisplacementM(), 0, 100_000),
         s.decimal("streams.max-hdop", d.maxHdop(), 0, 100),
         s.integer("streams.min-satellites", d.minSatellites(), 0, 64),
         s.bool("streams.flag-2d", d.flagTwoD()),
+        minClass,
+        s.decimal("streams.max-error-radius-m", d.maxErrorRadiusM(), 1, 1_000_000),
         s.decimal("streams.crossing.confirm-distance-m", d.confirmDistanceM(), 0, 1_000_000),
         s.integer("streams.crossing.confirm-fixes", d.confirmFixes(), 1, 1_000),
         s.duration("streams.crossing.confirm-dwell", d.confirmDwell(), Duration.ZERO, Duration.ofDays(60)));

@@ -38,11 +38,13 @@ public final class TrackEndpoint {
   private static final DateTimeFormatter MOVEBANK_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
   private static final String QUERY = """
       SELECT collar_id, fix_time, lat, lon, altitude_m, hdop, satellites, fix_type, temperature_c, battery_v,
-             quality_flags, country, zones
+             quality_flags, country, zones, location_class, error_radius_m, error_semi_major_m, error_semi_minor_m,
+             error_ellipse_orientation_deg
         FROM fixes WHERE animal_id = ? AND fix_time >= ? AND fix_time < ? ORDER BY fix_time""";
   static final String MOVEBANK_HEADER = "event-id,visible,timestamp,location-long,location-lat,height-above-ellipsoid,gps:hdop,"
       + "gps:satellite-count,external-temperature,tag-voltage,algorithm-marked-outlier,sensor-type,individual-taxon-canonical-name,"
-      + "tag-local-identifier,individual-local-identifier,tugai:quality-flags,tugai:coarsened";
+      + "tag-local-identifier,individual-local-identifier,tugai:quality-flags,tugai:coarsened,argos:lc,argos:error-radius,argos:semi-major,"
+      + "argos:semi-minor,argos:orientation";
 
   private final DataSource dataSource;
   private final Precision precision;
@@ -147,6 +149,11 @@ public final class TrackEndpoint {
         json.writeStringField("fixType", rs.getString(8));
         number(json, "temperatureC", rs, 9);
         number(json, "batteryV", rs, 10);
+        String locationClass = rs.getString(14);
+        if (locationClass != null) {
+          json.writeStringField("locationClass", locationClass);
+        }
+        number(json, "errorRadiusM", rs, 15);
         json.writeArrayFieldStart("qualityFlags");
         for (String f : flags) {
           json.writeString(f);
@@ -225,11 +232,15 @@ public final class TrackEndpoint {
         lon = precision.coarsen(lon);
       }
       Double voltage = nullable(rs, 10);
+      String locationClass = rs.getString(14);
+      // A Doppler position is Movebank's argos-doppler-shift sensor; G is a GPS position that Argos only relayed.
+      String sensor = locationClass == null || locationClass.equals("G") ? "gps" : "argos-doppler-shift";
       Csv.row(w, Long.toString(eventId(collar, time)), Boolean.toString(!outlier), MOVEBANK_TIME.format(time),
           hasPosition ? Double.toString(lon) : "", hasPosition ? Double.toString(lat) : "", text(nullable(rs, 5)),
           text(nullable(rs, 6)), text(nullable(rs, 7) == null ? null : nullable(rs, 7).intValue()), text(nullable(rs, 9)),
-          voltage == null ? "" : Long.toString(Math.round(voltage * 1000)), Boolean.toString(outlier), "gps",
-          species == null ? "" : species, collar, animal, String.join("|", flags), Boolean.toString(coarsened));
+          voltage == null ? "" : Long.toString(Math.round(voltage * 1000)), Boolean.toString(outlier), sensor,
+          species == null ? "" : species, collar, animal, String.join("|", flags), Boolean.toString(coarsened), text(locationClass),
+          text(nullable(rs, 15)), text(nullable(rs, 16)), text(nullable(rs, 17)), text(nullable(rs, 18)));
     }
     w.flush();
   }

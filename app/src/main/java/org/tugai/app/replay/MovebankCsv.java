@@ -19,7 +19,8 @@ import java.util.NoSuchElementException;
 
 /**
  * Rows of a Movebank CSV export (the "Download data" CSV of a study: {@code timestamp}, {@code location-long},
- * {@code location-lat}, {@code tag-local-identifier}, {@code gps:hdop}, {@code gps:satellite-count},
+ * {@code location-lat}, {@code tag-local-identifier}, {@code gps:hdop}, {@code gps:satellite-count}, the Argos attributes
+ * ({@code argos:lc}, {@code argos:error-radius}, {@code argos:semi-major}, {@code argos:semi-minor}, {@code argos:orientation}),
  * {@code height-above-ellipsoid}, {@code external-temperature}, {@code tag-voltage}, ...) as Tugai collar fixes.
  * A row without coordinates is a failed fix (the collar tried and got no position): it stays a fix, without a
  * position, as the field's convention is. A row that cannot be a fix at all is skipped with the reason.
@@ -116,7 +117,17 @@ public final class MovebankCsv implements Iterator<MovebankCsv.Row>, AutoCloseab
       fix.put("lat", lat);
       fix.put("lon", lon);
       Double satellites = number(row, "gps:satellite-count");
-      fix.put("fixType", satellites != null && satellites < 4 ? "2D" : "3D");
+      String locationClass = text(row, "argos:lc");
+      if (locationClass != null) {
+        // A Doppler position has no GPS solution type: its quality is the class and the error estimates.
+        fix.put("locationClass", locationClass);
+        put(fix, "errorRadiusM", number(row, "argos:error-radius"));
+        put(fix, "errorSemiMajorM", number(row, "argos:semi-major"));
+        put(fix, "errorSemiMinorM", number(row, "argos:semi-minor"));
+        put(fix, "errorEllipseOrientationDeg", number(row, "argos:orientation"));
+      } else {
+        fix.put("fixType", satellites != null && satellites < 4 ? "2D" : "3D");
+      }
       put(fix, "altitudeM", number(row, "height-above-ellipsoid"));
       put(fix, "hdop", number(row, "gps:hdop"));
       if (satellites != null) {

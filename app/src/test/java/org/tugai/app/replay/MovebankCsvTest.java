@@ -43,6 +43,22 @@ class MovebankCsvTest {
   }
 
   @Test
+  void anArgosRowKeepsItsClassAndErrorEllipse() throws Exception {
+    String header = "timestamp,location-long,location-lat,sensor-type,tag-local-identifier,argos:lc,argos:error-radius,argos:semi-major,"
+        + "argos:semi-minor,argos:orientation\n";
+    try (MovebankCsv csv = MovebankCsv.read(new StringReader(header
+        + "2019-03-01 04:15:07.000,68.36,37.24,argos-doppler-shift,A-17,1,612,1480,254,91\n"))) {
+      JsonNode json = JSON.readTree(((MovebankCsv.Fix) csv.next()).json());
+      assertThat(json.path("locationClass").asText()).isEqualTo("1");
+      assertThat(json.path("errorRadiusM").asDouble()).isEqualTo(612);
+      assertThat(json.path("errorSemiMajorM").asDouble()).isEqualTo(1480);
+      assertThat(json.path("errorSemiMinorM").asDouble()).isEqualTo(254);
+      assertThat(json.path("errorEllipseOrientationDeg").asDouble()).isEqualTo(91);
+      assertThat(json.has("fixType")).isFalse();
+    }
+  }
+
+  @Test
   void aRowWithoutCoordinatesIsAFailedFixNotASkippedRow() throws Exception {
     List<MovebankCsv.Row> rows = rows("2,true,2019-03-01 05:00:00.000,,,,0,,12.0,3600,gps,7431,F1\n"
         + "3,true,2019-03-01 06:00:00.000,NA,NA,,0,,12.0,3600,gps,7431,F1\n");

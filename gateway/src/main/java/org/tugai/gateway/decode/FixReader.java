@@ -75,7 +75,27 @@ final class FixReader {
         .setBatteryV(f.optionalNumber(names.batteryV(), 0, 60))
         .setMortality(f.optionalBoolean(names.mortality()))
         .setActivity(f.optionalInt(names.activity(), 0, Integer.MAX_VALUE))
-        .setDeviceTime(deviceTime);
+        .setDeviceTime(deviceTime)
+        .setLocationClass(locationClass(f, names.quality().locationClass()))
+        .setErrorRadiusM(f.optionalNumber(names.quality().errorRadiusM(), 0, 10_000_000))
+        .setErrorSemiMajorM(f.optionalNumber(names.quality().errorSemiMajorM(), 0, 10_000_000))
+        .setErrorSemiMinorM(f.optionalNumber(names.quality().errorSemiMinorM(), 0, 10_000_000))
+        .setErrorEllipseOrientationDeg(f.optionalNumber(names.quality().errorEllipseOrientationDeg(), 0, 360));
+  }
+
+  /** Argos / Kineis classes as the services write them; anything else would be a class no rule knows. */
+  private static final java.util.Set<String> LOCATION_CLASSES = java.util.Set.of("G", "3", "2", "1", "0", "A", "B", "Z");
+
+  private static String locationClass(JsonFields f, String field) throws RejectedException {
+    if (field == null || !f.has(field)) {
+      return null;
+    }
+    String text = f.isNumber(field) ? String.valueOf((int) f.requiredNumber(field, 0, 3)) : f.optionalText(field, 2);
+    String upper = text == null ? null : text.trim().toUpperCase(Locale.ROOT);
+    if (upper != null && !LOCATION_CLASSES.contains(upper)) {
+      throw new RejectedException(Rejection.OUT_OF_RANGE, field + " '" + upper + "' is not an Argos location class (G, 3, 2, 1, 0, A, B, Z)");
+    }
+    return upper;
   }
 
   /** ISO-8601 text, or a number of seconds since the epoch (what LoRaWAN decoders usually emit). */

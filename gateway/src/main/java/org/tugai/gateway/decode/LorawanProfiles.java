@@ -14,7 +14,7 @@ public final class LorawanProfiles {
 
   /** Dragino LGT-92 style trackers: {@code latitude}, {@code longitude}, {@code hdop}, {@code BatV}; (0, 0) means no fix. */
   public static final FixFields LGT92 = new FixFields(null, "time", "latitude", "longitude", "altitude", "hdop", null,
-      "satellites", null, "temperature", "BatV", null, null, null, true, true);
+      "satellites", null, "temperature", "BatV", null, null, null, true, true, FixFields.PositionQuality.NONE);
 
   private static final String PREFIX = "gateway.lorawan.profiles.";
 
@@ -39,7 +39,7 @@ public final class LorawanProfiles {
           s.optional(p + "hdop").orElse(null), s.optional(p + "pdop").orElse(null), s.optional(p + "satellites").orElse(null),
           s.optional(p + "fix-type").orElse(null), s.optional(p + "temperature-c").orElse(null), s.optional(p + "battery-v").orElse(null),
           s.optional(p + "mortality").orElse(null), s.optional(p + "activity").orElse(null), null,
-          s.bool(p + "zero-means-no-fix", false), true));
+          s.bool(p + "zero-means-no-fix", false), true, FixFields.PositionQuality.NONE));
     }
     String defaultProfile = s.string("gateway.lorawan.default-profile", "lgt92");
     if (!profiles.containsKey(defaultProfile)) {

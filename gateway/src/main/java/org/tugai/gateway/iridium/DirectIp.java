@@ -132,7 +132,7 @@ public final class DirectIp {
       throw new MalformedException("IMEI '" + imei.replaceAll("[^ -~]", "?") + "' is not 15 digits", message);
     }
     // No payload: a mailbox check, or a failed session (status 10 and above: timeout, RF loss): nothing to decode.
-    return new SbdMessage("directip", imei, momsn, session, payload == null ? new byte[0] : payload, location);
+    return new SbdMessage(org.tugai.schemas.Channels.IRIDIUM_DIRECTIP, imei, momsn, session, payload == null ? new byte[0] : payload, location);
   }
 
   private static SbdMessage.IridiumLocation location(ByteBuffer c) {

@@ -113,7 +113,7 @@ public final class DirectIpServer implements AutoCloseable {
       } catch (DirectIp.MalformedException e) {
         what = "a malformed message from " + peer;
         log.warn("DirectIP message from {} is malformed: {}; kept as a dead letter", peer, e.getMessage());
-        done = intake.malformed("directip", e.bytes(), peer, e.getMessage());
+        done = intake.malformed(org.tugai.schemas.Channels.IRIDIUM_DIRECTIP, e.bytes(), peer, e.getMessage());
       }
       SbdIntake.Outcome outcome;
       try {
@@ -121,11 +121,11 @@ public final class DirectIpServer implements AutoCloseable {
       } catch (TimeoutException e) {
         log.warn("DirectIP {}: Kafka did not acknowledge within {}; closed unconfirmed, the Iridium gateway will deliver it again", what,
             settings.confirmTimeout());
-        intake.unconfirmed("directip");
+        intake.unconfirmed(org.tugai.schemas.Channels.IRIDIUM_DIRECTIP);
         return;
       } catch (java.util.concurrent.ExecutionException e) {
         log.warn("DirectIP {}: not sent ({}); closed unconfirmed", what, e.getCause().toString());
-        intake.unconfirmed("directip");
+        intake.unconfirmed(org.tugai.schemas.Channels.IRIDIUM_DIRECTIP);
         return;
       }
       OutputStream out = socket.getOutputStream();

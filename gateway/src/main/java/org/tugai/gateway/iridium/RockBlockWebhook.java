@@ -111,7 +111,7 @@ public final class RockBlockWebhook implements AutoCloseable {
       }
       String reason = problem;
       CompletableFuture<SbdIntake.Outcome> done = message.map(intake::accept)
-          .orElseGet(() -> intake.malformed("rockblock", body, peer, "webhook request: " + reason));
+          .orElseGet(() -> intake.malformed(org.tugai.schemas.Channels.IRIDIUM_ROCKBLOCK, body, peer, "webhook request: " + reason));
       try {
         SbdIntake.Outcome outcome = done.get(settings.confirmTimeout().toMillis(), TimeUnit.MILLISECONDS);
         if (problem != null) {
@@ -120,7 +120,7 @@ public final class RockBlockWebhook implements AutoCloseable {
           respond(exchange, 200, "OK " + outcome.name().toLowerCase(java.util.Locale.ROOT));
         }
       } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
-        intake.unconfirmed("rockblock");
+        intake.unconfirmed(org.tugai.schemas.Channels.IRIDIUM_ROCKBLOCK);
         log.warn("Iridium webhook message from {}: Kafka did not acknowledge within {}; answered 503, the provider will retry", peer,
             settings.confirmTimeout());
         respond(exchange, 503, "not stored yet; send it again");
@@ -162,7 +162,7 @@ public final class RockBlockWebhook implements AutoCloseable {
       // The network's coarse position is only informative: a bad one does not cost the collar's fixes.
       location = Optional.empty();
     }
-    return new SbdMessage("rockblock", imei, momsn, session, payload, location);
+    return new SbdMessage(org.tugai.schemas.Channels.IRIDIUM_ROCKBLOCK, imei, momsn, session, payload, location);
   }
 
   private static Instant transmitTime(String text) {

@@ -90,7 +90,7 @@ public final class SbdIntake {
     CompletableFuture<Outcome> done = new CompletableFuture<>();
     metrics.received();
     metrics.satellite(channel, "malformed");
-    forwarder.forward(List.of(router.deadLetter(bytes, "iridium-" + channel + ":" + from, null,
+    forwarder.forward(List.of(router.deadLetter(bytes, channel + ":" + from, null,
         new Rejection(Rejection.MALFORMED_MESSAGE, reason))), () -> done.complete(Outcome.SENT));
     return done;
   }

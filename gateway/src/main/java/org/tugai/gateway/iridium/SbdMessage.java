@@ -6,7 +6,7 @@ import java.util.Optional;
 /**
  * One mobile-originated Iridium SBD message, however it reached us (DirectIP, a provider's webhook).
  *
- * @param channel how it came: {@code directip}, {@code rockblock}
+ * @param channel how it came: {@link org.tugai.schemas.Channels#IRIDIUM_DIRECTIP} or {@link org.tugai.schemas.Channels#IRIDIUM_ROCKBLOCK}
  * @param imei the modem's IMEI, 15 digits
  * @param momsn the modem's MO message sequence number: with the IMEI, what makes a re-delivery recognisable
  * @param sessionTime when the modem's session with the satellite took place
@@ -23,6 +23,6 @@ public record SbdMessage(String channel, String imei, int momsn, Instant session
 
   /** How this message is named in records' {@code source} and in dead letters. */
   public String source() {
-    return "iridium-" + channel + ":" + imei + ":" + momsn;
+    return channel + ":" + imei + ":" + momsn;
   }
 }

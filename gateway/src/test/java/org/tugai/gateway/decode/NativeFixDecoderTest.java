@@ -61,6 +61,22 @@ public class NativeFixDecoderTest {
   }
 
   @Test
+  void carriesAnArgosPositionsClassAndErrorEllipse() {
+    Decoded<Fix> d = decode("C1", "{\"collarId\":\"C1\",\"fixTime\":\"2026-03-01T04:00:00Z\",\"lat\":37,\"lon\":68,"
+        + "\"locationClass\":\"a\",\"errorRadiusM\":850,\"errorSemiMajorM\":1900,\"errorSemiMinorM\":380,\"errorEllipseOrientationDeg\":74}");
+    Fix fix = d.records().get(0);
+    assertThat(fix.getLocationClass()).isEqualTo("A");
+    assertThat(fix.getErrorRadiusM()).isEqualTo(850.0);
+    assertThat(fix.getErrorSemiMajorM()).isEqualTo(1900.0);
+    assertThat(fix.getErrorSemiMinorM()).isEqualTo(380.0);
+    assertThat(fix.getErrorEllipseOrientationDeg()).isEqualTo(74.0);
+    Decoded<Fix> numeric = decode("C1", "{\"collarId\":\"C1\",\"fixTime\":\"2026-03-01T04:00:00Z\",\"lat\":37,\"lon\":68,\"locationClass\":2}");
+    assertThat(numeric.records().get(0).getLocationClass()).isEqualTo("2");
+    Decoded<Fix> bad = decode("C1", "{\"collarId\":\"C1\",\"fixTime\":\"2026-03-01T04:00:00Z\",\"lat\":37,\"lon\":68,\"locationClass\":\"X\"}");
+    assertThat(bad.rejected()).singleElement().satisfies(p -> assertThat(p.rejection().reason()).contains("not an Argos location class"));
+  }
+
+  @Test
   void acceptsTimesWithAnOffset() {
     Decoded<Fix> d = decode("C1", "{\"collarId\":\"C1\",\"fixTime\":\"2026-03-01T09:00:00+05:00\",\"lat\":37,\"lon\":68}");
     assertThat(d.records().get(0).getFixTime()).isEqualTo(Instant.parse("2026-03-01T04:00:00Z"));

@@ -15,7 +15,8 @@ public final class FixTable implements Table<Fix> {
 
   static final String[] COLUMNS = {"collar_id", "fix_time", "lat", "lon", "altitude_m", "hdop", "pdop", "satellites", "fix_type",
       "temperature_c", "battery_v", "mortality", "activity", "device_time", "received_at", "source", "deployment_id", "animal_id",
-      "country", "zones", "quality_flags", "rssi_dbm", "snr_db", "radio_gateways"};
+      "country", "zones", "quality_flags", "rssi_dbm", "snr_db", "radio_gateways", "location_class", "error_radius_m", "error_semi_major_m",
+      "error_semi_minor_m", "error_ellipse_orientation_deg"};
   private static final String LIST = Columns.list(COLUMNS);
   private static final String MERGE = "INSERT INTO fixes (" + LIST + ") SELECT " + LIST + " FROM tugai_stage_fixes"
       + " ON CONFLICT (collar_id, fix_time) DO UPDATE SET "
@@ -49,7 +50,8 @@ public final class FixTable implements Table<Fix> {
         .number(f.getHdop()).number(f.getPdop()).integer(f.getSatellites()).text(fixType(f)).number(f.getTemperatureC())
         .number(f.getBatteryV()).bool(f.getMortality()).integer(f.getActivity()).time(f.getDeviceTime()).time(f.getReceivedAt())
         .text(f.getSource()).text(f.getDeploymentId()).text(f.getAnimalId()).text(f.getCountry()).array(f.getZones())
-        .array(f.getQualityFlags()).number(f.getRssiDbm()).number(f.getSnrDb()).array(f.getRadioGateways());
+        .array(f.getQualityFlags()).number(f.getRssiDbm()).number(f.getSnrDb()).array(f.getRadioGateways()).text(f.getLocationClass())
+        .number(f.getErrorRadiusM()).number(f.getErrorSemiMajorM()).number(f.getErrorSemiMinorM()).number(f.getErrorEllipseOrientationDeg());
     rows.endRow();
   }
 

@@ -64,6 +64,15 @@ class TablesIT {
   }
 
   @Test
+  void anArgosPositionKeepsItsClassAndErrorEllipse() throws Exception {
+    Fix f = Fix.newBuilder(Samples.fix("TJ-T-ARGOS", 0)).setLocationClass("A").setErrorRadiusM(1_250.0).setErrorSemiMajorM(2_900.0)
+        .setErrorSemiMinorM(410.0).setErrorEllipseOrientationDeg(122.5).build();
+    write(new FixTable(), List.of(f));
+    assertThat(query("SELECT location_class, error_radius_m, error_semi_major_m, error_semi_minor_m, error_ellipse_orientation_deg"
+        + " FROM fixes WHERE collar_id = 'TJ-T-ARGOS'")).isEqualTo("A|1250|2900|410|122.5");
+  }
+
+  @Test
   void awkwardTextSurvivesTheCopyFormat() throws Exception {
     String nasty = "tab\there \\back\\slash \"quoted\", {braces} new\nline ünï¢ødé 鹿";
     Fix f = Fix.newBuilder(Samples.fix("TJ-T-2", 0)).setSource(nasty).setZones(List.of(nasty, "NULL", "")).setLat(null).setLon(null)

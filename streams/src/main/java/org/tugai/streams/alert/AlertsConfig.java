@@ -24,10 +24,13 @@ import org.tugai.core.config.Settings;
  * @param hazardTypes {@code alerts.hazard-zone-types}: zone types whose entry is a hazard
  * @param cachedFixes {@code alerts.cached-fixes}: fixes of the collar rules' windows held decoded in memory, over all
  *     collars of an instance (200,000, about 100 MB); 0 reads every window from its store
+ * @param silenceIntervalByChannel {@code alerts.silence.expected-interval-by-channel.{channel}}: the interval a device of
+ *     that channel is expected to report at when its deployment names none (a Globalstar collar relays twice a day); it
+ *     beats the learned interval
  */
 public record AlertsConfig(boolean enabled, AlertParams base, Map<String, AlertParams> bySpecies, Map<String, AlertParams> byZone,
     Duration window, Duration silenceCheckEvery, Duration retainResolved, Set<String> dogSpecies, Set<String> protectedTypes,
-    Set<String> farmlandTypes, Set<String> hazardTypes, int cachedFixes) {
+    Set<String> farmlandTypes, Set<String> hazardTypes, int cachedFixes, Map<String, Duration> silenceIntervalByChannel) {
 
   public static AlertsConfig from(Settings s) {
     AlertParams base = AlertParams.from(s, "alerts.", AlertParams.defaults());
@@ -53,7 +56,17 @@ public record AlertsConfig(boolean enabled, AlertParams base, Map<String, AlertP
         Set.copyOf(s.list("alerts.protected-zone-types", List.of("protected-area"))),
         Set.copyOf(s.list("alerts.farmland-zone-types", List.of("farmland"))),
         Set.copyOf(s.list("alerts.hazard-zone-types", List.of("hazard"))),
-        s.integer("alerts.cached-fixes", 200_000, 0, 100_000_000));
+        s.integer("alerts.cached-fixes", 200_000, 0, 100_000_000),
+        silenceByChannel(s));
+  }
+
+  private static Map<String, Duration> silenceByChannel(Settings s) {
+    Map<String, Duration> out = new LinkedHashMap<>();
+    String prefix = "alerts.silence.expected-interval-by-channel.";
+    for (String channel : s.group(prefix).keySet()) {
+      out.put(channel, s.duration(prefix + channel, Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofDays(60)));
+    }
+    return Map.copyOf(out);
   }
 
   /** The thresholds where the given zones and species apply: the first zone with an override, else the species', else the base. */

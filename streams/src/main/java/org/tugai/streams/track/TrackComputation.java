@@ -70,7 +70,9 @@ public final class TrackComputation {
       flags.add(QualityFlags.NULL_ISLAND);
     } else if ((fix.getHdop() != null && fix.getHdop() > params.maxHdop())
         || (fix.getSatellites() != null && fix.getSatellites() < params.minSatellites())
-        || (params.flagTwoD() && fix.getFixType() == org.tugai.avro.FixType.TWO_D)) {
+        || (params.flagTwoD() && fix.getFixType() == org.tugai.avro.FixType.TWO_D)
+        || !params.acceptsLocationClass(fix.getLocationClass())
+        || (fix.getErrorRadiusM() != null && fix.getErrorRadiusM() > params.maxErrorRadiusM())) {
       flags.add(QualityFlags.POOR_QUALITY);
     }
     if (!deployed) {
@@ -231,11 +233,16 @@ public final class TrackComputation {
   }
 
   private boolean tooFast(Fix a, Fix b, double vmaxMps) {
-    double d = Countries.haversineM(a.getLat(), a.getLon(), b.getLat(), b.getLon());
+    // What the positions' own error can explain is no movement: only the rest counts (Argos errors are kilometres).
+    double d = Countries.haversineM(a.getLat(), a.getLon(), b.getLat(), b.getLon()) - errorM(a) - errorM(b);
     if (d < params.minOutlierDisplacementM()) {
       return false;
     }
     double seconds = Math.abs(Duration.between(a.getFixTime(), b.getFixTime()).toMillis()) / 1000.0;
     return seconds == 0 || d / seconds > vmaxMps;
+  }
+
+  private static double errorM(Fix f) {
+    return f.getErrorRadiusM() == null ? 0 : f.getErrorRadiusM();
   }
 }

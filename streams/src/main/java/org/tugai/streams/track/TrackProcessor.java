@@ -129,7 +129,7 @@ public final class TrackProcessor implements Processor<String, Fix, String, Spec
       return stored == null ? null : TrackSummary.of(stored);
     });
     Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
-    if (state != null && fix.getFixTime().isBefore(state.watermark.minus(params.grace()))) {
+    if (state != null && fix.getFixTime().isBefore(state.watermark.minus(params.grace(fix)))) {
       List<String> flags = new ArrayList<>(fix.getQualityFlags());
       flags.add(QualityFlags.LATE);
       emitFix(Fix.newBuilder(fix).setQualityFlags(flags).build());
@@ -226,7 +226,7 @@ public final class TrackProcessor implements Processor<String, Fix, String, Spec
    * into the baseline, oldest first, so each fix is folded once. The window keeps at least two fixes.
    */
   private void fold(TrackSummary s, Instant now) {
-    Instant horizon = s.watermark.minus(params.grace()).minus(params.grace().dividedBy(4));
+    Instant horizon = s.watermark.minus(params.maxGrace()).minus(params.maxGrace().dividedBy(4));
     if (s.fixCount > 2 && s.windowStart.isBefore(horizon)) {
       foldBefore(s, horizon, now);
     }

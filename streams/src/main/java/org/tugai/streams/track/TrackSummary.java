@@ -80,8 +80,8 @@ final class TrackSummary {
   }
 
   /**
-   * The fields of a fix the track's rules and its crossings read (collar, time, position, deployment, animal,
-   * country, flags), the rest left at their defaults: the summary names up to seven fixes and is written for
+   * The fields of a fix the track's rules and its crossings read (collar, time, position and its error, deployment,
+   * animal, country, flags), the rest left at their defaults: the summary names up to seven fixes and is written for
    * every fix, and the full fixes are in the fix store. A fix to be emitted again is read from there.
    */
   static Fix slim(Fix f) {
@@ -90,6 +90,7 @@ final class TrackSummary {
     }
     return Fix.newBuilder().setCollarId(f.getCollarId()).setFixTime(f.getFixTime()).setLat(f.getLat()).setLon(f.getLon())
         .setFixType(f.getFixType()).setReceivedAt(f.getReceivedAt()).setDeploymentId(f.getDeploymentId()).setAnimalId(f.getAnimalId())
-        .setCountry(f.getCountry()).setQualityFlags(f.getQualityFlags()).build();
+        .setCountry(f.getCountry()).setQualityFlags(f.getQualityFlags()).setLocationClass(f.getLocationClass())
+        .setErrorRadiusM(f.getErrorRadiusM()).build();
   }
 }

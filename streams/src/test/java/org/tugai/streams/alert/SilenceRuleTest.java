@@ -68,6 +68,23 @@ class SilenceRuleTest {
   }
 
   @Test
+  void aSatelliteChannelsIntervalWinsOverTheLearnedOne() {
+    // A Globalstar-style collar relays twice a day: silence is judged on that, not on the minutes between its last uploads.
+    d = new AlertDriver(Map.of("alerts.silence.expected-interval-by-channel.iridium-directip", "12h"), NOW);
+    d.deployCollar("C-S", "deer-S", Instant.parse("2026-01-01T00:00:00Z"), null);
+    for (int i = 0; i < 4; i++) {
+      d.pipe(org.tugai.avro.Fix.newBuilder(fix("C-S", NOW.plusSeconds(i * 600L), 37.40, 68.45))
+          .setSource("iridium-directip:300234010753370:" + i).build());
+      d.advanceWallClock(Duration.ofMinutes(10));
+    }
+    d.advanceWallClock(Duration.ofHours(30));
+    assertThat(d.latest(AlertType.SILENCE)).isEmpty();
+    d.advanceWallClock(Duration.ofHours(7));
+    Alert silent = d.latest(AlertType.SILENCE).get(0);
+    assertThat(silent.getDetails()).containsEntry("expectedFrom", "channel iridium-directip").containsEntry("expectedIntervalS", "43200");
+  }
+
+  @Test
   void aDeviceWithNoKnownIntervalIsNeverCalledSilent() {
     d = new AlertDriver(NOW);
     d.pipe(fix("C-NEW", NOW, 37.40, 68.45));

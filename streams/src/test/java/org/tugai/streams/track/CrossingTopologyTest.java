@@ -49,7 +49,13 @@ class CrossingTopologyTest {
   @TempDir Path dir;
 
   private void start(Geodata geo) {
-    StreamsServiceConfig config = StreamsServiceConfig.from(Settings.of(Map.of("kafka.bootstrap-servers", "unused:9092")));
+    start(geo, Map.of());
+  }
+
+  private void start(Geodata geo, Map<String, String> settings) {
+    Map<String, String> all = new java.util.HashMap<>(settings);
+    all.put("kafka.bootstrap-servers", "unused:9092");
+    StreamsServiceConfig config = StreamsServiceConfig.from(Settings.of(all));
     Properties props = config.streamsProperties(topics.deadLetters().name());
     driver = new TopologyTestDriver(FixTopology.build(topics, Duration.ofDays(7), config.track(), geo), props);
     fixes = driver.createInputTopic(topics.fixes().name(), new StringSerializer(), topics.fixes().valueSerde().serializer());
@@ -260,6 +266,63 @@ class CrossingTopologyTest {
     List<Fix> out = enriched.readValuesToList();
     assertThat(out.get(out.size() - 1).getQualityFlags()).containsExactly(QualityFlags.LATE);
     assertThat(crossings.isEmpty()).isTrue();
+  }
+
+  @Test
+  void aSatelliteChannelKeepsItsOwnGrace() {
+    start(TestGeodata.SHIPPED, Map.of("streams.grace-by-channel.import-telonics", "30d"));
+    deploy("dep-1", COLLAR, "deer-1", "2026-01-01T00:00:00Z", null, "Tj1");
+    walk(0, 0.10);
+    walk(100, 0.10);
+    Fix viaMqtt = at(COLLAR, T0.plus(Duration.ofHours(3)), BORDER + 0.10, LON);
+    Fix fromFile = Fix.newBuilder(at(COLLAR, T0.plus(Duration.ofHours(4)), BORDER + 0.10, LON)).setSource("import-telonics:collar.csv").build();
+    fixes.pipeInput(COLLAR, viaMqtt, viaMqtt.getFixTime());
+    fixes.pipeInput(COLLAR, fromFile, fromFile.getFixTime());
+    Map<Instant, Fix> out = new LinkedHashMap<>();
+    enriched.readValuesToList().forEach(f -> out.put(f.getFixTime(), f));
+    // 97 h late over MQTT (48 h grace) is late; 96 h late from a vendor export (30 d grace for its channel) is not.
+    assertThat(out.get(viaMqtt.getFixTime()).getQualityFlags()).containsExactly(QualityFlags.LATE);
+    assertThat(out.get(fromFile.getFixTime()).getQualityFlags()).isEmpty();
+  }
+
+  @Test
+  void argosClassesBelowTheMinimumNeverConfirmACrossing() {
+    start(TestGeodata.SHIPPED, Map.of("streams.min-location-class", "1"));
+    deploy("dep-1", COLLAR, "deer-1", "2026-01-01T00:00:00Z", null, "Tj1");
+    walk(0, 0.05);
+    for (int h = 1; h < 6; h++) {
+      String locationClass = h % 2 == 0 ? "B" : "0";
+      Fix argos = Fix.newBuilder(at(COLLAR, T0.plus(Duration.ofHours(h)), BORDER - 0.10, LON)).setLocationClass(locationClass).build();
+      fixes.pipeInput(COLLAR, argos, argos.getFixTime());
+    }
+    assertThat(crossings.isEmpty()).isTrue();
+    assertThat(enriched.readValuesToList().subList(1, 6)).allSatisfy(f -> assertThat(f.getQualityFlags()).containsExactly(QualityFlags.POOR_QUALITY));
+    for (int h = 6; h < 9; h++) {
+      Fix good = Fix.newBuilder(at(COLLAR, T0.plus(Duration.ofHours(h)), BORDER - 0.10, LON)).setLocationClass(h == 6 ? "1" : "3")
+          .setErrorRadiusM(400.0).build();
+      fixes.pipeInput(COLLAR, good, good.getFixTime());
+    }
+    assertThat(converged(crossings.readValuesToList())).hasSize(1);
+  }
+
+  @Test
+  void aPositionsErrorIsNotTakenForMovement() {
+    start();
+    // 2.5 km south for one minute and back: an outlier for a GPS fix (150 km/h), not for a position with 2 km of error.
+    double south = BORDER + 0.05 - 0.0225;
+    Fix gps = at(COLLAR, T0.plus(Duration.ofMinutes(60)), south, LON);
+    Fix argos = Fix.newBuilder(at(COLLAR, T0.plus(Duration.ofMinutes(120)), south, LON)).setLocationClass("2").setErrorRadiusM(2_000.0)
+        .build();
+    List<Fix> walk = List.of(at(COLLAR, T0.plus(Duration.ofMinutes(59)), BORDER + 0.05, LON), gps,
+        at(COLLAR, T0.plus(Duration.ofMinutes(61)), BORDER + 0.05, LON), at(COLLAR, T0.plus(Duration.ofMinutes(119)), BORDER + 0.05, LON),
+        argos, at(COLLAR, T0.plus(Duration.ofMinutes(121)), BORDER + 0.05, LON));
+    for (Fix f : walk) {
+      fixes.pipeInput(COLLAR, f, f.getFixTime());
+    }
+    Map<Instant, Fix> out = new LinkedHashMap<>();
+    enriched.readValuesToList().forEach(f -> out.put(f.getFixTime(), f));
+    assertThat(out.get(gps.getFixTime()).getQualityFlags()).containsExactly(QualityFlags.OUTLIER);
+    assertThat(out.get(argos.getFixTime()).getQualityFlags()).isEmpty();
   }
 
   @Test

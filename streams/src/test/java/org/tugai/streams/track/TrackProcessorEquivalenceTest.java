@@ -42,7 +42,7 @@ class TrackProcessorEquivalenceTest {
   private static final Instant T0 = Instant.parse("2026-03-01T00:00:00Z");
   private static final double LON = 68.40;
   private static final double BORDER = CrossingTopologyTest.BORDER;
-  private static final TrackParams PARAMS = new TrackParams(Duration.ofHours(6), 60, Map.of(), 200, 5.0, 4, true, 3_000, 3,
+  private static final TrackParams PARAMS = new TrackParams(Duration.ofHours(6), Map.of(), 60, Map.of(), 200, 5.0, 4, true, "A", 3_000, 3_000, 3,
       Duration.ofHours(6));
   private static final String[] COLLARS = {"TJ-BD-001", "TJ-BD-002", "TJ-BD-003"};
 

@@ -71,7 +71,7 @@ public final class IntrusionProcessor implements Processor<String, CameraEvent, 
     this.deployments = context.getStateStore(DeploymentStoreUpdater.STORE);
     this.positions = context.getStateStore(PositionStoreUpdater.STORE);
     KeyValueStore<String, DeviceActivity> activity = context.getStateStore(ACTIVITY_STORE);
-    this.silence = new SilenceWatch(activity, "camera", this::deploymentAt, config::params);
+    this.silence = new SilenceWatch(activity, "camera", this::deploymentAt, config::params, config.silenceIntervalByChannel());
     silence.scheduleSweeps(context, config.silenceCheckEvery(),
         a -> context.forward(new Record<>(a.getAlertId(), a, context.currentSystemTimeMs()), AlertSinks.UPDATES));
   }
@@ -93,7 +93,7 @@ public final class IntrusionProcessor implements Processor<String, CameraEvent, 
     Double lon = deployment.map(Deployment::getLon).orElse(null);
     List<GeoFeature> zones = lat == null || lon == null ? List.of() : geo.zonesAt(lat, lon);
     List<String> zoneIds = zones.stream().map(GeoFeature::id).distinct().toList();
-    silence.heard(camera, now, lat, lon, zoneIds, null)
+    silence.heard(camera, org.tugai.schemas.Channels.of(event.getSource()), now, lat, lon, zoneIds, null)
         .ifPresent(a -> context.forward(new Record<>(a.getAlertId(), a, record.timestamp()), AlertSinks.UPDATES));
 
     List<GeoFeature> protectedZones = zones.stream().filter(z -> config.protectedTypes().contains(z.type())).toList();

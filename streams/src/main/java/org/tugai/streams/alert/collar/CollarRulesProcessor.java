@@ -70,7 +70,7 @@ public final class CollarRulesProcessor implements Processor<String, Fix, String
     windows.clear(); // the task may have run elsewhere since: only the store is to be trusted now
     this.deployments = context.getStateStore(DeploymentStoreUpdater.STORE);
     KeyValueStore<String, DeviceActivity> activity = context.getStateStore(ACTIVITY_STORE);
-    this.silence = new SilenceWatch(activity, "collar", this::deploymentAt, config::params);
+    this.silence = new SilenceWatch(activity, "collar", this::deploymentAt, config::params, config.silenceIntervalByChannel());
     silence.scheduleSweeps(context, config.silenceCheckEvery(), a -> send(a, context.currentSystemTimeMs()));
   }
 
@@ -96,7 +96,7 @@ public final class CollarRulesProcessor implements Processor<String, Fix, String
     }
     List<Fix> window = CollarWindow.with(before, fix, keep);
 
-    silence.heard(collar, now, fix.getLat(), fix.getLon(), fix.getZones(), fix.getAnimalId()).ifPresent(a -> send(a, record.timestamp()));
+    silence.heard(collar, org.tugai.schemas.Channels.of(fix.getSource()), now, fix.getLat(), fix.getLon(), fix.getZones(), fix.getAnimalId()).ifPresent(a -> send(a, record.timestamp()));
     if (CollarRules.good(fix) && (newestGood == null || !fix.getFixTime().isBefore(newestGood.getFixTime()))) {
       context.forward(new Record<>(collar, (SpecificRecord) fix, record.timestamp()), AlertSinks.POSITIONS);
     }

@@ -36,13 +36,19 @@ public final class SilenceWatch {
   private final String kind;
   private final BiFunction<String, Instant, Optional<Deployment>> deployment;
   private final BiFunction<List<String>, String, AlertParams> params;
+  private final java.util.Map<String, Duration> intervalByChannel;
 
+  /**
+   * @param intervalByChannel the expected interval of devices of a channel whose deployment names none
+   */
   public SilenceWatch(KeyValueStore<String, DeviceActivity> store, String kind,
-      BiFunction<String, Instant, Optional<Deployment>> deployment, BiFunction<List<String>, String, AlertParams> params) {
+      BiFunction<String, Instant, Optional<Deployment>> deployment, BiFunction<List<String>, String, AlertParams> params,
+      java.util.Map<String, Duration> intervalByChannel) {
     this.store = store;
     this.kind = kind;
     this.deployment = deployment;
     this.params = params;
+    this.intervalByChannel = intervalByChannel;
   }
 
   /** Sweeps every {@code every} of wall-clock time and hands each new silence alert to {@code send}. */
@@ -51,11 +57,12 @@ public final class SilenceWatch {
   }
 
   /** A message from the device arrived now; returns the resolution of its silence alert, if it had one. */
-  public Optional<Alert> heard(String deviceId, Instant now, Double lat, Double lon, List<String> zones, String animalId) {
+  public Optional<Alert> heard(String deviceId, String channel, Instant now, Double lat, Double lon, List<String> zones, String animalId) {
     DeviceActivity before = store.get(deviceId);
     DeviceActivity.Builder next = before == null
         ? DeviceActivity.newBuilder().setDeviceId(deviceId).setKind(kind).setLastArrival(now)
         : DeviceActivity.newBuilder(before).setLastArrival(now);
+    next.setChannel(channel);
     if (before != null) {
       long gap = now.toEpochMilli() - before.getLastArrival().toEpochMilli();
       if (gap >= MIN_GAP_MS) {
@@ -89,9 +96,16 @@ public final class SilenceWatch {
         }
         Optional<Deployment> d = deployment.apply(a.getDeviceId(), now);
         Double expected = d.map(Deployment::getExpectedIntervalS).map(Integer::doubleValue).orElse(null);
+        String expectedFrom = "deployment";
         AlertParams p = params.apply(a.getZones(), d.map(Deployment::getSpecies).orElse(null));
+        Duration byChannel = a.getChannel() == null ? null : intervalByChannel.get(a.getChannel());
+        if (expected == null && byChannel != null) {
+          expected = byChannel.toMillis() / 1000.0;
+          expectedFrom = "channel " + a.getChannel();
+        }
         if (expected == null && a.getLearnedIntervalS() != null && a.getSamples() >= p.silenceMinSamples()) {
           expected = a.getLearnedIntervalS();
+          expectedFrom = "learned";
         }
         if (expected == null || expected <= 0) {
           continue;
@@ -107,7 +121,7 @@ public final class SilenceWatch {
               .setZones(a.getZones()).setChannels(Alerts.channels(a.getZones()))
               .setDetails(java.util.Map.of("silentS", String.valueOf(Math.round(silentS)),
                   "expectedIntervalS", String.valueOf(Math.round(expected)),
-                  "expectedFrom", d.map(Deployment::getExpectedIntervalS).isPresent() ? "deployment" : "learned"))
+                  "expectedFrom", expectedFrom))
               .build();
           raised.add(alert);
         }
