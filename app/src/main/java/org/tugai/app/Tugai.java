@@ -20,7 +20,7 @@ import picocli.CommandLine.ParentCommand;
     description = "Field-monitoring pipeline for wildlife conservation.",
     subcommands = {Tugai.Run.class, Tugai.Gateway.class, Tugai.Streams.class, Tugai.Ingest.class, Tugai.Api.class, Demo.class,
         org.tugai.app.registry.RegistryCommand.class, org.tugai.app.token.TokenCommand.class, org.tugai.app.replay.ReplayCommand.class,
-        org.tugai.app.sim.SimulateCommand.class})
+        org.tugai.app.sim.SimulateCommand.class, org.tugai.app.imports.ImportCommand.class})
 public final class Tugai implements org.tugai.app.registry.RegistryCommand.Environment {
 
   /** Exit code for a configuration mistake. */

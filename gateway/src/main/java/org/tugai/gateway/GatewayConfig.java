@@ -40,12 +40,13 @@ import org.tugai.gateway.route.DeviceCheck;
  * @param unknownDevices {@code gateway.unknown-devices}: accept, flag (accept with quality flag unknown-device) or reject
  * @param alertChannels {@code alerts.channels.*}, {@code alerts.location-grid-deg}, {@code alerts.webhook.*}: precision and webhooks per channel
  * @param satellite {@code gateway.directip.*}, {@code gateway.rockblock.*}, {@code gateway.sbd.*}: Iridium inputs, off unless a port is set
+ * @param files {@code gateway.inbox.*}, {@code gateway.imap.*}: vendors' files from a folder and from e-mail, off unless set
  */
 public record GatewayConfig(KafkaSettings kafka, MqttSettings mqtt, String sourceName, String clientId, List<String> topics,
     Optional<String> sharedGroup, Duration sessionExpiry, int receiveMaximum, int maxPayloadBytes, Duration maxFutureSkew,
     Instant earliestTime, Duration retryBackoff, Duration connectTimeout, List<Source> extraSources, LorawanProfiles lorawan,
     boolean alertsOut, MqttSettings alertsMqtt, String alertsGroupId, DeviceCheck.UnknownDevices unknownDevices, AlertChannels alertChannels,
-    org.tugai.gateway.iridium.SatelliteSettings satellite) {
+    org.tugai.gateway.iridium.SatelliteSettings satellite, org.tugai.gateway.files.FileSettings files) {
 
   public static final List<String> DEFAULT_TOPICS = List.of("tugai/v1/collars/+/fixes", "tugai/v1/cameras/+/detections",
       "tugai/v1/cameras/+/megadetector", org.tugai.gateway.decode.DeviceTopic.ACK_FILTER);
@@ -113,7 +114,8 @@ public record GatewayConfig(KafkaSettings kafka, MqttSettings mqtt, String sourc
         DeviceCheck.UnknownDevices.valueOf(s.choice("gateway.unknown-devices", "flag", List.of("accept", "flag", "reject"))
             .toUpperCase(java.util.Locale.ROOT)),
         AlertChannels.from(s),
-        org.tugai.gateway.iridium.SatelliteSettings.from(s));
+        org.tugai.gateway.iridium.SatelliteSettings.from(s),
+        org.tugai.gateway.files.FileSettings.from(s));
   }
 
   /**

@@ -52,6 +52,11 @@ public final class GatewayMetrics {
     registry.counter("tugai.gateway.satellite.messages", "channel", channel, "outcome", outcome).increment();
   }
 
+  /** A vendor file or e-mail by where it came from ({@code inbox}, {@code mail}) and outcome (imported, repeat, unreadable, unconfirmed). */
+  public void file(String from, String outcome) {
+    registry.counter("tugai.gateway.files", "from", from, "outcome", outcome).increment();
+  }
+
   public long receivedCount() {
     return (long) received.count();
   }

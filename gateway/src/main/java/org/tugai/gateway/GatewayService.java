@@ -2,34 +2,24 @@ package org.tugai.gateway;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.tugai.core.kafka.TopicAdmin;
 import org.tugai.core.service.TugaiService;
 import org.tugai.gateway.ack.KafkaForwarder;
 import org.tugai.gateway.alerts.AlertChannels;
 import org.tugai.gateway.alerts.AlertRelay;
 import org.tugai.gateway.alerts.WebhookRelay;
-import org.tugai.gateway.decode.Decoders;
 import org.tugai.gateway.decode.TimeWindow;
 import org.tugai.gateway.mqtt.MqttIngress;
 import org.tugai.gateway.mqtt.SessionTakeovers;
-import org.tugai.gateway.registry.DeploymentRegistry;
-import org.tugai.gateway.route.DeviceCheck;
 import org.tugai.gateway.route.MessageRouter;
-import org.tugai.schemas.SchemaTopic;
 import org.tugai.schemas.Topics;
 
 /** MQTT in, Avro on Kafka out; a device's message is acknowledged only after Kafka has its records. */
@@ -41,15 +31,17 @@ public final class GatewayService implements TugaiService {
   private final GatewayMetrics metrics;
   private final Clock clock;
   private final SessionTakeovers takeovers;
-  private Producer<String, byte[]> producer;
+  private ForwardingPath path;
   private ExecutorService worker;
-  private ScheduledExecutorService retries;
+  private ScheduledExecutorService progress;
   private final List<MqttIngress> ingresses = new java.util.ArrayList<>();
   private AlertRelay alerts;
   private final List<WebhookRelay> webhooks = new java.util.ArrayList<>();
-  private DeploymentRegistry registry;
   private org.tugai.gateway.iridium.DirectIpServer directIp;
   private org.tugai.gateway.iridium.RockBlockWebhook rockBlock;
+  private org.tugai.gateway.files.Inbox inbox;
+  private org.tugai.gateway.files.Mailbox mailbox;
+  private org.tugai.gateway.files.FileIntake fileIntake;
 
   public GatewayService(GatewayConfig config, MeterRegistry registry, Clock clock) {
     this.config = config;
@@ -63,12 +55,7 @@ public final class GatewayService implements TugaiService {
   /** A systemic failure: no message is taken any more (those not acknowledged stay with the broker) and the service has failed. */
   private void stopIntake(String why) {
     ingresses.forEach(MqttIngress::stopIntake);
-    if (directIp != null) {
-      directIp.close();
-    }
-    if (rockBlock != null) {
-      rockBlock.close();
-    }
+    stopOtherInputs();
     failure.fail(why + "; intake stopped, unacknowledged messages stay with the broker (satellite ones with their sender)");
   }
 
@@ -100,24 +87,13 @@ public final class GatewayService implements TugaiService {
   @Override
   public void start() throws Exception {
     Topics topics = config.kafka().topics();
-    TopicAdmin.ensure(config.kafka(), List.of(topics.fixes(), topics.detections(), topics.deployments(), topics.alerts(), topics.alertAcks(),
-        topics.deadLetters(), topics.schemas()));
-    SchemaTopic.publishCurrent(config.kafka().clientConfig(), topics.schemas().name(), Duration.ofSeconds(30));
-
-    producer = new KafkaProducer<>(producerConfig(config.kafka(), config.clientId()), new StringSerializer(), new ByteArraySerializer());
-    retries = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "gateway-retry"));
+    path = ForwardingPath.open(config, metrics, clock, this::stopIntake);
     // Decoding and producer.send() run here, never on Paho's callback thread: send() blocks while Kafka is away.
     worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "gateway-forward"));
-    TimeWindow window = new TimeWindow(clock, config.maxFutureSkew(), config.earliestTime());
-    registry = new DeploymentRegistry(config.kafka(), topics.deployments());
-    registry.start(Duration.ofSeconds(60));
-    MessageRouter router = new MessageRouter(topics, Decoders.of(window, config.lorawan()),
-        new DeviceCheck(registry, config.unknownDevices()), config.maxPayloadBytes(), clock, metrics);
-    KafkaForwarder forwarder = new KafkaForwarder(producer, retries, config.retryBackoff(), metrics, topics.deadLetters().name(),
-        router::deadLetterInstead,
-        this::stopIntake);
-
-    startSatelliteInputs(router, forwarder, window);
+    MessageRouter router = path.router();
+    KafkaForwarder forwarder = path.forwarder();
+    TimeWindow window = path.window();
+    startOtherInputs(router, forwarder, window);
     for (GatewayConfig.Source source : config.sources()) {
       MqttIngress ingress = new MqttIngress(source.name(), source.mqtt(), source.clientId(), config.subscriptionFilters(source),
           config.sessionExpiry(), config.receiveMaximum(), takeovers, (topic, payload, ack) -> {
@@ -142,27 +118,55 @@ public final class GatewayService implements TugaiService {
         webhooks.add(webhook);
       }
     }
-    retries.scheduleAtFixedRate(this::logProgress, 60, 60, TimeUnit.SECONDS);
+    progress = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "gateway-progress"));
+    progress.scheduleAtFixedRate(this::logProgress, 60, 60, TimeUnit.SECONDS);
     log.info("gateway started: {} MQTT source(s) {} -> Kafka {} ({}, {})", ingresses.size(),
         config.sources().stream().map(s -> s.name() + "=" + s.mqtt().url()).toList(), config.kafka().bootstrapServers(),
         topics.fixes().name(), topics.detections().name());
   }
 
-  /** Iridium DirectIP and the provider webhook, each when configured: into the same checks and the same forwarder as MQTT. */
-  private void startSatelliteInputs(MessageRouter router, KafkaForwarder forwarder, TimeWindow window) throws java.io.IOException {
+  /**
+   * Iridium DirectIP, the provider webhook, the inbox folder and the mailbox, each when configured: into the same
+   * checks and the same forwarder as MQTT.
+   */
+  private void startOtherInputs(MessageRouter router, KafkaForwarder forwarder, TimeWindow window) throws java.io.IOException {
     org.tugai.gateway.iridium.SatelliteSettings satellite = config.satellite();
-    if (satellite.directIp().isEmpty() && satellite.rockBlock().isEmpty()) {
-      return;
-    }
-    org.tugai.gateway.iridium.SbdIntake intake = new org.tugai.gateway.iridium.SbdIntake(registry,
+    org.tugai.gateway.files.FileSettings files = config.files();
+    org.tugai.gateway.iridium.SbdIntake sbd = new org.tugai.gateway.iridium.SbdIntake(path.registry(),
         new org.tugai.gateway.decode.SbdDecoder(satellite.profiles(), window), router, forwarder, metrics, clock);
+    fileIntake = new org.tugai.gateway.files.FileIntake(
+        new org.tugai.gateway.decode.NativeFixDecoder(window), router, forwarder, metrics, clock);
     if (satellite.directIp().isPresent()) {
-      directIp = new org.tugai.gateway.iridium.DirectIpServer(satellite.directIp().get(), intake);
+      directIp = new org.tugai.gateway.iridium.DirectIpServer(satellite.directIp().get(), sbd);
       directIp.start();
     }
     if (satellite.rockBlock().isPresent()) {
-      rockBlock = new org.tugai.gateway.iridium.RockBlockWebhook(satellite.rockBlock().get(), intake);
+      rockBlock = new org.tugai.gateway.iridium.RockBlockWebhook(satellite.rockBlock().get(), sbd);
       rockBlock.start();
+    }
+    if (files.inbox().isPresent()) {
+      inbox = new org.tugai.gateway.files.Inbox(files.inbox().get(), fileIntake, clock, metrics);
+      inbox.start();
+    }
+    if (files.mailbox().isPresent()) {
+      mailbox = new org.tugai.gateway.files.Mailbox(files.mailbox().get(), fileIntake, sbd, metrics);
+      mailbox.start();
+    }
+  }
+
+  /** Satellite, folder and mail inputs take nothing more: what Kafka has not acknowledged stays with its sender, file or mailbox. */
+  private void stopOtherInputs() {
+    for (AutoCloseable input : new AutoCloseable[] {directIp, rockBlock, inbox, mailbox}) {
+      if (input != null) {
+        try {
+          input.close();
+        } catch (Exception e) {
+          log.warn("closing an input failed: {}", e.toString());
+        }
+      }
+    }
+    if (fileIntake != null) {
+      fileIntake.close();
     }
   }
 
@@ -203,12 +207,7 @@ public final class GatewayService implements TugaiService {
   @Override
   public void close() {
     ingresses.forEach(MqttIngress::stopIntake);
-    if (directIp != null) {
-      directIp.close();
-    }
-    if (rockBlock != null) {
-      rockBlock.close();
-    }
+    stopOtherInputs();
     if (alerts != null) {
       alerts.close();
     }
@@ -217,18 +216,16 @@ public final class GatewayService implements TugaiService {
       worker.shutdown();
       awaitQuietly(worker);
     }
-    if (producer != null) {
-      producer.flush();
-    }
-    if (retries != null) {
-      retries.shutdownNow();
+    if (path != null) {
+      path.flush();
+      path.stopRetries();
     }
     ingresses.forEach(MqttIngress::close);
-    if (producer != null) {
-      producer.close(Duration.ofSeconds(10));
+    if (progress != null) {
+      progress.shutdownNow();
     }
-    if (registry != null) {
-      registry.close();
+    if (path != null) {
+      path.close();
     }
     log.info("gateway stopped ({} messages received, {} unacknowledged left with the broker)", metrics.receivedCount(), metrics.inFlight());
   }

@@ -11,6 +11,10 @@ public final class Channels {
   public static final String IRIDIUM_DIRECTIP = "iridium-directip";
   /** An Iridium service provider's webhook (RockBLOCK and alike). */
   public static final String IRIDIUM_ROCKBLOCK = "iridium-rockblock";
+  /** Iridium SBD messages mailed by the Iridium gateway ({@code IMEI_MOMSN.sbd} attachments). */
+  public static final String IRIDIUM_EMAIL = "iridium-email";
+  /** E-mails that could not be read (their dead letters). */
+  public static final String MAIL = "mail";
   /** Vendor files imported by command, from the inbox folder or from e-mail: {@code import-{format}}. */
   public static final String IMPORT_PREFIX = "import-";
 

@@ -34,4 +34,8 @@ public record Rejection(String code, String reason) {
   public static final String UNDECODABLE = "undecodable";
   /** A DirectIP message or provider webhook request that breaks its protocol (lengths, missing elements, bad hex). */
   public static final String MALFORMED_MESSAGE = "malformed-message";
+  /** A row of a vendor file that is not a fix (a cell that is not a number or a time, a missing collar). */
+  public static final String MALFORMED_ROW = "malformed-row";
+  /** A file or e-mail attachment no importer can read (no known header, not text). */
+  public static final String UNREADABLE_FILE = "unreadable-file";
 }

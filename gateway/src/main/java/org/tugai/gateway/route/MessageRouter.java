@@ -78,7 +78,16 @@ public final class MessageRouter {
 
   /** The records for fixes that came another way than MQTT (a satellite message): checked and dead-lettered alike. */
   public List<ProducerRecord<String, byte[]>> fixes(Decoded<Fix> decoded, byte[] payload, String source) {
-    return fixes(decoded, payload, StorableText.escape(source), clock.instant());
+    return fixesWithReasons(decoded, payload, source).records();
+  }
+
+  /** What fixes from outside MQTT became: the records (fixes and dead letters), and why each rejected part was rejected. */
+  public record Routed(List<ProducerRecord<String, byte[]>> records, List<Rejection> rejections) {}
+
+  public Routed fixesWithReasons(Decoded<Fix> decoded, byte[] payload, String source) {
+    Decoded<Fix> checked = devices.fixes(decoded, payload);
+    return new Routed(records(checked, topics.fixes(), Fix::getCollarId, StorableText.escape(source), clock.instant()),
+        checked.rejected().stream().map(Decoded.Part::rejection).toList());
   }
 
   /** The dead letter for an input that came another way than MQTT and cannot become a record. */
