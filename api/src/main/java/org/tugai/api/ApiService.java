@@ -4,7 +4,6 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
-import io.javalin.http.sse.SseHandler;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.security.RouteRole;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -139,7 +138,7 @@ public final class ApiService implements TugaiService {
     handlers.put("/api/v1/detections", lists::detections);
     handlers.put("/api/v1/export/camtrap-dp", ctx -> camtrapExport(ctx, camtrap));
     handlers.put("/api/v1/alerts", lists::alerts);
-    handlers.put("/api/v1/alerts/stream", new SseHandler(feed::subscribe));
+    handlers.put("/api/v1/alerts/stream", new org.tugai.api.alerts.AlertStream(feed::subscribe));
     handlers.put("/api/v1/alerts/{id}/ack", ack::handle);
 
     app = Javalin.create(c -> {
@@ -175,10 +174,34 @@ public final class ApiService implements TugaiService {
         app.addHttpHandler(HandlerType.HEAD, r.path(), head, roles);
       }
     }
+    methodNotAllowed();
     Problems.install(app);
     app.start(config.http().host(), config.http().port());
     feed.start();
     log.info("api started on http://{}:{} ({} routes; OpenAPI at /api/v1/openapi.json)", config.http().host(), port(), ROUTES.size());
+  }
+
+  /** Methods a route does not have: 405 with the ones it has in {@code Allow}, as RFC 9110 asks, not a 404. */
+  private void methodNotAllowed() {
+    Map<String, java.util.Set<HandlerType>> allowed = new LinkedHashMap<>();
+    for (Route r : ROUTES) {
+      java.util.Set<HandlerType> methods = allowed.computeIfAbsent(r.path(), p -> new java.util.LinkedHashSet<>());
+      methods.add(r.method());
+      if (r.method() == HandlerType.GET) {
+        methods.add(HandlerType.HEAD);
+      }
+    }
+    allowed.forEach((path, methods) -> {
+      String allow = String.join(", ", methods.stream().map(HandlerType::name).toList());
+      for (HandlerType other : List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE)) {
+        if (!methods.contains(other)) {
+          app.addHttpHandler(other, path, ctx -> {
+            ctx.header("Allow", allow);
+            throw new io.javalin.http.HttpResponseException(405, ctx.method() + " is not allowed on " + path + "; allowed: " + allow);
+          });
+        }
+      }
+    });
   }
 
   private static void me(Context ctx) {

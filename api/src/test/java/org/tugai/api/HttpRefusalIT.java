@@ -271,6 +271,33 @@ class HttpRefusalIT {
     assertThat(stream(revokedLater.token()).get(10, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(401);
   }
 
+  @Test
+  void aWrongMethodIs405WithTheMethodsTheRouteHas() throws Exception {
+    HttpResponse<String> delete = send("DELETE", "/api/v1/animals", admin, HttpRequest.BodyPublishers.noBody());
+    problem(delete, 405);
+    assertThat(delete.headers().firstValue("Allow")).contains("GET, HEAD");
+    HttpResponse<String> getAck = get("/api/v1/alerts/A1/ack", admin);
+    problem(getAck, 405);
+    assertThat(getAck.headers().firstValue("Allow")).contains("POST");
+    HttpResponse<String> put = send("PUT", "/api/v1/crossings", null, HttpRequest.BodyPublishers.ofString("{}"));
+    problem(put, 405);
+    assertThat(send("DELETE", "/api/v1/no-such-route", admin, HttpRequest.BodyPublishers.noBody()).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void theLiveStreamStreamsWhateverTheClientAccepts() throws Exception {
+    ApiTokens.Issued ranger = tokens.create("ranger with curl", Role.RANGER, List.of("pa-a"), null);
+    HttpResponse<java.io.InputStream> r = HTTP.sendAsync(HttpRequest.newBuilder(uri("/api/v1/alerts/stream"))
+        .header("Authorization", "Bearer " + ranger.token()).header("Accept", "*/*").build(), HttpResponse.BodyHandlers.ofInputStream())
+        .get(10, java.util.concurrent.TimeUnit.SECONDS);
+    try (java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+      assertThat(lines.readLine()).isEqualTo(": tugai alert feed");
+    }
+    assertThat(tokens.revoke(ranger.tokenId())).isTrue();
+  }
+
   static CompletableFuture<HttpResponse<java.util.stream.Stream<String>>> stream(String token) {
     return HTTP.sendAsync(HttpRequest.newBuilder(uri("/api/v1/alerts/stream")).header("Authorization", "Bearer " + token)
         .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines());

@@ -36,6 +36,9 @@ import picocli.CommandLine.Option;
 /** The whole pipeline in one process on embedded Kafka, MQTT and PostgreSQL, fed by a simulated field station. */
 @Command(name = "demo", description = "Run the whole pipeline on embedded Kafka, MQTT and PostgreSQL with simulated collared deer and camera traps.")
 final class Demo implements Callable<Integer> {
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
 
   @Option(names = "--collars", defaultValue = "12", description = "simulated collared deer (default ${DEFAULT-VALUE})")
   int collars;
@@ -53,7 +56,7 @@ final class Demo implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (!(speed >= 1 && speed <= 10_000)) {
-      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--speed must be between 1 and 10000, not " + speed);
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--speed must be between 1 and 10000, not " + speed);
     }
     CountDownLatch stop = new CountDownLatch(1);
     // Ctrl-C (and SIGTERM) end the run loop instead of starting JVM shutdown: the services then stop in order

@@ -32,6 +32,8 @@ public final class Services implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
 
   private final boolean exitOnFailure;
+  /** Listens to the JVM's GC notifications until closed. */
+  private final io.micrometer.core.instrument.binder.jvm.JvmGcMetrics jvmGc = new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics();
 
   private Services(List<TugaiService> services, PrometheusMeterRegistry registry, boolean exitOnFailure) {
     this.services = services;
@@ -52,6 +54,7 @@ public final class Services implements AutoCloseable {
   /** Validates every setting the chosen services read, and rejects unknown keys; throws ConfigException. */
   public static Services configure(Settings settings, Set<String> names) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
     List<TugaiService> services = new ArrayList<>();
     for (String name : ALL) {
       if (!names.contains(name)) {
@@ -95,6 +98,23 @@ public final class Services implements AutoCloseable {
   }
 
   public void start() throws Exception {
+    // The JVM's and the process's own health next to Tugai's: heap, GC pauses, threads, CPU, open files, uptime.
+    // Two of Micrometer's names break Prometheus' conventions (promtool check metrics): process_cpu_time_ns_total
+    // names its unit abbreviated (process_cpu_usage says it already), system_cpu_count is a gauge named like a count.
+    registry.config().meterFilter(io.micrometer.core.instrument.config.MeterFilter.deny(id -> id.getName().equals("process.cpu.time")));
+    registry.config().meterFilter(new io.micrometer.core.instrument.config.MeterFilter() {
+      @Override
+      public io.micrometer.core.instrument.Meter.Id map(io.micrometer.core.instrument.Meter.Id id) {
+        return id.getName().equals("system.cpu.count") ? id.withName("system.cpu.cores") : id;
+      }
+    });
+    new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
+    jvmGc.bindTo(registry);
+    new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.system.UptimeMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.system.FileDescriptorMetrics().bindTo(registry);
     for (TugaiService service : services) {
       service.start();
       started.add(service);
@@ -119,5 +139,6 @@ public final class Services implements AutoCloseable {
       }
     }
     started.clear();
+    jvmGc.close();
   }
 }

@@ -16,15 +16,23 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code bin/tugai}: the one entry point. */
-@Command(name = "tugai", mixinStandardHelpOptions = true, version = "tugai 0.1.0",
+@Command(name = "tugai", mixinStandardHelpOptions = true, version = "tugai 0.1.0", scope = CommandLine.ScopeType.INHERIT,
     description = "Field-monitoring pipeline for wildlife conservation.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:done", "1:failed (a file not sent, an unexpected error)", "2:usage error (unknown option, bad argument)",
+        "3:done, but some input rows were refused (each reported with its line)", "70:a running service failed",
+        "78:configuration error (the message names the key)"},
     subcommands = {Tugai.Run.class, Tugai.Gateway.class, Tugai.Streams.class, Tugai.Ingest.class, Tugai.Api.class, Demo.class,
         org.tugai.app.registry.RegistryCommand.class, org.tugai.app.token.TokenCommand.class, org.tugai.app.replay.ReplayCommand.class,
-        org.tugai.app.sim.SimulateCommand.class, org.tugai.app.imports.ImportCommand.class})
+        org.tugai.app.sim.SimulateCommand.class, org.tugai.app.imports.ImportCommand.class, CommandLine.HelpCommand.class})
 public final class Tugai implements org.tugai.app.registry.RegistryCommand.Environment {
 
-  /** Exit code for a configuration mistake. */
-  public static final int CONFIG_ERROR = 2;
+  /** Exit code for a mistake on the command line: picocli's own. */
+  public static final int USAGE_ERROR = 2;
+  /** Exit code when the work was done but some input rows were refused (registry import, vendor import, replay). */
+  public static final int REFUSED_ROWS = 3;
+  /** Exit code for a configuration mistake: sysexits' EX_CONFIG. */
+  public static final int CONFIG_ERROR = 78;
   /** Exit code when a service failed while running (a systemic failure, a dead thread): sysexits' EX_SOFTWARE. */
   public static final int SERVICE_FAILED = 70;
 

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** A configuration mistake stops start-up with exit code 2 and one line naming the key. */
+/** A configuration mistake stops start-up with exit code 78 (sysexits' EX_CONFIG) and one line naming the key. */
 class LauncherConfigTest {
 
   @TempDir Path dir;
@@ -89,6 +89,6 @@ class LauncherConfigTest {
     StringWriter err = new StringWriter();
     cli.setErr(new PrintWriter(err));
     assertThat(cli.execute("run", "--config", dir.resolve("nope.yaml").toString())).isEqualTo(Tugai.CONFIG_ERROR);
-    assertThat(err.toString()).contains("does not exist");
+    assertThat(err.toString().strip()).isEqualTo("tugai: config file " + dir.resolve("nope.yaml") + ": does not exist");
   }
 }

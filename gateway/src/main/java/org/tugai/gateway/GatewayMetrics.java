@@ -14,12 +14,69 @@ public final class GatewayMetrics {
   private final AtomicInteger inFlight;
   private final Timer ackLatency;
 
+  private static final String PRODUCED = "tugai.gateway.produced";
+  private static final String DEAD_LETTERS = "tugai.gateway.deadletters";
+  private static final String RETRIES = "tugai.gateway.produce.retries";
+  private static final String SATELLITE = "tugai.gateway.satellite.messages";
+  private static final String FILES = "tugai.gateway.files";
+
+  /**
+   * Every documented meter is registered here, at zero, so a scrape shows it from start-up (a dashboard's rate() of a
+   * counter that appears only at its first increment misses that increment).
+   */
   public GatewayMetrics(MeterRegistry registry) {
     this.registry = registry;
-    this.received = Counter.builder("tugai.gateway.received").description("MQTT messages received").register(registry);
-    this.inFlight = registry.gauge("tugai.gateway.in.flight", new AtomicInteger());
-    this.ackLatency = Timer.builder("tugai.gateway.ack.latency").description("MQTT arrival to Kafka acknowledgement")
+    this.received = Counter.builder("tugai.gateway.received").description("Messages received (MQTT, satellite, file batches)")
+        .register(registry);
+    this.inFlight = new AtomicInteger();
+    io.micrometer.core.instrument.Gauge.builder("tugai.gateway.in.flight", inFlight, AtomicInteger::get)
+        .description("Messages received whose records Kafka has not all acknowledged yet").register(registry);
+    this.ackLatency = Timer.builder("tugai.gateway.ack.latency").description("Arrival of a message to Kafka's acknowledgement of its records")
         .publishPercentiles(0.5, 0.99).register(registry);
+    retries();
+    for (String code : org.tugai.gateway.decode.Rejection.codes()) {
+      deadLetters(code);
+    }
+    deadLetters(org.tugai.gateway.route.DeviceCheck.UNKNOWN_DEVICE);
+    deadLetters(org.tugai.gateway.route.DeviceCheck.BEFORE_DEPLOYMENT);
+    for (String channel : java.util.List.of(org.tugai.schemas.Channels.IRIDIUM_DIRECTIP, org.tugai.schemas.Channels.IRIDIUM_ROCKBLOCK,
+        org.tugai.schemas.Channels.IRIDIUM_EMAIL)) {
+      for (String outcome : java.util.List.of("sent", "duplicate", "empty", "malformed", "unconfirmed")) {
+        satelliteCounter(channel, outcome);
+      }
+    }
+    for (String from : java.util.List.of("inbox", "mail")) {
+      for (String outcome : java.util.List.of("imported", "repeat", "unreadable", "unconfirmed")) {
+        fileCounter(from, outcome);
+      }
+    }
+  }
+
+  /** The per-topic counters of the topics this gateway writes, at zero. */
+  public void expectTopics(java.util.Collection<String> topics) {
+    topics.forEach(t -> produced.computeIfAbsent(t, this::producedCounter));
+  }
+
+  private Counter producedCounter(String topic) {
+    return Counter.builder(PRODUCED).description("Records Kafka acknowledged, by topic").tag("topic", topic).register(registry);
+  }
+
+  private Counter deadLetters(String reason) {
+    return Counter.builder(DEAD_LETTERS).description("Dead letters written, by reason code").tag("reason", reason).register(registry);
+  }
+
+  private Counter retries() {
+    return Counter.builder(RETRIES).description("Records sent to Kafka again after a retriable failure").register(registry);
+  }
+
+  private Counter satelliteCounter(String channel, String outcome) {
+    return Counter.builder(SATELLITE).description("Iridium messages by channel and outcome").tags("channel", channel, "outcome", outcome)
+        .register(registry);
+  }
+
+  private Counter fileCounter(String from, String outcome) {
+    return Counter.builder(FILES).description("Vendor files and e-mails by where they came from and outcome").tags("from", from,
+        "outcome", outcome).register(registry);
   }
 
   public void received() {
@@ -36,25 +93,25 @@ public final class GatewayMetrics {
   private final java.util.concurrent.ConcurrentHashMap<String, Counter> produced = new java.util.concurrent.ConcurrentHashMap<>();
 
   public void produced(String topic) {
-    produced.computeIfAbsent(topic, t -> registry.counter("tugai.gateway.produced", "topic", t)).increment();
+    produced.computeIfAbsent(topic, this::producedCounter).increment();
   }
 
   public void deadLettered(String reasonCode) {
-    registry.counter("tugai.gateway.deadletters", "reason", reasonCode).increment();
+    deadLetters(reasonCode).increment();
   }
 
   public void retried() {
-    registry.counter("tugai.gateway.produce.retries").increment();
+    retries().increment();
   }
 
   /** A satellite message by channel ({@code iridium-directip}, {@code iridium-rockblock}) and outcome (sent, duplicate, empty, malformed, unconfirmed). */
   public void satellite(String channel, String outcome) {
-    registry.counter("tugai.gateway.satellite.messages", "channel", channel, "outcome", outcome).increment();
+    satelliteCounter(channel, outcome).increment();
   }
 
   /** A vendor file or e-mail by where it came from ({@code inbox}, {@code mail}) and outcome (imported, repeat, unreadable, unconfirmed). */
   public void file(String from, String outcome) {
-    registry.counter("tugai.gateway.files", "from", from, "outcome", outcome).increment();
+    fileCounter(from, outcome).increment();
   }
 
   public long receivedCount() {
@@ -62,7 +119,7 @@ public final class GatewayMetrics {
   }
 
   public long deadLetterCount() {
-    return (long) registry.find("tugai.gateway.deadletters").counters().stream().mapToDouble(c -> c.count()).sum();
+    return (long) registry.find(DEAD_LETTERS).counters().stream().mapToDouble(c -> c.count()).sum();
   }
 
   public int inFlight() {

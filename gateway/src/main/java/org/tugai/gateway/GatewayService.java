@@ -46,6 +46,8 @@ public final class GatewayService implements TugaiService {
   public GatewayService(GatewayConfig config, MeterRegistry registry, Clock clock) {
     this.config = config;
     this.metrics = new GatewayMetrics(registry);
+    org.tugai.schemas.Topics topics = config.kafka().topics();
+    metrics.expectTopics(List.of(topics.fixes().name(), topics.detections().name(), topics.alertAcks().name(), topics.deadLetters().name()));
     this.clock = clock;
     this.takeovers = new SessionTakeovers(registry, clock);
   }

@@ -29,6 +29,9 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "import", description = "Import collar vendors' export files (vectronic, lotek, telonics, or auto to recognise them).")
 public final class ImportCommand implements Callable<Integer> {
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
 
   /** Problems printed per file; all of them are in the dead letters. */
   private static final int SHOWN = 20;
@@ -52,11 +55,11 @@ public final class ImportCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Optional<VendorFormat> vendor = format.equalsIgnoreCase("auto") ? Optional.empty() : VendorFormat.named(format);
     if (!format.equalsIgnoreCase("auto") && vendor.isEmpty()) {
-      throw new CommandLine.ParameterException(new CommandLine(this), "FORMAT '" + format + "' is not one of vectronic, lotek, telonics, auto");
+      throw new CommandLine.ParameterException(spec.commandLine(), "FORMAT '" + format + "' is not one of vectronic, lotek, telonics, auto");
     }
     for (Path f : files) {
       if (!Files.isReadable(f)) {
-        throw new CommandLine.ParameterException(new CommandLine(this), "cannot read " + f);
+        throw new CommandLine.ParameterException(spec.commandLine(), "cannot read " + f);
       }
     }
     Settings loaded = Settings.load(Optional.ofNullable(config), root.env());
@@ -84,6 +87,6 @@ public final class ImportCommand implements Callable<Integer> {
         }
       }
     }
-    return failed ? 1 : refusedRows ? 3 : 0;
+    return failed ? 1 : refusedRows ? org.tugai.app.Tugai.REFUSED_ROWS : 0;
   }
 }

@@ -82,7 +82,7 @@ public final class RegistryCommand {
       for (DeploymentCsv.Skipped s : parsed.skipped()) {
         System.out.printf("skipped line %d: %s%n", s.line(), s.reason());
       }
-      return parsed.skipped().isEmpty() ? 0 : 3;
+      return parsed.skipped().isEmpty() ? 0 : org.tugai.app.Tugai.REFUSED_ROWS;
     }
   }
 

@@ -43,6 +43,9 @@ public final class ReplayCommand {
 
   @Command(name = "movebank", description = "Publish a Movebank CSV export as collar fixes (tugai/v1/collars/{tag-local-identifier}/fixes).")
   static final class Movebank implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @ParentCommand
     ReplayCommand replay;
 
@@ -58,21 +61,22 @@ public final class ReplayCommand {
     @Override
     public Integer call() throws Exception {
       if (speed < 0 || Double.isNaN(speed)) {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--speed must be 0 or more, not " + speed);
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--speed must be 0 or more, not " + speed);
+      }
+      // The command line's own mistakes first: they are usage errors, whatever the configuration says.
+      if (!Files.isReadable(file)) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "cannot read " + file);
       }
       Settings settings = Settings.load(Optional.ofNullable(config), replay.root.env());
       MqttSettings mqtt = MqttSettings.from(settings);
       settings.checkAllKeysKnown();
-      if (!Files.isReadable(file)) {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "cannot read " + file);
-      }
       MqttClient client = DeviceClient.connect(mqtt, "tugai-replay-" + ProcessHandle.current().pid());
       try {
         Counts counts = replay(file, client, speed);
         System.out.printf(Locale.ROOT, "replay finished: %,d fixes sent (%,d of them failed fixes without a position), %,d rows skipped%n",
             counts.sent(), counts.failed(), counts.skippedRows());
         counts.skipped().forEach((reason, n) -> System.out.printf(Locale.ROOT, "  skipped %,d: %s%n", n, reason));
-        return 0;
+        return counts.skippedRows() == 0 ? 0 : org.tugai.app.Tugai.REFUSED_ROWS;
       } finally {
         client.disconnect();
         client.close();

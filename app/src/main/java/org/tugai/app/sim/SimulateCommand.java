@@ -25,6 +25,9 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "simulate", description = "Load generator: simulated collars publishing fixes to any MQTT broker (mqtt.url).")
 public final class SimulateCommand implements Callable<Integer> {
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
 
   @ParentCommand
   RegistryCommand.Environment root;
@@ -54,10 +57,10 @@ public final class SimulateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (devices < 1 || devices > 1_000_000) {
-      throw new CommandLine.ParameterException(new CommandLine(this), "--devices must be between 1 and 1000000, not " + devices);
+      throw new CommandLine.ParameterException(spec.commandLine(), "--devices must be between 1 and 1000000, not " + devices);
     }
     if (!(rate > 0 && rate <= 1_000_000)) {
-      throw new CommandLine.ParameterException(new CommandLine(this), "--rate must be above 0 and at most 1000000, not " + rate);
+      throw new CommandLine.ParameterException(spec.commandLine(), "--rate must be above 0 and at most 1000000, not " + rate);
     }
     Settings settings = Settings.load(Optional.ofNullable(config), root.env());
     MqttSettings mqtt = MqttSettings.from(settings);

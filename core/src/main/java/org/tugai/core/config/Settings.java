@@ -65,12 +65,12 @@ public final class Settings {
     }
     Path path = configFile.get();
     if (!Files.isRegularFile(path)) {
-      throw new ConfigException("--config", "file " + path + " does not exist");
+      throw ConfigException.file(path.toString(), "does not exist");
     }
     try {
       return new Settings(flatten(YAML.readTree(path.toFile())), Map.copyOf(env), path.toString());
     } catch (IOException e) {
-      throw new ConfigException("--config", "cannot read " + path + ": " + oneLine(e.getMessage()));
+      throw ConfigException.file(path.toString(), "cannot be read: " + oneLine(e.getMessage()));
     }
   }
 
@@ -281,7 +281,7 @@ public final class Settings {
     Map<String, Object> out = new TreeMap<>();
     if (root != null && !root.isMissingNode() && !root.isNull()) {
       if (!root.isObject()) {
-        throw new ConfigException("--config", "the config file must be a YAML mapping of keys to values");
+        throw ConfigException.file("", "must be a YAML mapping of keys to values");
       }
       flatten("", root, out);
     }

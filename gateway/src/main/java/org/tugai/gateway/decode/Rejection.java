@@ -6,6 +6,21 @@ package org.tugai.gateway.decode;
  */
 public record Rejection(String code, String reason) {
 
+  /** Every code above: the dead-letter counters exist from start-up, one per code. */
+  public static java.util.List<String> codes() {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (java.lang.reflect.Field f : Rejection.class.getFields()) {
+      if (f.getType() == String.class && java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
+        try {
+          out.add((String) f.get(null));
+        } catch (IllegalAccessException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+    return out;
+  }
+
   public static final String PARSE_ERROR = "parse-error";
   public static final String INVALID_UTF8 = "invalid-utf8";
   public static final String NOT_AN_OBJECT = "not-an-object";

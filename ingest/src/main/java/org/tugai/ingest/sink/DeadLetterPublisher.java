@@ -28,6 +28,16 @@ public final class DeadLetterPublisher implements AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
   private final MeterRegistry registry;
 
+  /** A record no reader can decode. */
+  public static final String UNDECODABLE = "undecodable";
+  /** A record the store refused for good (a constraint, text it cannot hold). */
+  public static final String STORE_REJECTED = "store-rejected";
+
+  private io.micrometer.core.instrument.Counter counter(String reason) {
+    return io.micrometer.core.instrument.Counter.builder("tugai.ingest.deadletters").description("Records the sink dead-lettered, by reason")
+        .tag("reason", reason).register(registry);
+  }
+
   public DeadLetterPublisher(KafkaSettings kafka, MeterRegistry registry) {
     this.topic = kafka.topics().deadLetters();
     this.registry = registry;
@@ -35,6 +45,8 @@ public final class DeadLetterPublisher implements AutoCloseable {
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    counter(UNDECODABLE);
+    counter(STORE_REJECTED);
   }
 
   public void publish(ConsumerRecord<String, byte[]> r, String reasonCode, String reason) throws InterruptedException {
@@ -52,7 +64,7 @@ public final class DeadLetterPublisher implements AutoCloseable {
     DeadLetter letter = DeadLetter.newBuilder().setPayload(ByteBuffer.wrap(raw)).setPayloadSize(raw.length).setSource(source)
         .setComponent("ingest").setReasonCode(reasonCode).setReason(reason).setDeviceId(key).setOccurredAt(Instant.now()).build();
     log.warn("dead-lettering {} ({}): {}", source, reasonCode, reason);
-    registry.counter("tugai.ingest.deadletters", "reason", reasonCode).increment();
+    counter(reasonCode).increment();
     try {
       producer.send(new ProducerRecord<>(topic.name(), key, topic.valueSerde().serializer().serialize(topic.name(), letter)))
           .get(60, TimeUnit.SECONDS);
@@ -67,7 +79,7 @@ public final class DeadLetterPublisher implements AutoCloseable {
     byte[] raw = r.value() == null ? new byte[0] : r.value();
     return DeadLetter.newBuilder().setPayload(ByteBuffer.wrap(raw)).setPayloadSize(raw.length)
         .setSource("kafka:" + r.topic() + "/" + r.partition() + "/" + r.offset()).setComponent("ingest")
-        .setReasonCode("undecodable").setReason(String.valueOf(e.getMessage())).setDeviceId(r.key())
+        .setReasonCode(UNDECODABLE).setReason(String.valueOf(e.getMessage())).setDeviceId(r.key())
         // The record's own time, not now: a replay must produce the very same row.
         .setOccurredAt(Instant.ofEpochMilli(r.timestamp())).build();
   }

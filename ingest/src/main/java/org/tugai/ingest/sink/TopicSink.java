@@ -65,8 +65,10 @@ public final class TopicSink<V> implements AutoCloseable {
     this.dataSource = dataSource;
     this.deadLetters = deadLetters;
     this.isDeadLetterTopic = isDeadLetterTopic;
-    this.rowsCounter = registry.counter("tugai.ingest.rows", "table", table.name());
-    this.retries = registry.counter("tugai.ingest.retries", "table", table.name());
+    this.rowsCounter = io.micrometer.core.instrument.Counter.builder("tugai.ingest.rows").description("Rows written to the store, by table")
+        .tag("table", table.name()).register(registry);
+    this.retries = io.micrometer.core.instrument.Counter.builder("tugai.ingest.retries")
+        .description("Batches written again after a retriable store failure, by table").tag("table", table.name()).register(registry);
     this.threadName = threadName;
   }
 
@@ -163,7 +165,7 @@ public final class TopicSink<V> implements AutoCloseable {
           // Never dead-letter a dead letter (it would loop): keep its raw bytes in the table with the reason.
           value = table.substituteFor(r, e);
         } else {
-          deadLetters.publish(r, "undecodable", String.valueOf(e.getMessage()));
+          deadLetters.publish(r, DeadLetterPublisher.UNDECODABLE, String.valueOf(e.getMessage()));
           continue;
         }
       }
@@ -246,7 +248,7 @@ public final class TopicSink<V> implements AutoCloseable {
           log.error("dead letter at {}/{} cannot be stored ({}); it stays in the dead-letter topic", record.partition(),
               record.offset(), firstLine(e));
         } else {
-          deadLetters.publish(record, "store-rejected", firstLine(e));
+          deadLetters.publish(record, DeadLetterPublisher.STORE_REJECTED, firstLine(e));
         }
       }
     }
