@@ -23,9 +23,10 @@ import org.tugai.core.geo.Layer;
  *     file as {@code streams.countries-file}, so one setting serves both
  * @param zoneFiles {@code api.zone-files}: zone layers (protected areas, hotspots, population units); by default
  *     {@code streams.zone-files}
+ * @param studyName {@code api.study-name}: the {@code study-name} of Movebank exports (default {@code Tugai})
  */
 public record ApiConfig(DbSettings db, HttpSettings http, KafkaSettings kafka, Precision precision, String countriesFile,
-    List<String> zoneFiles) {
+    List<String> zoneFiles, String studyName) {
 
   public static ApiConfig from(Settings s) {
     Duration embargo = s.duration("api.scientist-embargo", Duration.ofDays(30), Duration.ZERO, Duration.ofDays(3_650));
@@ -41,7 +42,11 @@ public record ApiConfig(DbSettings db, HttpSettings http, KafkaSettings kafka, P
     }
     String countries = s.string("api.countries-file", s.string("streams.countries-file", Countries.SHIPPED));
     List<String> zones = s.list("api.zone-files", s.list("streams.zone-files", List.of(Layer.SHIPPED_ZONES)));
+    String study = s.string("api.study-name", "Tugai");
+    org.tugai.schemas.text.StorableText.problemInName("api.study-name", study, 200).ifPresent(problem -> {
+      throw new ConfigException("api.study-name", problem);
+    });
     return new ApiConfig(DbSettings.from(s), HttpSettings.from(s), KafkaSettings.from(s), new Precision(embargo, gridDeg), countries,
-        zones);
+        zones, study);
   }
 }

@@ -116,7 +116,7 @@ public final class ApiService implements TugaiService {
     AccessControl access = new AccessControl(apiTokens);
     AckEndpoint ack = new AckEndpoint(producer, topics.alertAcks(), store.dataSource());
     AnimalsEndpoint animals = new AnimalsEndpoint(store.dataSource(), config.precision());
-    TrackEndpoint track = new TrackEndpoint(store.dataSource(), config.precision());
+    TrackEndpoint track = new TrackEndpoint(store.dataSource(), config.precision(), config.studyName());
     ListEndpoints lists = new ListEndpoints(store.dataSource(), config.precision());
     CamtrapDpExport camtrap = new CamtrapDpExport(store.dataSource());
     LayersEndpoint layers = new LayersEndpoint(config.countriesFile(), config.zoneFiles());

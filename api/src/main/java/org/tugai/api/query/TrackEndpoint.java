@@ -39,19 +39,21 @@ public final class TrackEndpoint {
   private static final String QUERY = """
       SELECT collar_id, fix_time, lat, lon, altitude_m, hdop, satellites, fix_type, temperature_c, battery_v,
              quality_flags, country, zones, location_class, error_radius_m, error_semi_major_m, error_semi_minor_m,
-             error_ellipse_orientation_deg
+             error_ellipse_orientation_deg, mortality, activity
         FROM fixes WHERE animal_id = ? AND fix_time >= ? AND fix_time < ? ORDER BY fix_time""";
   static final String MOVEBANK_HEADER = "event-id,visible,timestamp,location-long,location-lat,height-above-ellipsoid,gps:hdop,"
       + "gps:satellite-count,external-temperature,tag-voltage,algorithm-marked-outlier,sensor-type,individual-taxon-canonical-name,"
       + "tag-local-identifier,individual-local-identifier,tugai:quality-flags,tugai:coarsened,argos:lc,argos:error-radius,argos:semi-major,"
-      + "argos:semi-minor,argos:orientation";
+      + "argos:semi-minor,argos:orientation,mortality-status,activity-count,gps:fix-type-raw,study-name";
 
   private final DataSource dataSource;
   private final Precision precision;
+  private final String studyName;
 
-  public TrackEndpoint(DataSource dataSource, Precision precision) {
+  public TrackEndpoint(DataSource dataSource, Precision precision, String studyName) {
     this.dataSource = dataSource;
     this.precision = precision;
+    this.studyName = studyName;
   }
 
   public void handle(Context ctx) throws Exception {
@@ -240,18 +242,28 @@ public final class TrackEndpoint {
           text(nullable(rs, 6)), text(nullable(rs, 7) == null ? null : nullable(rs, 7).intValue()), text(nullable(rs, 9)),
           voltage == null ? "" : Long.toString(Math.round(voltage * 1000)), Boolean.toString(outlier), sensor,
           species == null ? "" : species, collar, animal, String.join("|", flags), Boolean.toString(coarsened), text(locationClass),
-          text(nullable(rs, 15)), text(nullable(rs, 16)), text(nullable(rs, 17)), text(nullable(rs, 18)));
+          text(nullable(rs, 15)), text(nullable(rs, 16)), text(nullable(rs, 17)), text(nullable(rs, 18)), mortality(rs),
+          text(nullable(rs, 20) == null ? null : nullable(rs, 20).longValue()), rs.getString(8), studyName);
     }
     w.flush();
   }
 
-  /** Movebank's event-id is a number: a stable 63-bit hash of the natural key, the same in every export. */
+  /**
+   * Movebank's event-id is a number: a stable hash of the natural key, the same in every export, held to 53 bits so
+   * that R's {@code read.csv} and pandas, which read it as a double, read it exactly.
+   */
   static long eventId(String collar, Instant time) {
     long h = 1125899906842597L;
     for (char ch : (collar + "@" + time.toEpochMilli()).toCharArray()) {
       h = 31 * h + ch;
     }
-    return h & Long.MAX_VALUE;
+    return h & ((1L << 53) - 1);
+  }
+
+  /** The collar's mortality sensor as Movebank's mortality-status; empty where the collar has none. */
+  private static String mortality(ResultSet rs) throws SQLException {
+    boolean dead = rs.getBoolean(19);
+    return rs.wasNull() ? "" : dead ? "mortality" : "normal";
   }
 
   private static Double nullable(ResultSet rs, int column) throws SQLException {

@@ -21,6 +21,7 @@ import java.util.NoSuchElementException;
  * Rows of a Movebank CSV export (the "Download data" CSV of a study: {@code timestamp}, {@code location-long},
  * {@code location-lat}, {@code tag-local-identifier}, {@code gps:hdop}, {@code gps:satellite-count}, the Argos attributes
  * ({@code argos:lc}, {@code argos:error-radius}, {@code argos:semi-major}, {@code argos:semi-minor}, {@code argos:orientation}),
+ * {@code gps:fix-type-raw}, {@code activity-count}, {@code mortality-status},
  * {@code height-above-ellipsoid}, {@code external-temperature}, {@code tag-voltage}, ...) as Tugai collar fixes.
  * A row without coordinates is a failed fix (the collar tried and got no position): it stays a fix, without a
  * position, as the field's convention is. A row that cannot be a fix at all is skipped with the reason.
@@ -126,7 +127,18 @@ public final class MovebankCsv implements Iterator<MovebankCsv.Row>, AutoCloseab
         put(fix, "errorSemiMinorM", number(row, "argos:semi-minor"));
         put(fix, "errorEllipseOrientationDeg", number(row, "argos:orientation"));
       } else {
-        fix.put("fixType", satellites != null && satellites < 4 ? "2D" : "3D");
+        // Tugai's own exports say the fix type; a study's export without it is judged by the satellites.
+        String rawType = text(row, "gps:fix-type-raw");
+        String type = rawType == null ? null : switch (rawType.trim().toUpperCase(Locale.ROOT)) {
+          case "3D" -> "3D";
+          case "2D" -> "2D";
+          default -> null;
+        };
+        if (type != null) {
+          fix.put("fixType", type);
+        } else if (rawType == null || !rawType.equalsIgnoreCase("unknown")) {
+          fix.put("fixType", satellites != null && satellites < 4 ? "2D" : "3D");
+        }
       }
       put(fix, "altitudeM", number(row, "height-above-ellipsoid"));
       put(fix, "hdop", number(row, "gps:hdop"));
@@ -141,6 +153,10 @@ public final class MovebankCsv implements Iterator<MovebankCsv.Row>, AutoCloseab
     }
     // Movebank gives tag voltage in millivolts; some studies put volts in the column.
     put(fix, "batteryV", voltage == null ? null : voltage > 100 ? voltage / 1000 : voltage);
+    Double activity = number(row, "activity-count");
+    if (activity != null) {
+      fix.put("activity", activity.longValue());
+    }
     String mortality = text(row, "mortality-status");
     if (mortality != null) {
       fix.put("mortality", !mortality.toLowerCase(Locale.ROOT).matches("0|false|alive|no|none|normal"));
