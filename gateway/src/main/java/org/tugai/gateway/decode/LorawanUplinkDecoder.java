@@ -11,7 +11,10 @@ import org.tugai.avro.Fix;
  * LoRaWAN network-server uplinks: The Things Stack v3 ({@code v3/{app}@{tenant}/devices/{dev}/up}, position in
  * {@code uplink_message.decoded_payload}) and ChirpStack v4 ({@code application/{id}/device/{devEui}/event/up},
  * position in {@code object}). The payload formatter's output is mapped to a fix by the device's profile;
- * the fix time is the payload's own if the profile names one, else the network server's receive time.
+ * the fix time is the payload's own if the profile names one, else when the network received the uplink: the earliest
+ * gateway (GPS) time of reception, else the network server's receive time, else the application server's. A decoded
+ * payload without a position is a failed fix (a sign of life, its battery kept) on both servers; an uplink with no
+ * decoded payload at all (no codec configured) is a dead letter saying so.
  * Radio metadata (strongest RSSI, best SNR, receiving gateways) is kept.
  */
 public final class LorawanUplinkDecoder {
@@ -49,8 +52,14 @@ public final class LorawanUplinkDecoder {
     }
     JsonNode up = object(root, "uplink_message");
     JsonNode decoded = object(up, "decoded_payload");
-    JsonFields times = new JsonFields(root);
-    Instant networkTime = times.has("received_at") ? times.requiredTime("received_at") : new JsonFields(up).requiredTime("received_at");
+    // When the radio left the collar, as near as the network knows it: the gateways' own (GPS) time of reception, else
+    // the network server's receive time; the application server's received_at is later still, and last resort.
+    Instant networkTime = earliest(up.get("rx_metadata"), "time")
+        .or(() -> optionalTime(up, "received_at"))
+        .orElse(null);
+    if (networkTime == null) {
+      networkTime = new JsonFields(root).requiredTime("received_at");
+    }
     Fix.Builder fix = reader.read(decoded, profiles.forDevice(device), device, networkTime);
     radio(fix, up.get("rx_metadata"), "gateway_ids.gateway_id");
     return fix.setReceivedAt(receivedAt).setSource(source).build();
@@ -62,11 +71,41 @@ public final class LorawanUplinkDecoder {
       throw new RejectedException(Rejection.DEVICE_MISMATCH, "deviceInfo.devEui '" + devEui + "' differs from '" + topicDevEui + "' in the topic");
     }
     JsonNode decoded = object(root, "object");
-    Instant networkTime = new JsonFields(root).requiredTime("time");
+    // The same order as for The Things Stack: the gateways' GPS time, the network server's, then the event's time.
+    Instant networkTime = earliest(root.get("rxInfo"), "gwTime").or(() -> earliest(root.get("rxInfo"), "nsTime")).orElse(null);
+    if (networkTime == null) {
+      networkTime = new JsonFields(root).requiredTime("time");
+    }
     String device = topicDevEui.toLowerCase(Locale.ROOT);
     Fix.Builder fix = reader.read(decoded, profiles.forDevice(device), device, networkTime);
     radio(fix, root.get("rxInfo"), "gatewayId");
     return fix.setReceivedAt(receivedAt).setSource(source).build();
+  }
+
+  /** The earliest parseable time under {@code field} of the receptions; a gateway's bad clock is skipped, not fatal. */
+  private static java.util.Optional<Instant> earliest(JsonNode receptions, String field) {
+    Instant min = null;
+    if (receptions != null && receptions.isArray()) {
+      for (JsonNode rx : receptions) {
+        Instant t = optionalTime(rx, field).orElse(null);
+        if (t != null && (min == null || t.isBefore(min))) {
+          min = t;
+        }
+      }
+    }
+    return java.util.Optional.ofNullable(min);
+  }
+
+  private static java.util.Optional<Instant> optionalTime(JsonNode node, String field) {
+    JsonNode v = node == null ? null : node.get(field);
+    if (v == null || !v.isTextual()) {
+      return java.util.Optional.empty();
+    }
+    try {
+      return java.util.Optional.of(java.time.OffsetDateTime.parse(v.asText()).toInstant());
+    } catch (java.time.format.DateTimeParseException e) {
+      return java.util.Optional.empty();
+    }
   }
 
   private static JsonNode object(JsonNode parent, String field) throws RejectedException {

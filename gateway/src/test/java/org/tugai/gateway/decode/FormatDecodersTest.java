@@ -43,8 +43,8 @@ class FormatDecodersTest {
     assertThat(fix.getLon()).isEqualTo(68.127654);
     assertThat(fix.getHdop()).isEqualTo(1.4);
     assertThat(fix.getBatteryV()).isEqualTo(3.912);
-    // No time in the payload: the network server's receive time, to the millisecond as stored.
-    assertThat(fix.getFixTime()).isEqualTo(Instant.parse("2026-03-01T04:00:02.512Z"));
+    // No time in the payload: the earliest gateway's time of reception, not the application server's received_at.
+    assertThat(fix.getFixTime()).isEqualTo(Instant.parse("2026-03-01T04:00:02.299Z"));
     assertThat(fix.getRssiDbm()).isEqualTo(-97.0);
     assertThat(fix.getSnrDb()).isEqualTo(6.5);
     assertThat(fix.getRadioGateways()).containsExactly("tj-kurgan-tube-01", "tj-jilikul-02");
@@ -96,6 +96,49 @@ class FormatDecodersTest {
     Settings s = Settings.of(Map.of("gateway.lorawan.device-profiles.d1", "nope"));
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> LorawanProfiles.from(s)).isInstanceOf(ConfigException.class)
         .hasMessageContaining("'gateway.lorawan.device-profiles.d1'");
+  }
+
+  @Test
+  void withoutGatewayTimesTheNetworkServersReceiveTimeIsTheFixTime() throws IOException {
+    byte[] noGatewayTime = edit(edit(resource("ttn-v3-lgt92-uplink.json"), "\"time\": \"2026-03-01T04:00:02.301Z\",", ""),
+        "\"time\": \"2026-03-01T04:00:02.299Z\",", "");
+    assertThat(decoders.ttn().decode("lgt92-deer-07", noGatewayTime, "ttn", NOW).records().get(0).getFixTime())
+        .isEqualTo(Instant.parse("2026-03-01T04:00:02.498Z"));
+    byte[] withGwTime = edit(resource("chirpstack-v4-up.json"), "\"uplinkId\": 4217106255,",
+        "\"uplinkId\": 4217106255, \"gwTime\": \"2026-03-01T04:00:02.871Z\", \"nsTime\": \"2026-03-01T04:00:02.990Z\",");
+    assertThat(decoders.chirpstack().decode("a840416eb1830f4d", withGwTime, "cs", NOW).records().get(0).getFixTime())
+        .isEqualTo(Instant.parse("2026-03-01T04:00:02.871Z"));
+    byte[] withNsTime = edit(resource("chirpstack-v4-up.json"), "\"uplinkId\": 4217106255,",
+        "\"uplinkId\": 4217106255, \"nsTime\": \"2026-03-01T04:00:02.990Z\",");
+    assertThat(decoders.chirpstack().decode("a840416eb1830f4d", withNsTime, "cs", NOW).records().get(0).getFixTime())
+        .isEqualTo(Instant.parse("2026-03-01T04:00:02.990Z"));
+  }
+
+  @Test
+  void anUplinkWithoutAPositionIsAFailedFixOnBothServersAndOneWithoutACodecADeadLetter() throws IOException {
+    byte[] ttnNoPosition = edit(edit(resource("ttn-v3-lgt92-uplink.json"), "\"latitude\": 37.312345,", ""), "\"longitude\": 68.127654,", "");
+    byte[] csNoPosition = edit(resource("chirpstack-v4-up.json"), "\"latitude\": 39.65, \"longitude\": 66.96, ", "");
+    byte[] csNullPosition = edit(resource("chirpstack-v4-up.json"), "\"latitude\": 39.65, \"longitude\": 66.96,",
+        "\"latitude\": null, \"longitude\": null,");
+    for (Decoded<Fix> d : List.of(decoders.ttn().decode("lgt92-deer-07", ttnNoPosition, "ttn", NOW),
+        decoders.chirpstack().decode("a840416eb1830f4d", csNoPosition, "cs", NOW),
+        decoders.chirpstack().decode("a840416eb1830f4d", csNullPosition, "cs", NOW))) {
+      assertThat(d.rejected()).isEmpty();
+      assertThat(d.records()).singleElement().satisfies(f -> {
+        assertThat(f.getFixType()).isEqualTo(FixType.NONE);
+        assertThat(f.getLat()).isNull();
+        assertThat(f.getBatteryV()).isNotNull();
+      });
+    }
+    byte[] ttnNoCodec = edit(resource("ttn-v3-lgt92-uplink.json"), "\"decoded_payload\"", "\"not_decoded\"");
+    byte[] csNoCodec = edit(resource("chirpstack-v4-up.json"), "\"object\"", "\"not_decoded\"");
+    for (Decoded<Fix> d : List.of(decoders.ttn().decode("lgt92-deer-07", ttnNoCodec, "ttn", NOW),
+        decoders.chirpstack().decode("a840416eb1830f4d", csNoCodec, "cs", NOW))) {
+      assertThat(d.rejected()).singleElement().satisfies(p -> {
+        assertThat(p.rejection().code()).isEqualTo(Rejection.MISSING_FIELD);
+        assertThat(p.rejection().reason()).contains("payload formatter / codec");
+      });
+    }
   }
 
   @Test
