@@ -59,7 +59,8 @@ public final class ForwardingPath implements AutoCloseable {
     DeploymentRegistry registry = new DeploymentRegistry(config.kafka(), topics.deployments());
     registry.start(Duration.ofSeconds(60));
     TimeWindow window = new TimeWindow(clock, config.maxFutureSkew(), config.earliestTime());
-    MessageRouter router = new MessageRouter(topics, Decoders.of(window, config.lorawan()), new DeviceCheck(registry, config.unknownDevices()),
+    MessageRouter router = new MessageRouter(topics, Decoders.of(window, config.lorawan(), config.megaDetectorMinConfidence(),
+        metrics::megaDetectorSkipped), new DeviceCheck(registry, config.unknownDevices()),
         config.maxPayloadBytes(), clock, metrics);
     KafkaForwarder forwarder = new KafkaForwarder(producer, retries, config.retryBackoff(), metrics, topics.deadLetters().name(),
         router::deadLetterInstead, systemic);

@@ -41,12 +41,14 @@ import org.tugai.gateway.route.DeviceCheck;
  * @param alertChannels {@code alerts.channels.*}, {@code alerts.location-grid-deg}, {@code alerts.webhook.*}: precision and webhooks per channel
  * @param satellite {@code gateway.directip.*}, {@code gateway.rockblock.*}, {@code gateway.sbd.*}: Iridium inputs, off unless a port is set
  * @param files {@code gateway.inbox.*}, {@code gateway.imap.*}: vendors' files from a folder and from e-mail, off unless set
+ * @param megaDetectorMinConfidence {@code gateway.megadetector.min-confidence}: MegaDetector detections below it are
+ *     dropped (default 0.2, MegaDetector v5's own recommendation; its files hold detections down to 0.005)
  */
 public record GatewayConfig(KafkaSettings kafka, MqttSettings mqtt, String sourceName, String clientId, List<String> topics,
     Optional<String> sharedGroup, Duration sessionExpiry, int receiveMaximum, int maxPayloadBytes, Duration maxFutureSkew,
     Instant earliestTime, Duration retryBackoff, Duration connectTimeout, List<Source> extraSources, LorawanProfiles lorawan,
     boolean alertsOut, MqttSettings alertsMqtt, String alertsGroupId, DeviceCheck.UnknownDevices unknownDevices, AlertChannels alertChannels,
-    org.tugai.gateway.iridium.SatelliteSettings satellite, org.tugai.gateway.files.FileSettings files) {
+    org.tugai.gateway.iridium.SatelliteSettings satellite, org.tugai.gateway.files.FileSettings files, double megaDetectorMinConfidence) {
 
   public static final List<String> DEFAULT_TOPICS = List.of("tugai/v1/collars/+/fixes", "tugai/v1/cameras/+/detections",
       "tugai/v1/cameras/+/megadetector", org.tugai.gateway.decode.DeviceTopic.ACK_FILTER);
@@ -115,7 +117,8 @@ public record GatewayConfig(KafkaSettings kafka, MqttSettings mqtt, String sourc
             .toUpperCase(java.util.Locale.ROOT)),
         AlertChannels.from(s),
         org.tugai.gateway.iridium.SatelliteSettings.from(s),
-        org.tugai.gateway.files.FileSettings.from(s));
+        org.tugai.gateway.files.FileSettings.from(s),
+        s.decimal("gateway.megadetector.min-confidence", org.tugai.gateway.decode.MegaDetectorDecoder.DEFAULT_MIN_CONFIDENCE, 0, 1));
   }
 
   /**

@@ -45,11 +45,23 @@ public final class GatewayMetrics {
         satelliteCounter(channel, outcome);
       }
     }
+    megaDetectorCounter("unknown-category");
+    megaDetectorCounter("below-threshold");
     for (String from : java.util.List.of("inbox", "mail")) {
       for (String outcome : java.util.List.of("imported", "repeat", "unreadable", "unconfirmed")) {
         fileCounter(from, outcome);
       }
     }
+  }
+
+  private Counter megaDetectorCounter(String reason) {
+    return Counter.builder("tugai.gateway.megadetector.skipped").description("MegaDetector detections left out, by reason")
+        .tag("reason", reason).register(registry);
+  }
+
+  /** A MegaDetector detection left out: {@code unknown-category} or {@code below-threshold}. */
+  public void megaDetectorSkipped(String reason) {
+    megaDetectorCounter(reason).increment();
   }
 
   /** The per-topic counters of the topics this gateway writes, at zero. */

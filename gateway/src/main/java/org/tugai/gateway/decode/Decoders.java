@@ -5,7 +5,16 @@ public record Decoders(NativeFixDecoder fixes, NativeCameraEventDecoder cameras,
     LorawanUplinkDecoder ttn, LorawanUplinkDecoder chirpstack, AlertAckDecoder acks) {
 
   public static Decoders of(TimeWindow window, LorawanProfiles profiles) {
-    return new Decoders(new NativeFixDecoder(window), new NativeCameraEventDecoder(window), new MegaDetectorDecoder(window),
+    return of(window, profiles, MegaDetectorDecoder.DEFAULT_MIN_CONFIDENCE, reason -> { });
+  }
+
+  /**
+   * @param minConfidence MegaDetector detections below it are dropped
+   * @param skipped told why each MegaDetector detection was left out
+   */
+  public static Decoders of(TimeWindow window, LorawanProfiles profiles, double minConfidence, java.util.function.Consumer<String> skipped) {
+    return new Decoders(new NativeFixDecoder(window), new NativeCameraEventDecoder(window), new MegaDetectorDecoder(window, minConfidence,
+        skipped),
         new LorawanUplinkDecoder(LorawanUplinkDecoder.Server.TTN_V3, window, profiles),
         new LorawanUplinkDecoder(LorawanUplinkDecoder.Server.CHIRPSTACK_V4, window, profiles), new AlertAckDecoder());
   }

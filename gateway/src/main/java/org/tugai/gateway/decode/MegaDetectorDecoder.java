@@ -14,21 +14,48 @@ import org.tugai.avro.DetectionClass;
 
 /**
  * MegaDetector batch output (format 1.x) for one camera on {@code tugai/v1/cameras/{cameraId}/megadetector}:
- * one camera event per image, detection categories 1 animal, 2 person, 3 vehicle, the top classification
- * as species when there is one. An image with {@code failure} becomes a dead letter; the rest go on.
+ * one camera event per image, or per video (MegaDetector writes a video's frames as {@code VIDEO.MP4/frame000030.jpg};
+ * they are one trigger, so one event with every frame's detections). Detection categories 1 animal, 2 person,
+ * 3 vehicle; the top classification becomes the species when there is one. As the output format asks, a detection
+ * of a category the file does not define is ignored, not the whole image; detections below the confidence threshold
+ * are dropped too (MegaDetector writes everything above 0.005); both are counted. An image with {@code failure}
+ * becomes a dead letter; the rest go on.
  *
- * <p>The event id is the image file name (stable across re-runs, so a replayed batch dedupes). The capture
- * time is the image's {@code datetime} (format 1.4, EXIF style or ISO-8601, taken as UTC); images without
- * one get the time the gateway received the batch.
+ * <p>The event id is the image (or video) file name, stable across re-runs, so a replayed batch dedupes. The capture
+ * time is the image's {@code datetime} (format 1.4, EXIF style or ISO-8601, taken as UTC); an image without one gets
+ * the time the gateway received the batch and the quality flag {@code no-capture-time}, so no one takes it for the
+ * moment of the trigger.
  */
 public final class MegaDetectorDecoder {
+
+  /** The capture time is the gateway's arrival time: the image carried none. */
+  public static final String NO_CAPTURE_TIME = "no-capture-time";
+  /**
+   * MegaDetector v5's own recommendation for its output: above 0.2 a detection is worth a look; the file holds
+   * detections down to 0.005, most of them noise.
+   */
+  public static final double DEFAULT_MIN_CONFIDENCE = 0.2;
+  private static final java.util.regex.Pattern VIDEO_FRAME =
+      java.util.regex.Pattern.compile("(?i)(.+\\.(?:mp4|avi|mov|mkv|m4v|wmv|mpg|mpeg))[/\\\\]frame\\d+\\.(?:jpe?g|png)");
 
   private static final DateTimeFormatter EXIF = DateTimeFormatter.ofPattern("yyyy:MM:dd HH:mm:ss");
 
   private final TimeWindow window;
+  private final double minConfidence;
+  private final java.util.function.Consumer<String> skipped;
 
   public MegaDetectorDecoder(TimeWindow window) {
+    this(window, DEFAULT_MIN_CONFIDENCE, reason -> { });
+  }
+
+  /**
+   * @param minConfidence detections below it are dropped
+   * @param skipped told the reason ({@code unknown-category}, {@code below-threshold}) of every detection left out
+   */
+  public MegaDetectorDecoder(TimeWindow window, double minConfidence, java.util.function.Consumer<String> skipped) {
     this.window = window;
+    this.minConfidence = minConfidence;
+    this.skipped = skipped;
   }
 
   public Decoded<CameraEvent> decode(String cameraId, byte[] payload, String source, Instant receivedAt) {
@@ -56,20 +83,48 @@ public final class MegaDetectorDecoder {
     JsonNode classifications = root.path("classification_categories");
     List<CameraEvent> events = new ArrayList<>();
     List<Decoded.Part> rejected = new ArrayList<>();
+    // A video's frames, in file order, become one event: keyed by the video's path.
+    java.util.Map<String, List<CameraEvent>> videos = new java.util.LinkedHashMap<>();
     int i = 0;
     for (JsonNode image : root.get("images")) {
       try {
-        events.add(event(cameraId, image, model, categories, classifications, source, receivedAt));
+        CameraEvent event = event(cameraId, image, model, categories, classifications, source, receivedAt);
+        java.util.regex.Matcher frame = VIDEO_FRAME.matcher(event.getMedia().get(0));
+        if (frame.matches()) {
+          videos.computeIfAbsent(frame.group(1), v -> new ArrayList<>()).add(event);
+        } else {
+          events.add(event);
+        }
       } catch (RejectedException e) {
         rejected.add(new Decoded.Part(JsonPayload.bytes(image), cameraId,
             new Rejection(e.rejection().code(), "image " + i + ": " + e.rejection().reason())));
       }
       i++;
     }
+    videos.forEach((video, frames) -> events.add(video(video, frames)));
     if (events.isEmpty() && rejected.isEmpty()) {
       return Decoded.rejectedWhole(payload, cameraId, new Rejection(Rejection.EMPTY_BATCH, "images array is empty"));
     }
     return new Decoded<>(events, rejected);
+  }
+
+  /** One event for a video: its earliest frame's time, every frame's detections (up to the limit), flagged if any frame had no time. */
+  private static CameraEvent video(String video, List<CameraEvent> frames) {
+    CameraEvent first = frames.stream().min(java.util.Comparator.comparing(CameraEvent::getCapturedAt)).orElseThrow();
+    List<Detection> detections = new ArrayList<>();
+    java.util.Set<String> flags = new java.util.LinkedHashSet<>();
+    for (CameraEvent f : frames) {
+      for (Detection d : f.getDetections()) {
+        if (detections.size() < InputLimits.MAX_DETECTIONS) {
+          detections.add(d);
+        }
+      }
+      flags.addAll(f.getQualityFlags());
+    }
+    String eventId = video.length() > 128 ? video.substring(video.length() - 128) : video;
+    return CameraEvent.newBuilder().setCameraId(first.getCameraId()).setEventId(eventId).setCapturedAt(first.getCapturedAt())
+        .setMedia(List.of(video)).setModel(first.getModel()).setDetections(detections).setReceivedAt(first.getReceivedAt())
+        .setSource(first.getSource()).setQualityFlags(List.copyOf(flags)).build();
   }
 
   private CameraEvent event(String cameraId, JsonNode image, String model, JsonNode categories, JsonNode classifications,
@@ -84,34 +139,53 @@ public final class MegaDetectorDecoder {
           + JsonFields.abbreviate(image.get("failure").asText()));
     }
     Instant capturedAt = receivedAt;
+    List<String> flags = List.of(NO_CAPTURE_TIME);
     String datetime = f.optionalText("datetime", 64);
     if (datetime != null) {
       capturedAt = parseDatetime(datetime);
       window.check("datetime", capturedAt);
+      flags = List.of();
     }
     List<Detection> detections = new ArrayList<>();
     JsonNode list = f.optionalArray("detections", InputLimits.MAX_DETECTIONS);
     if (list != null) {
       for (JsonNode d : list) {
-        detections.add(detection(d, categories, classifications));
+        Detection detection = detection(d, categories, classifications);
+        if (detection != null) {
+          detections.add(detection);
+        }
       }
     }
     String eventId = file.length() > 128 ? file.substring(file.length() - 128) : file;
     return CameraEvent.newBuilder().setCameraId(cameraId).setEventId(eventId).setCapturedAt(capturedAt).setMedia(List.of(file))
-        .setModel(model).setDetections(detections).setReceivedAt(receivedAt).setSource(source).build();
+        .setModel(model).setDetections(detections).setReceivedAt(receivedAt).setSource(source).setQualityFlags(flags).build();
   }
 
-  private static Detection detection(JsonNode d, JsonNode categories, JsonNode classifications) throws RejectedException {
+  /** The detection, or null when it is to be ignored (a category the file does not define, below the threshold). */
+  private Detection detection(JsonNode d, JsonNode categories, JsonNode classifications) throws RejectedException {
     JsonFields f = new JsonFields(d);
     String category = f.requiredText("category", 16);
+    if (categories.isObject() && !categories.isEmpty() && !categories.has(category)) {
+      skipped.accept("unknown-category");
+      return null;
+    }
     String name = categories.path(category).isTextual() ? categories.path(category).asText() : defaultCategory(category);
     name = JsonFields.storableName("detection_categories." + category, name, InputLimits.MAX_NAME);
     DetectionClass cls = switch (name) {
       case "animal" -> DetectionClass.ANIMAL;
       case "person" -> DetectionClass.PERSON;
       case "vehicle" -> DetectionClass.VEHICLE;
-      default -> throw new RejectedException(Rejection.OUT_OF_RANGE, "detection category '" + JsonFields.abbreviate(category) + "' is not 1, 2 or 3");
+      default -> null;
     };
+    if (cls == null) {
+      // A category this pipeline has no class for (a custom detector's): ignored like an undefined one.
+      skipped.accept("unknown-category");
+      return null;
+    }
+    if (f.requiredNumber("conf", 0, 1) < minConfidence) {
+      skipped.accept("below-threshold");
+      return null;
+    }
     List<Double> bbox = f.optionalBbox("bbox");
     String species = null;
     JsonNode top = d.path("classifications").path(0);

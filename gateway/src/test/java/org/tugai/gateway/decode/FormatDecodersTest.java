@@ -176,6 +176,47 @@ class FormatDecodersTest {
   }
 
   @Test
+  void megaDetectorToItsSpecUnknownCategoriesAndWeakDetectionsIgnoredVideosOneEventMissingTimesFlagged() throws IOException {
+    String batch = """
+        {"images": [
+          {"file": "IMG_1.JPG", "datetime": "2026:03:01 00:12:09", "detections": [
+            {"category": "2", "conf": 0.93, "bbox": [0.4, 0.38, 0.17, 0.24]},
+            {"category": "7", "conf": 0.99, "bbox": [0.1, 0.1, 0.1, 0.1]},
+            {"category": "1", "conf": 0.061, "bbox": [0.5, 0.5, 0.1, 0.1]}]},
+          {"file": "IMG_2.JPG", "detections": [{"category": "1", "conf": 0.8, "bbox": [0.2, 0.2, 0.2, 0.2]}]},
+          {"file": "CT-9/VID_0007.MP4/frame000000.jpg", "datetime": "2026:03:01 01:00:00", "detections": []},
+          {"file": "CT-9/VID_0007.MP4/frame000030.jpg", "datetime": "2026:03:01 01:00:01",
+           "detections": [{"category": "2", "conf": 0.7, "bbox": [0.3, 0.3, 0.1, 0.2]}]},
+          {"file": "CT-9/VID_0007.MP4/frame000060.jpg", "datetime": "2026:03:01 01:00:02",
+           "detections": [{"category": "2", "conf": 0.9, "bbox": [0.3, 0.3, 0.1, 0.2]}]}
+        ],
+        "detection_categories": {"1": "animal", "2": "person", "3": "vehicle"},
+        "info": {"format_version": "1.4", "detector": "md_v5a.0.0.pt"}}
+        """;
+    Map<String, Integer> skipped = new java.util.TreeMap<>();
+    Decoders counting = Decoders.of(NativeFixDecoderTest.WINDOW, LorawanProfiles.defaults(), MegaDetectorDecoder.DEFAULT_MIN_CONFIDENCE,
+        reason -> skipped.merge(reason, 1, Integer::sum));
+    Decoded<CameraEvent> d = counting.megaDetector().decode("CT-9", batch.getBytes(StandardCharsets.UTF_8), "md", NOW);
+    assertThat(d.rejected()).isEmpty();
+    assertThat(d.records()).extracting(CameraEvent::getEventId).containsExactly("IMG_1.JPG", "IMG_2.JPG", "CT-9/VID_0007.MP4");
+    CameraEvent one = d.records().get(0);
+    assertThat(one.getDetections()).singleElement().satisfies(x -> assertThat(x.getCategory()).isEqualTo(DetectionClass.PERSON));
+    assertThat(skipped).containsExactlyEntriesOf(Map.of("below-threshold", 1, "unknown-category", 1));
+    assertThat(one.getQualityFlags()).isEmpty();
+    CameraEvent noTime = d.records().get(1);
+    assertThat(noTime.getCapturedAt()).isEqualTo(NOW);
+    assertThat(noTime.getQualityFlags()).containsExactly(MegaDetectorDecoder.NO_CAPTURE_TIME);
+    CameraEvent video = d.records().get(2);
+    assertThat(video.getMedia()).containsExactly("CT-9/VID_0007.MP4");
+    assertThat(video.getCapturedAt()).isEqualTo(Instant.parse("2026-03-01T01:00:00Z"));
+    assertThat(video.getDetections()).hasSize(2).allSatisfy(x -> assertThat(x.getCategory()).isEqualTo(DetectionClass.PERSON));
+    // A lower threshold keeps the faint animal.
+    Decoded<CameraEvent> lenient = Decoders.of(NativeFixDecoderTest.WINDOW, LorawanProfiles.defaults(), 0.05, reason -> { })
+        .megaDetector().decode("CT-9", batch.getBytes(StandardCharsets.UTF_8), "md", NOW);
+    assertThat(lenient.records().get(0).getDetections()).hasSize(2);
+  }
+
+  @Test
   void topicsOfEveryFormatAreRecognised() {
     assertThat(DeviceTopic.parse("v3/tugai-collars@ttn/devices/lgt92-deer-07/up"))
         .contains(new DeviceTopic(DeviceTopic.Kind.TTN_UPLINK, "lgt92-deer-07"));

@@ -18,7 +18,7 @@ import org.tugai.ingest.sink.Table;
 public final class CameraEventTable implements Table<CameraEvent> {
 
   private static final String[] EVENT_COLUMNS = {"camera_id", "event_id", "captured_at", "media", "model", "detection_count",
-      "received_at", "source"};
+      "received_at", "source", "quality_flags"};
   private static final String EVENTS = Columns.list(EVENT_COLUMNS);
   private static final String[] DETECTION_COLUMNS = {"camera_id", "event_id", "detection_index", "captured_at", "category", "species",
       "confidence", "bbox_x", "bbox_y", "bbox_w", "bbox_h", "count"};
@@ -49,7 +49,7 @@ public final class CameraEventTable implements Table<CameraEvent> {
       for (SinkRecord<CameraEvent> r : records) {
         CameraEvent e = r.value();
         rows.text(e.getCameraId()).text(e.getEventId()).time(e.getCapturedAt()).array(e.getMedia()).text(e.getModel())
-            .integer(e.getDetections().size()).time(e.getReceivedAt()).text(e.getSource());
+            .integer(e.getDetections().size()).time(e.getReceivedAt()).text(e.getSource()).array(e.getQualityFlags());
         rows.endRow();
       }
     });
