@@ -333,6 +333,8 @@ class ApiIT {
     List<JsonNode> features = new ArrayList<>();
     fc.path("features").forEach(features::add);
     assertThat(features).hasSize(304);
+    assertThat(org.tugai.api.layers.GeoJsonConformance.problems(fc, 7)).isEmpty();
+    assertThat(fc.path("metadata").path("animalId").asText()).isEqualTo("deer-1");
     JsonNode line = features.get(303);
     assertThat(line.path("geometry").path("type").asText()).isEqualTo("LineString");
     assertThat(line.path("geometry").path("coordinates")).hasSize(301);

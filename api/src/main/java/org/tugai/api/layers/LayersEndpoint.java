@@ -49,7 +49,7 @@ public final class LayersEndpoint {
 
   private void put(String name, ObjectNode collection) {
     try {
-      layers.put(name, JSON.writeValueAsBytes(collection));
+      layers.put(name, JSON.writeValueAsBytes(Rfc7946.normalize(collection)));
       counts.put(name, collection.path("features").size());
     } catch (IOException e) {
       throw new IllegalStateException(e);
@@ -65,6 +65,20 @@ public final class LayersEndpoint {
       return (ObjectNode) root;
     } catch (IOException e) {
       throw new ConfigException(key, "cannot read " + location + ": " + e.getMessage());
+    }
+  }
+
+  /** The names of the layers served. */
+  public java.util.Set<String> names() {
+    return counts.keySet();
+  }
+
+  /** A layer as served, parsed back (for checks). */
+  JsonNode json(String name) {
+    try {
+      return JSON.readTree(layers.get(name));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -110,7 +110,8 @@ public final class TrackEndpoint {
     try (JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
       json.writeStartObject();
       json.writeStringField("type", "FeatureCollection");
-      json.writeObjectFieldStart("properties");
+      // RFC 7946 §7.1: a FeatureCollection has no "properties"; what describes the whole track is a foreign member.
+      json.writeObjectFieldStart("metadata");
       json.writeStringField("animalId", animal);
       json.writeStringField("from", from.toString());
       json.writeStringField("to", to.toString());
@@ -135,8 +136,8 @@ public final class TrackEndpoint {
           json.writeObjectFieldStart("geometry");
           json.writeStringField("type", "Point");
           json.writeArrayFieldStart("coordinates");
-          json.writeNumber(lon);
-          json.writeNumber(lat);
+          json.writeNumber(position(lon));
+          json.writeNumber(position(lat));
           json.writeEndArray();
           json.writeEndObject();
         } else {
@@ -185,8 +186,8 @@ public final class TrackEndpoint {
       json.writeArrayFieldStart("coordinates");
       for (int i = 0; i < points; i++) {
         json.writeStartArray();
-        json.writeNumber(line[2 * i]);
-        json.writeNumber(line[2 * i + 1]);
+        json.writeNumber(position(line[2 * i]));
+        json.writeNumber(position(line[2 * i + 1]));
         json.writeEndArray();
       }
       json.writeEndArray();
@@ -200,6 +201,11 @@ public final class TrackEndpoint {
       json.writeEndArray();
       json.writeEndObject();
     }
+  }
+
+  /** Track coordinates at 7 decimals (about 1 cm, finer than any GPS fix; RFC 7946 §11.2 asks for no false precision). */
+  static double position(double degrees) {
+    return Math.round(degrees * 1e7) / 1e7;
   }
 
   private static void number(JsonGenerator json, String field, ResultSet rs, int column) throws SQLException, IOException {

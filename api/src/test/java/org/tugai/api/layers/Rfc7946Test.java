@@ -1,0 +1,46 @@
+package org.tugai.api.layers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+class Rfc7946Test {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void clockwiseExteriorsAndCounterclockwiseHolesAreTurnedAndCollectionPropertiesMoved() throws Exception {
+    JsonNode fc = JSON.readTree("""
+        {"type": "FeatureCollection", "properties": {"source": "Natural Earth"}, "features": [
+          {"type": "Feature", "properties": {"name": "box"}, "geometry": {"type": "Polygon", "coordinates": [
+            [[0, 0], [0, 1], [1, 1], [1, 0], [0, 0]],
+            [[0.2, 0.2], [0.8, 0.2], [0.8, 0.8], [0.2, 0.8], [0.2, 0.2]]]}},
+          {"type": "Feature", "properties": {}, "geometry": {"type": "MultiPolygon", "coordinates": [
+            [[[10, 10], [10, 11], [11, 11], [10, 10]]]]}},
+          {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [68.12345678912345, 37.98765432198765]}}]}
+        """);
+    assertThat(GeoJsonConformance.problems(fc, 6)).hasSize(5);
+
+    Rfc7946.normalize(fc);
+
+    assertThat(GeoJsonConformance.problems(fc, 6)).isEmpty();
+    assertThat(fc.has("properties")).isFalse();
+    assertThat(fc.path("metadata").path("source").asText()).isEqualTo("Natural Earth");
+    assertThat(fc.path("features").get(2).path("geometry").path("coordinates").get(0).asDouble()).isEqualTo(68.123457);
+    // The same ring, only walked the other way.
+    assertThat(fc.path("features").get(0).path("geometry").path("coordinates").get(0).toString())
+        .isEqualTo("[[0.0,0.0],[1.0,0.0],[1.0,1.0],[0.0,1.0],[0.0,0.0]]");
+  }
+
+  @Test
+  void theShippedLayersAreServedConformant() {
+    LayersEndpoint layers = new LayersEndpoint(org.tugai.core.geo.Countries.SHIPPED,
+        java.util.List.of(org.tugai.core.geo.Layer.SHIPPED_ZONES));
+    assertThat(layers.names()).contains("countries", "protected-area");
+    for (String name : layers.names()) {
+      assertThat(GeoJsonConformance.problems(layers.json(name), Rfc7946.DECIMALS)).as(name).isEmpty();
+    }
+  }
+}
