@@ -474,6 +474,9 @@ class ApiIT {
     assertThat(files).containsOnlyKeys("datapackage.json", "deployments.csv", "media.csv", "observations.csv");
     List<String> problems = CamtrapDpSchema.validate(JSON.readTree(files.get("datapackage.json")), files);
     assertThat(problems).isEmpty();
+    // And against the TDWG's published profile and table schemas, with a JSON Schema validator.
+    org.junit.jupiter.api.Assumptions.assumeTrue(OfficialCamtrapDp.available(), "../shared/data/camtrap-dp-1.0.2 is not here");
+    assertThat(OfficialCamtrapDp.validate(JSON.readTree(files.get("datapackage.json")), files)).isEmpty();
 
     List<Map<String, String>> observations = CamtrapDpSchema.rows(files.get("observations.csv"));
     // CT-1 is deployed: e1 gives a human and two deer, e2 (nothing detected) a blank; CT-9 has no deployment.

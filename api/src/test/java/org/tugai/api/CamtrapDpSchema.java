@@ -87,7 +87,7 @@ final class CamtrapDpSchema {
   /** Every problem found in the package; empty when it is valid. */
   static List<String> validate(JsonNode pkg, Map<String, String> files) throws IOException {
     List<String> problems = new ArrayList<>();
-    if (!pkg.path("profile").asText().equals("https://raw.githubusercontent.com/tdwg/camtrap-dp/1.0/camtrap-dp-profile.json")) {
+    if (!pkg.path("profile").asText().equals(org.tugai.api.export.CamtrapDpExport.PROFILE)) {
       problems.add("profile is not Camtrap DP 1.0");
     }
     for (String required : List.of("resources", "created", "contributors", "project", "spatial", "temporal", "taxonomic")) {
@@ -121,8 +121,8 @@ final class CamtrapDpSchema {
         }
       }
       if (resource == null || !resource.path("path").asText().equals(table + ".csv")
-          || !resource.path("schema").asText().endsWith("/1.0/" + table + "-table-schema.json")) {
-        problems.add("resource " + table + " is missing or does not point at the 1.0 table schema");
+          || !resource.path("schema").asText().endsWith("/1.0.2/" + table + "-table-schema.json")) {
+        problems.add("resource " + table + " is missing or does not point at the 1.0.2 table schema");
         continue;
       }
       List<Field> fields = TABLES.get(table);

@@ -36,8 +36,8 @@ import org.tugai.api.query.Csv;
  */
 public final class CamtrapDpExport {
 
-  public static final String PROFILE = "https://raw.githubusercontent.com/tdwg/camtrap-dp/1.0/camtrap-dp-profile.json";
-  static final String SCHEMA_BASE = "https://raw.githubusercontent.com/tdwg/camtrap-dp/1.0/";
+  public static final String PROFILE = "https://raw.githubusercontent.com/tdwg/camtrap-dp/1.0.2/camtrap-dp-profile.json";
+  static final String SCHEMA_BASE = "https://raw.githubusercontent.com/tdwg/camtrap-dp/1.0.2/";
   public static final List<String> DEPLOYMENT_FIELDS = List.of("deploymentID", "locationID", "locationName", "latitude", "longitude",
       "coordinateUncertainty", "deploymentStart", "deploymentEnd", "setupBy", "cameraID", "cameraModel", "cameraDelay", "cameraHeight",
       "cameraDepth", "cameraTilt", "cameraHeading", "detectionDistance", "timestampIssues", "baitUse", "featureType", "habitat",
