@@ -24,9 +24,11 @@ import org.tugai.core.geo.Layer;
  * @param zoneFiles {@code api.zone-files}: zone layers (protected areas, hotspots, population units); by default
  *     {@code streams.zone-files}
  * @param studyName {@code api.study-name}: the {@code study-name} of Movebank exports (default {@code Tugai})
+ * @param camtrapDataLicense {@code api.camtrap-dp.data-license}: the licence of a Camtrap DP export's data (default CC-BY-4.0)
+ * @param camtrapMediaLicense {@code api.camtrap-dp.media-license}: the licence of the media it refers to (default CC-BY-NC-4.0)
  */
 public record ApiConfig(DbSettings db, HttpSettings http, KafkaSettings kafka, Precision precision, String countriesFile,
-    List<String> zoneFiles, String studyName) {
+    List<String> zoneFiles, String studyName, String camtrapDataLicense, String camtrapMediaLicense) {
 
   public static ApiConfig from(Settings s) {
     Duration embargo = s.duration("api.scientist-embargo", Duration.ofDays(30), Duration.ZERO, Duration.ofDays(3_650));
@@ -46,7 +48,18 @@ public record ApiConfig(DbSettings db, HttpSettings http, KafkaSettings kafka, P
     org.tugai.schemas.text.StorableText.problemInName("api.study-name", study, 200).ifPresent(problem -> {
       throw new ConfigException("api.study-name", problem);
     });
+    String dataLicense = license(s, "api.camtrap-dp.data-license", "CC-BY-4.0");
+    String mediaLicense = license(s, "api.camtrap-dp.media-license", "CC-BY-NC-4.0");
     return new ApiConfig(DbSettings.from(s), HttpSettings.from(s), KafkaSettings.from(s), new Precision(embargo, gridDeg), countries,
-        zones, study);
+        zones, study, dataLicense, mediaLicense);
+  }
+
+  /** An SPDX licence id (or any short name) for a package's licences. */
+  private static String license(Settings s, String key, String defaultValue) {
+    String v = s.string(key, defaultValue).trim();
+    if (!v.matches("[A-Za-z0-9.+-]{1,64}")) {
+      throw new ConfigException(key, "'" + v + "' is not a licence identifier such as CC-BY-4.0 (SPDX)");
+    }
+    return v;
   }
 }

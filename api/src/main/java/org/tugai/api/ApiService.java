@@ -118,7 +118,7 @@ public final class ApiService implements TugaiService {
     AnimalsEndpoint animals = new AnimalsEndpoint(store.dataSource(), config.precision());
     TrackEndpoint track = new TrackEndpoint(store.dataSource(), config.precision(), config.studyName());
     ListEndpoints lists = new ListEndpoints(store.dataSource(), config.precision());
-    CamtrapDpExport camtrap = new CamtrapDpExport(store.dataSource());
+    CamtrapDpExport camtrap = new CamtrapDpExport(store.dataSource(), config.camtrapDataLicense(), config.camtrapMediaLicense());
     LayersEndpoint layers = new LayersEndpoint(config.countriesFile(), config.zoneFiles());
     CamerasEndpoint cameras = new CamerasEndpoint(store.dataSource());
     feed = new AlertFeed(config.kafka(), topics.alerts(), apiTokens);

@@ -111,10 +111,11 @@ class ApiIT {
           + " ('CT-1', 'e1', '" + NOW.minus(5, ChronoUnit.DAYS) + "', '{IMG_1.JPG,IMG_2.JPG}', 'MDv5a', 2, now(), 't'),"
           + " ('CT-1', 'e2', '" + NOW.minus(4, ChronoUnit.DAYS) + "', '{IMG_3.JPG}', 'MDv5a', 0, now(), 't'),"
           + " ('CT-9', 'e1', '" + NOW.minus(4, ChronoUnit.DAYS) + "', '{IMG_9.JPG}', 'MDv5a', 1, now(), 't')");
-      exec(c, "INSERT INTO detections (camera_id, event_id, detection_index, captured_at, category, species, confidence, count) VALUES"
-          + " ('CT-1', 'e1', 0, '" + NOW.minus(5, ChronoUnit.DAYS) + "', 'person', null, 0.93, null),"
-          + " ('CT-1', 'e1', 1, '" + NOW.minus(5, ChronoUnit.DAYS) + "', 'animal', 'Cervus elaphus bactrianus', 0.88, 2),"
-          + " ('CT-9', 'e1', 0, '" + NOW.minus(4, ChronoUnit.DAYS) + "', 'animal', 'Canis familiaris', 0.7, 1)");
+      exec(c, "INSERT INTO detections (camera_id, event_id, detection_index, captured_at, category, species, confidence, count, bbox_x,"
+          + " bbox_y, bbox_w, bbox_h) VALUES"
+          + " ('CT-1', 'e1', 0, '" + NOW.minus(5, ChronoUnit.DAYS) + "', 'person', null, 0.93, null, 0.4, 0.38, 0.17, 0.24),"
+          + " ('CT-1', 'e1', 1, '" + NOW.minus(5, ChronoUnit.DAYS) + "', 'animal', 'Cervus elaphus bactrianus', 0.88, 2, null, null, null, null),"
+          + " ('CT-9', 'e1', 0, '" + NOW.minus(4, ChronoUnit.DAYS) + "', 'animal', 'Canis familiaris', 0.7, 1, null, null, null, null)");
       exec(c, "INSERT INTO alerts (alert_id, type, severity, status, title, first_seen, last_seen, lat, lon, zones, channels, animal_id,"
           + " updated_at) VALUES"
           + " ('A1', 'intrusion', 'high', 'open', 'person at CT-1', now(), now(), 37.31, 68.12, '{pa-a}', '{pa-a}', null, now()),"
@@ -479,8 +480,20 @@ class ApiIT {
     assertThat(OfficialCamtrapDp.validate(JSON.readTree(files.get("datapackage.json")), files)).isEmpty();
 
     List<Map<String, String>> observations = CamtrapDpSchema.rows(files.get("observations.csv"));
-    // CT-1 is deployed: e1 gives a human and two deer, e2 (nothing detected) a blank; CT-9 has no deployment.
-    assertThat(observations).extracting(o -> o.get("observationType")).containsExactly("human", "animal", "blank");
+    // CT-1 is deployed: e1 gives a human (with its box, again at media level) and two deer, e2 (nothing detected) a
+    // blank; CT-9 has no deployment.
+    assertThat(observations).extracting(o -> o.get("observationType")).containsExactly("human", "human", "animal", "blank");
+    Map<String, String> boxed = observations.get(1);
+    assertThat(boxed.get("observationLevel")).isEqualTo("media");
+    assertThat(boxed.get("mediaID")).isEqualTo("CT-1/e1/0");
+    assertThat(boxed.get("bboxX")).isEqualTo("0.4");
+    assertThat(boxed.get("bboxHeight")).isEqualTo("0.24");
+    observations = List.of(observations.get(0), observations.get(2), observations.get(3));
+    JsonNode pkg = JSON.readTree(files.get("datapackage.json"));
+    assertThat(pkg.path("licenses").findValuesAsText("scope")).containsExactly("data", "media");
+    // Coverage from the data: the deployment's own start, not the export's from.
+    assertThat(pkg.path("temporal").path("start").asText()).isEqualTo(java.time.LocalDate.ofInstant(OLD, java.time.ZoneOffset.UTC).toString());
+    assertThat(CamtrapDpSchema.rows(files.get("deployments.csv")).get(0).get("deploymentComments")).contains("still running");
     assertThat(observations.get(1).get("scientificName")).isEqualTo("Cervus elaphus bactrianus");
     assertThat(observations.get(1).get("count")).isEqualTo("2");
     assertThat(observations.get(1).get("classificationProbability")).isEqualTo("0.88");

@@ -62,9 +62,17 @@ public final class CamtrapDpExport {
        ORDER BY e.captured_at, e.camera_id, e.event_id""";
 
   private final DataSource dataSource;
+  private final String dataLicense;
+  private final String mediaLicense;
 
-  public CamtrapDpExport(DataSource dataSource) {
+  /**
+   * @param dataLicense the licence of the package's data (an SPDX id such as CC-BY-4.0), {@code api.camtrap-dp.data-license}
+   * @param mediaLicense the licence of the media files it refers to, {@code api.camtrap-dp.media-license}
+   */
+  public CamtrapDpExport(DataSource dataSource, String dataLicense, String mediaLicense) {
     this.dataSource = dataSource;
+    this.dataLicense = dataLicense;
+    this.mediaLicense = mediaLicense;
   }
 
   public void handle(Context ctx, Instant from, Instant to) throws Exception {
@@ -77,7 +85,7 @@ public final class CamtrapDpExport {
         Extent extent = writeDeployments(c, from, to, deployments);
         TreeSet<String> taxa = new TreeSet<>();
         writeEvents(c, from, to, media, observations, taxa);
-        pkg = datapackage(from, to, extent, taxa);
+        pkg = datapackage(from, to, extent.count() > 0 ? extent : everyCamera(c), taxa);
       } finally {
         c.rollback();
       }
@@ -92,7 +100,22 @@ public final class CamtrapDpExport {
     }
   }
 
-  private record Extent(double minLat, double minLon, double maxLat, double maxLon, int count) {}
+  /** Where and when the exported deployments are: the package's spatial and temporal coverage. */
+  private record Extent(double minLat, double minLon, double maxLat, double maxLon, int count, Instant start, Instant end) {}
+
+  /**
+   * An export of a time with no deployment still has a spatial coverage (the profile requires one): where the
+   * project's cameras ever stood, else the whole globe, never a made-up point at (0, 0).
+   */
+  private static Extent everyCamera(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT min(lat), min(lon), max(lat), max(lon), count(*) FROM deployments"
+        + " WHERE device_type = 'camera' AND NOT retracted AND lat IS NOT NULL AND lon IS NOT NULL");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getInt(5) == 0 ? new Extent(-90, -180, 90, 180, 0, null, null)
+          : new Extent(rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4), 0, null, null);
+    }
+  }
 
   private Extent writeDeployments(Connection c, Instant from, Instant to, ByteArrayOutputStream out) throws SQLException, IOException {
     double minLat = 90;
@@ -101,12 +124,18 @@ public final class CamtrapDpExport {
     double maxLon = -180;
     int n = 0;
     try (Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-        PreparedStatement ps = c.prepareStatement("SELECT deployment_id, device_id, site_id, lat, lon, deploy_on, deploy_off FROM deployments"
-            + " WHERE device_type = 'camera' AND NOT retracted AND lat IS NOT NULL AND lon IS NOT NULL"
-            + " AND deploy_on < ? AND (deploy_off IS NULL OR deploy_off > ?) ORDER BY deployment_id")) {
+        // A running deployment's end is its last media so far: the data ends there, not at the time of the export.
+        PreparedStatement ps = c.prepareStatement("SELECT d.deployment_id, d.device_id, d.site_id, d.lat, d.lon, d.deploy_on, d.deploy_off,"
+            + " (SELECT max(e.captured_at) FROM camera_events e WHERE e.camera_id = d.device_id AND e.captured_at >= d.deploy_on"
+            + " AND e.captured_at < ?) FROM deployments d"
+            + " WHERE d.device_type = 'camera' AND NOT d.retracted AND d.lat IS NOT NULL AND d.lon IS NOT NULL"
+            + " AND d.deploy_on < ? AND (d.deploy_off IS NULL OR d.deploy_off > ?) ORDER BY d.deployment_id")) {
       Csv.row(w, DEPLOYMENT_FIELDS.toArray(String[]::new));
       ps.setTimestamp(1, Timestamp.from(to));
-      ps.setTimestamp(2, Timestamp.from(from));
+      ps.setTimestamp(2, Timestamp.from(to));
+      ps.setTimestamp(3, Timestamp.from(from));
+      Instant start = null;
+      Instant last = null;
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           double lat = rs.getDouble(4);
@@ -115,8 +144,11 @@ public final class CamtrapDpExport {
           maxLat = Math.max(maxLat, lat);
           minLon = Math.min(minLon, lon);
           maxLon = Math.max(maxLon, lon);
-          // A running deployment has no end yet; the package covers it up to the export's end.
-          Instant end = rs.getTimestamp(7) == null ? to : rs.getTimestamp(7).toInstant();
+          Instant on = rs.getTimestamp(6).toInstant();
+          boolean running = rs.getTimestamp(7) == null;
+          Instant end = !running ? rs.getTimestamp(7).toInstant() : rs.getTimestamp(8) == null ? on : rs.getTimestamp(8).toInstant();
+          start = start == null || on.isBefore(start) ? on : start;
+          last = last == null || end.isAfter(last) ? end : last;
           Map<String, String> row = new LinkedHashMap<>();
           row.put("deploymentID", rs.getString(1));
           row.put("locationID", rs.getString(3));
@@ -126,12 +158,15 @@ public final class CamtrapDpExport {
           row.put("deploymentStart", time(rs.getTimestamp(6).toInstant()));
           row.put("deploymentEnd", time(end));
           row.put("cameraID", rs.getString(2));
+          if (running) {
+            row.put("deploymentComments", "still running when exported; deploymentEnd is its last media");
+          }
           write(w, DEPLOYMENT_FIELDS, row);
           n++;
         }
       }
+      return n == 0 ? new Extent(0, 0, 0, 0, 0, null, null) : new Extent(minLat, minLon, maxLat, maxLon, n, start, last);
     }
-    return n == 0 ? new Extent(0, 0, 0, 0, 0) : new Extent(minLat, minLon, maxLat, maxLon, n);
   }
 
   private void writeEvents(Connection c, Instant from, Instant to, ByteArrayOutputStream mediaOut, ByteArrayOutputStream obsOut,
@@ -139,8 +174,8 @@ public final class CamtrapDpExport {
     try (Writer media = new OutputStreamWriter(mediaOut, StandardCharsets.UTF_8);
         Writer obs = new OutputStreamWriter(obsOut, StandardCharsets.UTF_8);
         PreparedStatement events = c.prepareStatement(EVENTS);
-        PreparedStatement detections = c.prepareStatement("SELECT detection_index, category, species, confidence, count FROM detections"
-            + " WHERE camera_id = ? AND event_id = ? ORDER BY detection_index")) {
+        PreparedStatement detections = c.prepareStatement("SELECT detection_index, category, species, confidence, count, bbox_x, bbox_y,"
+            + " bbox_w, bbox_h FROM detections WHERE camera_id = ? AND event_id = ? ORDER BY detection_index")) {
       Csv.row(media, MEDIA_FIELDS.toArray(String[]::new));
       Csv.row(obs, OBSERVATION_FIELDS.toArray(String[]::new));
       events.setTimestamp(1, Timestamp.from(from));
@@ -161,9 +196,11 @@ public final class CamtrapDpExport {
             row.put("deploymentID", deployment);
             row.put("captureMethod", "activityDetection");
             row.put("timestamp", captured);
-            row.put("filePath", files[i]);
-            row.put("filePublic", "false");
-            row.put("fileName", files[i].substring(files[i].lastIndexOf('/') + 1));
+            boolean url = isUrl(files[i]);
+            row.put("filePath", url ? files[i] : relativePath(files[i]));
+            // An http(s) address is hosted outside the package for anyone to fetch; a local file is not shared.
+            row.put("filePublic", Boolean.toString(url));
+            row.put("fileName", files[i].substring(Math.max(files[i].lastIndexOf('/'), files[i].lastIndexOf('\\')) + 1));
             row.put("fileMediatype", mediatype(files[i]));
             write(media, MEDIA_FIELDS, row);
           }
@@ -173,13 +210,18 @@ public final class CamtrapDpExport {
           try (ResultSet d = detections.executeQuery()) {
             while (d.next()) {
               found++;
-              String species = d.getString(3);
+              String label = d.getString(3);
+              // Only a taxon is a scientificName; a classifier's common label ("bear") goes to the comments.
+              String species = label != null && isTaxon(label) ? label : null;
               if (species != null) {
                 taxa.add(species);
               }
               Map<String, String> row = observation(eventKey + "/" + d.getInt(1), deployment, eventKey, captured);
               row.put("observationType", type(d.getString(2)));
               row.put("scientificName", species);
+              if (label != null && species == null) {
+                row.put("observationComments", "classifier label: " + label);
+              }
               int count = d.getInt(5);
               row.put("count", d.wasNull() ? null : Integer.toString(Math.max(1, count)));
               row.put("classificationMethod", "machine");
@@ -187,6 +229,19 @@ public final class CamtrapDpExport {
               row.put("classificationTimestamp", classifiedAt);
               row.put("classificationProbability", Double.toString(Math.max(0, Math.min(1, d.getDouble(4)))));
               write(obs, OBSERVATION_FIELDS, row);
+              double x = d.getDouble(6);
+              if (!d.wasNull() && files.length > 0) {
+                // The box belongs to an image: the same observation again at media level, on the event's first medium.
+                Map<String, String> boxed = new LinkedHashMap<>(row);
+                boxed.put("observationID", eventKey + "/" + d.getInt(1) + "/box");
+                boxed.put("mediaID", eventKey + "/0");
+                boxed.put("observationLevel", "media");
+                boxed.put("bboxX", Double.toString(clamp(x)));
+                boxed.put("bboxY", Double.toString(clamp(d.getDouble(7))));
+                boxed.put("bboxWidth", Double.toString(Math.max(1e-15, Math.min(1 - clamp(x), d.getDouble(8)))));
+                boxed.put("bboxHeight", Double.toString(Math.max(1e-15, Math.min(1 - clamp(d.getDouble(7)), d.getDouble(9)))));
+                write(obs, OBSERVATION_FIELDS, boxed);
+              }
             }
           }
           if (found == 0) {
@@ -208,6 +263,37 @@ public final class CamtrapDpExport {
     row.put("eventEnd", captured);
     row.put("observationLevel", "event");
     return row;
+  }
+
+  private static double clamp(double v) {
+    return Math.max(0, Math.min(1, v));
+  }
+
+  /** A scientific name: a capitalised genus (or higher taxon), then lower-case epithets, as classifiers of taxa write them. */
+  static boolean isTaxon(String label) {
+    return label.matches("[A-Z][a-z]+( [a-z-]+){0,3}");
+  }
+
+  static boolean isUrl(String path) {
+    String p = path.toLowerCase(Locale.ROOT);
+    return p.startsWith("https://") || p.startsWith("http://");
+  }
+
+  /**
+   * A media path as the media schema wants it, relative and inside the package: backslashes made slashes, a drive
+   * letter, leading slashes, {@code ./}, {@code ~} and {@code ..} segments dropped ({@code /data/ct/IMG_1.JPG} becomes
+   * {@code data/ct/IMG_1.JPG}).
+   */
+  static String relativePath(String path) {
+    String p = path.replace('\\', '/').replaceFirst("^[A-Za-z]:", "");
+    List<String> kept = new ArrayList<>();
+    for (String segment : p.split("/")) {
+      if (!segment.isEmpty() && !segment.equals(".") && !segment.equals("..") && !segment.equals("~")) {
+        kept.add(segment);
+      }
+    }
+    String joined = String.join("/", kept);
+    return joined.isEmpty() ? "media" : joined.replaceFirst("^[.~]+", "_");
   }
 
   static String type(String category) {
@@ -241,12 +327,16 @@ public final class CamtrapDpExport {
     p.put("created", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
     p.put("contributors", List.of(Map.of("title", "Tugai field monitoring pipeline", "role", "publisher")));
     p.put("project", Map.of("title", "Tugai camera traps", "samplingDesign", "targeted", "captureMethod", List.of("activityDetection"),
-        "individualAnimals", false, "observationLevel", List.of("event")));
+        "individualAnimals", false, "observationLevel", List.of("media", "event")));
+    p.put("licenses", List.of(Map.of("name", dataLicense, "scope", "data"), Map.of("name", mediaLicense, "scope", "media")));
     p.put("spatial", Map.of("type", "Polygon", "coordinates", List.of(List.of(List.of(extent.minLon, extent.minLat),
         List.of(extent.maxLon, extent.minLat), List.of(extent.maxLon, extent.maxLat), List.of(extent.minLon, extent.maxLat),
         List.of(extent.minLon, extent.minLat)))));
-    p.put("temporal", Map.of("start", LocalDate.ofInstant(from, ZoneOffset.UTC).toString(),
-        "end", LocalDate.ofInstant(to.minusMillis(1), ZoneOffset.UTC).toString()));
+    // The data's own span (first deployment start, last deployment end), not the dates the export was asked for.
+    Instant start = extent.start() == null ? from : extent.start();
+    Instant end = extent.end() == null ? to.minusMillis(1) : extent.end();
+    p.put("temporal", Map.of("start", LocalDate.ofInstant(start, ZoneOffset.UTC).toString(),
+        "end", LocalDate.ofInstant(end, ZoneOffset.UTC).toString()));
     List<Map<String, String>> taxonomic = new ArrayList<>();
     taxa.forEach(t -> taxonomic.add(Map.of("scientificName", t)));
     p.put("taxonomic", taxonomic);
