@@ -200,13 +200,6 @@ public final class Inbox implements AutoCloseable {
 
   @Override
   public void close() {
-    if (poller != null) {
-      poller.shutdownNow();
-      try {
-        poller.awaitTermination(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    org.tugai.core.service.Executors.stop(poller, java.time.Duration.ofSeconds(10));
   }
 }

@@ -161,13 +161,6 @@ public final class DirectIpServer implements AutoCloseable {
         // already closed
       }
     }
-    if (connections != null) {
-      connections.shutdownNow();
-      try {
-        connections.awaitTermination(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    org.tugai.core.service.Executors.stop(connections, java.time.Duration.ofSeconds(5));
   }
 }
