@@ -116,6 +116,10 @@ public final class Mailbox implements AutoCloseable {
     }
   }
 
+  /** An attachment larger than this is refused whole (the message stays, flagged), never read in part. */
+  static final int MAX_ATTACHMENT = 32 * 1024 * 1024;
+
+  /** One attachment; {@code bytes} null when it is larger than {@link #MAX_ATTACHMENT}. */
   private record Attachment(String name, byte[] bytes) {}
 
   /** A message handed to Kafka whose acknowledgements had not all come when its wait ran out. */
@@ -164,6 +168,12 @@ public final class Mailbox implements AutoCloseable {
     List<String> refused = new ArrayList<>();
     Instant sentAt = m.getSentDate() == null ? Instant.now() : m.getSentDate().toInstant();
     for (Attachment a : attachments) {
+      if (a.bytes() == null) {
+        String reason = where + ": attachment " + abbreviate(a.name()) + " is larger than " + MAX_ATTACHMENT / (1024 * 1024) + " MB";
+        refused.add(reason);
+        sent.add(files.unreadable(Channels.MAIL, a.name(), new byte[0], reason));
+        continue;
+      }
       Matcher sbdName = SBD_NAME.matcher(a.name());
       if (sbdName.matches()) {
         sent.add(sbd.accept(new SbdMessage(Channels.IRIDIUM_EMAIL, sbdName.group(1), Integer.parseInt(sbdName.group(2)) & 0xFFFF,
@@ -212,7 +222,9 @@ public final class Mailbox implements AutoCloseable {
     String name = part.getFileName();
     if (name != null || Part.ATTACHMENT.equalsIgnoreCase(part.getDisposition())) {
       try (InputStream in = part.getInputStream()) {
-        attachments.add(new Attachment(name == null ? "attachment" : name, in.readNBytes(16 * 1024 * 1024)));
+        byte[] bytes = in.readNBytes(MAX_ATTACHMENT + 1);
+        // Never a truncated file: half an export imported and the message marked read would lose the rest.
+        attachments.add(new Attachment(name == null ? "attachment" : name, bytes.length > MAX_ATTACHMENT ? null : bytes));
       }
     } else if (part.isMimeType("text/plain")) {
       body.append(part.getContent()).append('\n');

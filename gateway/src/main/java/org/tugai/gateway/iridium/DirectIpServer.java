@@ -68,6 +68,8 @@ public final class DirectIpServer implements AutoCloseable {
       } catch (IOException e) {
         if (running) {
           log.warn("DirectIP accept failed: {}", e.toString());
+          // Out of file descriptors, say: pause rather than spin on the same error.
+          java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
         }
         continue;
       }
