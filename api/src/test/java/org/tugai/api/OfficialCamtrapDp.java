@@ -29,7 +29,7 @@ import java.util.Set;
  * Schema field by field (type, format, required, enum, pattern, minimum, maximum, the schema's missing values).
  * Uniqueness, primary and foreign keys, which JSON Schema cannot say across rows, are checked here.
  */
-final class OfficialCamtrapDp {
+public final class OfficialCamtrapDp {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Path DIR = Path.of(System.getProperty("tugai.root", "..")).resolve("../shared/data/camtrap-dp-1.0.2");
@@ -38,11 +38,11 @@ final class OfficialCamtrapDp {
 
   private OfficialCamtrapDp() {}
 
-  static boolean available() {
+  public static boolean available() {
     return Files.isRegularFile(DIR.resolve("camtrap-dp-profile.json"));
   }
 
-  static List<String> validate(JsonNode datapackage, Map<String, String> files) throws IOException {
+  public static List<String> validate(JsonNode datapackage, Map<String, String> files) throws IOException {
     List<String> problems = new ArrayList<>();
     JsonNode profile = JSON.readTree(DIR.resolve("camtrap-dp-profile.json").toFile());
     unfetchable(profile);

@@ -20,8 +20,13 @@ import org.tugai.streams.errors.DeadLetterDeserializationHandler;
  * @param kafka Kafka connection ({@code kafka.*})
  * @param applicationId {@code streams.application-id}: consumer group and state-store prefix; instances with the same id share the work
  * @param stateDir {@code streams.state-dir}: local RocksDB state (rebuilt from changelogs when lost)
- * @param processingGuarantee {@code streams.processing-guarantee}: at_least_once (default; the store is idempotent) or exactly_once_v2
- * @param commitInterval {@code streams.commit-interval}: how often progress is committed (latency versus throughput)
+ * @param processingGuarantee {@code streams.processing-guarantee}: exactly_once_v2 (default) or at_least_once. The processors
+ *     pass on only what changed (the dedupe drops a key it has seen, the track re-emits only revised fixes), judged by
+ *     their stores; at least once, a crash or a rebalance after a store's changelog was written but before the output
+ *     was can replay an input into a store that has already seen it, and the output is never sent (the soak lost
+ *     fixes so). Exactly once commits stores, outputs and offsets together.
+ * @param commitInterval {@code streams.commit-interval}: how often progress is committed (latency versus throughput; default
+ *     100 ms exactly once, where output waits for the commit, 1 s at least once)
  * @param threads {@code streams.threads}: stream threads in this instance (default: one per core, at most 8)
  * @param dedupeRetention {@code streams.dedupe-retention}: how long after it arrived (wall-clock time) a (collarId, fixTime)
  *     key is remembered, whatever the fix's own age
@@ -38,12 +43,15 @@ public record StreamsServiceConfig(KafkaSettings kafka, String applicationId, Pa
     Duration linger, AlertsConfig alerts, String instanceId) {
 
   public static StreamsServiceConfig from(Settings s) {
+    String guarantee = s.choice("streams.processing-guarantee", "exactly_once_v2", List.of("at_least_once", "exactly_once_v2"));
+    // Exactly once, output is visible at the commit: Kafka Streams' own 100 ms keeps an alert's two hops fast.
+    Duration commitDefault = guarantee.equals("exactly_once_v2") ? Duration.ofMillis(100) : Duration.ofSeconds(1);
     return new StreamsServiceConfig(
         KafkaSettings.from(s),
         s.string("streams.application-id", "tugai-streams"),
         Path.of(s.string("streams.state-dir", Path.of(System.getProperty("java.io.tmpdir"), "tugai-streams").toString())),
-        s.choice("streams.processing-guarantee", "at_least_once", List.of("at_least_once", "exactly_once_v2")),
-        s.duration("streams.commit-interval", Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofMinutes(10)),
+        guarantee,
+        s.duration("streams.commit-interval", commitDefault, Duration.ofMillis(10), Duration.ofMinutes(10)),
         // One stream thread per core: the track and the alert rules are separate tasks, so they can use them all.
         s.integer("streams.threads", Math.min(8, Runtime.getRuntime().availableProcessors()), 1, 64),
         s.duration("streams.dedupe-retention", Duration.ofDays(7), Duration.ofHours(1), Duration.ofDays(365)),

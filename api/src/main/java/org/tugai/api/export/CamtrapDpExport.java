@@ -52,7 +52,8 @@ public final class CamtrapDpExport {
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final String EVENTS = """
-      SELECT e.camera_id, e.event_id, e.captured_at, e.media, e.model, d.deployment_id, e.received_at
+      SELECT e.camera_id, e.event_id, e.captured_at, e.media, e.model, d.deployment_id, e.received_at,
+             coalesce(e.ended_at, e.captured_at), e.quality_flags
         FROM camera_events e
         JOIN LATERAL (SELECT deployment_id FROM deployments
                        WHERE device_id = e.camera_id AND device_type = 'camera' AND NOT retracted AND lat IS NOT NULL
@@ -76,6 +77,13 @@ public final class CamtrapDpExport {
   }
 
   public void handle(Context ctx, Instant from, Instant to) throws Exception {
+    ctx.contentType("application/zip");
+    ctx.header("Content-Disposition", "attachment; filename=\"tugai-camtrap-dp-" + LocalDate.ofInstant(from, ZoneOffset.UTC) + ".zip\"");
+    write(ctx.outputStream(), from, to);
+  }
+
+  /** The package of what the store holds from {@code from} (inclusive) to {@code to} (exclusive), as a zip. */
+  public void write(java.io.OutputStream out, Instant from, Instant to) throws SQLException, IOException {
     ByteArrayOutputStream deployments = new ByteArrayOutputStream();
     ByteArrayOutputStream media = new ByteArrayOutputStream();
     ByteArrayOutputStream observations = new ByteArrayOutputStream();
@@ -90,9 +98,7 @@ public final class CamtrapDpExport {
         c.rollback();
       }
     }
-    ctx.contentType("application/zip");
-    ctx.header("Content-Disposition", "attachment; filename=\"tugai-camtrap-dp-" + LocalDate.ofInstant(from, ZoneOffset.UTC) + ".zip\"");
-    try (ZipOutputStream zip = new ZipOutputStream(ctx.outputStream())) {
+    try (ZipOutputStream zip = new ZipOutputStream(out)) {
       entry(zip, "datapackage.json", JSON.writeValueAsBytes(pkg));
       entry(zip, "deployments.csv", deployments.toByteArray());
       entry(zip, "media.csv", media.toByteArray());
@@ -175,7 +181,8 @@ public final class CamtrapDpExport {
         Writer obs = new OutputStreamWriter(obsOut, StandardCharsets.UTF_8);
         PreparedStatement events = c.prepareStatement(EVENTS);
         PreparedStatement detections = c.prepareStatement("SELECT detection_index, category, species, confidence, count, bbox_x, bbox_y,"
-            + " bbox_w, bbox_h FROM detections WHERE camera_id = ? AND event_id = ? ORDER BY detection_index")) {
+            + " bbox_w, bbox_h, observation_type, media_index, classified_by, classification_method, life_stage, sex, behavior,"
+            + " observation_id FROM detections WHERE camera_id = ? AND event_id = ? ORDER BY detection_index")) {
       Csv.row(media, MEDIA_FIELDS.toArray(String[]::new));
       Csv.row(obs, OBSERVATION_FIELDS.toArray(String[]::new));
       events.setTimestamp(1, Timestamp.from(from));
@@ -186,6 +193,8 @@ public final class CamtrapDpExport {
           String camera = e.getString(1);
           String eventId = e.getString(2);
           String captured = time(e.getTimestamp(3).toInstant());
+          String ended = time(e.getTimestamp(8).toInstant());
+          List<String> flags = List.of((String[]) e.getArray(9).getArray());
           String deployment = e.getString(6);
           String classifiedAt = time(e.getTimestamp(7).toInstant());
           String eventKey = camera + "/" + eventId;
@@ -195,7 +204,8 @@ public final class CamtrapDpExport {
             row.put("mediaID", eventKey + "/" + i);
             row.put("deploymentID", deployment);
             row.put("captureMethod", "activityDetection");
-            row.put("timestamp", captured);
+            // The event's first file at its start, its last at its end (the store keeps no time per file between).
+            row.put("timestamp", i > 0 && i == files.length - 1 ? ended : captured);
             boolean url = isUrl(files[i]);
             row.put("filePath", url ? files[i] : relativePath(files[i]));
             // An http(s) address is hosted outside the package for anyone to fetch; a local file is not shared.
@@ -216,37 +226,58 @@ public final class CamtrapDpExport {
               if (species != null) {
                 taxa.add(species);
               }
-              Map<String, String> row = observation(eventKey + "/" + d.getInt(1), deployment, eventKey, captured);
-              row.put("observationType", type(d.getString(2)));
+              String observationId = d.getString(17) != null ? d.getString(17) : eventKey + "/" + d.getInt(1);
+              Map<String, String> row = observation(observationId, deployment, eventKey, captured, ended);
+              row.put("observationType", d.getString(10) != null ? d.getString(10) : type(d.getString(2)));
               row.put("scientificName", species);
               if (label != null && species == null) {
                 row.put("observationComments", "classifier label: " + label);
               }
               int count = d.getInt(5);
               row.put("count", d.wasNull() ? null : Integer.toString(Math.max(1, count)));
-              row.put("classificationMethod", "machine");
-              row.put("classifiedBy", e.getString(5));
+              // A live detection is the detector's; an imported one says who classified it, or nothing.
+              boolean imported = d.getString(10) != null;
+              String method = d.getString(13) != null ? d.getString(13) : imported ? null : "machine";
+              row.put("classificationMethod", method);
+              row.put("classifiedBy", d.getString(12) != null ? d.getString(12) : imported ? null : e.getString(5));
               row.put("classificationTimestamp", classifiedAt);
-              row.put("classificationProbability", Double.toString(Math.max(0, Math.min(1, d.getDouble(4)))));
-              write(obs, OBSERVATION_FIELDS, row);
+              // A probability is a machine's; a person's classification (imported with none, held as 1) has none.
+              row.put("classificationProbability", "machine".equals(method) ? Double.toString(Math.max(0, Math.min(1, d.getDouble(4))))
+                  : null);
+              row.put("lifeStage", d.getString(14));
+              row.put("sex", d.getString(15));
+              row.put("behavior", d.getString(16));
+              int mediaIndex = d.getInt(11);
+              boolean onOneFile = !d.wasNull() && mediaIndex >= 0 && mediaIndex < files.length;
               double x = d.getDouble(6);
-              if (!d.wasNull() && files.length > 0) {
+              boolean boxed = !d.wasNull();
+              if (onOneFile) {
+                // A media-level observation (imported): on its file only, with its box if it has one.
+                row.put("mediaID", eventKey + "/" + mediaIndex);
+                row.put("observationLevel", "media");
+                if (boxed) {
+                  box(row, x, d.getDouble(7), d.getDouble(8), d.getDouble(9));
+                }
+                write(obs, OBSERVATION_FIELDS, row);
+                continue;
+              }
+              write(obs, OBSERVATION_FIELDS, row);
+              if (boxed && files.length > 0) {
                 // The box belongs to an image: the same observation again at media level, on the event's first medium.
-                Map<String, String> boxed = new LinkedHashMap<>(row);
-                boxed.put("observationID", eventKey + "/" + d.getInt(1) + "/box");
-                boxed.put("mediaID", eventKey + "/0");
-                boxed.put("observationLevel", "media");
-                boxed.put("bboxX", Double.toString(clamp(x)));
-                boxed.put("bboxY", Double.toString(clamp(d.getDouble(7))));
-                boxed.put("bboxWidth", Double.toString(Math.max(1e-15, Math.min(1 - clamp(x), d.getDouble(8)))));
-                boxed.put("bboxHeight", Double.toString(Math.max(1e-15, Math.min(1 - clamp(d.getDouble(7)), d.getDouble(9)))));
-                write(obs, OBSERVATION_FIELDS, boxed);
+                Map<String, String> onFile = new LinkedHashMap<>(row);
+                onFile.put("observationID", observationId + "/box");
+                onFile.put("mediaID", eventKey + "/0");
+                onFile.put("observationLevel", "media");
+                box(onFile, x, d.getDouble(7), d.getDouble(8), d.getDouble(9));
+                write(obs, OBSERVATION_FIELDS, onFile);
               }
             }
           }
           if (found == 0) {
-            Map<String, String> row = observation(eventKey + "/blank", deployment, eventKey, captured);
-            row.put("observationType", "blank");
+            boolean unclassified = flags.contains(org.tugai.schemas.CameraEventFlags.UNCLASSIFIED);
+            Map<String, String> row = observation(eventKey + (unclassified ? "/unclassified" : "/blank"), deployment, eventKey, captured,
+                ended);
+            row.put("observationType", unclassified ? "unclassified" : "blank");
             write(obs, OBSERVATION_FIELDS, row);
           }
         }
@@ -254,15 +285,22 @@ public final class CamtrapDpExport {
     }
   }
 
-  private static Map<String, String> observation(String id, String deployment, String eventKey, String captured) {
+  private static Map<String, String> observation(String id, String deployment, String eventKey, String start, String end) {
     Map<String, String> row = new LinkedHashMap<>();
     row.put("observationID", id);
     row.put("deploymentID", deployment);
     row.put("eventID", eventKey);
-    row.put("eventStart", captured);
-    row.put("eventEnd", captured);
+    row.put("eventStart", start);
+    row.put("eventEnd", end);
     row.put("observationLevel", "event");
     return row;
+  }
+
+  private static void box(Map<String, String> row, double x, double y, double w, double h) {
+    row.put("bboxX", Double.toString(clamp(x)));
+    row.put("bboxY", Double.toString(clamp(y)));
+    row.put("bboxWidth", Double.toString(Math.max(1e-15, Math.min(1 - clamp(x), w))));
+    row.put("bboxHeight", Double.toString(Math.max(1e-15, Math.min(1 - clamp(y), h))));
   }
 
   private static double clamp(double v) {

@@ -31,7 +31,10 @@ import org.tugai.schemas.Topics;
 import org.tugai.streams.StreamsService;
 import org.tugai.streams.StreamsServiceConfig;
 
-/** Garbage on the deployments topic (read by the global store) is dead-lettered; the topology keeps running. */
+/**
+ * Garbage on the deployments topic (read by the global store) and on the fixes topic (a task's input) is
+ * dead-lettered, exactly once as streams runs by default; the topology keeps running.
+ */
 @ExtendWith(TugaiInfrastructure.class)
 class UndecodableDeploymentIT {
 
@@ -44,7 +47,7 @@ class UndecodableDeploymentIT {
     Topics topics = Topics.of(prefix, SchemaCatalog.released());
     SimulatedDeer deer = new SimulatedDeer(Infrastructure.uniqueName("G"), 1, 1, Instant.now().minus(3, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS));
     try (StreamsService streams = new StreamsService(StreamsServiceConfig.from(Settings.of(Map.of("kafka.bootstrap-servers", bootstrap,
-        "kafka.topic-prefix", prefix, "streams.state-dir", state.toString(), "streams.commit-interval", "100ms"))))) {
+        "kafka.topic-prefix", prefix, "streams.state-dir", state.toString(), "streams.processing-guarantee", "exactly_once_v2"))))) {
       streams.start();
       try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
           new StringSerializer(), new ByteArraySerializer())) {
@@ -61,14 +64,18 @@ class UndecodableDeploymentIT {
               .map(b -> topics.fixesEnriched().valueSerde().deserializer().deserialize("t", b))
               .anyMatch(f -> d.getAnimalId().equals(f.getAnimalId()));
         });
+        // Garbage on a task's input, not the global store's: its dead letter is part of the task's transaction.
+        producer.send(new ProducerRecord<>(topics.fixes().name(), fix.getCollarId(), "{\"not\": \"a fix\"}".getBytes(StandardCharsets.UTF_8)))
+            .get(30, TimeUnit.SECONDS);
       }
+      await().atMost(Duration.ofSeconds(60)).until(() -> read(bootstrap, topics.deadLetters().name()).size() >= 2);
       List<DeadLetter> letters = read(bootstrap, topics.deadLetters().name()).stream()
           .map(b -> topics.deadLetters().valueSerde().deserializer().deserialize("t", b)).toList();
-      assertThat(letters).singleElement().satisfies(l -> {
-        assertThat(l.getComponent()).isEqualTo("streams");
-        assertThat(l.getSource()).startsWith("kafka:" + topics.deployments().name());
-        assertThat(new String(l.getPayload().array(), StandardCharsets.UTF_8)).isEqualTo("{\"not\": \"avro\"}");
-      });
+      assertThat(letters).hasSize(2).allSatisfy(l -> assertThat(l.getComponent()).isEqualTo("streams"));
+      assertThat(letters).filteredOn(l -> l.getSource().startsWith("kafka:" + topics.deployments().name())).singleElement()
+          .satisfies(l -> assertThat(new String(l.getPayload().array(), StandardCharsets.UTF_8)).isEqualTo("{\"not\": \"avro\"}"));
+      assertThat(letters).filteredOn(l -> l.getSource().startsWith("kafka:" + topics.fixes().name())).singleElement()
+          .satisfies(l -> assertThat(new String(l.getPayload().array(), StandardCharsets.UTF_8)).isEqualTo("{\"not\": \"a fix\"}"));
     }
   }
 

@@ -189,8 +189,14 @@ public final class Soak {
         Instant stopped = Instant.now();
         Duration drain = progress.catchUp(load.fixesAcked.size() + load.eventsAcked.size(), Duration.ofSeconds(300));
         progress.stop();
-        return verifier.figures(load, results, progress.longestStall(), drain == null ? Duration.between(stopped, Instant.now()) : drain,
+        Figures f = verifier.figures(load, results, progress.longestStall(), drain == null ? Duration.between(stopped, Instant.now()) : drain,
             duplicatesBeforeDedupe(kafka.bootstrapServers(), topics));
+        if (f.fixesLost() > 0) {
+          // Where each lost fix got to: the stage that lost it is the first one it is missing from.
+          trace(kafka.bootstrapServers(), topics, load.fixesAcked.stream().filter(k -> f.lostSamples().stream()
+              .anyMatch(l -> l.startsWith(k + " "))).toList()).forEach(l -> System.out.printf(Locale.ROOT, "soak: lost %s%n", l));
+        }
+        return f;
       } finally {
         for (int i = services.size() - 1; i >= 0; i--) {
           services.get(i).close();
@@ -236,6 +242,35 @@ public final class Soak {
       }
     }
     return records - keys.size();
+  }
+
+  /** For each key, the raw and enriched records that carry it (partition/offset, timestamp). */
+  static List<String> trace(String bootstrap, Topics topics, List<String> keys) {
+    Map<String, List<String>> seen = new LinkedHashMap<>();
+    keys.forEach(k -> seen.put(k, new ArrayList<>()));
+    for (var topic : List.of(topics.fixes(), topics.fixesEnriched())) {
+      try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap, "max.poll.records", "5000"),
+          new StringDeserializer(), new ByteArrayDeserializer())) {
+        List<TopicPartition> parts = consumer.partitionsFor(topic.name()).stream()
+            .map(pi -> new TopicPartition(pi.topic(), pi.partition())).toList();
+        consumer.assign(parts);
+        consumer.seekToBeginning(parts);
+        Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+        while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+          for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+            Fix f = topic.valueSerde().deserializer().deserialize(r.topic(), r.value());
+            List<String> where = f == null ? null : seen.get(f.getCollarId() + "@" + f.getFixTime().toEpochMilli());
+            if (where != null) {
+              where.add(topic.name().substring(topic.name().indexOf("tugai.")) + " " + r.partition() + "/" + r.offset() + " at "
+                  + Instant.ofEpochMilli(r.timestamp()) + " flags " + f.getQualityFlags());
+            }
+          }
+        }
+      }
+    }
+    List<String> out = new ArrayList<>();
+    seen.forEach((k, where) -> out.add(k + ": " + (where.isEmpty() ? "in no topic" : String.join("; ", where))));
+    return out;
   }
 
   /** Samples the store every second: what it holds, and how long it went without taking anything new. */

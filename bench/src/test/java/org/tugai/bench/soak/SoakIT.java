@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.tugai.embedded.MosquittoProcess;
 
 /**
@@ -16,8 +15,6 @@ import org.tugai.embedded.MosquittoProcess;
  */
 class SoakIT {
 
-  @TempDir Path dir;
-
   @Test
   void everyAcknowledgedMessageIsStoredExactlyOnceThroughEveryFault() throws Exception {
     Assumptions.assumeTrue(MosquittoProcess.binary().isPresent(), "needs mosquitto");
@@ -25,6 +22,8 @@ class SoakIT {
     // machine's shared services, given by environment) has nothing to add to it.
     Assumptions.assumeTrue(System.getenv("TUGAI_KAFKA_BOOTSTRAP_SERVERS") == null, "runs once, in the self-contained pass");
     Soak.Params params = new Soak.Params(Duration.ofMinutes(4), 100, 10, 100, 1);
+    // Under target, not a temporary directory: the services' logs stay for whoever reads a failure.
+    Path dir = java.nio.file.Files.createDirectories(Path.of("target", "soak-" + System.currentTimeMillis()));
     Soak.Figures f = Soak.run(params, dir);
     Soak.print(params, f);
     assertThat(f.fixesAcked()).isGreaterThan(10_000);

@@ -17,7 +17,9 @@ public final class TopicContents {
 
   public static List<ConsumerRecord<String, byte[]>> read(String bootstrap, String topic) {
     List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap),
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap,
+        // What every reader of the pipeline sees: streams writes in transactions (exactly once).
+        "isolation.level", "read_committed"),
         new StringDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
           .map(p -> new TopicPartition(topic, p.partition())).toList();

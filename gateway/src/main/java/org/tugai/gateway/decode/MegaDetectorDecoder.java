@@ -29,7 +29,7 @@ import org.tugai.avro.DetectionClass;
 public final class MegaDetectorDecoder {
 
   /** The capture time is the gateway's arrival time: the image carried none. */
-  public static final String NO_CAPTURE_TIME = "no-capture-time";
+  public static final String NO_CAPTURE_TIME = org.tugai.schemas.CameraEventFlags.NO_CAPTURE_TIME;
   /**
    * MegaDetector v5's own recommendation for its output: above 0.2 a detection is worth a look; the file holds
    * detections down to 0.005, most of them noise.

@@ -42,6 +42,12 @@ public final class RockBlockWebhook implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RockBlockWebhook.class);
   public static final String PATH = "/iridium/rockblock";
   private static final int MAX_BODY = 16 * 1024;
+  /**
+   * How much of an oversized body is read and thrown away before the 413. A client writes its whole body before it
+   * reads the answer; answering and closing mid-body leaves it with a broken connection instead of the reason.
+   * Past this the connection is closed anyway: a caller sending more is not a provider.
+   */
+  private static final long DISCARD_LIMIT = 8L * 1024 * 1024;
   /** RockBLOCK writes {@code 21-10-31 10:41:50}, UTC. */
   private static final DateTimeFormatter TRANSMIT_TIME = DateTimeFormatter.ofPattern("yy-MM-dd HH:mm:ss");
 
@@ -92,13 +98,19 @@ public final class RockBlockWebhook implements AutoCloseable {
         respond(exchange, 403, "wrong or missing secret");
         return;
       }
+      long declared = declaredLength(exchange);
+      if (declared > DISCARD_LIMIT) {
+        respond(exchange, 413, "a request is at most " + MAX_BODY + " bytes");
+        return;
+      }
       byte[] body;
       try (InputStream in = exchange.getRequestBody()) {
         body = in.readNBytes(MAX_BODY + 1);
-      }
-      if (body.length > MAX_BODY) {
-        respond(exchange, 413, "a request is at most " + MAX_BODY + " bytes");
-        return;
+        if (body.length > MAX_BODY) {
+          discard(in, DISCARD_LIMIT);
+          respond(exchange, 413, "a request is at most " + MAX_BODY + " bytes");
+          return;
+        }
       }
       String peer = exchange.getRemoteAddress().getAddress().getHostAddress();
       Optional<SbdMessage> message;
@@ -206,6 +218,23 @@ public final class RockBlockWebhook implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  private static long declaredLength(HttpExchange exchange) {
+    try {
+      return Long.parseLong(Optional.ofNullable(exchange.getRequestHeaders().getFirst("Content-Length")).orElse("-1").trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private static void discard(InputStream in, long limit) throws IOException {
+    byte[] sink = new byte[64 * 1024];
+    long read = 0;
+    int n;
+    while (read < limit && (n = in.read(sink)) >= 0) {
+      read += n;
+    }
   }
 
   private static void respond(HttpExchange exchange, int status, String text) throws IOException {

@@ -152,6 +152,9 @@ class SatelliteInputsIT {
       assertThat(badHex.statusCode()).isEqualTo(400);
       assertThat(badHex.body()).contains("not hexadecimal");
       assertThat(fixRecords(s, s.rbCollar())).hasSize(1);
+      // A 5 MB body (a provider bug, or a caller filling the gateway's memory): refused before it is read, nothing kept.
+      HttpResponse<String> huge = post(http, SECRET, "imei=" + RB_IMEI + "&momsn=79&data=" + "0".repeat(5 * 1024 * 1024));
+      assertThat(huge.statusCode()).isEqualTo(413);
 
       Map<String, Long> reasons = deadLetters(s).stream().collect(Collectors.groupingBy(DeadLetter::getReasonCode, Collectors.counting()));
       assertThat(reasons).containsOnlyKeys("unknown-modem", "undecodable", "malformed-message");

@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -212,13 +213,26 @@ public final class TopicSink<V> implements AutoCloseable {
         log.warn("{}: store unavailable ({}); retrying in {} ms, offsets stay uncommitted", table.name(), firstLine(e), backoff);
         retries.increment();
         Thread.sleep(backoff);
-        consumer.poll(Duration.ZERO);
+        pollWhilePaused();
         backoff = Math.min(backoff * 2, config.maxBackoff().toMillis());
         if (!running) {
           throw new InterruptedException("stopping while the store is away");
         }
       }
     }
+  }
+
+  /**
+   * Polls to stay in the group while the batch waits. A rebalance meanwhile resumes the partitions it hands back, so
+   * this poll can return records: they are not in the batch, so the consumer is rewound to the first of them (else
+   * the next commit would pass over records never written) and everything is paused again.
+   */
+  private void pollWhilePaused() {
+    ConsumerRecords<String, byte[]> fetched = consumer.poll(Duration.ZERO);
+    for (TopicPartition tp : fetched.partitions()) {
+      consumer.seek(tp, fetched.records(tp).get(0).offset());
+    }
+    consumer.pause(consumer.assignment());
   }
 
   private void write(List<SinkRecord<V>> batch) throws SQLException {

@@ -18,10 +18,11 @@ import org.tugai.ingest.sink.Table;
 public final class CameraEventTable implements Table<CameraEvent> {
 
   private static final String[] EVENT_COLUMNS = {"camera_id", "event_id", "captured_at", "media", "model", "detection_count",
-      "received_at", "source", "quality_flags"};
+      "received_at", "source", "quality_flags", "ended_at"};
   private static final String EVENTS = Columns.list(EVENT_COLUMNS);
   private static final String[] DETECTION_COLUMNS = {"camera_id", "event_id", "detection_index", "captured_at", "category", "species",
-      "confidence", "bbox_x", "bbox_y", "bbox_w", "bbox_h", "count"};
+      "confidence", "bbox_x", "bbox_y", "bbox_w", "bbox_h", "count", "observation_type", "media_index", "classified_by",
+      "classification_method", "life_stage", "sex", "behavior", "observation_id"};
   private static final String DETECTIONS = Columns.list(DETECTION_COLUMNS);
 
   private static final String MERGE_EVENTS = "INSERT INTO camera_events (" + EVENTS + ") SELECT " + EVENTS
@@ -49,7 +50,8 @@ public final class CameraEventTable implements Table<CameraEvent> {
       for (SinkRecord<CameraEvent> r : records) {
         CameraEvent e = r.value();
         rows.text(e.getCameraId()).text(e.getEventId()).time(e.getCapturedAt()).array(e.getMedia()).text(e.getModel())
-            .integer(e.getDetections().size()).time(e.getReceivedAt()).text(e.getSource()).array(e.getQualityFlags());
+            .integer(e.getDetections().size()).time(e.getReceivedAt()).text(e.getSource()).array(e.getQualityFlags())
+            .time(e.getEndedAt());
         rows.endRow();
       }
     });
@@ -63,7 +65,9 @@ public final class CameraEventTable implements Table<CameraEvent> {
           rows.text(e.getCameraId()).text(e.getEventId()).integer(index++).time(e.getCapturedAt())
               .text(d.getCategory().name().toLowerCase(Locale.ROOT)).text(d.getSpecies()).number(d.getConfidence())
               .number(hasBox ? box.get(0) : null).number(hasBox ? box.get(1) : null).number(hasBox ? box.get(2) : null)
-              .number(hasBox ? box.get(3) : null).integer(d.getCount());
+              .number(hasBox ? box.get(3) : null).integer(d.getCount()).text(d.getObservationType()).integer(d.getMediaIndex())
+              .text(d.getClassifiedBy()).text(d.getClassificationMethod()).text(d.getLifeStage()).text(d.getSex())
+              .text(d.getBehavior()).text(d.getObservationId());
           rows.endRow();
         }
       }

@@ -11,9 +11,13 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.List;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -80,6 +84,12 @@ class PostgresOutageIT {
         await().during(Duration.ofSeconds(30)).atMost(Duration.ofSeconds(40))
             .until(() -> load.isAlive() || sent.get() == FIXES);
         assertThat(registry.counter("tugai.ingest.retries", "table", "fixes").count()).isGreaterThan(0);
+        // A consumer joins the group and leaves while the sinks wait: their partitions are taken and handed back
+        // twice in the middle of the outage (unpaused, as a rebalance leaves them), and still nothing is lost or doubled.
+        rebalanceTwice(infra.kafkaBootstrapServers(), prefix + "tugai-ingest", topics.fixesEnriched().name());
+        double retriesAfterRebalance = registry.counter("tugai.ingest.retries", "table", "fixes").count();
+        await().atMost(Duration.ofSeconds(30)).until(() -> registry.counter("tugai.ingest.retries", "table", "fixes").count()
+            >= retriesAfterRebalance + 4);
         assertThat(sent.get()).isGreaterThan(sentAtStop);
         log.info("restarting PostgreSQL after 30 s; {} fixes sent so far", sent.get());
         postgres.startAgain();
@@ -98,6 +108,19 @@ class PostgresOutageIT {
         assertThat(rs.getLong(2)).as("distinct natural keys").isEqualTo(FIXES);
       }
     }
+  }
+
+  private static void rebalanceTwice(String bootstrap, String group, String topic) {
+    try (KafkaConsumer<String, byte[]> visitor = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap, "group.id", group,
+        "enable.auto.commit", "false", "max.poll.records", "1"), new StringDeserializer(), new ByteArrayDeserializer())) {
+      visitor.subscribe(List.of(topic));
+      await().atMost(Duration.ofSeconds(60)).until(() -> {
+        visitor.poll(Duration.ofMillis(200));
+        return visitor.groupMetadata().generationId() > 0;
+      });
+      log.info("a visitor joined the sinks' group (generation {}, took {}); leaving again", visitor.groupMetadata().generationId(),
+          visitor.assignment());
+    } // close() leaves the group (a dynamic member): the second rebalance
   }
 
   private static long stored(String url, String user) {

@@ -64,6 +64,18 @@ class IntrusionRuleTest {
   }
 
   @Test
+  void anImportedPackagesPersonRaisesNothingWhileALiveOneAtTheSameCameraDoes() {
+    start(Map.of());
+    d.pipe(org.tugai.avro.CameraEvent.newBuilder().setCameraId("CT-Z1").setEventId("past-1").setCapturedAt(NOON.minusSeconds(600))
+        .setMedia(List.of("past-1.jpg")).setDetections(List.of(detection(DetectionClass.PERSON, null, 1.0)))
+        .setReceivedAt(NOON).setSource("import-camtrap-dp:pkg").setQualityFlags(List.of(org.tugai.schemas.CameraEventFlags.IMPORTED))
+        .build());
+    assertThat(d.latest(AlertType.INTRUSION)).isEmpty();
+    d.event("CT-Z1", NOON, detection(DetectionClass.PERSON, null, 0.91));
+    assertThat(d.latest(AlertType.INTRUSION)).singleElement().satisfies(a -> assertThat(a.getEvidence()).containsExactly("event:CT-Z1/evt-1"));
+  }
+
+  @Test
   void nightFromTheSunAtTheCameraRaisesSeverity() {
     start(Map.of());
     d.event("CT-Z1", MIDNIGHT, detection(DetectionClass.VEHICLE, null, 0.8));

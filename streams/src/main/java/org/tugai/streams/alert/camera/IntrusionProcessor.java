@@ -83,7 +83,8 @@ public final class IntrusionProcessor implements Processor<String, CameraEvent, 
   @Override
   public void process(Record<String, CameraEvent> record) {
     CameraEvent event = record.value();
-    if (event == null) {
+    if (event == null || event.getQualityFlags().contains(org.tugai.schemas.CameraEventFlags.IMPORTED)) {
+      // An imported package is the past: neither an intrusion to send rangers to now nor a sign of the camera's life.
       return;
     }
     String camera = event.getCameraId();
