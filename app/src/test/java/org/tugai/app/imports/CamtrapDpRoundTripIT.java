@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.tugai.api.OfficialCamtrapDp;
 import org.tugai.api.export.CamtrapDpExport;
+import org.tugai.app.CommandRun;
 import org.tugai.app.Tugai;
 import org.tugai.avro.DeadLetter;
 import org.tugai.core.config.DbSettings;
@@ -66,19 +67,6 @@ class CamtrapDpRoundTripIT {
 
   private static final List<String> BLANK = List.of("deploymentID", "eventStart", "eventEnd", "observationLevel", "observationType");
 
-  private record Run(int exit, String out) {}
-
-  private static Run run(Map<String, String> env, String... args) {
-    PrintStream stdout = System.out;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-      return new Run(Tugai.commandLine(env).execute(args), captured.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(stdout);
-    }
-  }
-
   @Test
   void aPackageImportedAndExportedAgainKeepsWhatTugaiCanHoldAndStaysValid(Infrastructure infra) throws Exception {
     assumeTrue(OfficialCamtrapDp.available(), "../shared/data/camtrap-dp-1.0.2 is not here");
@@ -89,7 +77,7 @@ class CamtrapDpRoundTripIT {
     String prefix = Infrastructure.uniqueName("camtrap") + ".";
     Infrastructure.Database db = infra.newDatabase();
     Map<String, String> env = Map.of("TUGAI_KAFKA_BOOTSTRAP_SERVERS", infra.kafkaBootstrapServers(), "TUGAI_KAFKA_TOPIC_PREFIX", prefix);
-    Run imported = run(env, "import", "camtrap-dp", original.toString());
+    CommandRun imported = CommandRun.of(env, "import", "camtrap-dp", original.toString());
     assertThat(imported.exit()).as(imported.out()).isZero();
     assertThat(imported.out()).contains("2 deployments, 7 camera events, 7 observations, 0 rows refused");
 
@@ -153,7 +141,7 @@ class CamtrapDpRoundTripIT {
   void rowsThatCannotBeHeldAreRefusedWithTheirRowAndDeadLettered(Infrastructure infra) throws Exception {
     String prefix = Infrastructure.uniqueName("camtrapbad") + ".";
     Map<String, String> env = Map.of("TUGAI_KAFKA_BOOTSTRAP_SERVERS", infra.kafkaBootstrapServers(), "TUGAI_KAFKA_TOPIC_PREFIX", prefix);
-    Run run = run(env, "import", "camtrap-dp", PACKAGES.resolve("broken").toString());
+    CommandRun run = CommandRun.of(env, "import", "camtrap-dp", PACKAGES.resolve("broken").toString());
     assertThat(run.exit()).as(run.out()).isEqualTo(Tugai.REFUSED_ROWS);
     assertThat(run.out()).contains("1 deployments, 1 camera events, 1 observations, 3 rows refused")
         .contains("deployments.csv row 2: latitude 95 is outside -90.0..90.0")
@@ -165,7 +153,7 @@ class CamtrapDpRoundTripIT {
     assertThat(letters).hasSize(3).allSatisfy(l -> assertThat(l.getReasonCode()).isEqualTo("malformed-row"));
     assertThat(letters).noneMatch(l -> l.getReason().indexOf('\0') >= 0);
 
-    assertThat(run(env, "import", "camtrap-dp", PACKAGES.toString()).exit()).as("a directory without datapackage.json").isEqualTo(2);
+    assertThat(CommandRun.of(env, "import", "camtrap-dp", PACKAGES.toString()).exit()).as("a directory without datapackage.json").isEqualTo(2);
   }
 
   private static Map<String, String> meaning(Map<String, String> o) {

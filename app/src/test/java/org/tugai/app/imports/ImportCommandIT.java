@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.tugai.app.CommandRun;
 import org.tugai.app.Tugai;
 import org.tugai.avro.Fix;
 import org.tugai.embedded.junit.Infrastructure;
@@ -26,26 +27,12 @@ class ImportCommandIT {
   /** The vendor samples the gateway's tests are built on. */
   private static final Path SAMPLES = Path.of("..", "gateway", "src", "test", "resources", "vendor");
 
-  private record Run(int exit, String out) {}
-
-  private static Run run(Map<String, String> env, String... args) {
-    PrintStream stdout = System.out;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-      int exit = Tugai.commandLine(env).execute(args);
-      return new Run(exit, captured.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(stdout);
-    }
-  }
-
   @Test
   void vendorExportsAreImportedAndTheirBadRowsReportedWithTheirLines(Infrastructure infra) {
     String prefix = Infrastructure.uniqueName("import") + ".";
     Map<String, String> env = Map.of("TUGAI_KAFKA_BOOTSTRAP_SERVERS", infra.kafkaBootstrapServers(), "TUGAI_KAFKA_TOPIC_PREFIX", prefix,
         "TUGAI_GATEWAY_UNKNOWN_DEVICES", "accept");
-    Run run = run(env, "import", "auto", SAMPLES.resolve("vectronic-gps-plus-x.csv").toString(),
+    CommandRun run = CommandRun.of(env, "import", "auto", SAMPLES.resolve("vectronic-gps-plus-x.csv").toString(),
         SAMPLES.resolve("lotek-web-service.csv").toString(), SAMPLES.resolve("telonics-complete.csv").toString());
     assertThat(run.exit()).as(run.out()).isEqualTo(3);
     assertThat(run.out()).contains("(vectronic): 5 fixes, 0 repeated messages dropped, 1 rows refused")
@@ -57,7 +44,7 @@ class ImportCommandIT {
     assertThat(fixes.stream().collect(Collectors.groupingBy(Fix::getCollarId, Collectors.counting())))
         .containsExactlyInAnyOrderEntriesOf(Map.of("34127", 5L, "41877", 4L, "712044A", 6L));
 
-    assertThat(run(env, "import", "garmin", SAMPLES.resolve("lotek-web-service.csv").toString()).exit()).isEqualTo(2);
-    assertThat(run(env, "import", "lotek", "no-such-file.csv").exit()).isEqualTo(2);
+    assertThat(CommandRun.of(env, "import", "garmin", SAMPLES.resolve("lotek-web-service.csv").toString()).exit()).isEqualTo(2);
+    assertThat(CommandRun.of(env, "import", "lotek", "no-such-file.csv").exit()).isEqualTo(2);
   }
 }

@@ -1,5 +1,7 @@
 package org.tugai.app.token;
 
+import org.tugai.app.CommandRun;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -18,22 +20,8 @@ import org.tugai.embedded.junit.TugaiInfrastructure;
 @ExtendWith(TugaiInfrastructure.class)
 class TokenCommandIT {
 
-  record Run(int exit, String out, String err) {}
-
-  static Run run(Map<String, String> env, String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-      int exit = Tugai.commandLine(env).execute(args);
-      return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
+  static CommandRun run(Map<String, String> env, String... args) {
+    return CommandRun.of(env, args);
   }
 
   /** The printed token (the test's logging shares standard output). */
@@ -45,21 +33,21 @@ class TokenCommandIT {
   void tokensAreMadeListedAndRevokedByIdOrWhole(Infrastructure infra) throws Exception {
     Infrastructure.Database db = infra.newDatabase();
     Map<String, String> env = Map.of("TUGAI_DB_URL", db.url(), "TUGAI_DB_USER", db.user(), "TUGAI_DB_PASSWORD", db.password());
-    Run made = run(env, "token", "create", "--name", "ranger Dilshod", "--role", "ranger", "--zones", "pa-a", "--expires-in", "90d");
+    CommandRun made = run(env, "token", "create", "--name", "ranger Dilshod", "--role", "ranger", "--zones", "pa-a", "--expires-in", "90d");
     assertThat(made.exit()).as(made.err()).isZero();
     String token = tokenLine(made.out());
     assertThat(token).matches("tg_[0-9a-f]{12}_[A-Za-z0-9_-]{43}");
     String id = token.substring(3, 15);
-    Run other = run(env, "token", "create", "--name", "scientist Nodira", "--role", "scientist");
+    CommandRun other = run(env, "token", "create", "--name", "scientist Nodira", "--role", "scientist");
     String otherId = tokenLine(other.out()).substring(3, 15);
 
-    Run listed = run(env, "token", "list");
+    CommandRun listed = run(env, "token", "list");
     assertThat(listed.exit()).isZero();
     assertThat(listed.out()).contains(id).contains(otherId).contains("ranger Dilshod").contains("active").contains("pa-a")
         .doesNotContain(token);
 
     // Revoked by the whole token, the secret never echoed; by the printed id; an id from before hex ids, with '_'.
-    Run whole = run(env, "token", "revoke", token);
+    CommandRun whole = run(env, "token", "revoke", token);
     assertThat(whole.exit()).isZero();
     assertThat(whole.err()).doesNotContain(token.substring(16));
     assertThat(run(env, "token", "revoke", token).exit()).as("already revoked").isEqualTo(1);
@@ -70,7 +58,7 @@ class TokenCommandIT {
     assertThat(run(env, "token", "revoke", "x_Y-z_w").exit()).isZero();
     assertThat(run(env, "token", "list").out().lines().filter(l -> l.contains("revoked")).count()).isEqualTo(3);
 
-    Run bad = run(env, "token", "create", "--name", "nul\u0000name", "--role", "admin");
+    CommandRun bad = run(env, "token", "create", "--name", "nul\u0000name", "--role", "admin");
     assertThat(bad.exit()).isNotZero();
     assertThat(bad.err()).contains("NUL");
   }

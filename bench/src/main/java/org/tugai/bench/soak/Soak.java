@@ -223,25 +223,35 @@ public final class Soak {
   /** Records in the raw fixes topic beyond one per natural key: copies the gateway sent again after a fault. */
   static long duplicatesBeforeDedupe(String bootstrap, Topics topics) {
     Set<String> keys = new HashSet<>();
-    long records = 0;
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap, "max.poll.records", "5000"),
-        new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> parts = consumer.partitionsFor(topics.fixes().name()).stream()
+    long[] records = {0};
+    scan(bootstrap, topics.fixes(), (r, f) -> {
+      if (f.getCollarId().startsWith(FieldLoad.COLLAR)) {
+        records[0]++;
+        keys.add(f.getCollarId() + "@" + f.getFixTime().toEpochMilli());
+      }
+    });
+    return records[0] - keys.size();
+  }
+
+  /** Every fix of {@code topic}, from its beginning to its end now. */
+  private static void scan(String bootstrap, org.tugai.schemas.TopicSpec<String, Fix> topic,
+      java.util.function.BiConsumer<ConsumerRecord<String, byte[]>, Fix> each) {
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap, "max.poll.records", "5000",
+        "isolation.level", "read_committed"), new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> parts = consumer.partitionsFor(topic.name()).stream()
           .map(pi -> new TopicPartition(pi.topic(), pi.partition())).toList();
       consumer.assign(parts);
       consumer.seekToBeginning(parts);
       Map<TopicPartition, Long> end = consumer.endOffsets(parts);
       while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-          Fix f = topics.fixes().valueSerde().deserializer().deserialize(r.topic(), r.value());
-          if (f.getCollarId().startsWith(FieldLoad.COLLAR)) {
-            records++;
-            keys.add(f.getCollarId() + "@" + f.getFixTime().toEpochMilli());
+          Fix f = topic.valueSerde().deserializer().deserialize(r.topic(), r.value());
+          if (f != null) {
+            each.accept(r, f);
           }
         }
       }
     }
-    return records - keys.size();
   }
 
   /** For each key, the raw and enriched records that carry it (partition/offset, timestamp). */
@@ -249,24 +259,13 @@ public final class Soak {
     Map<String, List<String>> seen = new LinkedHashMap<>();
     keys.forEach(k -> seen.put(k, new ArrayList<>()));
     for (var topic : List.of(topics.fixes(), topics.fixesEnriched())) {
-      try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap, "max.poll.records", "5000"),
-          new StringDeserializer(), new ByteArrayDeserializer())) {
-        List<TopicPartition> parts = consumer.partitionsFor(topic.name()).stream()
-            .map(pi -> new TopicPartition(pi.topic(), pi.partition())).toList();
-        consumer.assign(parts);
-        consumer.seekToBeginning(parts);
-        Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-        while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-          for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-            Fix f = topic.valueSerde().deserializer().deserialize(r.topic(), r.value());
-            List<String> where = f == null ? null : seen.get(f.getCollarId() + "@" + f.getFixTime().toEpochMilli());
-            if (where != null) {
-              where.add(topic.name().substring(topic.name().indexOf("tugai.")) + " " + r.partition() + "/" + r.offset() + " at "
-                  + Instant.ofEpochMilli(r.timestamp()) + " flags " + f.getQualityFlags());
-            }
-          }
+      scan(bootstrap, topic, (r, f) -> {
+        List<String> where = seen.get(f.getCollarId() + "@" + f.getFixTime().toEpochMilli());
+        if (where != null) {
+          where.add(topic.name().substring(topic.name().indexOf("tugai.")) + " " + r.partition() + "/" + r.offset() + " at "
+              + Instant.ofEpochMilli(r.timestamp()) + " flags " + f.getQualityFlags());
         }
-      }
+      });
     }
     List<String> out = new ArrayList<>();
     seen.forEach((k, where) -> out.add(k + ": " + (where.isEmpty() ? "in no topic" : String.join("; ", where))));
