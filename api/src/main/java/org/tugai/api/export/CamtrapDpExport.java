@@ -185,6 +185,7 @@ public final class CamtrapDpExport {
             + " observation_id FROM detections WHERE camera_id = ? AND event_id = ? ORDER BY detection_index")) {
       Csv.row(media, MEDIA_FIELDS.toArray(String[]::new));
       Csv.row(obs, OBSERVATION_FIELDS.toArray(String[]::new));
+      java.util.Set<String> observationIds = new java.util.HashSet<>();
       events.setTimestamp(1, Timestamp.from(from));
       events.setTimestamp(2, Timestamp.from(to));
       events.setFetchSize(1_000);
@@ -226,7 +227,9 @@ public final class CamtrapDpExport {
               if (species != null) {
                 taxa.add(species);
               }
-              String observationId = d.getString(17) != null ? d.getString(17) : eventKey + "/" + d.getInt(1);
+              // An imported observation keeps its id, unless another package already used it (ids are the table's key).
+              String observationId = d.getString(17) != null && observationIds.add(d.getString(17)) ? d.getString(17)
+                  : eventKey + "/" + d.getInt(1);
               Map<String, String> row = observation(observationId, deployment, eventKey, captured, ended);
               row.put("observationType", d.getString(10) != null ? d.getString(10) : type(d.getString(2)));
               row.put("scientificName", species);
