@@ -108,7 +108,10 @@ public final class MegaDetectorDecoder {
     return new Decoded<>(events, rejected);
   }
 
-  /** One event for a video: its earliest frame's time, every frame's detections (up to the limit), flagged if any frame had no time. */
+  /**
+   * One event for a video: from its earliest frame's time to its latest, every frame's detections (up to the limit),
+   * flagged if any frame had no time.
+   */
   private static CameraEvent video(String video, List<CameraEvent> frames) {
     CameraEvent first = frames.stream().min(java.util.Comparator.comparing(CameraEvent::getCapturedAt)).orElseThrow();
     List<Detection> detections = new ArrayList<>();
@@ -121,8 +124,12 @@ public final class MegaDetectorDecoder {
       }
       flags.addAll(f.getQualityFlags());
     }
+    // The video ends at its last frame with a time of its own (a frame without one has the batch's arrival time).
+    java.time.Instant last = frames.stream().filter(f -> !f.getQualityFlags().contains(NO_CAPTURE_TIME)).map(CameraEvent::getCapturedAt)
+        .max(java.util.Comparator.naturalOrder()).orElse(first.getCapturedAt());
     String eventId = video.length() > 128 ? video.substring(video.length() - 128) : video;
     return CameraEvent.newBuilder().setCameraId(first.getCameraId()).setEventId(eventId).setCapturedAt(first.getCapturedAt())
+        .setEndedAt(last.isAfter(first.getCapturedAt()) ? last : null)
         .setMedia(List.of(video)).setModel(first.getModel()).setDetections(detections).setReceivedAt(first.getReceivedAt())
         .setSource(first.getSource()).setQualityFlags(List.copyOf(flags)).build();
   }

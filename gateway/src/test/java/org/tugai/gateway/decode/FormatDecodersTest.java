@@ -209,6 +209,7 @@ class FormatDecodersTest {
     CameraEvent video = d.records().get(2);
     assertThat(video.getMedia()).containsExactly("CT-9/VID_0007.MP4");
     assertThat(video.getCapturedAt()).isEqualTo(Instant.parse("2026-03-01T01:00:00Z"));
+    assertThat(video.getEndedAt()).as("the last frame: the export's eventEnd").isEqualTo(Instant.parse("2026-03-01T01:00:02Z"));
     assertThat(video.getDetections()).hasSize(2).allSatisfy(x -> assertThat(x.getCategory()).isEqualTo(DetectionClass.PERSON));
     // A lower threshold keeps the faint animal.
     Decoded<CameraEvent> lenient = Decoders.of(NativeFixDecoderTest.WINDOW, LorawanProfiles.defaults(), 0.05, reason -> { })
