@@ -1,6 +1,7 @@
 package org.tugai.app.imports;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -10,6 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeoutException;
+import org.tugai.app.Tugai;
 import org.tugai.app.registry.RegistryCommand;
 import org.tugai.core.config.Settings;
 import org.tugai.gateway.GatewayConfig;
@@ -32,9 +35,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "import", description = "Import collar vendors' export files (vectronic, lotek, telonics, or auto to recognise them),"
     + " or a Camtrap DP package directory (camtrap-dp DIR).")
 public final class ImportCommand implements Callable<Integer> {
-  @picocli.CommandLine.Spec
-  picocli.CommandLine.Model.CommandSpec spec;
-
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
 
   /** Problems printed per file; all of them are in the dead letters. */
   private static final int SHOWN = 20;
@@ -69,28 +71,43 @@ public final class ImportCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(spec.commandLine(), "cannot read " + f);
       }
     }
-    GatewayConfig gateway = gatewayConfig();
+    try (FileImport imports = FileImport.open(gatewayConfig(), new SimpleMeterRegistry(), Clock.systemUTC())) {
+      return importEach(f -> {
+        FileIntake.Report r = imports.importFile(f, vendor, timeout);
+        return new Outcome(String.format(Locale.ROOT, "%s (%s): %,d fixes, %,d repeated messages dropped, %,d rows refused", f,
+            r.format().cliName(), r.fixes(), r.repeats(), r.problems().size()),
+            r.problems().stream().map(p -> String.format(Locale.ROOT, "line %d: %s (%s)", p.line(), p.reason(), p.code())).toList());
+      });
+    }
+  }
+
+  /** What one file or package became: a summary line and its refused rows. */
+  private record Outcome(String summary, List<String> problems) {}
+
+  @FunctionalInterface
+  private interface Importer {
+    Outcome importOne(Path input) throws IOException, InterruptedException, TimeoutException;
+  }
+
+  /** Imports each input in turn; one that cannot be sent is told and the next one is tried. */
+  private int importEach(Importer importer) throws InterruptedException {
     boolean refusedRows = false;
     boolean failed = false;
-    try (FileImport imports = FileImport.open(gateway, new SimpleMeterRegistry(), Clock.systemUTC())) {
-      for (Path f : files) {
-        try {
-          FileIntake.Report r = imports.importFile(f, vendor, timeout);
-          System.out.printf(Locale.ROOT, "%s (%s): %,d fixes, %,d repeated messages dropped, %,d rows refused%n", f, r.format().cliName(),
-              r.fixes(), r.repeats(), r.problems().size());
-          r.problems().stream().limit(SHOWN).forEach(p -> System.out.printf(Locale.ROOT, "  line %d: %s (%s)%n", p.line(), p.reason(),
-              p.code()));
-          if (r.problems().size() > SHOWN) {
-            System.out.printf(Locale.ROOT, "  ... and %,d more, all in the dead letters%n", r.problems().size() - SHOWN);
-          }
-          refusedRows |= !r.problems().isEmpty();
-        } catch (java.io.IOException | java.util.concurrent.TimeoutException e) {
-          System.err.println("tugai: " + f + " not imported: " + e.getMessage());
-          failed = true;
+    for (Path f : files) {
+      try {
+        Outcome r = importer.importOne(f);
+        System.out.println(r.summary());
+        r.problems().stream().limit(SHOWN).forEach(p -> System.out.println("  " + p));
+        if (r.problems().size() > SHOWN) {
+          System.out.printf(Locale.ROOT, "  ... and %,d more, all in the dead letters%n", r.problems().size() - SHOWN);
         }
+        refusedRows |= !r.problems().isEmpty();
+      } catch (IOException | TimeoutException e) {
+        System.err.println("tugai: " + f + " not imported: " + e.getMessage());
+        failed = true;
       }
     }
-    return failed ? 1 : refusedRows ? org.tugai.app.Tugai.REFUSED_ROWS : 0;
+    return failed ? 1 : refusedRows ? Tugai.REFUSED_ROWS : 0;
   }
 
   private GatewayConfig gatewayConfig() {
@@ -108,26 +125,13 @@ public final class ImportCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(spec.commandLine(), dir + " is not a package directory (no datapackage.json)");
       }
     }
-    boolean refusedRows = false;
-    boolean failed = false;
     try (CamtrapDpImport imports = CamtrapDpImport.open(gatewayConfig(), new SimpleMeterRegistry(), Clock.systemUTC())) {
-      for (Path dir : files) {
-        try {
-          CamtrapDpImport.Report r = imports.importPackage(dir, timeout);
-          System.out.printf(Locale.ROOT, "%s (camtrap-dp): %,d deployments, %,d camera events, %,d observations, %,d rows refused%n", dir,
-              r.deployments(), r.events(), r.observations(), r.problems().size());
-          r.problems().stream().limit(SHOWN).forEach(p -> System.out.printf(Locale.ROOT, "  %s row %d: %s%n", p.file(), p.row(),
-              p.reason()));
-          if (r.problems().size() > SHOWN) {
-            System.out.printf(Locale.ROOT, "  ... and %,d more, all in the dead letters%n", r.problems().size() - SHOWN);
-          }
-          refusedRows |= !r.problems().isEmpty();
-        } catch (java.io.IOException | java.util.concurrent.TimeoutException e) {
-          System.err.println("tugai: " + dir + " not imported: " + e.getMessage());
-          failed = true;
-        }
-      }
+      return importEach(dir -> {
+        CamtrapDpImport.Report r = imports.importPackage(dir, timeout);
+        return new Outcome(String.format(Locale.ROOT, "%s (camtrap-dp): %,d deployments, %,d camera events, %,d observations, %,d rows"
+            + " refused", dir, r.deployments(), r.events(), r.observations(), r.problems().size()),
+            r.problems().stream().map(p -> String.format(Locale.ROOT, "%s row %d: %s", p.file(), p.row(), p.reason())).toList());
+      });
     }
-    return failed ? 1 : refusedRows ? org.tugai.app.Tugai.REFUSED_ROWS : 0;
   }
 }

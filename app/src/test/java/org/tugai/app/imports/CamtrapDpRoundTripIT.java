@@ -156,6 +156,37 @@ class CamtrapDpRoundTripIT {
     assertThat(CommandRun.of(env, "import", "camtrap-dp", PACKAGES.toString()).exit()).as("a directory without datapackage.json").isEqualTo(2);
   }
 
+  @Test
+  void aPackageLargerThanOneChunkArrivesWhole(Infrastructure infra, @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    int events = org.tugai.gateway.camtrap.CamtrapDpImport.CHUNK + 700;
+    StringBuilder media = new StringBuilder("mediaID,deploymentID,timestamp,filePath\n");
+    StringBuilder obs = new StringBuilder("observationID,deploymentID,eventID,eventStart,eventEnd,observationLevel,observationType\n");
+    Instant t0 = Instant.parse("2025-05-01T00:00:00Z");
+    for (int e = 0; e < events; e++) {
+      Instant start = t0.plusSeconds(600L * e);
+      obs.append("o-").append(e).append(",dep-1,ev-").append(e).append(',').append(start).append(',').append(start.plusSeconds(5))
+          .append(",event,animal\n");
+      media.append("m-").append(e).append(",dep-1,").append(start).append(",media/").append(e).append(".JPG\n");
+    }
+    Files.writeString(dir.resolve("deployments.csv"), "deploymentID,latitude,longitude,deploymentStart,deploymentEnd\n"
+        + "dep-1,37.26,68.20,2025-05-01T00:00:00Z,2025-09-01T00:00:00Z\n");
+    Files.writeString(dir.resolve("media.csv"), media);
+    Files.writeString(dir.resolve("observations.csv"), obs);
+    Files.writeString(dir.resolve("datapackage.json"), "{\"profile\": \"https://raw.githubusercontent.com/tdwg/camtrap-dp/1.0.2/"
+        + "camtrap-dp-profile.json\", \"resources\": []}");
+
+    String prefix = Infrastructure.uniqueName("camtrapbig") + ".";
+    Map<String, String> env = Map.of("TUGAI_KAFKA_BOOTSTRAP_SERVERS", infra.kafkaBootstrapServers(), "TUGAI_KAFKA_TOPIC_PREFIX", prefix);
+    CommandRun run = CommandRun.of(env, "import", "camtrap-dp", dir.toString());
+    assertThat(run.exit()).as(run.out()).isZero();
+    assertThat(run.out()).contains(String.format(java.util.Locale.ROOT, "1 deployments, %,d camera events, %,d observations, 0 rows refused",
+        events, events));
+    Topics topics = Topics.of(prefix, SchemaCatalog.released());
+    List<String> ids = TopicContents.read(infra.kafkaBootstrapServers(), topics.detections().name()).stream()
+        .map(r -> topics.detections().valueSerde().deserializer().deserialize(r.topic(), r.value()).getEventId()).toList();
+    assertThat(ids).as("every event, each once").hasSize(events).doesNotHaveDuplicates();
+  }
+
   private static Map<String, String> meaning(Map<String, String> o) {
     return meaning(o, MEANING);
   }

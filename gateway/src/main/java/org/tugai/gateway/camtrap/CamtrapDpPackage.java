@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.io.IOException;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,11 +15,13 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.tugai.avro.CameraEvent;
 import org.tugai.avro.Deployment;
 import org.tugai.avro.Detection;
@@ -26,6 +29,7 @@ import org.tugai.avro.DetectionClass;
 import org.tugai.avro.DeviceType;
 import org.tugai.gateway.decode.InputLimits;
 import org.tugai.schemas.CameraEventFlags;
+import org.tugai.schemas.Channels;
 import org.tugai.schemas.text.StorableText;
 
 /**
@@ -44,8 +48,12 @@ public final class CamtrapDpPackage {
   /** A row left out: the file, its row (1-based, after the header), and why. */
   public record Problem(String file, long row, String reason) {}
 
-  /** What the package holds, as Tugai records. */
-  public record Contents(List<Deployment> deployments, List<CameraEvent> events, int observations, List<Problem> problems) {}
+  /**
+   * What the package holds, as Tugai records.
+   *
+   * @param source the {@code source} its events carry and its dead letters name ({@code import:camtrap-dp:DIR})
+   */
+  public record Contents(String source, List<Deployment> deployments, List<CameraEvent> events, int observations, List<Problem> problems) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -55,6 +63,8 @@ public final class CamtrapDpPackage {
   private static final class Event {
     final String id;
     final String deploymentId;
+    /** Its place among the observed events, in the order the observations table names them first. */
+    final int order;
     Instant start;
     Instant end;
     final List<Medium> media = new ArrayList<>();
@@ -63,21 +73,63 @@ public final class CamtrapDpPackage {
     /** An observation names it (a blank one too); an event made for a lone medium is not classified. */
     boolean observed;
 
-    Event(String id, String deploymentId, Instant start, Instant end) {
+    Event(String id, String deploymentId, int order, Instant start, Instant end) {
       this.id = id;
       this.deploymentId = deploymentId;
+      this.order = order;
       this.start = start;
       this.end = end;
     }
 
-    boolean covers(Medium m) {
-      return m.deploymentId().equals(deploymentId) && !m.timestamp().isBefore(start) && !m.timestamp().isAfter(end);
+    boolean covers(Instant t) {
+      return !t.isBefore(start) && !t.isAfter(end);
+    }
+  }
+
+  /**
+   * One deployment's observed events sorted by start, to find a medium's event by time without scanning them all.
+   * Events may overlap; the one the observations table named first wins, as it would reading the table in order.
+   */
+  private static final class Timeline {
+    private final Event[] byStart;
+    /** The latest end among {@code byStart[0..i]}: scanning back from a medium's time can stop below it. */
+    private final Instant[] reach;
+
+    Timeline(List<Event> events) {
+      byStart = events.stream().sorted(Comparator.comparing((Event e) -> e.start)).toArray(Event[]::new);
+      reach = new Instant[byStart.length];
+      for (int i = 0; i < byStart.length; i++) {
+        reach[i] = i == 0 || byStart[i].end.isAfter(reach[i - 1]) ? byStart[i].end : reach[i - 1];
+      }
+    }
+
+    Optional<Event> at(Instant t) {
+      int lo = 0;
+      int hi = byStart.length; // the first event starting after t
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        if (byStart[mid].start.isAfter(t)) {
+          hi = mid;
+        } else {
+          lo = mid + 1;
+        }
+      }
+      Event first = null;
+      for (int i = lo - 1; i >= 0 && !reach[i].isBefore(t); i--) {
+        if (byStart[i].covers(t) && (first == null || byStart[i].order < first.order)) {
+          first = byStart[i];
+        }
+      }
+      return Optional.ofNullable(first);
     }
   }
 
   private CamtrapDpPackage() {}
 
   /**
+   * Reads the package table by table, row by row: memory holds the package's media and events as Tugai records, not
+   * its CSV text.
+   *
    * @param dir the package's directory (its {@code datapackage.json} and the CSV files it names)
    * @param receivedAt the time of the import, the events' {@code receivedAt}
    * @throws IOException when {@code dir} holds no Camtrap DP package or one of its tables cannot be read
@@ -92,109 +144,99 @@ public final class CamtrapDpPackage {
       throw new IOException(descriptor + " is not a Camtrap DP package (its profile is '" + pkg.path("profile").asText("") + "')");
     }
     List<Problem> problems = new ArrayList<>();
-    String source = org.tugai.schemas.Channels.IMPORT_PREFIX + "camtrap-dp:" + StorableText.clean(dir.toAbsolutePath().normalize()
-        .getFileName().toString());
+    String source = Channels.IMPORT_PREFIX + "camtrap-dp:" + StorableText.clean(dir.toAbsolutePath().normalize().getFileName().toString());
 
     Map<String, Deployment> deployments = new LinkedHashMap<>();
-    Table table = table(dir, pkg, "deployments");
-    for (Row r : table.rows()) {
-      try {
-        Deployment d = deployment(r);
-        deployments.put(d.getDeploymentId(), d);
-      } catch (IllegalArgumentException e) {
-        problems.add(new Problem(table.file(), r.number(), e.getMessage()));
-      }
-    }
+    eachRow(dir, pkg, "deployments", problems, r -> {
+      Deployment d = deployment(r);
+      deployments.put(d.getDeploymentId(), d);
+    });
 
     Map<String, Medium> media = new LinkedHashMap<>();
-    table = table(dir, pkg, "media");
-    for (Row r : table.rows()) {
-      try {
-        String deployment = r.required("deploymentID");
-        if (!deployments.containsKey(deployment)) {
-          throw new IllegalArgumentException("deploymentID '" + deployment + "' is no deployment of the package");
-        }
-        Medium m = new Medium(r.required("mediaID"), deployment, r.time("timestamp"), r.text("filePath", InputLimits.MAX_MEDIA_NAME)
-            .orElseThrow(() -> new IllegalArgumentException("filePath is empty")));
-        media.put(m.id(), m);
-      } catch (IllegalArgumentException e) {
-        problems.add(new Problem(table.file(), r.number(), e.getMessage()));
+    eachRow(dir, pkg, "media", problems, r -> {
+      String deployment = r.required("deploymentID");
+      if (!deployments.containsKey(deployment)) {
+        throw new IllegalArgumentException("deploymentID '" + deployment + "' is no deployment of the package");
       }
-    }
+      Medium m = new Medium(r.required("mediaID"), deployment, r.time("timestamp"), r.text("filePath", InputLimits.MAX_MEDIA_NAME)
+          .orElseThrow(() -> new IllegalArgumentException("filePath is empty")));
+      media.put(m.id(), m);
+    });
 
     // Events first (event-level observations), then the media-level ones placed in them.
     Map<String, Event> events = new LinkedHashMap<>();
-    List<Row> mediaLevel = new ArrayList<>();
-    int observations = 0;
-    table = table(dir, pkg, "observations");
-    for (Row r : table.rows()) {
-      try {
-        String deployment = r.required("deploymentID");
-        Deployment d = deployments.get(deployment);
-        if (d == null) {
-          throw new IllegalArgumentException("deploymentID '" + deployment + "' is no deployment of the package");
-        }
-        if (r.get("observationLevel").equals("media")) {
-          String mediaId = r.required("mediaID");
-          if (!media.containsKey(mediaId)) {
-            throw new IllegalArgumentException("mediaID '" + mediaId + "' is no medium of the package");
-          }
-          detection(r); // checked now, so its problem is told with its row
-          mediaLevel.add(r);
-          observations++;
-          continue;
-        }
-        Instant start = r.time("eventStart");
-        Instant end = r.time("eventEnd");
-        if (end.isBefore(start)) {
-          throw new IllegalArgumentException("eventEnd " + end + " is before eventStart " + start);
-        }
-        String eventId = eventId(r.text("eventID", InputLimits.MAX_ID).orElse(start.toEpochMilli() + "-" + end.toEpochMilli()), d);
-        Optional<Detection> found = detection(r); // before the event exists: a refused row makes none
-        Event e = events.computeIfAbsent(deployment + "\n" + eventId, k -> new Event(eventId, deployment, start, end));
-        e.start = start.isBefore(e.start) ? start : e.start;
-        e.end = end.isAfter(e.end) ? end : e.end;
-        e.observed = true;
-        found.ifPresent(e.detections::add);
-        observations++;
-      } catch (IllegalArgumentException e) {
-        problems.add(new Problem(table.file(), r.number(), e.getMessage()));
+    List<Map.Entry<String, Detection>> mediaLevel = new ArrayList<>();
+    int[] observations = {0};
+    eachRow(dir, pkg, "observations", problems, r -> {
+      String deployment = r.required("deploymentID");
+      Deployment d = deployments.get(deployment);
+      if (d == null) {
+        throw new IllegalArgumentException("deploymentID '" + deployment + "' is no deployment of the package");
       }
-    }
+      if (r.get("observationLevel").equals("media")) {
+        String mediaId = r.required("mediaID");
+        if (!media.containsKey(mediaId)) {
+          throw new IllegalArgumentException("mediaID '" + mediaId + "' is no medium of the package");
+        }
+        Optional<Detection> found = detection(r);
+        // A blank media-level observation still says its medium was looked at: its event is classified.
+        mediaLevel.add(new java.util.AbstractMap.SimpleImmutableEntry<>(mediaId, found.orElse(null)));
+        observations[0]++;
+        return;
+      }
+      Instant start = r.time("eventStart");
+      Instant end = r.time("eventEnd");
+      if (end.isBefore(start)) {
+        throw new IllegalArgumentException("eventEnd " + end + " is before eventStart " + start);
+      }
+      String eventId = eventId(r.text("eventID", InputLimits.MAX_ID).orElse(start.toEpochMilli() + "-" + end.toEpochMilli()), d);
+      Optional<Detection> found = detection(r); // before the event exists: a refused row makes none
+      Event e = events.computeIfAbsent(deployment + "\n" + eventId, k -> new Event(eventId, deployment, events.size(), start, end));
+      e.start = start.isBefore(e.start) ? start : e.start;
+      e.end = end.isAfter(e.end) ? end : e.end;
+      e.observed = true;
+      found.ifPresent(e.detections::add);
+      observations[0]++;
+    });
 
+    Map<String, Timeline> timelines = new HashMap<>();
+    events.values().stream().collect(Collectors.groupingBy(e -> e.deploymentId))
+        .forEach((deployment, theirs) -> timelines.put(deployment, new Timeline(theirs)));
     List<Medium> ordered = new ArrayList<>(media.values());
     ordered.sort(Comparator.comparing(Medium::timestamp).thenComparing(Medium::id));
-    Map<String, Event> eventOfMedium = new LinkedHashMap<>();
+    Map<String, Event> eventOfMedium = new HashMap<>();
+    Map<String, Event> lone = new LinkedHashMap<>();
     for (Medium m : ordered) {
-      Event home = events.values().stream().filter(e -> e.covers(m)).findFirst().orElseGet(() -> {
-        // A medium outside every event: an event of its own (classified below if a media-level observation names it).
-        Event own = new Event(eventId(m.id(), deployments.get(m.deploymentId())), m.deploymentId(), m.timestamp(), m.timestamp());
-        events.put(m.deploymentId() + "\n" + own.id, own);
-        return own;
-      });
+      Event home = Optional.ofNullable(timelines.get(m.deploymentId())).flatMap(t -> t.at(m.timestamp()))
+          // A medium outside every event: an event of its own, shared by the deployment's media of the same instant
+          // (classified below if a media-level observation names it).
+          .orElseGet(() -> lone.computeIfAbsent(m.deploymentId() + "\n" + m.timestamp(),
+              k -> new Event(eventId(m.id(), deployments.get(m.deploymentId())), m.deploymentId(), -1, m.timestamp(), m.timestamp())));
       home.media.add(m);
       eventOfMedium.put(m.id(), home);
     }
-    for (Row r : mediaLevel) {
-      Event e = eventOfMedium.get(r.get("mediaID"));
+    for (Map.Entry<String, Detection> on : mediaLevel) {
+      Event e = eventOfMedium.get(on.getKey());
       e.observed = true;
-      detection(r).ifPresent(d -> e.onMedia.add(Map.entry(r.get("mediaID"), d)));
+      if (on.getValue() != null) {
+        e.onMedia.add(on);
+      }
     }
 
-    List<CameraEvent> out = new ArrayList<>();
-    for (Event e : events.values()) {
+    List<CameraEvent> out = new ArrayList<>(events.size() + lone.size());
+    for (Event e : concat(events.values(), lone.values())) {
       List<Detection> detections = new ArrayList<>(e.detections);
-      for (Map.Entry<String, Detection> on : e.onMedia) {
-        Detection d = on.getValue();
-        int index = 0;
-        while (!e.media.get(index).id().equals(on.getKey())) {
-          index++;
+      if (!e.onMedia.isEmpty()) {
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < e.media.size(); i++) {
+          index.put(e.media.get(i).id(), i);
         }
-        detections.add(Detection.newBuilder(d).setMediaIndex(index).build());
+        for (Map.Entry<String, Detection> on : e.onMedia) {
+          detections.add(Detection.newBuilder(on.getValue()).setMediaIndex(index.get(on.getKey())).build());
+        }
       }
-      boolean classified = e.observed;
       List<String> flags = new ArrayList<>(List.of(CameraEventFlags.IMPORTED));
-      if (!classified) {
+      if (!e.observed) {
         flags.add(CameraEventFlags.UNCLASSIFIED);
       }
       out.add(CameraEvent.newBuilder().setCameraId(deployments.get(e.deploymentId).getDeviceId()).setEventId(e.id)
@@ -202,7 +244,13 @@ public final class CamtrapDpPackage {
           .setMedia(e.media.stream().map(Medium::filePath).toList()).setDetections(detections).setReceivedAt(receivedAt)
           .setSource(source).setQualityFlags(flags).build());
     }
-    return new Contents(List.copyOf(deployments.values()), out, observations, problems);
+    return new Contents(source, List.copyOf(deployments.values()), out, observations[0], problems);
+  }
+
+  private static List<Event> concat(java.util.Collection<Event> a, java.util.Collection<Event> b) {
+    List<Event> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
   }
 
   /** Tugai's event id: the package's, without the {@code camera/} prefix Tugai's own export gives it. */
@@ -266,9 +314,13 @@ public final class CamtrapDpPackage {
         .setObservationId(r.required("observationID")).build());
   }
 
-  private record Table(String file, List<Row> rows) {}
+  /** What one row becomes; an {@link IllegalArgumentException} is that row's problem. */
+  @FunctionalInterface
+  private interface RowReader {
+    void read(Row row);
+  }
 
-  private static Table table(Path dir, JsonNode pkg, String name) throws IOException {
+  private static void eachRow(Path dir, JsonNode pkg, String name, List<Problem> problems, RowReader reader) throws IOException {
     String path = name + ".csv";
     for (JsonNode resource : pkg.path("resources")) {
       if (resource.path("name").asText().equals(name) && resource.path("path").isTextual()) {
@@ -279,21 +331,53 @@ public final class CamtrapDpPackage {
     if (!file.startsWith(dir.normalize()) || !Files.isRegularFile(file)) {
       throw new IOException("the package's " + name + " table " + path + " is not a file in " + dir);
     }
-    List<Row> rows = new ArrayList<>();
-    String text = Files.readString(file, StandardCharsets.UTF_8);
-    if (text.startsWith("\uFEFF")) {
-      text = text.substring(1);
-    }
-    try (MappingIterator<Map<String, String>> it = new CsvMapper().readerForMapOf(String.class)
-        .with(CsvSchema.emptySchema().withHeader()).readValues(text)) {
+    try (Reader text = new BOMlessReader(Files.newBufferedReader(file, StandardCharsets.UTF_8));
+        MappingIterator<Map<String, String>> it = new CsvMapper().readerForMapOf(String.class)
+            .with(CsvSchema.emptySchema().withHeader()).readValues(text)) {
       long n = 0;
       while (it.hasNext()) {
-        rows.add(new Row(++n, it.next()));
+        Row r = new Row(++n, it.next());
+        try {
+          reader.read(r);
+        } catch (IllegalArgumentException e) {
+          problems.add(new Problem(path, r.number(), e.getMessage()));
+        }
       }
     } catch (RuntimeException e) {
       throw new IOException(path + " is not a CSV table: " + e.getMessage(), e);
     }
-    return new Table(path, rows);
+  }
+
+  /** Skips the byte-order mark spreadsheet programs put before the header, which would become part of its first name. */
+  private static final class BOMlessReader extends java.io.FilterReader {
+    private boolean first = true;
+
+    BOMlessReader(Reader in) {
+      super(in);
+    }
+
+    @Override
+    public int read(char[] buf, int off, int len) throws IOException {
+      int n = super.read(buf, off, len);
+      if (first && n > 0) {
+        first = false;
+        if (buf[off] == '\uFEFF') {
+          System.arraycopy(buf, off + 1, buf, off, n - 1);
+          return n == 1 ? read(buf, off, len) : n - 1;
+        }
+      }
+      return n;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int c = super.read();
+      if (first && c != -1) {
+        first = false;
+        return c == '\uFEFF' ? super.read() : c;
+      }
+      return c;
+    }
   }
 
   /** One CSV row by field name; an absent field reads as empty. */

@@ -6,14 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import org.tugai.gateway.ForwardingPath;
 import org.tugai.gateway.GatewayConfig;
-import org.tugai.gateway.GatewayMetrics;
+import org.tugai.gateway.ImportPath;
 import org.tugai.gateway.decode.NativeFixDecoder;
 
 /**
@@ -23,56 +22,38 @@ import org.tugai.gateway.decode.NativeFixDecoder;
  */
 public final class FileImport implements AutoCloseable {
 
-  private final ForwardingPath path;
+  private final ImportPath path;
   private final FileIntake intake;
-  /** Why Kafka refuses the records for good (credentials, ACLs), once it said so. */
-  private final AtomicReference<String> refused;
 
-  private FileImport(ForwardingPath path, FileIntake intake, AtomicReference<String> refused) {
+  private FileImport(ImportPath path, FileIntake intake) {
     this.path = path;
     this.intake = intake;
-    this.refused = refused;
   }
 
   public static FileImport open(GatewayConfig config, MeterRegistry meters, Clock clock)
       throws InterruptedException, ExecutionException, TimeoutException {
-    GatewayMetrics metrics = new GatewayMetrics(meters);
-    AtomicReference<String> refused = new AtomicReference<>();
-    ForwardingPath path = ForwardingPath.open(config, metrics, clock, why -> refused.compareAndSet(null, why));
-    return new FileImport(path, new FileIntake(new NativeFixDecoder(path.window()), path.router(), path.forwarder(), metrics, clock),
-        refused);
+    ImportPath path = ImportPath.open(config, meters, clock);
+    ForwardingPath forwarding = path.path();
+    return new FileImport(path, new FileIntake(new NativeFixDecoder(forwarding.window()), forwarding.router(), forwarding.forwarder(),
+        path.metrics(), clock));
   }
 
   /**
    * @param format the file's format, or empty to recognise it by its header
-   * @throws IOException when the file cannot be read or is in no known format
+   * @throws IOException when the file cannot be read, is in no known format, or Kafka refuses its records
    */
   public FileIntake.Report importFile(Path file, Optional<VendorFormat> format, Duration timeout)
-      throws IOException, InterruptedException, TimeoutException, ExecutionException {
+      throws IOException, InterruptedException, TimeoutException {
     String text = VendorText.decode(Files.readAllBytes(file));
     VendorFormat f = format.or(() -> VendorFormat.detect(text))
-        .orElseThrow(() -> new IOException(file + " has no header of a known vendor format " + java.util.List.of(VendorFormat.values())));
+        .orElseThrow(() -> new IOException(file + " has no header of a known vendor format " + List.of(VendorFormat.values())));
     String name = file.getFileName().toString();
-    java.util.concurrent.CompletableFuture<FileIntake.Report> sent = intake.submit(name, f.parse(text, name));
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      try {
-        return sent.get(200, TimeUnit.MILLISECONDS);
-      } catch (TimeoutException e) {
-        if (refused.get() != null) {
-          throw new IOException(refused.get());
-        }
-        if (System.nanoTime() > deadline) {
-          throw new TimeoutException("Kafka did not acknowledge all of " + name + " within " + timeout);
-        }
-      }
-    }
+    return path.await(intake.submit(name, f.parse(text, name)), name, timeout);
   }
 
   @Override
   public void close() {
     intake.close();
-    path.flush();
     path.close();
   }
 }

@@ -17,6 +17,7 @@ import org.tugai.avro.Deployment;
 import org.tugai.avro.Detection;
 import org.tugai.avro.DetectionClass;
 import org.tugai.schemas.CameraEventFlags;
+import org.tugai.schemas.Channels;
 
 /** A Camtrap DP package read as deployments and camera events: events, their media, media-level observations, refusals. */
 class CamtrapDpPackageTest {
@@ -90,5 +91,60 @@ class CamtrapDpPackageTest {
     Files.writeString(dir.resolve("datapackage.json"), "{\"profile\": \"camtrap-dp\", \"resources\": [{\"name\": \"deployments\","
         + " \"path\": \"../../etc/passwd\"}]}");
     assertThatThrownBy(() -> CamtrapDpPackage.read(dir, NOW)).hasMessageContaining("is not a file in");
+  }
+
+  @Test
+  void aLargePackageFindsEachMediumsEventByTimeAndOverlapsGoToTheEventNamedFirst(@TempDir Path dir) throws IOException {
+    int deployments = 4;
+    int eventsEach = 2_500;
+    StringBuilder deps = new StringBuilder("\uFEFFdeploymentID,latitude,longitude,deploymentStart,deploymentEnd\n");
+    StringBuilder media = new StringBuilder("mediaID,deploymentID,timestamp,filePath\n");
+    StringBuilder obs = new StringBuilder("observationID,deploymentID,mediaID,eventID,eventStart,eventEnd,observationLevel,observationType\n");
+    Instant t0 = Instant.parse("2025-05-01T00:00:00Z");
+    // Written newest first, so that the table's order is not the time order the reader must find them by.
+    for (int d = deployments - 1; d >= 0; d--) {
+      deps.append("dep-").append(d).append(",37.2,68.2,2025-05-01T00:00:00Z,2025-08-01T00:00:00Z\n");
+      for (int e = eventsEach - 1; e >= 0; e--) {
+        Instant start = t0.plusSeconds(600L * e);
+        obs.append("o-").append(d).append('-').append(e).append(",dep-").append(d).append(",,ev-").append(d).append('-').append(e)
+            .append(',').append(start).append(',').append(start.plusSeconds(10)).append(",event,animal\n");
+        for (int m = 0; m < 3; m++) {
+          media.append("m-").append(d).append('-').append(e).append('-').append(m).append(",dep-").append(d).append(',')
+              .append(start.plusSeconds(5L * m)).append(",media/").append(d).append('/').append(e).append('-').append(m).append(".JPG\n");
+        }
+      }
+    }
+    // dep-0: ev-wide (named first) spans ev-wide-inner; a medium in both belongs to ev-wide. Two lone media share an instant.
+    Instant late = t0.plusSeconds(600L * eventsEach + 3_600);
+    obs.append("o-wide,dep-0,,ev-wide,").append(late).append(',').append(late.plusSeconds(120)).append(",event,human\n");
+    obs.append("o-inner,dep-0,,ev-inner,").append(late.plusSeconds(30)).append(',').append(late.plusSeconds(40)).append(",event,animal\n");
+    media.append("m-both,dep-0,").append(late.plusSeconds(35)).append(",media/both.JPG\n");
+    media.append("m-lone-a,dep-1,").append(late).append(",media/lone-a.JPG\n");
+    media.append("m-lone-b,dep-1,").append(late).append(",media/lone-b.JPG\n");
+    media.append("m-lone-c,dep-2,").append(late).append(",media/lone-c.JPG\n");
+    Files.writeString(dir.resolve("deployments.csv"), deps);
+    Files.writeString(dir.resolve("media.csv"), media);
+    Files.writeString(dir.resolve("observations.csv"), obs);
+    Files.writeString(dir.resolve("datapackage.json"), "{\"profile\": \"https://raw.githubusercontent.com/tdwg/camtrap-dp/1.0.2/"
+        + "camtrap-dp-profile.json\", \"resources\": []}");
+
+    CamtrapDpPackage.Contents c = CamtrapDpPackage.read(dir, NOW);
+    assertThat(c.problems()).as("the byte-order mark is no part of the first column's name").isEmpty();
+    assertThat(c.deployments()).hasSize(deployments);
+    assertThat(c.source()).isEqualTo(Channels.IMPORT_PREFIX + "camtrap-dp:" + dir.getFileName());
+    Map<String, CameraEvent> events = c.events().stream().collect(Collectors.toMap(e -> e.getCameraId() + "/" + e.getEventId(),
+        Function.identity()));
+    assertThat(events).hasSize(deployments * eventsEach + 2 + 2);
+    for (int d = 0; d < deployments; d++) {
+      for (int e = 0; e < eventsEach; e += 97) {
+        String prefix = "media/" + d + "/" + e + "-";
+        assertThat(events.get("dep-" + d + "/ev-" + d + "-" + e).getMedia()).containsExactly(prefix + "0.JPG", prefix + "1.JPG", prefix + "2.JPG");
+      }
+    }
+    assertThat(events.get("dep-0/ev-wide").getMedia()).containsExactly("media/both.JPG");
+    assertThat(events.get("dep-0/ev-inner").getMedia()).isEmpty();
+    assertThat(events.get("dep-1/m-lone-a").getMedia()).containsExactly("media/lone-a.JPG", "media/lone-b.JPG");
+    assertThat(events.get("dep-1/m-lone-a").getQualityFlags()).contains(CameraEventFlags.UNCLASSIFIED);
+    assertThat(events.get("dep-2/m-lone-c").getMedia()).as("another deployment's medium of the same instant").containsExactly("media/lone-c.JPG");
   }
 }
