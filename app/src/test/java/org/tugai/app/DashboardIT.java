@@ -44,6 +44,7 @@ import org.tugai.core.config.Settings;
 import org.tugai.embedded.MqttPublishing;
 import org.tugai.embedded.junit.Infrastructure;
 import org.tugai.embedded.junit.TugaiInfrastructure;
+import org.tugai.schemas.MqttTopics;
 
 /**
  * The dashboard in headless Chromium (Debian's chromium and chromedriver) over the whole pipeline: the layers
@@ -93,7 +94,7 @@ class DashboardIT {
       device.connect(new MqttConnectionOptions());
       Instant t = Instant.now().minus(2, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
       for (int i = 0; i < 6; i++) {
-        MqttPublishing.publish(device, "tugai/v1/collars/" + collar + "/fixes", ("{\"collarId\":\"" + collar + "\",\"fixTime\":\""
+        MqttPublishing.publish(device, MqttTopics.collarFixes(collar), ("{\"collarId\":\"" + collar + "\",\"fixTime\":\""
             + t.plusSeconds(900L * i) + "\",\"lat\":" + (37.20 + i * 0.004) + ",\"lon\":" + (68.30 + i * 0.003)
             + ",\"hdop\":1.1,\"satellites\":8,\"fixType\":\"3D\",\"batteryV\":3.64}").getBytes(StandardCharsets.UTF_8));
       }
@@ -117,7 +118,7 @@ class DashboardIT {
 
         // A person at the camera at night: streams raises an intrusion, the feed pushes it to the open page.
         Instant night = Instant.now().minus(1, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
-        MqttPublishing.publish(device, "tugai/v1/cameras/" + camera + "/detections", ("{\"cameraId\": \"" + camera
+        MqttPublishing.publish(device, MqttTopics.cameraDetections(camera), ("{\"cameraId\": \"" + camera
             + "\", \"eventId\": \"e1\", \"capturedAt\": \"" + night + "\", \"media\": [\"e1.jpg\"], \"model\": \"MDv5a\", "
             + "\"detections\": [{\"class\": \"person\", \"confidence\": 0.93}]}").getBytes(StandardCharsets.UTF_8));
         By alertItem = By.cssSelector("#alerts li[data-status='open']");

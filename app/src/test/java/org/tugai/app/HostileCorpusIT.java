@@ -34,6 +34,7 @@ import org.tugai.embedded.junit.Infrastructure;
 import org.tugai.embedded.junit.TopicContents;
 import org.tugai.embedded.junit.TugaiInfrastructure;
 import org.tugai.gateway.GatewayService;
+import org.tugai.schemas.MqttTopics;
 import org.tugai.schemas.SchemaCatalog;
 import org.tugai.schemas.Topics;
 
@@ -80,7 +81,7 @@ class HostileCorpusIT {
           // A good fix after each: hostile input must not hold up what follows it.
           String good = run + "g" + (i % 5);
           Instant t = time.minusSeconds(i++);
-          MqttPublishing.publish(device, "tugai/v1/collars/" + good + "/fixes", ("{\"collarId\":\"" + good + "\",\"fixTime\":\"" + t
+          MqttPublishing.publish(device, MqttTopics.collarFixes(good), ("{\"collarId\":\"" + good + "\",\"fixTime\":\"" + t
               + "\",\"lat\":37.3,\"lon\":68.1}").getBytes(StandardCharsets.UTF_8));
           goodFixes.add(good + "@" + t);
         }
@@ -89,10 +90,10 @@ class HostileCorpusIT {
         String md = run + "md";
         String ttn = run + "ttn";
         String cs = run + "cs";
-        MqttPublishing.publish(device, "tugai/v1/cameras/" + cam + "/detections", ("{\"cameraId\":\"" + cam + "\",\"eventId\":\"e1\","
+        MqttPublishing.publish(device, MqttTopics.cameraDetections(cam), ("{\"cameraId\":\"" + cam + "\",\"eventId\":\"e1\","
             + "\"capturedAt\":\"" + time + "\",\"media\":[\"IMG_1.JPG\"],\"detections\":[{\"class\":\"animal\",\"confidence\":0.9}]}")
             .getBytes(StandardCharsets.UTF_8));
-        MqttPublishing.publish(device, "tugai/v1/cameras/" + md + "/megadetector", ("{\"info\":{\"detector\":\"md_v5a.0.0.pt\"},"
+        MqttPublishing.publish(device, MqttTopics.megaDetector(md), ("{\"info\":{\"detector\":\"md_v5a.0.0.pt\"},"
             + "\"images\":[{\"file\":\"IMG_9.JPG\",\"datetime\":\"" + time + "\",\"detections\":[{\"category\":\"1\",\"conf\":0.8}]}]}")
             .getBytes(StandardCharsets.UTF_8));
         MqttPublishing.publish(device, "v3/tugai-app@ttn/devices/" + ttn + "/up", ("{\"end_device_ids\":{\"device_id\":\"" + ttn + "\"},"

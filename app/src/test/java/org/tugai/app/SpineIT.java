@@ -31,6 +31,7 @@ import org.tugai.embedded.MqttPublishing;
 import org.tugai.embedded.junit.Infrastructure;
 import org.tugai.embedded.junit.TopicContents;
 import org.tugai.embedded.junit.TugaiInfrastructure;
+import org.tugai.schemas.MqttTopics;
 import org.tugai.schemas.SchemaCatalog;
 import org.tugai.schemas.Topics;
 
@@ -84,7 +85,7 @@ class SpineIT {
   }
 
   private static void publish(String collar, String json) throws Exception {
-    MqttPublishing.publish(device, "tugai/v1/collars/" + collar + "/fixes", json.getBytes(StandardCharsets.UTF_8));
+    MqttPublishing.publish(device, MqttTopics.collarFixes(collar), json.getBytes(StandardCharsets.UTF_8));
   }
 
   private static String fixJson(String collar, Instant time, double lat) {

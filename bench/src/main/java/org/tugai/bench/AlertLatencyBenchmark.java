@@ -29,6 +29,7 @@ import org.tugai.avro.DeviceType;
 import org.tugai.core.config.Settings;
 import org.tugai.gateway.GatewayConfig;
 import org.tugai.gateway.GatewayService;
+import org.tugai.schemas.MqttTopics;
 import org.tugai.schemas.SchemaCatalog;
 import org.tugai.schemas.Topics;
 import org.tugai.streams.StreamsService;
@@ -94,7 +95,7 @@ public final class AlertLatencyBenchmark {
             }
           }
         };
-        ranger.subscribe(new MqttSubscription[] {new MqttSubscription("tugai/v1/alerts/" + ZONE, 1)}, new IMqttMessageListener[] {listener});
+        ranger.subscribe(new MqttSubscription[] {new MqttSubscription(MqttTopics.alerts(ZONE), 1)}, new IMqttMessageListener[] {listener});
 
         try (Publisher publisher = new Publisher(brokers.mosquitto.url(), "bench-cameras-" + System.nanoTime(), 500)) {
           say("warming up for 5 s...");
@@ -140,7 +141,7 @@ public final class AlertLatencyBenchmark {
     String json = String.format(Locale.ROOT, "{\"cameraId\":\"%s\",\"eventId\":\"%s\",\"capturedAt\":\"%s\",\"media\":[\"%s.jpg\"],"
         + "\"model\":\"MDv5a\",\"detections\":[{\"class\":\"person\",\"confidence\":0.9,\"bbox\":[0.1,0.2,0.2,0.4]}]}",
         camera, eventId, Instant.now(), eventId);
-    return new Publisher.Message("tugai/v1/cameras/" + camera + "/detections", json.getBytes(StandardCharsets.UTF_8));
+    return new Publisher.Message(MqttTopics.cameraDetections(camera), json.getBytes(StandardCharsets.UTF_8));
   }
 
   private static void deployCameras(Brokers brokers, Topics topics, int cameras) throws Exception {

@@ -76,8 +76,11 @@ public final class CrossingBenchmark {
       System.out.printf(Locale.ROOT, "%n%-46s %12s %10s %18s%n", "topology", "fixes/s", "seconds", "CPU-s per 1M fixes");
       System.out.printf(Locale.ROOT, "%-46s %,12.0f %10.2f %18.1f%n", "pass-through (deserialize, serialize)", n / passthrough[0], passthrough[0], passthrough[1] / n * 1e6);
       System.out.printf(Locale.ROOT, "%-46s %,12.0f %10.2f %18.1f%n", "dedupe + enrichment + quality + crossings", n / full[0], full[0], full[1] / n * 1e6);
-      System.out.printf(Locale.ROOT, "%nfull / pass-through = %.2f; %,d crossing records emitted; one stream thread, at_least_once, commit 1 s%n",
-          passthrough[0] / full[0] >= 0 ? (n / full[0]) / (n / passthrough[0]) : 0, crossings);
+      // Both topologies run as the service does (its defaults), but for the commit interval: output offsets count the
+      // transactions' markers too, a few per second, against hundreds of thousands of fixes.
+      System.out.printf(Locale.ROOT, "%nfull / pass-through = %.2f; %,d crossing records emitted; %d stream thread(s), %s, commit %s%n",
+          passthrough[0] / full[0] >= 0 ? (n / full[0]) / (n / passthrough[0]) : 0, crossings, config.threads(), config.processingGuarantee(),
+          config.commitInterval());
     }
   }
 

@@ -44,6 +44,7 @@ import org.tugai.core.config.KafkaSettings;
 import org.tugai.core.config.Settings;
 import org.tugai.gateway.GatewayConfig;
 import org.tugai.gateway.GatewayService;
+import org.tugai.schemas.MqttTopics;
 import org.tugai.schemas.SchemaCatalog;
 import org.tugai.schemas.Topics;
 
@@ -198,7 +199,7 @@ public final class GatewayBenchmark {
         String collar = String.format("LAT-%03d", i % COLLARS);
         String json = String.format(Locale.ROOT, "{\"collarId\":\"%s\",\"fixTime\":\"%s\",\"lat\":37.2,\"lon\":68.3,\"fixType\":\"3D\"}",
             collar, Instant.ofEpochMilli(System.currentTimeMillis()));
-        return new Publisher.Message("tugai/v1/collars/" + collar + "/fixes", json.getBytes(StandardCharsets.UTF_8));
+        return new Publisher.Message(MqttTopics.collarFixes(collar), json.getBytes(StandardCharsets.UTF_8));
       }, rate);
     }
     Topics topics = Topics.of(prefix, SchemaCatalog.released());

@@ -92,7 +92,7 @@ public final class TrackBenchmark {
           Instant t = start.plusSeconds(900L * i);
           FixTable.append(rows, Fix.newBuilder().setCollarId("BENCH-" + a).setFixTime(t).setLat(lat).setLon(lon).setHdop(1.1)
               .setSatellites(8).setFixType(FixType.THREE_D).setBatteryV(3.7).setReceivedAt(t).setSource("bench").setAnimalId("deer-" + a)
-              .setDeploymentId("dep-" + a).setCountry("TJK").setZones(List.of()).setQualityFlags(i % 500 == 0 ? List.of("outlier") : List.of())
+              .setDeploymentId("dep-" + a).setCountry("TJK").setZones(List.of()).setQualityFlags(i % 500 == 0 ? List.of(org.tugai.schemas.FixFlags.OUTLIER) : List.of())
               .build());
         }
         rows.finish();

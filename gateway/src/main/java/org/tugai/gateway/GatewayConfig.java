@@ -12,6 +12,7 @@ import org.tugai.core.config.Settings;
 import org.tugai.gateway.alerts.AlertChannels;
 import org.tugai.gateway.decode.LorawanProfiles;
 import org.tugai.gateway.route.DeviceCheck;
+import org.tugai.schemas.MqttTopics;
 
 /**
  * Everything the gateway needs, validated at start-up.
@@ -50,8 +51,8 @@ public record GatewayConfig(KafkaSettings kafka, MqttSettings mqtt, String sourc
     boolean alertsOut, MqttSettings alertsMqtt, String alertsGroupId, DeviceCheck.UnknownDevices unknownDevices, AlertChannels alertChannels,
     org.tugai.gateway.iridium.SatelliteSettings satellite, org.tugai.gateway.files.FileSettings files, double megaDetectorMinConfidence) {
 
-  public static final List<String> DEFAULT_TOPICS = List.of("tugai/v1/collars/+/fixes", "tugai/v1/cameras/+/detections",
-      "tugai/v1/cameras/+/megadetector", org.tugai.gateway.decode.DeviceTopic.ACK_FILTER);
+  public static final List<String> DEFAULT_TOPICS = List.of(MqttTopics.COLLAR_FIXES, MqttTopics.CAMERA_DETECTIONS,
+      MqttTopics.MEGADETECTOR, MqttTopics.ACKS);
 
   /**
    * One MQTT broker the gateway takes messages from, with its own credentials and topic filters.

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.tugai.schemas.ReasonCodes;
 
 /** What the gateway counts; all meters are prefixed {@code tugai.gateway}. */
 public final class GatewayMetrics {
@@ -34,11 +35,9 @@ public final class GatewayMetrics {
     this.ackLatency = Timer.builder("tugai.gateway.ack.latency").description("Arrival of a message to Kafka's acknowledgement of its records")
         .publishPercentiles(0.5, 0.99).register(registry);
     retries();
-    for (String code : org.tugai.gateway.decode.Rejection.codes()) {
+    for (String code : ReasonCodes.GATEWAY) {
       deadLetters(code);
     }
-    deadLetters(org.tugai.gateway.route.DeviceCheck.UNKNOWN_DEVICE);
-    deadLetters(org.tugai.gateway.route.DeviceCheck.BEFORE_DEPLOYMENT);
     for (String channel : java.util.List.of(org.tugai.schemas.Channels.IRIDIUM_DIRECTIP, org.tugai.schemas.Channels.IRIDIUM_ROCKBLOCK,
         org.tugai.schemas.Channels.IRIDIUM_EMAIL)) {
       for (String outcome : java.util.List.of("sent", "duplicate", "empty", "malformed", "unconfirmed")) {

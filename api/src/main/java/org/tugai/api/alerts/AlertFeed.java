@@ -60,7 +60,7 @@ public final class AlertFeed implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    Map<String, Object> p = kafka.clientConfig();
+    Map<String, Object> p = kafka.consumerConfig();
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());

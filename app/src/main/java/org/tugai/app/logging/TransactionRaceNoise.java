@@ -26,6 +26,8 @@ public final class TransactionRaceNoise extends TurboFilter {
   static final String SENDER = "org.apache.kafka.clients.producer.internals.Sender";
   static final String REPLICA_MANAGER = "kafka.server.ReplicaManager";
   static final String OUT_OF_ORDER = "org.apache.kafka.common.errors.OutOfOrderSequenceException";
+  private static final java.util.regex.Pattern RACE_ERROR = java.util.regex.Pattern.compile(
+      "Error: (CONCURRENT_TRANSACTIONS|OUT_OF_ORDER_SEQUENCE_NUMBER)\\b");
 
   @Override
   public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
@@ -33,8 +35,9 @@ public final class TransactionRaceNoise extends TurboFilter {
       return FilterReply.NEUTRAL;
     }
     String name = logger.getName();
+    // Kafka's own loggers format the message before logback sees it (no parameters): the error is in the text.
     if (name.equals(SENDER) && level == Level.WARN && format != null && format.contains("retrying")
-        && lastParamNamesRaceError(params)) {
+        && (lastParamNamesRaceError(params) || RACE_ERROR.matcher(format).find())) {
       return FilterReply.DENY;
     }
     if (name.equals(REPLICA_MANAGER) && level == Level.ERROR && t != null && t.getClass().getName().equals(OUT_OF_ORDER)) {

@@ -22,10 +22,11 @@ import org.tugai.app.sim.DeviceClient;
 import org.tugai.core.config.MqttSettings;
 import org.tugai.core.config.Settings;
 import org.tugai.embedded.MqttPublishing;
+import org.tugai.schemas.MqttTopics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
 /** {@code bin/tugai replay movebank FILE.csv}: a Movebank export published as collar fixes over MQTT. */
 @Command(name = "replay", description = "Publish recorded data as devices would.", subcommands = ReplayCommand.Movebank.class)
@@ -144,7 +145,7 @@ public final class ReplayCommand {
     void handle(MovebankCsv.Row row, MqttClient client) throws Exception {
       rows++;
       if (row instanceof MovebankCsv.Fix f) {
-        MqttPublishing.publish(client, "tugai/v1/collars/" + f.collarId() + "/fixes", f.json().getBytes(StandardCharsets.UTF_8));
+        MqttPublishing.publish(client, MqttTopics.collarFixes(f.collarId()), f.json().getBytes(StandardCharsets.UTF_8));
         sent++;
         if (f.failed()) {
           failed++;

@@ -17,6 +17,7 @@ import org.tugai.avro.Deployment;
 import org.tugai.avro.DeviceType;
 import org.tugai.core.config.MqttSettings;
 import org.tugai.embedded.MqttPublishing;
+import org.tugai.schemas.MqttTopics;
 
 /**
  * A field station as its hardware behaves, talking MQTT exactly as devices do: collared deer (one of them dies,
@@ -106,25 +107,25 @@ public final class FieldSimulator implements AutoCloseable {
         // Iridium-style: fixes are stored on the collar and uploaded four at a time, an hour late.
         satelliteBacklog.add(fix);
         if (satelliteBacklog.size() == 4) {
-          publish("tugai/v1/collars/" + d.collarId() + "/fixes", "[" + String.join(",", satelliteBacklog) + "]");
+          publish(MqttTopics.collarFixes(d.collarId()), "[" + String.join(",", satelliteBacklog) + "]");
           fixes.addAndGet(4);
           satelliteBacklog.clear();
         }
         continue;
       }
-      publish("tugai/v1/collars/" + d.collarId() + "/fixes", fix);
+      publish(MqttTopics.collarFixes(d.collarId()), fix);
       fixes.incrementAndGet();
     }
     for (Camera c : cameras) {
       if (random.nextDouble() < 0.12 || (round == 3 && c == cameras.get(2))) {
-        publish("tugai/v1/cameras/" + c.cameraId() + "/detections", cameraEvent(c, now));
+        publish(MqttTopics.cameraDetections(c.cameraId()), cameraEvent(c, now));
         events.incrementAndGet();
       }
     }
     if (round % 20 == 0) {
       // A collar with a broken GPS: latitude 91. The gateway dead-letters it with the reason.
       Herd.Deer d = herd.deer().get(random.nextInt(herd.deer().size()));
-      publish("tugai/v1/collars/" + d.collarId() + "/fixes", "{\"collarId\":\"" + d.collarId() + "\",\"fixTime\":\"" + now
+      publish(MqttTopics.collarFixes(d.collarId()), "{\"collarId\":\"" + d.collarId() + "\",\"fixTime\":\"" + now
           + "\",\"lat\":91.5,\"lon\":68.3}");
       broken.incrementAndGet();
     }

@@ -14,10 +14,11 @@ import org.tugai.app.registry.RegistryCommand;
 import org.tugai.core.config.MqttSettings;
 import org.tugai.core.config.Settings;
 import org.tugai.embedded.MqttPublishing;
-import picocli.CommandLine;
+import org.tugai.schemas.MqttTopics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine;
 
 /**
  * {@code bin/tugai simulate}: the demo's collared deer as a load generator against any MQTT broker: a number of
@@ -92,7 +93,7 @@ public final class SimulateCommand implements Callable<Integer> {
         lastTime[i] = now;
         String fix = String.format(Locale.ROOT, "{\"collarId\":\"%s\",\"fixTime\":\"%s\",\"lat\":%.6f,\"lon\":%.6f,\"hdop\":1.1,"
             + "\"satellites\":8,\"fixType\":\"3D\",\"batteryV\":%.2f}", deer.collarId(), now, deer.lat(), deer.lon(), deer.batteryV());
-        MqttPublishing.publish(client, "tugai/v1/collars/" + deer.collarId() + "/fixes", fix.getBytes(StandardCharsets.UTF_8));
+        MqttPublishing.publish(client, MqttTopics.collarFixes(deer.collarId()), fix.getBytes(StandardCharsets.UTF_8));
         sent++;
         long t = System.nanoTime();
         if (t - lastReport >= 5_000_000_000L) {

@@ -32,11 +32,13 @@ import org.tugai.avro.Deployment;
 import org.tugai.avro.DeviceType;
 import org.tugai.core.config.Settings;
 import org.tugai.embedded.MqttPublishing;
+import org.tugai.embedded.WebhookReceiver;
 import org.tugai.embedded.junit.Infrastructure;
 import org.tugai.embedded.junit.TopicContents;
 import org.tugai.embedded.junit.TugaiInfrastructure;
 import org.tugai.gateway.GatewayConfig;
 import org.tugai.gateway.GatewayService;
+import org.tugai.schemas.MqttTopics;
 import org.tugai.schemas.SchemaCatalog;
 import org.tugai.schemas.Topics;
 import org.tugai.streams.StreamsService;
@@ -70,9 +72,11 @@ class AlertDeliveryIT {
       values.put("alerts.channels." + ZONE + ".webhook-secret", "s3cret");
       values.put("alerts.channels.all.webhook-url", allHook.url());
       values.put("alerts.channels.all.precise", "true");
-      // Retrying takes 5 + 10 + 20 s: far longer than MQTT delivery may take below.
+      // A receiver that stops answering is waited for 20 s (an outage), then its alerts are dead-lettered: far longer
+      // than MQTT delivery may take below.
       values.put("alerts.webhook.attempts", "4");
       values.put("alerts.webhook.backoff", "5s");
+      values.put("alerts.webhook.outage", "20s");
       values.put("db.url", db.url());
       values.put("db.user", db.user());
       values.put("db.password", db.password());
@@ -90,13 +94,13 @@ class AlertDeliveryIT {
         List<JsonNode> onMqtt = new CopyOnWriteArrayList<>();
         MqttClient ranger = new MqttClient(infra.mqttUrl(), Infrastructure.uniqueName("ranger"), new MemoryPersistence());
         ranger.connect(new MqttConnectionOptions());
-        ranger.subscribe(new MqttSubscription[] {new MqttSubscription("tugai/v1/alerts/" + ZONE, 1)},
+        ranger.subscribe(new MqttSubscription[] {new MqttSubscription(MqttTopics.alerts(ZONE), 1)},
             new org.eclipse.paho.mqttv5.client.IMqttMessageListener[] {(t, m) -> onMqtt.add(JSON.readTree(m.getPayload()))});
         MqttClient device = new MqttClient(infra.mqttUrl(), Infrastructure.uniqueName("cam"), new MemoryPersistence());
         device.connect(new MqttConnectionOptions());
         try {
           Instant t = Instant.now().minus(1, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
-          MqttPublishing.publish(device, "tugai/v1/cameras/" + camera + "/detections", detection(camera, "e1", t));
+          MqttPublishing.publish(device, MqttTopics.cameraDetections(camera), detection(camera, "e1", t));
 
           await().atMost(Duration.ofSeconds(60)).until(() -> onMqtt.stream().anyMatch(j -> camera.equals(j.path("deviceId").asText())));
           JsonNode alert = onMqtt.stream().filter(j -> camera.equals(j.path("deviceId").asText())).findFirst().orElseThrow();
@@ -122,7 +126,7 @@ class AlertDeliveryIT {
           // The zone's webhook receiver dies. A second intrusion still reaches the rangers over MQTT, and the
           // other webhook, while the dead one is still retrying; then it lands in the dead letters.
           zoneHook.close();
-          MqttPublishing.publish(device, "tugai/v1/cameras/" + camera2 + "/detections", detection(camera2, "e2", t.plusSeconds(5)));
+          MqttPublishing.publish(device, MqttTopics.cameraDetections(camera2), detection(camera2, "e2", t.plusSeconds(5)));
           await().atMost(Duration.ofSeconds(20)).until(() -> onMqtt.stream().anyMatch(j -> camera2.equals(j.path("deviceId").asText()))
               && allHook.posts.stream().anyMatch(p -> camera2.equals(p.body().path("deviceId").asText())));
           assertThat(webhookFailures(infra, topics)).as("the dead webhook is still retrying").isZero();
@@ -145,7 +149,7 @@ class AlertDeliveryIT {
           assertThat(acked.path("ackTopic").asText()).isEqualTo("tugai/v1/acks/" + ZONE + "/{user}/" + alertId);
 
           // The camera keeps seeing people: the alert keeps updating in the store, acknowledged, with who and how.
-          MqttPublishing.publish(device, "tugai/v1/cameras/" + camera + "/detections", detection(camera, "e3", t.plusSeconds(30)));
+          MqttPublishing.publish(device, MqttTopics.cameraDetections(camera), detection(camera, "e3", t.plusSeconds(30)));
           await().atMost(Duration.ofSeconds(60)).until(() -> {
             try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.url(), db.user(), db.password());
                  java.sql.PreparedStatement ps = c.prepareStatement(

@@ -27,6 +27,7 @@ import org.tugai.embedded.KafkaBrokerProcess;
 import org.tugai.embedded.MqttPublishing;
 import org.tugai.embedded.junit.Infrastructure;
 import org.tugai.embedded.junit.TugaiInfrastructure;
+import org.tugai.schemas.MqttTopics;
 import org.tugai.schemas.SchemaCatalog;
 import org.tugai.schemas.Topics;
 
@@ -61,7 +62,7 @@ class AlertsAfterRestartIT {
       List<JsonNode> onMqtt = new CopyOnWriteArrayList<>();
       MqttClient ranger = new MqttClient(infra.mqttUrl(), Infrastructure.uniqueName("ranger"), new MemoryPersistence());
       ranger.connect(new MqttConnectionOptions());
-      ranger.subscribe(new MqttSubscription[] {new MqttSubscription("tugai/v1/alerts/" + ZONE, 1)},
+      ranger.subscribe(new MqttSubscription[] {new MqttSubscription(MqttTopics.alerts(ZONE), 1)},
           new IMqttMessageListener[] {(t, m) -> onMqtt.add(JSON.readTree(m.getPayload()))});
       MqttClient device = new MqttClient(infra.mqttUrl(), Infrastructure.uniqueName("cam"), new MemoryPersistence());
       device.connect(new MqttConnectionOptions());
@@ -72,7 +73,7 @@ class AlertsAfterRestartIT {
         TugaiProcess first = TugaiProcess.start("run", "tugai started", env, log);
         AlertDeliveryIT.deploy(kafka.bootstrapServers(), topics, before, 39.47, 67.60);
         AlertDeliveryIT.deploy(kafka.bootstrapServers(), topics, after, 39.48, 67.61);
-        MqttPublishing.publish(device, "tugai/v1/cameras/" + before + "/detections", AlertDeliveryIT.detection(before, "e1", t));
+        MqttPublishing.publish(device, MqttTopics.cameraDetections(before), AlertDeliveryIT.detection(before, "e1", t));
         await().atMost(Duration.ofSeconds(90)).until(() -> onMqtt.stream().anyMatch(j -> before.equals(j.path("deviceId").asText())));
 
         long pid = first.pid();
@@ -81,7 +82,7 @@ class AlertsAfterRestartIT {
 
         try (TugaiProcess second = TugaiProcess.start("run", "tugai started", env, log)) {
           long started = System.nanoTime();
-          MqttPublishing.publish(device, "tugai/v1/cameras/" + after + "/detections", AlertDeliveryIT.detection(after, "e2", t.plusSeconds(30)));
+          MqttPublishing.publish(device, MqttTopics.cameraDetections(after), AlertDeliveryIT.detection(after, "e2", t.plusSeconds(30)));
           await().atMost(Duration.ofSeconds(10)).until(() -> onMqtt.stream().anyMatch(j -> after.equals(j.path("deviceId").asText())));
           System.out.printf("alert after restart on the rangers' topic %.1f s after 'tugai started'%n", (System.nanoTime() - started) / 1e9);
           assertThat(Files.readString(log)).contains("tugai started");

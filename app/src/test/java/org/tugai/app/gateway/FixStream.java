@@ -9,9 +9,10 @@ import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.common.MqttException;
-import org.tugai.embedded.MqttPublishing;
 import org.tugai.avro.Fix;
+import org.tugai.embedded.MqttPublishing;
 import org.tugai.embedded.junit.TopicContents;
+import org.tugai.schemas.MqttTopics;
 import org.tugai.schemas.TopicSpec;
 
 /** A stream of distinct native fixes from several collars, and what of it arrived in Kafka. */
@@ -32,7 +33,7 @@ final class FixStream {
     Instant time = base.plus(i / collars, ChronoUnit.MINUTES);
     String json = String.format(Locale.ROOT, "{\"collarId\":\"%s\",\"fixTime\":\"%s\",\"lat\":%.5f,\"lon\":%.5f,\"fixType\":\"3D\"}",
         collar, time, 37.2 + (i % 1000) * 1e-4, 68.3 + (i % 700) * 1e-4);
-    MqttPublishing.publish(client, "tugai/v1/collars/" + collar + "/fixes", json.getBytes(StandardCharsets.UTF_8));
+    MqttPublishing.publish(client, MqttTopics.collarFixes(collar), json.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Counts of what a topic holds for this stream: total records and distinct natural keys. */

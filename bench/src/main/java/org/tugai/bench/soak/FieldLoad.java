@@ -17,6 +17,7 @@ import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.tugai.schemas.MqttTopics;
 
 /**
  * Collars and camera traps publishing QoS 1 at a steady rate, as a field would through a broker that restarts: each
@@ -27,6 +28,9 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
  * no gateway was subscribed to take the message, and the broker dropped it; the device keeps the message and sends it
  * again a second later. Mosquitto answers so after its own restart, until a gateway of a shared subscription has
  * reconnected. Only a PUBACK 0x00 counts as acknowledged.
+ *
+ * <p>With crossers, one collar in ten walks to and fro across the Panj (the Tajik-Afghan border) at about 4 km/h, an
+ * hour on each side: crossings, their revisions and crossing notices for the verifier to check.
  */
 final class FieldLoad implements AutoCloseable {
 
@@ -54,8 +58,28 @@ final class FieldLoad implements AutoCloseable {
   private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "soak-load"));
   private long sequence;
 
+  /** Latitude of the border on each crosser's meridian; NaN for the collars that stay put. */
+  private final double[] borderLat;
+  private final double[] lonOf;
+
   FieldLoad(String url, int collars, int cameras, int ratePerSecond) throws MqttException {
+    this(url, collars, cameras, ratePerSecond, false);
+  }
+
+  FieldLoad(String url, int collars, int cameras, int ratePerSecond, boolean crossers) throws MqttException {
     this.collars = collars;
+    this.borderLat = new double[collars];
+    this.lonOf = new double[collars];
+    org.tugai.core.geo.Countries countries = crossers ? org.tugai.core.geo.Countries.load(org.tugai.core.geo.Countries.SHIPPED) : null;
+    for (int c = 0; c < collars; c++) {
+      borderLat[c] = Double.NaN;
+      if (crossers && isCrosser(c)) {
+        lonOf[c] = 68.25 + 0.40 * c / collars;
+        double lon = lonOf[c];
+        borderLat[c] = countries.crossingPoint(37.30, lon, 36.90, lon, "TJK").map(p -> p.y)
+            .orElseThrow(() -> new IllegalStateException("no TJK/AFG border on the meridian " + lon));
+      }
+    }
     this.cameras = cameras;
     this.ratePerSecond = ratePerSecond;
     // Simulated time runs a minute per message per device, from a month ago: always inside the gateway's window.
@@ -68,6 +92,10 @@ final class FieldLoad implements AutoCloseable {
     o.setAutomaticReconnectDelay(1, 5);
     o.setReceiveMaximum(65_535);
     client.connect(o).waitForCompletion(30_000);
+  }
+
+  static boolean isCrosser(int collar) {
+    return collar % 10 == 0;
   }
 
   void start() {
@@ -83,7 +111,7 @@ final class FieldLoad implements AutoCloseable {
     long n = sequence++;
     if (n % 1000 == 999) {
       String id = BAD + n;
-      send("tugai/v1/collars/" + id + "/fixes", "{\"collarId\":\"" + id + "\",\"fixTime\":\"" + base + "\",\"lat\":999,\"lon\":68.1}",
+      send(MqttTopics.collarFixes(id), "{\"collarId\":\"" + id + "\",\"fixTime\":\"" + base + "\",\"lat\":999,\"lon\":68.1}",
           null, null, id, true);
       return;
     }
@@ -91,17 +119,23 @@ final class FieldLoad implements AutoCloseable {
       String camera = CAMERA + (n % cameras);
       String event = "e" + n;
       Instant t = base.plusSeconds(n / 10);
-      send("tugai/v1/cameras/" + camera + "/detections", String.format(Locale.ROOT, "{\"cameraId\":\"%s\",\"eventId\":\"%s\","
+      send(MqttTopics.cameraDetections(camera), String.format(Locale.ROOT, "{\"cameraId\":\"%s\",\"eventId\":\"%s\","
           + "\"capturedAt\":\"%s\",\"media\":[\"IMG_%d.JPG\"],\"detections\":[{\"class\":\"animal\",\"confidence\":0.8}]}",
           camera, event, t, n), eventsSent, eventsAcked, camera + "/" + event);
       return;
     }
     int c = (int) (n % collars);
     String collar = COLLAR + c;
-    Instant t = base.plusSeconds(60L * (n / collars));
+    long k = n / collars;
+    Instant t = base.plusSeconds(60L * k);
     double lat = 37.30 + 0.001 * Math.sin(n / 97.0) + c * 1e-4;
     double lon = 68.10 + 0.001 * Math.cos(n / 89.0);
-    send("tugai/v1/collars/" + collar + "/fixes", String.format(Locale.ROOT, "{\"collarId\":\"%s\",\"fixTime\":\"%s\",\"lat\":%.6f,"
+    if (!Double.isNaN(borderLat[c])) {
+      // 1.3 km either side of the border, a period of two hours of fixes a minute apart: about 4 km/h at the river.
+      lat = borderLat[c] + 0.012 * Math.sin(2 * Math.PI * (k + c) / 120.0);
+      lon = lonOf[c];
+    }
+    send(MqttTopics.collarFixes(collar), String.format(Locale.ROOT, "{\"collarId\":\"%s\",\"fixTime\":\"%s\",\"lat\":%.6f,"
         + "\"lon\":%.6f,\"fixType\":\"3D\",\"hdop\":1.0,\"satellites\":8}", collar, t, lat, lon), fixesSent, fixesAcked,
         collar + "@" + t.toEpochMilli());
   }
@@ -171,11 +205,24 @@ final class FieldLoad implements AutoCloseable {
   }
 
   @Override
-  public void close() throws MqttException {
+  public void close() {
     stop();
-    if (client.isConnected()) {
-      client.disconnect().waitForCompletion(10_000);
+    closeQuietly(client);
+  }
+
+  /** Disconnects and closes {@code client} even while it is reconnecting (after a broker restart it may still be). */
+  static void closeQuietly(MqttAsyncClient client) {
+    try {
+      if (client.isConnected()) {
+        client.disconnect().waitForCompletion(10_000);
+      }
+    } catch (MqttException e) {
+      // Closing anyway, below.
     }
-    client.close();
+    try {
+      client.close(true);
+    } catch (MqttException e) {
+      System.out.println("soak: MQTT client " + client.getClientId() + " did not close cleanly: " + e);
+    }
   }
 }

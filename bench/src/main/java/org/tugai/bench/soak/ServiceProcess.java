@@ -19,6 +19,7 @@ final class ServiceProcess implements AutoCloseable {
   private final Map<String, String> env;
   private final Path log;
   private final String heap;
+  private final List<String> args;
   private volatile Process process;
   private boolean hooked;
 
@@ -28,6 +29,12 @@ final class ServiceProcess implements AutoCloseable {
 
   /** @param heap the JVM's heap option, e.g. {@code -Xmx1g} for all services in one process */
   ServiceProcess(String name, String service, Map<String, String> env, Path log, String heap) {
+    this(name, service, env, log, heap, List.of());
+  }
+
+  /** @param args after the service's name, e.g. {@code --config FILE} */
+  ServiceProcess(String name, String service, Map<String, String> env, Path log, String heap, List<String> args) {
+    this.args = List.copyOf(args);
     this.name = name;
     this.service = service;
     this.env = Map.copyOf(env);
@@ -61,9 +68,11 @@ final class ServiceProcess implements AutoCloseable {
   void start() throws IOException, InterruptedException {
     long before = startedLines();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(List.of(java, heap, "-Dlogback.configurationFile=tugai-logback.xml",
+    List<String> command = new java.util.ArrayList<>(List.of(java, heap, "-Dlogback.configurationFile=tugai-logback.xml",
         "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=java.lang,java.math,java.io,java.net,org.apache.avro.reflect,org.tugai",
         "-cp", System.getProperty("java.class.path"), "org.tugai.app.Tugai", service));
+    command.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().putAll(env);
     pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     process = pb.start();

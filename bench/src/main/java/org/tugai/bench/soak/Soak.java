@@ -24,10 +24,10 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.tugai.avro.Fix;
 import org.tugai.embedded.EmbeddedPostgres;
 import org.tugai.embedded.KafkaBrokerProcess;
 import org.tugai.embedded.MosquittoProcess;
+import org.tugai.embedded.WebhookReceiver;
 import org.tugai.schemas.SchemaCatalog;
 import org.tugai.schemas.Topics;
 
@@ -36,8 +36,10 @@ import org.tugai.schemas.Topics;
  * two gateways on a shared subscription, two streams instances and one ingest as separate {@code bin/tugai}
  * processes; collars and camera traps publishing QoS 1 at a steady rate; and, in turn with traffic flowing,
  * SIGKILL of a gateway, a streams instance and ingest (each restarted at once, as a supervisor would), the Kafka
- * broker stopped 20 s, PostgreSQL stopped 30 s, Mosquitto restarted. A verifier then compares what the
- * publisher saw acknowledged with what the store holds.
+ * broker stopped 20 s, PostgreSQL stopped 30 s, Mosquitto restarted, the webhook receiver down for a minute. A
+ * verifier then compares what the publisher saw acknowledged with what the store holds; the crossings stored with
+ * those of the same raw fixes replayed into a fresh topology; and the alerts stored with what reached the rangers'
+ * MQTT topics and the webhook, and with their latest state in Kafka.
  *
  * <p>{@code bin/bench soak [--minutes M] [--collars N] [--cameras C] [--rate R] [--rounds K]}; {@code SoakIT}
  * runs a short one in the build.
@@ -53,10 +55,33 @@ public final class Soak {
   /** What the verifier found. Passed when nothing acknowledged is missing and nothing is stored twice or unasked. */
   public record Figures(long fixesSent, long fixesAcked, long fixesStored, long fixesLost, long fixesUnknown, long eventsAcked,
       long eventsStored, long eventsLost, long duplicatesBeforeDedupe, long badAcked, long badDeadLetters, long otherDeadLetters,
-      long refusedByClient, Duration longestStall, List<FaultResult> faults, Duration drain, long noSubscribers, List<String> lostSamples) {
+      long refusedByClient, Duration longestStall, List<FaultResult> faults, Duration drain, long noSubscribers, List<String> lostSamples,
+      Outputs outputs) {
 
     public boolean passed() {
-      return fixesLost == 0 && eventsLost == 0 && fixesUnknown == 0 && otherDeadLetters == 0 && badDeadLetters >= badAcked;
+      return fixesLost == 0 && eventsLost == 0 && fixesUnknown == 0 && otherDeadLetters == 0 && badDeadLetters >= badAcked
+          && (outputs == null || outputs.passed());
+    }
+
+    Figures with(Outputs o) {
+      return new Figures(fixesSent, fixesAcked, fixesStored, fixesLost, fixesUnknown, eventsAcked, eventsStored, eventsLost,
+          duplicatesBeforeDedupe, badAcked, badDeadLetters, otherDeadLetters, refusedByClient, longestStall, faults, drain, noSubscribers,
+          lostSamples, o);
+    }
+  }
+
+  /**
+   * What the pipeline made of the fixes: crossings against a replay, alerts against their deliveries.
+   *
+   * @param alertsNotOnMqtt stored alerts no ranger's MQTT topic carried
+   * @param alertsNotOnWebhook stored alerts the webhook (channel {@code all}) never received
+   * @param alertsNotFinal stored alerts whose status or update time is not their latest record's in Kafka
+   */
+  public record Outputs(long crossingsStored, long crossingsReplayed, List<String> crossingDifferences, long alertsStored,
+      long alertsNotOnMqtt, long alertsNotOnWebhook, long alertsNotFinal, long mqttMessages, long webhookPosts, List<String> alertSamples) {
+
+    public boolean passed() {
+      return crossingDifferences.isEmpty() && alertsNotOnMqtt == 0 && alertsNotOnWebhook == 0 && alertsNotFinal == 0;
     }
   }
 
@@ -92,6 +117,16 @@ public final class Soak {
     say("  publishes the client could not hand over (broker away): %,d; answered 0x10 (no subscriber) and sent again: %,d",
         f.refusedByClient(), f.noSubscribers());
     f.lostSamples().forEach(l -> say("  lost: %s", l));
+    Outputs o = f.outputs();
+    if (o != null) {
+      say("  crossings      stored %,d  replayed from the raw fixes %,d  differing %d", o.crossingsStored(), o.crossingsReplayed(),
+          o.crossingDifferences().size());
+      o.crossingDifferences().stream().limit(10).forEach(d -> say("    %s", d));
+      say("  alerts         stored %,d  not on MQTT %d  not at the webhook %d  not in their final state %d (%,d MQTT messages, %,d"
+          + " webhook posts)", o.alertsStored(), o.alertsNotOnMqtt(), o.alertsNotOnWebhook(), o.alertsNotFinal(), o.mqttMessages(),
+          o.webhookPosts());
+      o.alertSamples().forEach(a -> say("    %s", a));
+    }
     say("  longest stall of the store while messages were acknowledged: %.1f s", f.longestStall().toMillis() / 1000.0);
     for (FaultResult r : f.faults()) {
       say("  fault at %4d s  %-28s catch-up %s", r.atSecond(), r.fault(), r.catchUp() == null ? "not within the limit"
@@ -111,16 +146,24 @@ public final class Soak {
     String prefix = "soak" + Long.toHexString(System.nanoTime() & 0xffffff) + ".";
     Topics topics = Topics.of(prefix, SchemaCatalog.released());
     List<ServiceProcess> services = new ArrayList<>();
+    WebhookReceiver hook = null;
     try (KafkaBrokerProcess kafka = new KafkaBrokerProcess(dir.resolve("kafka"));
         EmbeddedPostgres postgres = EmbeddedPostgres.start();
         MosquittoProcess mosquitto = MosquittoProcess.start("max_inflight_messages 1000\nautosave_interval 5")) {
       kafka.start();
+      deploy(kafka.bootstrapServers(), topics, p.collars());
       postgres.createDatabase("soak");
       String db = postgres.jdbcUrl("soak");
       Map<String, String> env = environment(kafka, mosquitto, postgres, db, prefix);
       env.put("TUGAI_GATEWAY_SHARED_GROUP", "soak");
+      env.put("TUGAI_GATEWAY_ALERTS_OUT", "true");
+      env.put("TUGAI_HTTP_PORT", "0");
+      hook = new WebhookReceiver("X-Tugai-Secret");
+      // Webhook channels are named in a file (their names are keys): every process reads the same one.
+      Path config = dir.resolve("soak.yaml");
+      Files.writeString(config, "alerts:\n  channels:\n    all: {webhook-url: \"" + hook.url() + "\"}\n");
       Map<String, ServiceProcess> byName = new LinkedHashMap<>();
-      for (String s : List.of("ingest", "streams-1", "streams-2", "gateway-1", "gateway-2")) {
+      for (String s : List.of("ingest", "streams-1", "streams-2", "gateway-1", "gateway-2", "api")) {
         Map<String, String> e = new HashMap<>(env);
         String service = s.replaceAll("-\\d$", "");
         if (service.equals("gateway")) {
@@ -130,14 +173,15 @@ public final class Soak {
           e.put("TUGAI_STREAMS_STATE_DIR", dir.resolve(s).toString());
           e.put("TUGAI_STREAMS_INSTANCE_ID", "soak-" + s);
         }
-        ServiceProcess sp = new ServiceProcess(s, service, e, dir.resolve(s + ".log"));
+        ServiceProcess sp = new ServiceProcess(s, service, e, dir.resolve(s + ".log"), "-Xmx384m", List.of("--config", config.toString()));
         sp.start();
         services.add(sp);
         byName.put(s, sp);
       }
 
       Verifier verifier = new Verifier(db, postgres.user());
-      try (FieldLoad load = new FieldLoad(mosquitto.url(), p.collars(), p.cameras(), p.rate())) {
+      try (AlertWatch watch = new AlertWatch(mosquitto.url());
+          FieldLoad load = new FieldLoad(mosquitto.url(), p.collars(), p.cameras(), p.rate(), true)) {
         Instant start = Instant.now();
         Progress progress = new Progress(load, verifier);
         progress.start();
@@ -145,7 +189,7 @@ public final class Soak {
         List<String> faults = new ArrayList<>();
         for (int r = 0; r < p.rounds(); r++) {
           faults.addAll(List.of("kill gateway-1", "kill streams-1", "kill ingest", "stop Kafka 20 s", "stop PostgreSQL 30 s",
-              "restart Mosquitto"));
+              "restart Mosquitto", "webhook receiver down 60 s"));
         }
         long spacing = Math.max(20, (p.duration().toSeconds() - 30) / (faults.size() + 1));
         List<FaultResult> results = new ArrayList<>();
@@ -169,6 +213,11 @@ public final class Soak {
               postgres.startAgain();
             }
             case "restart Mosquitto" -> mosquitto.restart();
+            case "webhook receiver down 60 s" -> {
+              hook.down();
+              Thread.sleep(60_000);
+              hook.up();
+            }
             default -> throw new IllegalStateException(fault);
           }
           // A service may die of the fault (a supervisor would restart it): so does the harness, and says so.
@@ -189,8 +238,9 @@ public final class Soak {
         Instant stopped = Instant.now();
         Duration drain = progress.catchUp(load.fixesAcked.size() + load.eventsAcked.size(), Duration.ofSeconds(300));
         progress.stop();
-        Figures f = verifier.figures(load, results, progress.longestStall(), drain == null ? Duration.between(stopped, Instant.now()) : drain,
-            duplicatesBeforeDedupe(kafka.bootstrapServers(), topics));
+        Figures counted = verifier.figures(load, results, progress.longestStall(), drain == null ? Duration.between(stopped, Instant.now())
+            : drain, duplicatesBeforeDedupe(kafka.bootstrapServers(), topics));
+        Figures f = counted.with(outputs(kafka.bootstrapServers(), topics, db, postgres.user(), watch, hook, dir));
         if (f.fixesLost() > 0) {
           // Where each lost fix got to: the stage that lost it is the first one it is missing from.
           trace(kafka.bootstrapServers(), topics, load.fixesAcked.stream().filter(k -> f.lostSamples().stream()
@@ -201,7 +251,129 @@ public final class Soak {
         for (int i = services.size() - 1; i >= 0; i--) {
           services.get(i).close();
         }
+        if (hook != null) {
+          hook.close();
+        }
       }
+    }
+  }
+
+  /**
+   * Waits (up to three minutes) for every stored alert to have reached the rangers' topics and the webhook, then
+   * compares: crossings with a replay of the raw fixes, alerts with their deliveries and their latest state in Kafka.
+   */
+  static Outputs outputs(String bootstrap, Topics topics, String db, String user, AlertWatch watch, WebhookReceiver hook, Path dir)
+      throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    Map<String, String[]> stored = storedAlerts(db, user);
+    while (System.nanoTime() < deadline && !(watch.ids.containsAll(stored.keySet()) && hook.alertIds().containsAll(stored.keySet()))) {
+      Thread.sleep(1_000);
+      stored = storedAlerts(db, user);
+    }
+    Map<String, org.tugai.avro.Alert> latest = new HashMap<>();
+    // Per key, the partition's order is the order of its updates.
+    scan(bootstrap, topics.alerts(), (r, a) -> latest.put(a.getAlertId(), a));
+    List<String> samples = new ArrayList<>();
+    long notOnMqtt = 0;
+    long notOnWebhook = 0;
+    long notFinal = 0;
+    Set<String> posted = new HashSet<>(hook.alertIds());
+    for (Map.Entry<String, String[]> e : stored.entrySet()) {
+      String id = e.getKey();
+      if (!watch.ids.contains(id)) {
+        notOnMqtt++;
+        sample(samples, "not on MQTT: " + id);
+      }
+      if (!posted.contains(id)) {
+        notOnWebhook++;
+        sample(samples, "not at the webhook: " + id);
+      }
+      org.tugai.avro.Alert last = latest.get(id);
+      if (last == null || !last.getStatus().toString().equalsIgnoreCase(e.getValue()[0])
+          || last.getUpdatedAt().toEpochMilli() != Long.parseLong(e.getValue()[1])) {
+        notFinal++;
+        sample(samples, "not final: " + id + " stored " + e.getValue()[0] + " at " + Instant.ofEpochMilli(Long.parseLong(e.getValue()[1]))
+            + ", latest in Kafka " + (last == null ? "none" : last.getStatus() + " at " + last.getUpdatedAt()));
+      }
+    }
+    if (notFinal > 0) {
+      samples.addAll(whereInTheLog(bootstrap, topics, stored.keySet().stream().filter(id -> latest.get(id) == null).limit(5).toList()));
+    }
+    CrossingReplay.Result crossings = CrossingReplay.compare(bootstrap, topics, db, user, FieldLoad.COLLAR, dir);
+    return new Outputs(crossings.stored(), crossings.replayed(), crossings.differences(), stored.size(), notOnMqtt, notOnWebhook, notFinal,
+        watch.messages.get(), hook.posts.size(), samples);
+  }
+
+  /**
+   * Where alerts the committed log does not show are in the raw log (read uncommitted), against each partition's last
+   * stable offset: an aborted transaction, or one left open that holds the stable offset back.
+   */
+  private static List<String> whereInTheLog(String bootstrap, Topics topics, List<String> ids) {
+    List<String> out = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap, "max.poll.records", "5000",
+        "isolation.level", "read_uncommitted"), new StringDeserializer(), new ByteArrayDeserializer());
+        KafkaConsumer<String, byte[]> committed = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap, "isolation.level",
+            "read_committed"), new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> parts = consumer.partitionsFor(topics.alerts().name()).stream()
+          .map(pi -> new TopicPartition(pi.topic(), pi.partition())).toList();
+      Map<TopicPartition, Long> high = consumer.endOffsets(parts);
+      Map<TopicPartition, Long> stable = committed.endOffsets(parts);
+      out.add("alerts log: high watermarks " + high.values() + ", last stable offsets " + stable.values());
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+      while (parts.stream().anyMatch(tp -> consumer.position(tp) < high.get(tp))) {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+          if (ids.contains(r.key())) {
+            out.add("  " + r.key() + " uncommitted or aborted at " + r.partition() + "/" + r.offset() + " (" + Instant.ofEpochMilli(r.timestamp())
+                + ")");
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private static void sample(List<String> samples, String line) {
+    if (samples.size() < 10) {
+      samples.add(line);
+    }
+  }
+
+  /** The store's alerts: id to {status, updated_at in epoch ms}. */
+  private static Map<String, String[]> storedAlerts(String db, String user) {
+    Map<String, String[]> out = new HashMap<>();
+    try (Connection c = DriverManager.getConnection(db, user, "");
+        ResultSet rs = c.createStatement().executeQuery("SELECT alert_id, status, updated_at FROM alerts")) {
+      while (rs.next()) {
+        out.put(rs.getString(1), new String[] {rs.getString(2), Long.toString(rs.getTimestamp(3).getTime())});
+      }
+    } catch (java.sql.SQLException e) {
+      return out; // not there yet
+    }
+    return out;
+  }
+
+  /**
+   * Every collar of the load deployed on a red deer from two months back (a fix of a collar in no deployment never
+   * confirms a crossing): in the compacted deployments topic before any service starts.
+   */
+  static void deploy(String bootstrap, Topics topics, int collars) throws Exception {
+    org.tugai.core.kafka.TopicAdmin.ensure(org.tugai.core.config.KafkaSettings.from(org.tugai.core.config.Settings.of(Map.of(
+        "kafka.bootstrap-servers", bootstrap, "kafka.topic-prefix", topics.prefix(), "kafka.replication-factor", "1"))),
+        List.of(topics.deployments()));
+    Instant on = Instant.now().minus(Duration.ofDays(60));
+    try (org.apache.kafka.clients.producer.KafkaProducer<String, byte[]> producer = new org.apache.kafka.clients.producer.KafkaProducer<>(
+        Map.of("bootstrap.servers", bootstrap, "acks", "all"), new org.apache.kafka.common.serialization.StringSerializer(),
+        new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+      for (int c = 0; c < collars; c++) {
+        String collar = FieldLoad.COLLAR + c;
+        org.tugai.avro.Deployment d = org.tugai.avro.Deployment.newBuilder().setDeploymentId(collar + "@soak").setDeviceId(collar)
+            .setDeviceType(org.tugai.avro.DeviceType.COLLAR).setAnimalId("soak-deer-" + c).setSpecies("Cervus elaphus bactrianus")
+            .setDeployOn(on).build();
+        producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topics.deployments().name(), d.getDeploymentId(),
+            topics.deployments().valueSerde().serializer().serialize(topics.deployments().name(), d)));
+      }
+      producer.flush();
     }
   }
 
@@ -233,9 +405,9 @@ public final class Soak {
     return records[0] - keys.size();
   }
 
-  /** Every fix of {@code topic}, from its beginning to its end now. */
-  private static void scan(String bootstrap, org.tugai.schemas.TopicSpec<String, Fix> topic,
-      java.util.function.BiConsumer<ConsumerRecord<String, byte[]>, Fix> each) {
+  /** Every committed record of {@code topic}, from its beginning to its end now. */
+  private static <V> void scan(String bootstrap, org.tugai.schemas.TopicSpec<String, V> topic,
+      java.util.function.BiConsumer<ConsumerRecord<String, byte[]>, V> each) {
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap, "max.poll.records", "5000",
         "isolation.level", "read_committed"), new StringDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> parts = consumer.partitionsFor(topic.name()).stream()
@@ -245,9 +417,9 @@ public final class Soak {
       Map<TopicPartition, Long> end = consumer.endOffsets(parts);
       while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-          Fix f = topic.valueSerde().deserializer().deserialize(r.topic(), r.value());
-          if (f != null) {
-            each.accept(r, f);
+          V v = topic.valueSerde().deserializer().deserialize(r.topic(), r.value());
+          if (v != null) {
+            each.accept(r, v);
           }
         }
       }
@@ -388,7 +560,7 @@ public final class Soak {
       long eventsLost = load.eventsAcked.stream().filter(k -> !events.contains(k)).count();
       return new Figures(load.fixesSent.size(), load.fixesAcked.size(), fixes.size(), fixesLost, unknown, load.eventsAcked.size(), events.size(),
           eventsLost, duplicates, load.badAcked.get(), bad, other, load.refusedByClient.get(), stall, faults, drain,
-          load.noSubscribers.size(), samples);
+          load.noSubscribers.size(), samples, null);
     }
 
     private static long count(Connection c, String sql) throws Exception {

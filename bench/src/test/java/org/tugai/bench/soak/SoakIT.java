@@ -11,7 +11,9 @@ import org.tugai.embedded.MosquittoProcess;
 /**
  * The soak, short: every fault once under steady load (about five minutes), then the verifier. Timings are printed,
  * not asserted; what is asserted is the guarantee: nothing acknowledged is lost, nothing is stored twice or unasked,
- * and only the deliberately bad messages are dead letters.
+ * only the deliberately bad messages are dead letters, the crossings stored are those a fresh topology makes of the same
+ * raw fixes, and every alert stored reached the rangers' MQTT topic and the webhook (down for a minute meanwhile) and is
+ * stored in its latest state.
  */
 class SoakIT {
 
@@ -32,6 +34,13 @@ class SoakIT {
     assertThat(f.fixesUnknown()).as("stored fixes the harness never sent").isZero();
     assertThat(f.otherDeadLetters()).as("dead letters other than the deliberately bad messages").isZero();
     assertThat(f.badDeadLetters()).isGreaterThanOrEqualTo(f.badAcked());
-    assertThat(f.faults()).hasSize(6);
+    assertThat(f.faults()).hasSize(7);
+    Soak.Outputs o = f.outputs();
+    assertThat(o.crossingsStored()).as("the crossers crossed").isPositive();
+    assertThat(o.crossingDifferences()).as("stored crossings that a replay of the raw fixes does not make, or makes otherwise").isEmpty();
+    assertThat(o.alertsStored()).as("crossing notices at least").isPositive();
+    assertThat(o.alertsNotOnMqtt()).as("alerts that never reached a ranger's topic").isZero();
+    assertThat(o.alertsNotOnWebhook()).as("alerts the webhook never received").isZero();
+    assertThat(o.alertsNotFinal()).as("alerts stored in an earlier state than their latest").isZero();
   }
 }

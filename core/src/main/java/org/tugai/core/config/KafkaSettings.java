@@ -42,6 +42,17 @@ public record KafkaSettings(String bootstrapServers, String topicPrefix, int par
     return config;
   }
 
+  /**
+   * {@link #clientConfig()} for a consumer of the pipeline's topics: it reads only committed records. Streams writes
+   * in transactions (exactly once); an aborted transaction's records (a rebalance, a killed instance) stay in the log,
+   * and a consumer reading uncommitted would send rangers an alert, or store a row, that never happened.
+   */
+  public Map<String, Object> consumerConfig() {
+    Map<String, Object> config = clientConfig();
+    config.put("isolation.level", "read_committed");
+    return config;
+  }
+
   /** The topic registry, able to learn newer writer schemas from the schemas topic. */
   public Topics topics() {
     String schemasTopic = Topics.of(topicPrefix, SchemaCatalog.released()).schemas().name();

@@ -44,11 +44,49 @@ public final class TopicAdmin {
       }
       // Also for topics that existed: another service of this process may have created them a moment ago.
       awaitLeaders(admin, topics.stream().map(TopicSpec::name).distinct().toList());
+      upgrade(admin, topics.stream().filter(t -> existing.contains(t.name())).toList());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics", e);
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("cannot reach Kafka at " + kafka.bootstrapServers() + " to create topics: " + e, e);
+    }
+  }
+
+  /**
+   * Topics made by an earlier version get the configs this one creates them with (today: retention measured from
+   * arrival, see {@link TopicSpec#configs()}). Where Kafka refuses (no ALTER_CONFIGS right) the service still starts,
+   * and says what an operator should run.
+   */
+  private static void upgrade(Admin admin, List<? extends TopicSpec<?, ?>> existing) throws InterruptedException, TimeoutException {
+    if (existing.isEmpty()) {
+      return;
+    }
+    Map<org.apache.kafka.common.config.ConfigResource, TopicSpec<?, ?>> byResource = new java.util.LinkedHashMap<>();
+    existing.forEach(t -> byResource.put(new org.apache.kafka.common.config.ConfigResource(
+        org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t.name()), t));
+    try {
+      Map<org.apache.kafka.common.config.ConfigResource, org.apache.kafka.clients.admin.Config> current =
+          admin.describeConfigs(byResource.keySet()).all().get(30, TimeUnit.SECONDS);
+      Map<org.apache.kafka.common.config.ConfigResource, Collection<org.apache.kafka.clients.admin.AlterConfigOp>> changes =
+          new java.util.LinkedHashMap<>();
+      byResource.forEach((resource, spec) -> {
+        String wanted = spec.configs().get("message.timestamp.type");
+        org.apache.kafka.clients.admin.ConfigEntry now = current.get(resource).get("message.timestamp.type");
+        if (wanted != null && (now == null || !wanted.equals(now.value()))) {
+          changes.put(resource, List.of(new org.apache.kafka.clients.admin.AlterConfigOp(
+              new org.apache.kafka.clients.admin.ConfigEntry("message.timestamp.type", wanted),
+              org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)));
+        }
+      });
+      if (!changes.isEmpty()) {
+        admin.incrementalAlterConfigs(changes).all().get(30, TimeUnit.SECONDS);
+        changes.keySet().forEach(r -> log.info("topic {}: message.timestamp.type set to LogAppendTime (retention from arrival)", r.name()));
+      }
+    } catch (ExecutionException e) {
+      log.warn("cannot check or update the configs of existing topics ({}): set message.timestamp.type=LogAppendTime on the"
+          + " event-log topics by hand (kafka-configs.sh --alter --entity-type topics ...), or old data replayed through them may"
+          + " be deleted before it is stored", e.getCause().getMessage());
     }
   }
 

@@ -19,9 +19,11 @@ import org.tugai.core.config.Settings;
  * @param webhookAttempts {@code alerts.webhook.attempts}: tries per alert before it goes to the dead letters
  * @param webhookBackoff {@code alerts.webhook.backoff}: pause after the first failed try, doubling after each
  * @param webhookTimeout {@code alerts.webhook.timeout}: how long one POST may take
+ * @param webhookOutage {@code alerts.webhook.outage}: how long a receiver that does not answer at all (down, unreachable, a
+ *     proxy's 502/503/504) is waited for, its alert tried again and again, before alerts go to the dead letters
  */
 public record AlertChannels(double gridDeg, Map<String, Channel> channels, int webhookAttempts, Duration webhookBackoff,
-    Duration webhookTimeout) {
+    Duration webhookTimeout, Duration webhookOutage) {
 
   /** Channel id that receives every alert, whatever its own channels. */
   public static final String ALL = "all";
@@ -61,7 +63,8 @@ public record AlertChannels(double gridDeg, Map<String, Channel> channels, int w
         Map.copyOf(channels),
         s.integer("alerts.webhook.attempts", 6, 1, 100),
         s.duration("alerts.webhook.backoff", Duration.ofMillis(500), Duration.ofMillis(1), Duration.ofMinutes(5)),
-        s.duration("alerts.webhook.timeout", Duration.ofSeconds(5), Duration.ofMillis(10), Duration.ofMinutes(5)));
+        s.duration("alerts.webhook.timeout", Duration.ofSeconds(5), Duration.ofMillis(10), Duration.ofMinutes(5)),
+        s.duration("alerts.webhook.outage", Duration.ofMinutes(10), Duration.ZERO, Duration.ofDays(1)));
   }
 
   /** The grid locations are rounded to on this channel: 0 (exact) where it is configured precise. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Locale;
 import org.tugai.avro.Alert;
+import org.tugai.schemas.MqttTopics;
 
 /** The alert as rangers' phones and bots receive it: plain JSON, ISO times, lower-case words. */
 public final class AlertJson {
@@ -61,7 +62,7 @@ public final class AlertJson {
     }
     o.put("updatedAt", a.getUpdatedAt().toString());
     // The ranger puts their own MQTT user name for {user}: the broker's ACL admits nobody else there.
-    o.put("ackTopic", org.tugai.gateway.decode.DeviceTopic.ackTopic(channel, "{user}", a.getAlertId()));
+    o.put("ackTopic", MqttTopics.ack(channel, "{user}", a.getAlertId()));
     try {
       return MAPPER.writeValueAsBytes(o);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

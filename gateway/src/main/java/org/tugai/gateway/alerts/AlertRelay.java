@@ -39,8 +39,9 @@ import org.tugai.avro.Alert;
 import org.tugai.core.config.KafkaSettings;
 import org.tugai.core.config.MqttSettings;
 import org.tugai.core.failure.MqttFailures;
-import org.tugai.gateway.mqtt.SessionTakeovers;
 import org.tugai.core.kafka.ConsumerThreads;
+import org.tugai.gateway.mqtt.SessionTakeovers;
+import org.tugai.schemas.MqttTopics;
 import org.tugai.schemas.TopicSpec;
 
 /**
@@ -141,7 +142,7 @@ public final class AlertRelay implements AutoCloseable {
     windowSize = receiveMaximum(connected);
     window = new Semaphore(windowSize);
 
-    Map<String, Object> c = kafka.clientConfig();
+    Map<String, Object> c = kafka.consumerConfig();
     c.put(ConsumerConfig.GROUP_ID_CONFIG, kafka.topicPrefix() + groupId);
     // Static membership: a relay restarted under the same client id takes its partitions back at once.
     c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, memberName(clientId));
@@ -254,7 +255,7 @@ public final class AlertRelay implements AutoCloseable {
     Pending p = new Pending(targets.size());
     pending.computeIfAbsent(tp, k -> new java.util.TreeMap<>()).put(r.offset(), p);
     for (String channel : targets) {
-      due.add(new Publish(sequence++, "tugai/v1/alerts/" + channel, AlertJson.toJson(alert, channel, channels.gridDeg(channel)), p));
+      due.add(new Publish(sequence++, MqttTopics.alerts(channel), AlertJson.toJson(alert, channel, channels.gridDeg(channel)), p));
     }
   }
 

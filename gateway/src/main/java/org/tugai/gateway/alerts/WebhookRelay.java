@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -23,22 +22,29 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
-import org.tugai.core.failure.Failure;
-import org.tugai.core.failure.HttpFailures;
 import org.slf4j.LoggerFactory;
 import org.tugai.avro.Alert;
 import org.tugai.avro.DeadLetter;
 import org.tugai.core.config.KafkaSettings;
+import org.tugai.core.failure.Failure;
+import org.tugai.core.failure.HttpFailures;
 import org.tugai.core.kafka.ConsumerThreads;
 import org.tugai.core.kafka.Offsets;
+import org.tugai.schemas.DeadLetters;
+import org.tugai.schemas.ReasonCodes;
 import org.tugai.schemas.TopicSpec;
 
 /**
  * Alerts of one channel to its webhook (an SMS gateway, EarthRanger, a messenger bot): a JSON POST with the
  * channel's secret header. Each webhook channel has its own consumer group and thread, so a receiver that
- * is down delays only itself, never MQTT delivery or another channel. A POST that fails is retried with
- * doubling pauses; after the last try the alert goes to the dead letters with the reason, and the channel
- * goes on. Offsets are committed once every alert of a batch was delivered or dead-lettered.
+ * is down delays only itself, never MQTT delivery or another channel. A receiver that answers with an error is
+ * tried {@code alerts.webhook.attempts} times per alert, with doubling pauses; then the alert goes to the dead
+ * letters with the reason, and the channel goes on. A receiver that does not answer at all (restarting, its
+ * network down, a proxy in front of it answering 502/503/504) is an outage, not a bad alert: the same alert is
+ * tried again, pauses capped at {@link #OUTAGE_PAUSE_CAP}, for up to {@code alerts.webhook.outage} from when it
+ * stopped answering, so a receiver down for minutes gets every alert once it is back; only past that are alerts
+ * dead-lettered, one try each, until it answers again. Offsets are committed once the alert was delivered or
+ * dead-lettered, never when the relay is stopped in the middle of trying.
  */
 public final class WebhookRelay implements AutoCloseable {
 
@@ -63,10 +69,15 @@ public final class WebhookRelay implements AutoCloseable {
   /** Set while the receiver refuses us for good (401, 403, 404, a TLS failure): the channel's alerts wait. */
   private volatile String refused;
   static final Duration REFUSED_PAUSE = Duration.ofSeconds(30);
+  static final Duration OUTAGE_PAUSE_CAP = Duration.ofSeconds(15);
+  /** Since when the receiver has not answered at all; null while it answers. */
+  private volatile Instant unreachableSince;
 
   /** Why this channel's alerts are not delivered though the relay runs, if they are not. */
   public java.util.Optional<String> problem() {
-    return java.util.Optional.ofNullable(refused);
+    Instant since = unreachableSince;
+    return java.util.Optional.ofNullable(refused != null ? refused
+        : since != null ? "webhook of channel " + channel.id() + ": the receiver has not answered since " + since : null);
   }
 
   public WebhookRelay(KafkaSettings kafka, String groupId, String memberId, TopicSpec<String, Alert> alerts,
@@ -84,7 +95,7 @@ public final class WebhookRelay implements AutoCloseable {
   }
 
   public void start() {
-    Map<String, Object> c = kafka.clientConfig();
+    Map<String, Object> c = kafka.consumerConfig();
     c.put(ConsumerConfig.GROUP_ID_CONFIG, kafka.topicPrefix() + groupId + "-webhook-" + channel.id());
     c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, AlertRelay.memberName(memberId + "-webhook-" + channel.id()));
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -93,7 +104,8 @@ public final class WebhookRelay implements AutoCloseable {
     // worst case of one alert (every try timing out, pauses capped at a minute): a dead receiver must not
     // get this consumer thrown out of its group and the same alerts retried from the start forever.
     c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
-    long worstMs = settings.webhookAttempts() * (settings.webhookTimeout().toMillis() * 2 + 60_000L);
+    long worstMs = settings.webhookAttempts() * (settings.webhookTimeout().toMillis() * 2 + 60_000L)
+        + settings.webhookOutage().toMillis() + 2 * (settings.webhookTimeout().toMillis() + OUTAGE_PAUSE_CAP.toMillis());
     c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, Math.max(300_000L, worstMs)));
     consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
     Map<String, Object> p = kafka.clientConfig();
@@ -123,7 +135,7 @@ public final class WebhookRelay implements AutoCloseable {
             break;
           }
         }
-        if (!records.isEmpty() && !again) {
+        if (!records.isEmpty() && !again && running) {
           producer.flush();
           consumer.commitSync(Offsets.after(records));
         }
@@ -158,26 +170,32 @@ public final class WebhookRelay implements AutoCloseable {
         .POST(HttpRequest.BodyPublishers.ofByteArray(json));
     channel.secret().ifPresent(secret -> request.header(channel.secretHeader(), secret));
     long pause = settings.webhookBackoff().toMillis();
+    long outagePause = pause;
     String problem = "";
     int tries = 0;
-    for (int attempt = 1; attempt <= settings.webhookAttempts() && running; attempt++) {
-      tries = attempt;
+    int attempt = 0;
+    while (running && attempt < settings.webhookAttempts()) {
+      tries++;
       Failure kind;
+      boolean unanswered;
       try {
         HttpResponse<Void> response = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
         if (response.statusCode() / 100 == 2) {
           delivered++;
-          if (refused != null) {
+          if (refused != null || unreachableSince != null) {
             log.info("webhook {}: the receiver takes alerts again", channel.id());
             refused = null;
+            unreachableSince = null;
           }
           return true;
         }
         problem = "HTTP " + response.statusCode();
         kind = HttpFailures.classifyStatus(response.statusCode());
+        unanswered = response.statusCode() == 502 || response.statusCode() == 503 || response.statusCode() == 504;
       } catch (IOException e) {
         problem = e.toString();
         kind = HttpFailures.classify(e);
+        unanswered = kind == Failure.RETRIABLE;
       }
       if (kind == Failure.SYSTEMIC) {
         if (refused == null) {
@@ -191,6 +209,22 @@ public final class WebhookRelay implements AutoCloseable {
       if (kind == Failure.POISON) {
         break; // this alert, refused as it is: no point in trying it again
       }
+      if (unanswered) {
+        Instant now = Instant.now();
+        if (unreachableSince == null) {
+          unreachableSince = now;
+          log.warn("webhook {}: the receiver does not answer ({}); its alerts wait for it up to {}", channel.id(), problem,
+              settings.webhookOutage());
+        }
+        if (Duration.between(unreachableSince, now).compareTo(settings.webhookOutage()) < 0) {
+          Thread.sleep(outagePause);
+          outagePause = Math.min(outagePause * 2, OUTAGE_PAUSE_CAP.toMillis());
+          continue; // an outage is not this alert's fault: its tries are not used up
+        }
+        problem += "; the receiver has not answered since " + unreachableSince;
+        break;
+      }
+      attempt++;
       if (attempt < settings.webhookAttempts()) {
         log.warn("webhook {}: alert {} not taken ({}), try {} of {}, next in {} ms", channel.id(), alert.getAlertId(), problem, attempt,
             settings.webhookAttempts(), pause);
@@ -203,12 +237,9 @@ public final class WebhookRelay implements AutoCloseable {
     }
     failed++;
     log.error("webhook {}: alert {} dead-lettered after {} tries ({})", channel.id(), alert.getAlertId(), tries, problem);
-    DeadLetter letter = DeadLetter.newBuilder().setPayload(ByteBuffer.wrap(json)).setPayloadSize(json.length)
-        .setSource("webhook:" + channel.id() + ":" + channel.webhook().orElseThrow()).setComponent("gateway")
-        .setReasonCode("webhook-failed")
-        .setReason("webhook of channel " + channel.id() + " did not take alert " + alert.getAlertId() + " in "
-            + tries + " tries; last: " + problem)
-        .setDeviceId(alert.getDeviceId()).setOccurredAt(Instant.now()).build();
+    DeadLetter letter = DeadLetters.letter("gateway", "webhook:" + channel.id() + ":" + channel.webhook().orElseThrow(),
+        ReasonCodes.WEBHOOK_FAILED, "webhook of channel " + channel.id() + " did not take alert " + alert.getAlertId() + " in " + tries
+        + " tries; last: " + problem, alert.getDeviceId(), json, Instant.now());
     producer.send(new ProducerRecord<>(deadLetters.name(), alert.getAlertId(), deadLetters.valueSerde().serializer()
         .serialize(deadLetters.name(), letter)));
     return true;

@@ -20,6 +20,7 @@ import org.tugai.avro.Deployment;
 import org.tugai.gateway.GatewayConfig;
 import org.tugai.gateway.ImportPath;
 import org.tugai.gateway.decode.Rejection;
+import org.tugai.schemas.ReasonCodes;
 import org.tugai.schemas.Topics;
 
 /**
@@ -78,7 +79,7 @@ public final class CamtrapDpImport implements AutoCloseable {
     for (CamtrapDpPackage.Problem p : contents.problems()) {
       String where = p.file() + " row " + p.row();
       records.add(() -> path.path().router().deadLetter(where.getBytes(StandardCharsets.UTF_8), contents.source(), null,
-          new Rejection(Rejection.MALFORMED_ROW, where + ": " + p.reason())));
+          new Rejection(ReasonCodes.MALFORMED_ROW, where + ": " + p.reason())));
     }
     long lastProgress = System.nanoTime();
     for (int from = 0; from < records.size(); from += CHUNK) {

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.tugai.avro.AlertAck;
+import org.tugai.schemas.ReasonCodes;
 import org.tugai.schemas.text.StorableText;
 
 /**
@@ -26,13 +27,13 @@ public final class AlertAckDecoder {
       text(StorableText.problemInName("the user", topic.user(), MAX_NAME));
       JsonNode root = payload.length == 0 ? null : JsonPayload.parse(payload);
       if (root != null && !root.isObject()) {
-        throw new RejectedException(Rejection.NOT_AN_OBJECT, "an acknowledgement is empty or a JSON object like {\"note\": \"on our way\"}");
+        throw new RejectedException(ReasonCodes.NOT_AN_OBJECT, "an acknowledgement is empty or a JSON object like {\"note\": \"on our way\"}");
       }
       JsonFields f = root == null ? null : new JsonFields(root);
       String note = f == null ? null : f.optionalFreeText("note", MAX_NOTE);
       String claimed = f == null ? null : f.optionalText("by", MAX_NAME);
       if (claimed != null && !claimed.equals(topic.user())) {
-        throw new RejectedException(Rejection.IDENTITY_MISMATCH, "the payload says by '" + StorableText.clean(claimed)
+        throw new RejectedException(ReasonCodes.IDENTITY_MISMATCH, "the payload says by '" + StorableText.clean(claimed)
             + "' but the acknowledgement was published as MQTT user '" + topic.user() + "'");
       }
       AlertAck ack = AlertAck.newBuilder().setAlertId(alertId).setBy(topic.user()).setNote(note).setAt(receivedAt).setSource(source)
@@ -45,7 +46,7 @@ public final class AlertAckDecoder {
 
   private static void text(Optional<String> problem) throws RejectedException {
     if (problem.isPresent()) {
-      throw new RejectedException(Rejection.BAD_TEXT, problem.get());
+      throw new RejectedException(ReasonCodes.BAD_TEXT, problem.get());
     }
   }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.tugai.schemas.ReasonCodes;
 
 /**
  * A satellite payload described by configuration instead of code: an optional header, then fixed-size fix records,
@@ -153,7 +154,7 @@ public final class BinaryLayout implements SbdPayloadDecoder {
   public List<SbdFix> decode(byte[] payload, Instant sessionTime) throws RejectedException {
     int body = payload.length - headerBytes;
     if (body <= 0 || body % recordBytes != 0) {
-      throw new RejectedException(Rejection.UNDECODABLE, "payload of " + payload.length + " bytes is not " + headerBytes
+      throw new RejectedException(ReasonCodes.UNDECODABLE, "payload of " + payload.length + " bytes is not " + headerBytes
           + " header bytes and a whole number of " + recordBytes + "-byte records (profile " + name + ")");
     }
     List<SbdFix> out = new ArrayList<>(body / recordBytes);

@@ -3,7 +3,7 @@ package org.tugai.gateway.decode;
 import java.util.Optional;
 
 /**
- * The device topics the gateway decodes, and the device id each names: native
+ * The device topics the gateway decodes ({@link org.tugai.schemas.MqttTopics}), and the device id each names: native
  * {@code tugai/v1/collars/{collarId}/fixes} and {@code tugai/v1/cameras/{cameraId}/detections}, MegaDetector
  * batches on {@code tugai/v1/cameras/{cameraId}/megadetector}, The Things Stack v3
  * {@code v3/{app}[@{tenant}]/devices/{deviceId}/up}, ChirpStack v4 {@code application/{id}/device/{devEui}/event/up},
@@ -18,16 +18,8 @@ public record DeviceTopic(Kind kind, String deviceId, String channel, String use
 
   public enum Kind { COLLAR_FIXES, CAMERA_DETECTIONS, MEGADETECTOR_BATCH, TTN_UPLINK, CHIRPSTACK_UPLINK, ALERT_ACK }
 
-  /** The topic filter the gateway subscribes to for acknowledgements. */
-  public static final String ACK_FILTER = "tugai/v1/acks/+/+/+";
-
   public DeviceTopic(Kind kind, String deviceId) {
     this(kind, deviceId, null, null);
-  }
-
-  /** The topic a ranger publishes an acknowledgement of {@code alertId} on, given on {@code channel} as {@code user}. */
-  public static String ackTopic(String channel, String user, String alertId) {
-    return "tugai/v1/acks/" + channel + "/" + user + "/" + alertId;
   }
 
   public static Optional<DeviceTopic> parse(String topic) {

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Locale;
 import org.tugai.avro.Fix;
 import org.tugai.avro.FixType;
+import org.tugai.schemas.ReasonCodes;
 
 /** Reads and validates one fix from a JSON object whose field names a {@link FixFields} gives. */
 final class FixReader {
@@ -20,14 +21,14 @@ final class FixReader {
    */
   Fix.Builder read(JsonNode node, FixFields names, String topicDeviceId, Instant fallbackTime) throws RejectedException {
     if (!node.isObject()) {
-      throw new RejectedException(Rejection.NOT_AN_OBJECT, "a fix must be a JSON object, not " + node.getNodeType().name().toLowerCase(Locale.ROOT));
+      throw new RejectedException(ReasonCodes.NOT_AN_OBJECT, "a fix must be a JSON object, not " + node.getNodeType().name().toLowerCase(Locale.ROOT));
     }
     JsonFields f = new JsonFields(node);
     String collarId = topicDeviceId;
     if (names.collarId() != null) {
       collarId = f.id(names.collarId());
       if (!collarId.equals(topicDeviceId)) {
-        throw new RejectedException(Rejection.DEVICE_MISMATCH,
+        throw new RejectedException(ReasonCodes.DEVICE_MISMATCH,
             names.collarId() + " '" + collarId + "' in the payload differs from '" + topicDeviceId + "' in the topic");
       }
     }
@@ -42,7 +43,7 @@ final class FixReader {
     if (hasLat != hasLon) {
       String missing = hasLat ? names.lon() : names.lat();
       String given = hasLat ? names.lat() : names.lon();
-      throw new RejectedException(Rejection.INCONSISTENT, missing + " is missing while " + given + " is given");
+      throw new RejectedException(ReasonCodes.INCONSISTENT, missing + " is missing while " + given + " is given");
     }
     Double lat = f.optionalNumber(names.lat(), -90, 90);
     Double lon = f.optionalNumber(names.lon(), -180, 180);
@@ -53,13 +54,13 @@ final class FixReader {
     }
     FixType type = fixType(f, names, lat != null);
     if (type == FixType.NONE && lat != null) {
-      throw new RejectedException(Rejection.INCONSISTENT, "fixType none (a failed fix) must not carry a position");
+      throw new RejectedException(ReasonCodes.INCONSISTENT, "fixType none (a failed fix) must not carry a position");
     }
     if (lat == null && type != FixType.NONE) {
-      throw new RejectedException(Rejection.MISSING_FIELD, names.lat() + " / " + names.lon() + " are missing; a failed fix says \"fixType\": \"none\"");
+      throw new RejectedException(ReasonCodes.MISSING_FIELD, names.lat() + " / " + names.lon() + " are missing; a failed fix says \"fixType\": \"none\"");
     }
     if (zero && !names.zeroMeansNoFix()) {
-      throw new RejectedException(Rejection.NULL_ISLAND, "position is exactly (0, 0): the receiver reported no real fix");
+      throw new RejectedException(ReasonCodes.NULL_ISLAND, "position is exactly (0, 0): the receiver reported no real fix");
     }
     return Fix.newBuilder()
         .setCollarId(collarId)
@@ -93,7 +94,7 @@ final class FixReader {
     String text = f.isNumber(field) ? String.valueOf((int) f.requiredNumber(field, 0, 3)) : f.optionalText(field, 2);
     String upper = text == null ? null : text.trim().toUpperCase(Locale.ROOT);
     if (upper != null && !LOCATION_CLASSES.contains(upper)) {
-      throw new RejectedException(Rejection.OUT_OF_RANGE, field + " '" + upper + "' is not an Argos location class (G, 3, 2, 1, 0, A, B, Z)");
+      throw new RejectedException(ReasonCodes.OUT_OF_RANGE, field + " '" + upper + "' is not an Argos location class (G, 3, 2, 1, 0, A, B, Z)");
     }
     return upper;
   }
@@ -117,7 +118,7 @@ final class FixReader {
       case "3d" -> FixType.THREE_D;
       case "2d" -> FixType.TWO_D;
       case "none", "no-fix", "nofix" -> FixType.NONE;
-      default -> throw new RejectedException(Rejection.OUT_OF_RANGE, names.fixType() + " '" + text + "' is not one of 3D, 2D, none");
+      default -> throw new RejectedException(ReasonCodes.OUT_OF_RANGE, names.fixType() + " '" + text + "' is not one of 3D, 2D, none");
     };
   }
 }

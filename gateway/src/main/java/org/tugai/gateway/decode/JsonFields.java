@@ -2,11 +2,12 @@ package org.tugai.gateway.decode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import org.tugai.schemas.ReasonCodes;
 import org.tugai.schemas.text.StorableText;
 
 /** Typed, validated reads of one JSON object's fields; every failure is a {@link RejectedException}. */
@@ -42,7 +43,7 @@ final class JsonFields {
     String value = requiredString(field);
     String problem = InputLimits.idProblem(field, value);
     if (problem != null) {
-      throw new RejectedException(Rejection.INVALID_ID, problem);
+      throw new RejectedException(ReasonCodes.INVALID_ID, problem);
     }
     return value;
   }
@@ -55,13 +56,13 @@ final class JsonFields {
   private String requiredString(String field) throws RejectedException {
     JsonNode v = get(field);
     if (v == null || v.isNull()) {
-      throw new RejectedException(Rejection.MISSING_FIELD, field + " is missing");
+      throw new RejectedException(ReasonCodes.MISSING_FIELD, field + " is missing");
     }
     if (!v.isTextual()) {
-      throw new RejectedException(Rejection.WRONG_TYPE, field + " must be a string, not " + v.getNodeType().name().toLowerCase());
+      throw new RejectedException(ReasonCodes.WRONG_TYPE, field + " must be a string, not " + v.getNodeType().name().toLowerCase());
     }
     if (v.asText().isBlank()) {
-      throw new RejectedException(Rejection.MISSING_FIELD, field + " is empty");
+      throw new RejectedException(ReasonCodes.MISSING_FIELD, field + " is empty");
     }
     return v.asText();
   }
@@ -70,7 +71,7 @@ final class JsonFields {
   static String storableName(String field, String value, int maxLength) throws RejectedException {
     java.util.Optional<String> problem = StorableText.problemInName(field, value, maxLength);
     if (problem.isPresent()) {
-      throw new RejectedException(Rejection.BAD_TEXT, problem.get());
+      throw new RejectedException(ReasonCodes.BAD_TEXT, problem.get());
     }
     return value;
   }
@@ -88,7 +89,7 @@ final class JsonFields {
     }
     JsonNode v = get(field);
     if (!v.isTextual()) {
-      throw new RejectedException(Rejection.WRONG_TYPE, field + " must be a string, not " + v.getNodeType().name().toLowerCase());
+      throw new RejectedException(ReasonCodes.WRONG_TYPE, field + " must be a string, not " + v.getNodeType().name().toLowerCase());
     }
     return v.asText();
   }
@@ -101,7 +102,7 @@ final class JsonFields {
     }
     java.util.Optional<String> problem = StorableText.problemInText(field, v, maxLength);
     if (problem.isPresent()) {
-      throw new RejectedException(Rejection.BAD_TEXT, problem.get());
+      throw new RejectedException(ReasonCodes.BAD_TEXT, problem.get());
     }
     return v;
   }
@@ -110,7 +111,7 @@ final class JsonFields {
   JsonNode optionalArray(String field, int maxSize) throws RejectedException {
     JsonNode v = optionalArray(field);
     if (v != null && v.size() > maxSize) {
-      throw new RejectedException(Rejection.OUT_OF_RANGE, field + " has " + v.size() + " entries; at most " + maxSize);
+      throw new RejectedException(ReasonCodes.OUT_OF_RANGE, field + " has " + v.size() + " entries; at most " + maxSize);
     }
     return v;
   }
@@ -127,7 +128,7 @@ final class JsonFields {
     try {
       return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
     } catch (DateTimeParseException e) {
-      throw new RejectedException(Rejection.WRONG_TYPE,
+      throw new RejectedException(ReasonCodes.WRONG_TYPE,
           field + " '" + abbreviate(text) + "' is not an ISO-8601 time with a zone, like 2026-03-01T04:00:00Z");
     }
   }
@@ -138,14 +139,14 @@ final class JsonFields {
     }
     JsonNode v = get(field);
     if (!v.isNumber()) {
-      throw new RejectedException(Rejection.WRONG_TYPE, field + " must be a number, not " + v.getNodeType().name().toLowerCase());
+      throw new RejectedException(ReasonCodes.WRONG_TYPE, field + " must be a number, not " + v.getNodeType().name().toLowerCase());
     }
     double d = v.asDouble();
     if (!Double.isFinite(d)) {
-      throw new RejectedException(Rejection.NON_FINITE, field + " is not a finite number");
+      throw new RejectedException(ReasonCodes.NON_FINITE, field + " is not a finite number");
     }
     if (d < min || d > max) {
-      throw new RejectedException(Rejection.OUT_OF_RANGE, field + " " + v.asText() + " is outside " + fmt(min) + ".." + fmt(max));
+      throw new RejectedException(ReasonCodes.OUT_OF_RANGE, field + " " + v.asText() + " is outside " + fmt(min) + ".." + fmt(max));
     }
     return d;
   }
@@ -153,7 +154,7 @@ final class JsonFields {
   double requiredNumber(String field, double min, double max) throws RejectedException {
     Double d = optionalNumber(field, min, max);
     if (d == null) {
-      throw new RejectedException(Rejection.MISSING_FIELD, field + " is missing");
+      throw new RejectedException(ReasonCodes.MISSING_FIELD, field + " is missing");
     }
     return d;
   }
@@ -164,10 +165,10 @@ final class JsonFields {
     }
     JsonNode v = get(field);
     if (!v.isIntegralNumber() && !(v.isNumber() && v.asDouble() == Math.rint(v.asDouble()))) {
-      throw new RejectedException(Rejection.WRONG_TYPE, field + " must be a whole number, not " + abbreviate(v.toString()));
+      throw new RejectedException(ReasonCodes.WRONG_TYPE, field + " must be a whole number, not " + abbreviate(v.toString()));
     }
     if (!v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
-      throw new RejectedException(Rejection.OUT_OF_RANGE, field + " " + abbreviate(v.asText()) + " is outside " + min + ".." + max);
+      throw new RejectedException(ReasonCodes.OUT_OF_RANGE, field + " " + abbreviate(v.asText()) + " is outside " + min + ".." + max);
     }
     return (int) v.asLong();
   }
@@ -184,12 +185,12 @@ final class JsonFields {
       return null;
     }
     if (box.size() != 4) {
-      throw new RejectedException(Rejection.OUT_OF_RANGE, field + " must have 4 numbers [x, y, width, height]");
+      throw new RejectedException(ReasonCodes.OUT_OF_RANGE, field + " must have 4 numbers [x, y, width, height]");
     }
     List<Double> values = new ArrayList<>(4);
     for (JsonNode v : box) {
       if (!v.isNumber() || !Double.isFinite(v.asDouble()) || v.asDouble() < 0 || v.asDouble() > 1) {
-        throw new RejectedException(Rejection.OUT_OF_RANGE, field + " values must be numbers in 0..1 (relative to the image, top-left origin)");
+        throw new RejectedException(ReasonCodes.OUT_OF_RANGE, field + " values must be numbers in 0..1 (relative to the image, top-left origin)");
       }
       values.add(v.asDouble());
     }
@@ -202,7 +203,7 @@ final class JsonFields {
     }
     JsonNode v = get(field);
     if (!v.isBoolean()) {
-      throw new RejectedException(Rejection.WRONG_TYPE, field + " must be true or false, not " + abbreviate(v.toString()));
+      throw new RejectedException(ReasonCodes.WRONG_TYPE, field + " must be true or false, not " + abbreviate(v.toString()));
     }
     return v.asBoolean();
   }
@@ -213,7 +214,7 @@ final class JsonFields {
     }
     JsonNode v = get(field);
     if (!v.isArray()) {
-      throw new RejectedException(Rejection.WRONG_TYPE, field + " must be an array, not " + v.getNodeType().name().toLowerCase());
+      throw new RejectedException(ReasonCodes.WRONG_TYPE, field + " must be an array, not " + v.getNodeType().name().toLowerCase());
     }
     return v;
   }

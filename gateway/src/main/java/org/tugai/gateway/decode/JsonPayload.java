@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import org.tugai.schemas.ReasonCodes;
 
 /**
  * Strict JSON parsing of device payloads: valid UTF-8, no duplicate keys, nothing after the value. A leading
@@ -36,22 +37,22 @@ final class JsonPayload {
       StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(payload));
     } catch (CharacterCodingException e) {
-      throw new RejectedException(Rejection.INVALID_UTF8, "payload is not valid UTF-8");
+      throw new RejectedException(ReasonCodes.INVALID_UTF8, "payload is not valid UTF-8");
     }
     for (byte b : payload) {
       if (b == 0) {
-        throw new RejectedException(Rejection.INVALID_UTF8, "payload contains NUL bytes: send UTF-8 JSON (UTF-16 and UTF-32 are not accepted)");
+        throw new RejectedException(ReasonCodes.INVALID_UTF8, "payload contains NUL bytes: send UTF-8 JSON (UTF-16 and UTF-32 are not accepted)");
       }
     }
     try {
       JsonNode node = MAPPER.readTree(payload);
       if (node == null || node.isMissingNode()) {
-        throw new RejectedException(Rejection.PARSE_ERROR, "payload is empty");
+        throw new RejectedException(ReasonCodes.PARSE_ERROR, "payload is empty");
       }
       return node;
     } catch (IOException e) {
       String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
-      throw new RejectedException(Rejection.PARSE_ERROR, "payload is not valid JSON: " + JsonFields.abbreviate(message));
+      throw new RejectedException(ReasonCodes.PARSE_ERROR, "payload is not valid JSON: " + JsonFields.abbreviate(message));
     }
   }
 

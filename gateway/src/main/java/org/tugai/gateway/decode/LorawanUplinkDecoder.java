@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.tugai.avro.Fix;
+import org.tugai.schemas.ReasonCodes;
 
 /**
  * LoRaWAN network-server uplinks: The Things Stack v3 ({@code v3/{app}@{tenant}/devices/{dev}/up}, position in
@@ -36,7 +37,7 @@ public final class LorawanUplinkDecoder {
     try {
       JsonNode root = JsonPayload.parse(payload);
       if (!root.isObject()) {
-        throw new RejectedException(Rejection.NOT_AN_OBJECT, "an uplink must be a JSON object");
+        throw new RejectedException(ReasonCodes.NOT_AN_OBJECT, "an uplink must be a JSON object");
       }
       Fix fix = server == Server.TTN_V3 ? ttn(root, topicDeviceId, source, receivedAt) : chirpstack(root, topicDeviceId, source, receivedAt);
       return new Decoded<>(List.of(fix), List.of());
@@ -48,7 +49,7 @@ public final class LorawanUplinkDecoder {
   private Fix ttn(JsonNode root, String topicDevice, String source, Instant receivedAt) throws RejectedException {
     String device = new JsonFields(root).id("end_device_ids.device_id");
     if (!device.equals(topicDevice)) {
-      throw new RejectedException(Rejection.DEVICE_MISMATCH, "end_device_ids.device_id '" + device + "' differs from '" + topicDevice + "' in the topic");
+      throw new RejectedException(ReasonCodes.DEVICE_MISMATCH, "end_device_ids.device_id '" + device + "' differs from '" + topicDevice + "' in the topic");
     }
     JsonNode up = object(root, "uplink_message");
     JsonNode decoded = object(up, "decoded_payload");
@@ -68,7 +69,7 @@ public final class LorawanUplinkDecoder {
   private Fix chirpstack(JsonNode root, String topicDevEui, String source, Instant receivedAt) throws RejectedException {
     String devEui = new JsonFields(root).id("deviceInfo.devEui");
     if (!devEui.equalsIgnoreCase(topicDevEui)) {
-      throw new RejectedException(Rejection.DEVICE_MISMATCH, "deviceInfo.devEui '" + devEui + "' differs from '" + topicDevEui + "' in the topic");
+      throw new RejectedException(ReasonCodes.DEVICE_MISMATCH, "deviceInfo.devEui '" + devEui + "' differs from '" + topicDevEui + "' in the topic");
     }
     JsonNode decoded = object(root, "object");
     // The same order as for The Things Stack: the gateways' GPS time, the network server's, then the event's time.
@@ -111,11 +112,11 @@ public final class LorawanUplinkDecoder {
   private static JsonNode object(JsonNode parent, String field) throws RejectedException {
     JsonNode node = parent.get(field);
     if (node == null || node.isNull()) {
-      throw new RejectedException(Rejection.MISSING_FIELD, field + " is missing" + (field.contains("decoded") || field.equals("object")
+      throw new RejectedException(ReasonCodes.MISSING_FIELD, field + " is missing" + (field.contains("decoded") || field.equals("object")
           ? " (is a payload formatter / codec configured for this device?)" : ""));
     }
     if (!node.isObject()) {
-      throw new RejectedException(Rejection.WRONG_TYPE, field + " must be an object");
+      throw new RejectedException(ReasonCodes.WRONG_TYPE, field + " must be an object");
     }
     return node;
   }
@@ -125,7 +126,7 @@ public final class LorawanUplinkDecoder {
       return;
     }
     if (receptions.size() > InputLimits.MAX_RECEPTIONS) {
-      throw new RejectedException(Rejection.OUT_OF_RANGE, "the uplink lists " + receptions.size() + " receptions; at most " + InputLimits.MAX_RECEPTIONS);
+      throw new RejectedException(ReasonCodes.OUT_OF_RANGE, "the uplink lists " + receptions.size() + " receptions; at most " + InputLimits.MAX_RECEPTIONS);
     }
     Double rssi = null;
     Double snr = null;

@@ -11,6 +11,7 @@ import java.util.List;
 import org.tugai.avro.CameraEvent;
 import org.tugai.avro.Detection;
 import org.tugai.avro.DetectionClass;
+import org.tugai.schemas.ReasonCodes;
 
 /**
  * MegaDetector batch output (format 1.x) for one camera on {@code tugai/v1/cameras/{cameraId}/megadetector}:
@@ -63,7 +64,7 @@ public final class MegaDetectorDecoder {
     try {
       root = JsonPayload.parse(payload);
       if (!root.isObject() || root.get("images") == null || !root.get("images").isArray()) {
-        throw new RejectedException(Rejection.MISSING_FIELD, "MegaDetector output must be an object with an images array");
+        throw new RejectedException(ReasonCodes.MISSING_FIELD, "MegaDetector output must be an object with an images array");
       }
     } catch (RejectedException e) {
       return Decoded.rejectedWhole(payload, cameraId, e.rejection());
@@ -73,7 +74,7 @@ public final class MegaDetectorDecoder {
     try {
       model = info.path("detector").isTextual() ? JsonFields.storableName("info.detector", info.path("detector").asText(), InputLimits.MAX_NAME) : null;
       if (root.get("images").size() > InputLimits.MAX_BATCH) {
-        throw new RejectedException(Rejection.OUT_OF_RANGE, "images has " + root.get("images").size() + " entries; at most "
+        throw new RejectedException(ReasonCodes.OUT_OF_RANGE, "images has " + root.get("images").size() + " entries; at most "
             + InputLimits.MAX_BATCH + " per message (split the batch)");
       }
     } catch (RejectedException e) {
@@ -103,7 +104,7 @@ public final class MegaDetectorDecoder {
     }
     videos.forEach((video, frames) -> events.add(video(video, frames)));
     if (events.isEmpty() && rejected.isEmpty()) {
-      return Decoded.rejectedWhole(payload, cameraId, new Rejection(Rejection.EMPTY_BATCH, "images array is empty"));
+      return Decoded.rejectedWhole(payload, cameraId, new Rejection(ReasonCodes.EMPTY_BATCH, "images array is empty"));
     }
     return new Decoded<>(events, rejected);
   }
@@ -137,7 +138,7 @@ public final class MegaDetectorDecoder {
   private CameraEvent event(String cameraId, JsonNode image, String model, JsonNode categories, JsonNode classifications,
       String source, Instant receivedAt) throws RejectedException {
     if (!image.isObject()) {
-      throw new RejectedException(Rejection.NOT_AN_OBJECT, "must be a JSON object");
+      throw new RejectedException(ReasonCodes.NOT_AN_OBJECT, "must be a JSON object");
     }
     JsonFields f = new JsonFields(image);
     String file = f.requiredText("file", InputLimits.MAX_MEDIA_NAME);
@@ -219,7 +220,7 @@ public final class MegaDetectorDecoder {
       try {
         return java.time.OffsetDateTime.parse(text).toInstant();
       } catch (DateTimeParseException e) {
-        throw new RejectedException(Rejection.WRONG_TYPE, "datetime '" + JsonFields.abbreviate(text) + "' is neither EXIF (2026:03:01 00:12:09) nor ISO-8601");
+        throw new RejectedException(ReasonCodes.WRONG_TYPE, "datetime '" + JsonFields.abbreviate(text) + "' is neither EXIF (2026:03:01 00:12:09) nor ISO-8601");
       }
     }
   }

@@ -8,6 +8,7 @@ import java.util.Locale;
 import org.tugai.avro.CameraEvent;
 import org.tugai.avro.Detection;
 import org.tugai.avro.DetectionClass;
+import org.tugai.schemas.ReasonCodes;
 
 /** Tugai's native camera-trap format on {@code tugai/v1/cameras/{cameraId}/detections}: one event object. */
 public final class NativeCameraEventDecoder {
@@ -32,12 +33,12 @@ public final class NativeCameraEventDecoder {
 
   private CameraEvent event(String topicCameraId, JsonNode node, String source, Instant receivedAt) throws RejectedException {
     if (!node.isObject()) {
-      throw new RejectedException(Rejection.NOT_AN_OBJECT, "a camera event must be a JSON object, not " + node.getNodeType().name().toLowerCase(Locale.ROOT));
+      throw new RejectedException(ReasonCodes.NOT_AN_OBJECT, "a camera event must be a JSON object, not " + node.getNodeType().name().toLowerCase(Locale.ROOT));
     }
     JsonFields f = new JsonFields(node);
     String cameraId = f.id("cameraId");
     if (!cameraId.equals(topicCameraId)) {
-      throw new RejectedException(Rejection.DEVICE_MISMATCH,
+      throw new RejectedException(ReasonCodes.DEVICE_MISMATCH,
           "cameraId '" + cameraId + "' in the payload differs from '" + topicCameraId + "' in the topic");
     }
     String eventId = f.id("eventId");
@@ -48,11 +49,11 @@ public final class NativeCameraEventDecoder {
     JsonNode mediaNode = f.optionalArray("media");
     if (mediaNode != null) {
       if (mediaNode.size() > MAX_MEDIA) {
-        throw new RejectedException(Rejection.OUT_OF_RANGE, "media has more than " + MAX_MEDIA + " entries");
+        throw new RejectedException(ReasonCodes.OUT_OF_RANGE, "media has more than " + MAX_MEDIA + " entries");
       }
       for (JsonNode m : mediaNode) {
         if (!m.isTextual() || m.asText().isBlank()) {
-          throw new RejectedException(Rejection.WRONG_TYPE, "media entries must be non-empty strings");
+          throw new RejectedException(ReasonCodes.WRONG_TYPE, "media entries must be non-empty strings");
         }
         media.add(JsonFields.storableName("media[" + media.size() + "]", m.asText(), InputLimits.MAX_MEDIA_NAME));
       }
@@ -61,7 +62,7 @@ public final class NativeCameraEventDecoder {
     JsonNode detectionsNode = f.optionalArray("detections");
     if (detectionsNode != null) {
       if (detectionsNode.size() > MAX_DETECTIONS) {
-        throw new RejectedException(Rejection.OUT_OF_RANGE, "detections has more than " + MAX_DETECTIONS + " entries");
+        throw new RejectedException(ReasonCodes.OUT_OF_RANGE, "detections has more than " + MAX_DETECTIONS + " entries");
       }
       int i = 0;
       for (JsonNode d : detectionsNode) {
@@ -87,7 +88,7 @@ public final class NativeCameraEventDecoder {
 
   private static Detection detection(JsonNode node) throws RejectedException {
     if (!node.isObject()) {
-      throw new RejectedException(Rejection.NOT_AN_OBJECT, "must be a JSON object");
+      throw new RejectedException(ReasonCodes.NOT_AN_OBJECT, "must be a JSON object");
     }
     JsonFields f = new JsonFields(node);
     String cls = f.requiredText("class", 16).toLowerCase(Locale.ROOT);
@@ -95,7 +96,7 @@ public final class NativeCameraEventDecoder {
       case "animal" -> DetectionClass.ANIMAL;
       case "person" -> DetectionClass.PERSON;
       case "vehicle" -> DetectionClass.VEHICLE;
-      default -> throw new RejectedException(Rejection.OUT_OF_RANGE, "class '" + JsonFields.abbreviate(cls) + "' is not one of animal, person, vehicle");
+      default -> throw new RejectedException(ReasonCodes.OUT_OF_RANGE, "class '" + JsonFields.abbreviate(cls) + "' is not one of animal, person, vehicle");
     };
     List<Double> bbox = f.optionalBbox("bbox");
     return Detection.newBuilder()

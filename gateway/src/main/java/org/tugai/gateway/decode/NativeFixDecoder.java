@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.tugai.avro.Fix;
+import org.tugai.schemas.ReasonCodes;
 
 /**
  * Tugai's native collar format on {@code tugai/v1/collars/{collarId}/fixes}: one fix object, or an array
@@ -27,10 +28,10 @@ public final class NativeFixDecoder {
       return Decoded.rejectedWhole(payload, topicCollarId, e.rejection());
     }
     if (root.isArray() && root.isEmpty()) {
-      return Decoded.rejectedWhole(payload, topicCollarId, new Rejection(Rejection.EMPTY_BATCH, "batch array is empty"));
+      return Decoded.rejectedWhole(payload, topicCollarId, new Rejection(ReasonCodes.EMPTY_BATCH, "batch array is empty"));
     }
     if (root.isArray() && root.size() > InputLimits.MAX_BATCH) {
-      return Decoded.rejectedWhole(payload, topicCollarId, new Rejection(Rejection.OUT_OF_RANGE,
+      return Decoded.rejectedWhole(payload, topicCollarId, new Rejection(ReasonCodes.OUT_OF_RANGE,
           "batch has " + root.size() + " fixes; at most " + InputLimits.MAX_BATCH + " per message"));
     }
     List<Fix> fixes = new ArrayList<>();

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.tugai.avro.Fix;
+import org.tugai.schemas.ReasonCodes;
 
 /**
  * A satellite message's payload to fixes: decoded by its device's profile, then validated exactly as a native MQTT
@@ -29,7 +30,7 @@ public final class SbdDecoder {
   public Decoded<Fix> decode(String collarId, Optional<String> profile, byte[] payload, Instant sessionTime, String source, Instant receivedAt) {
     Optional<SbdPayloadDecoder> decoder = profiles.decoder(profile);
     if (decoder.isEmpty()) {
-      return Decoded.rejectedWhole(payload, collarId, new Rejection(Rejection.UNDECODABLE, "collar " + collarId + "'s payload profile '"
+      return Decoded.rejectedWhole(payload, collarId, new Rejection(ReasonCodes.UNDECODABLE, "collar " + collarId + "'s payload profile '"
           + profile.orElse("") + "' is not configured; known: " + profiles.names()));
     }
     List<SbdFix> decoded;
@@ -39,11 +40,11 @@ public final class SbdDecoder {
       return Decoded.rejectedWhole(payload, collarId, e.rejection());
     } catch (RuntimeException e) {
       // A vendor plug-in's bug must not take the gateway down: the message is kept as a dead letter saying so.
-      return Decoded.rejectedWhole(payload, collarId, new Rejection(Rejection.UNDECODABLE, "decoder " + decoder.get().name()
+      return Decoded.rejectedWhole(payload, collarId, new Rejection(ReasonCodes.UNDECODABLE, "decoder " + decoder.get().name()
           + " failed: " + e));
     }
     if (decoded.isEmpty()) {
-      return Decoded.rejectedWhole(payload, collarId, new Rejection(Rejection.EMPTY_BATCH, "profile " + decoder.get().name()
+      return Decoded.rejectedWhole(payload, collarId, new Rejection(ReasonCodes.EMPTY_BATCH, "profile " + decoder.get().name()
           + " found no fix in the payload"));
     }
     List<Fix> fixes = new ArrayList<>();

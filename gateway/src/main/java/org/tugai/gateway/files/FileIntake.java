@@ -16,6 +16,7 @@ import org.tugai.gateway.decode.NativeFixDecoder;
 import org.tugai.gateway.decode.Rejection;
 import org.tugai.gateway.route.MessageRouter;
 import org.tugai.schemas.Channels;
+import org.tugai.schemas.ReasonCodes;
 
 /**
  * A vendor file's fixes into the gateway's path: each row validated as a native MQTT fix and checked against the
@@ -71,16 +72,16 @@ public final class FileIntake {
     List<ProducerRecord<String, byte[]>> batch = new ArrayList<>();
     int fixes = 0;
     for (VendorFormat.Skipped s : parsed.skipped()) {
-      problems.add(new Problem(s.line(), Rejection.MALFORMED_ROW, s.reason()));
+      problems.add(new Problem(s.line(), ReasonCodes.MALFORMED_ROW, s.reason()));
       batch.add(router.deadLetter(s.text().getBytes(StandardCharsets.UTF_8), source + ":" + s.line(), null,
-          new Rejection(Rejection.MALFORMED_ROW, "line " + s.line() + ": " + s.reason())));
+          new Rejection(ReasonCodes.MALFORMED_ROW, "line " + s.line() + ": " + s.reason())));
     }
     for (VendorFormat.Row row : parsed.rows()) {
       byte[] bytes = row.fix().toString().getBytes(StandardCharsets.UTF_8);
       String idProblem = InputLimits.idProblem("collar id", row.collarId());
       if (idProblem != null) {
-        problems.add(new Problem(row.line(), Rejection.INVALID_ID, idProblem));
-        batch.add(router.deadLetter(bytes, source + ":" + row.line(), null, new Rejection(Rejection.INVALID_ID, "line " + row.line()
+        problems.add(new Problem(row.line(), ReasonCodes.INVALID_ID, idProblem));
+        batch.add(router.deadLetter(bytes, source + ":" + row.line(), null, new Rejection(ReasonCodes.INVALID_ID, "line " + row.line()
             + ": " + idProblem)));
       } else {
         Decoded<Fix> decoded = decoder.decode(row.collarId(), bytes, source, clock.instant());
@@ -123,7 +124,7 @@ public final class FileIntake {
 
   /** A file no format can read: one dead letter holding it (up to the payload limit); completes once Kafka has it. */
   public CompletableFuture<Void> unreadable(String channel, String fileName, byte[] bytes, String reason) {
-    return send(List.of(List.of(router.deadLetter(bytes, channel + ":" + fileName, null, new Rejection(Rejection.UNREADABLE_FILE, reason)))),
+    return send(List.of(List.of(router.deadLetter(bytes, channel + ":" + fileName, null, new Rejection(ReasonCodes.UNREADABLE_FILE, reason)))),
         null);
   }
 }

@@ -19,6 +19,7 @@ import org.tugai.gateway.decode.Rejection;
 import org.tugai.gateway.decode.SbdDecoder;
 import org.tugai.gateway.registry.Deployments;
 import org.tugai.gateway.route.MessageRouter;
+import org.tugai.schemas.ReasonCodes;
 
 /**
  * Where every Iridium message ends, whichever way it came: the modem's IMEI found in the deployments, the payload
@@ -91,7 +92,7 @@ public final class SbdIntake {
     metrics.received();
     metrics.satellite(channel, "malformed");
     forwarder.forward(List.of(router.deadLetter(bytes, channel + ":" + from, null,
-        new Rejection(Rejection.MALFORMED_MESSAGE, reason))), () -> done.complete(Outcome.SENT));
+        new Rejection(ReasonCodes.MALFORMED_MESSAGE, reason))), () -> done.complete(Outcome.SENT));
     return done;
   }
 
@@ -104,7 +105,7 @@ public final class SbdIntake {
     Optional<Deployments.SatelliteModem> modem = deployments.modem(message.imei(), message.sessionTime());
     if (modem.isEmpty()) {
       log.debug("no deployment names modem {}: dead letter", message.imei());
-      return List.of(router.deadLetter(message.payload(), message.source(), null, new Rejection(Rejection.UNKNOWN_MODEM,
+      return List.of(router.deadLetter(message.payload(), message.source(), null, new Rejection(ReasonCodes.UNKNOWN_MODEM,
           "no deployment names Iridium modem " + message.imei() + " (set the deployment's imei)")));
     }
     Decoded<Fix> decoded = decoder.decode(modem.get().deviceId(), modem.get().payloadProfile(), message.payload(), message.sessionTime(),

@@ -47,7 +47,7 @@ public final class DeploymentRegistry implements Deployments, AutoCloseable {
   }
 
   public void start(Duration catchUpTimeout) {
-    Map<String, Object> c = kafka.clientConfig();
+    Map<String, Object> c = kafka.consumerConfig();
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
     List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), catchUpTimeout).stream()

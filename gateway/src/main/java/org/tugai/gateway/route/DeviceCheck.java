@@ -9,6 +9,8 @@ import org.tugai.avro.Fix;
 import org.tugai.gateway.decode.Decoded;
 import org.tugai.gateway.decode.Rejection;
 import org.tugai.gateway.registry.Deployments;
+import org.tugai.schemas.FixFlags;
+import org.tugai.schemas.ReasonCodes;
 
 /**
  * Checks decoded records against the deployments: a device no deployment names is accepted, accepted and
@@ -20,8 +22,6 @@ public final class DeviceCheck {
   /** What to do with a device no deployment names. */
   public enum UnknownDevices { ACCEPT, FLAG, REJECT }
 
-  public static final String UNKNOWN_DEVICE = "unknown-device";
-  public static final String BEFORE_DEPLOYMENT = "before-deployment";
 
   private final Deployments deployments;
   private final UnknownDevices unknown;
@@ -41,7 +41,7 @@ public final class DeviceCheck {
         rejected.add(new Decoded.Part(payload, fix.getCollarId(), problem.get()));
       } else if (unknown == UnknownDevices.FLAG && deployments.firstDeployed(fix.getCollarId()).isEmpty()) {
         List<String> flags = new ArrayList<>(fix.getQualityFlags());
-        flags.add(UNKNOWN_DEVICE);
+        flags.add(FixFlags.UNKNOWN_DEVICE);
         ok.add(Fix.newBuilder(fix).setQualityFlags(flags).build());
       } else {
         ok.add(fix);
@@ -68,11 +68,11 @@ public final class DeviceCheck {
     Optional<Instant> first = deployments.firstDeployed(deviceId);
     if (first.isEmpty()) {
       return unknown == UnknownDevices.REJECT
-          ? Optional.of(new Rejection(UNKNOWN_DEVICE, "device '" + deviceId + "' is in no deployment (gateway.unknown-devices is reject)"))
+          ? Optional.of(new Rejection(ReasonCodes.UNKNOWN_DEVICE, "device '" + deviceId + "' is in no deployment (gateway.unknown-devices is reject)"))
           : Optional.empty();
     }
     if (time.isBefore(first.get())) {
-      return Optional.of(new Rejection(BEFORE_DEPLOYMENT, field + " " + time + " is before device '" + deviceId
+      return Optional.of(new Rejection(ReasonCodes.BEFORE_DEPLOYMENT, field + " " + time + " is before device '" + deviceId
           + "' was first deployed (" + first.get() + ")"));
     }
     return Optional.empty();

@@ -3,7 +3,6 @@ package org.tugai.gateway.route;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
@@ -18,9 +17,11 @@ import org.tugai.gateway.decode.Decoders;
 import org.tugai.gateway.decode.DeviceTopic;
 import org.tugai.gateway.decode.InputLimits;
 import org.tugai.gateway.decode.Rejection;
-import org.tugai.schemas.text.StorableText;
+import org.tugai.schemas.DeadLetters;
+import org.tugai.schemas.ReasonCodes;
 import org.tugai.schemas.TopicSpec;
 import org.tugai.schemas.Topics;
+import org.tugai.schemas.text.StorableText;
 
 /**
  * Turns one MQTT message into the Kafka records it stands for: valid fixes or camera events, and a dead
@@ -55,14 +56,14 @@ public final class MessageRouter {
     String idProblem = device.isEmpty() || device.get().kind() == DeviceTopic.Kind.ALERT_ACK ? null
         : InputLimits.idProblem("the device id in the topic", deviceId);
     if (idProblem != null) {
-      return List.of(deadLetter(payload, source, null, now, new Rejection(Rejection.INVALID_ID, idProblem)));
+      return List.of(deadLetter(payload, source, null, now, new Rejection(ReasonCodes.INVALID_ID, idProblem)));
     }
     if (payload.length > maxPayloadBytes) {
-      return List.of(deadLetter(payload, source, deviceId, now, new Rejection(Rejection.PAYLOAD_TOO_LARGE,
+      return List.of(deadLetter(payload, source, deviceId, now, new Rejection(ReasonCodes.PAYLOAD_TOO_LARGE,
           "payload of " + payload.length + " bytes exceeds gateway.max-payload-bytes (" + maxPayloadBytes + ")")));
     }
     if (device.isEmpty()) {
-      return List.of(deadLetter(payload, source, null, now, new Rejection(Rejection.UNKNOWN_TOPIC,
+      return List.of(deadLetter(payload, source, null, now, new Rejection(ReasonCodes.UNKNOWN_TOPIC,
           "'" + source + "' is not a device topic this gateway decodes")));
     }
     return switch (device.get().kind()) {
@@ -120,23 +121,12 @@ public final class MessageRouter {
   /** The dead letter standing in for {@code record} (a decoded record Kafka will never take): its bytes, the reason. */
   public ProducerRecord<String, byte[]> deadLetterInstead(ProducerRecord<String, byte[]> record, String reason) {
     byte[] bytes = record.value() == null ? new byte[0] : record.value();
-    return deadLetter(bytes, "kafka:" + record.topic(), record.key(), clock.instant(), new Rejection(Rejection.KAFKA_REFUSED, reason));
+    return deadLetter(bytes, "kafka:" + record.topic(), record.key(), clock.instant(), new Rejection(ReasonCodes.KAFKA_REFUSED, reason));
   }
 
   private ProducerRecord<String, byte[]> deadLetter(byte[] payload, String source, String deviceId, Instant now, Rejection rejection) {
     metrics.deadLettered(rejection.code());
-    boolean truncated = payload.length > maxPayloadBytes;
-    DeadLetter letter = DeadLetter.newBuilder()
-        .setPayload(java.nio.ByteBuffer.wrap(truncated ? Arrays.copyOf(payload, maxPayloadBytes) : payload))
-        .setPayloadSize(payload.length)
-        .setPayloadTruncated(truncated)
-        .setSource(source)
-        .setComponent("gateway")
-        .setReasonCode(rejection.code())
-        .setReason(StorableText.escape(rejection.reason()))
-        .setDeviceId(StorableText.escape(deviceId))
-        .setOccurredAt(now)
-        .build();
+    DeadLetter letter = DeadLetters.letter("gateway", source, rejection.code(), rejection.reason(), deviceId, payload, maxPayloadBytes, now);
     TopicSpec<String, DeadLetter> spec = topics.deadLetters();
     return new ProducerRecord<>(spec.name(), deviceId == null ? source : deviceId, spec.valueSerde().serializer().serialize(spec.name(), letter));
   }

@@ -39,6 +39,7 @@ import org.tugai.core.config.Settings;
 import org.tugai.embedded.MosquittoProcess;
 import org.tugai.embedded.junit.Infrastructure;
 import org.tugai.embedded.junit.TugaiInfrastructure;
+import org.tugai.schemas.MqttTopics;
 import org.tugai.schemas.SchemaCatalog;
 import org.tugai.schemas.Topics;
 
@@ -89,7 +90,7 @@ class AlertRelayBacklogIT {
       MqttClient ranger = new MqttClient(broker.url(), Infrastructure.uniqueName("ranger"), new MemoryPersistence());
       ranger.connect(new MqttConnectionOptions());
       for (String zone : zones) {
-        ranger.subscribe(new MqttSubscription[] {new MqttSubscription("tugai/v1/alerts/" + zone, 1)}, new org.eclipse.paho.mqttv5.client.IMqttMessageListener[] {
+        ranger.subscribe(new MqttSubscription[] {new MqttSubscription(MqttTopics.alerts(zone), 1)}, new org.eclipse.paho.mqttv5.client.IMqttMessageListener[] {
             (t, m) -> {
               JsonNode alert = JSON.readTree(m.getPayload());
               received.computeIfAbsent(t + " " + alert.path("alertId").asText(), k -> new CopyOnWriteArrayList<>())

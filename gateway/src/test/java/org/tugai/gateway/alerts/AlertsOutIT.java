@@ -42,6 +42,7 @@ import org.tugai.embedded.junit.Infrastructure;
 import org.tugai.embedded.junit.TugaiInfrastructure;
 import org.tugai.gateway.GatewayConfig;
 import org.tugai.gateway.GatewayService;
+import org.tugai.schemas.MqttTopics;
 import org.tugai.schemas.SchemaCatalog;
 import org.tugai.schemas.Topics;
 
@@ -80,8 +81,8 @@ class AlertsOutIT {
     String otherZone = Infrastructure.uniqueName("zone");
     List<JsonNode> received = new CopyOnWriteArrayList<>();
     IMqttMessageListener listener = (t, m) -> received.add(new ObjectMapper().readTree(m.getPayload()));
-    ranger.subscribe(new MqttSubscription[] {new MqttSubscription("tugai/v1/alerts/" + zone, 1),
-        new MqttSubscription("tugai/v1/alerts/" + otherZone, 1)}, new IMqttMessageListener[] {listener, listener});
+    ranger.subscribe(new MqttSubscription[] {new MqttSubscription(MqttTopics.alerts(zone), 1),
+        new MqttSubscription(MqttTopics.alerts(otherZone), 1)}, new IMqttMessageListener[] {listener, listener});
     String alertId = Infrastructure.uniqueName("alert");
     Alert alert = Alert.newBuilder().setAlertId(alertId).setType(AlertType.INTRUSION).setSeverity(Severity.CRITICAL).setStatus(AlertStatus.OPEN)
         .setTitle("Person at night in core zone").setFirstSeen(Instant.parse("2026-03-01T00:12:09Z"))

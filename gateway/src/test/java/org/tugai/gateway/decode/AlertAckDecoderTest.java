@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.tugai.avro.AlertAck;
+import org.tugai.schemas.MqttTopics;
+import org.tugai.schemas.ReasonCodes;
 
 /** Who acknowledged is the broker-authenticated user of the topic; text the store cannot hold is refused. */
 class AlertAckDecoderTest {
@@ -14,7 +16,7 @@ class AlertAckDecoderTest {
   private static final Instant NOW = Instant.parse("2026-06-15T19:05:00Z");
 
   private Decoded<AlertAck> decode(String user, String json) {
-    DeviceTopic topic = DeviceTopic.parse(DeviceTopic.ackTopic("pa-a", user, "CT-1|intrusion|1")).orElseThrow();
+    DeviceTopic topic = DeviceTopic.parse(MqttTopics.ack("pa-a", user, "CT-1|intrusion|1")).orElseThrow();
     return decoder.decode(topic, json.getBytes(StandardCharsets.UTF_8), "mqtt:" + topic, NOW);
   }
 
@@ -34,7 +36,7 @@ class AlertAckDecoderTest {
     Decoded<AlertAck> d = decode("ranger-a", "{\"by\": \"admin\"}");
     assertThat(d.records()).isEmpty();
     assertThat(d.rejected()).singleElement().satisfies(p -> {
-      assertThat(p.rejection().code()).isEqualTo(Rejection.IDENTITY_MISMATCH);
+      assertThat(p.rejection().code()).isEqualTo(ReasonCodes.IDENTITY_MISMATCH);
       assertThat(p.rejection().reason()).contains("admin").contains("ranger-a");
     });
   }
@@ -46,7 +48,7 @@ class AlertAckDecoderTest {
       Decoded<AlertAck> d = decode("ranger-a", json);
       assertThat(d.records()).as(json).isEmpty();
       assertThat(d.rejected()).as(json).singleElement().satisfies(p -> assertThat(p.rejection().code())
-          .isIn(Rejection.BAD_TEXT, Rejection.OUT_OF_RANGE));
+          .isIn(ReasonCodes.BAD_TEXT, ReasonCodes.OUT_OF_RANGE));
     }
     assertThat(decode("ranger-a", "{\"note\": \"line one\\nline two\"}").records()).hasSize(1);
     Decoded<AlertAck> nulUser = decode("ranger\u0000a", "{}");

@@ -15,6 +15,7 @@ import org.tugai.avro.Fix;
 import org.tugai.avro.FixType;
 import org.tugai.core.config.ConfigException;
 import org.tugai.core.config.Settings;
+import org.tugai.schemas.ReasonCodes;
 
 class FormatDecodersTest {
 
@@ -64,11 +65,11 @@ class FormatDecodersTest {
   @Test
   void ttnRejectsAPayloadForAnotherDeviceAndAMissingFormatter() throws IOException {
     Decoded<Fix> other = decoders.ttn().decode("lgt92-deer-08", resource("ttn-v3-lgt92-uplink.json"), "ttn", NOW);
-    assertThat(other.rejected()).singleElement().satisfies(p -> assertThat(p.rejection().code()).isEqualTo(Rejection.DEVICE_MISMATCH));
+    assertThat(other.rejected()).singleElement().satisfies(p -> assertThat(p.rejection().code()).isEqualTo(ReasonCodes.DEVICE_MISMATCH));
     byte[] raw = edit(resource("ttn-v3-lgt92-uplink.json"), "\"decoded_payload\"", "\"not_decoded\"");
     Decoded<Fix> noFormatter = decoders.ttn().decode("lgt92-deer-07", raw, "ttn", NOW);
     assertThat(noFormatter.rejected()).singleElement().satisfies(p -> {
-      assertThat(p.rejection().code()).isEqualTo(Rejection.MISSING_FIELD);
+      assertThat(p.rejection().code()).isEqualTo(ReasonCodes.MISSING_FIELD);
       assertThat(p.rejection().reason()).contains("payload formatter");
     });
   }
@@ -135,7 +136,7 @@ class FormatDecodersTest {
     for (Decoded<Fix> d : List.of(decoders.ttn().decode("lgt92-deer-07", ttnNoCodec, "ttn", NOW),
         decoders.chirpstack().decode("a840416eb1830f4d", csNoCodec, "cs", NOW))) {
       assertThat(d.rejected()).singleElement().satisfies(p -> {
-        assertThat(p.rejection().code()).isEqualTo(Rejection.MISSING_FIELD);
+        assertThat(p.rejection().code()).isEqualTo(ReasonCodes.MISSING_FIELD);
         assertThat(p.rejection().reason()).contains("payload formatter / codec");
       });
     }

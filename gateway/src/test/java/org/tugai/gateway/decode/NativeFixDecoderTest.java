@@ -14,6 +14,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.tugai.avro.Fix;
 import org.tugai.avro.FixType;
+import org.tugai.schemas.ReasonCodes;
 
 public class NativeFixDecoderTest {
 
@@ -92,7 +93,7 @@ public class NativeFixDecoderTest {
     assertThat(d.records()).extracting(Fix::getFixTime)
         .containsExactly(Instant.parse("2026-03-01T04:00:00Z"), Instant.parse("2026-03-01T02:00:00Z"));
     assertThat(d.rejected()).singleElement().satisfies(p -> {
-      assertThat(p.rejection().code()).isEqualTo(Rejection.OUT_OF_RANGE);
+      assertThat(p.rejection().code()).isEqualTo(ReasonCodes.OUT_OF_RANGE);
       assertThat(p.rejection().reason()).startsWith("batch element 1: lat 91");
       assertThat(new String(p.bytes(), StandardCharsets.UTF_8)).contains("\"lat\":91").doesNotContain("37.312");
       assertThat(p.deviceId()).isEqualTo("C1");
@@ -102,36 +103,36 @@ public class NativeFixDecoderTest {
   static Stream<Arguments> nasty() {
     String ok = "\"collarId\":\"C1\",\"fixTime\":\"2026-03-01T04:00:00Z\"";
     return Stream.of(
-        Arguments.of("truncated JSON", "{\"collarId\":\"C1\",\"fixTime\":\"2026-03-01T04:00", Rejection.PARSE_ERROR),
-        Arguments.of("NaN literal", "{" + ok + ",\"lat\":NaN,\"lon\":68}", Rejection.PARSE_ERROR),
-        Arguments.of("NaN as a string", "{" + ok + ",\"lat\":\"NaN\",\"lon\":68}", Rejection.WRONG_TYPE),
-        Arguments.of("overflowing number", "{" + ok + ",\"lat\":1e999,\"lon\":68}", Rejection.NON_FINITE),
-        Arguments.of("lat 91", "{" + ok + ",\"lat\":91,\"lon\":68}", Rejection.OUT_OF_RANGE),
-        Arguments.of("lon -181", "{" + ok + ",\"lat\":37,\"lon\":-181}", Rejection.OUT_OF_RANGE),
-        Arguments.of("null island", "{" + ok + ",\"lat\":0,\"lon\":0.0}", Rejection.NULL_ISLAND),
-        Arguments.of("the year 2099", "{\"collarId\":\"C1\",\"fixTime\":\"2099-01-01T00:00:00Z\",\"lat\":37,\"lon\":68}", Rejection.FUTURE_TIME),
-        Arguments.of("GPS epoch", "{\"collarId\":\"C1\",\"fixTime\":\"1980-01-06T00:00:00Z\",\"lat\":37,\"lon\":68}", Rejection.TOO_OLD),
-        Arguments.of("time without zone", "{\"collarId\":\"C1\",\"fixTime\":\"2026-03-01T04:00:00\",\"lat\":37,\"lon\":68}", Rejection.WRONG_TYPE),
-        Arguments.of("time as epoch number", "{\"collarId\":\"C1\",\"fixTime\":1772337600,\"lat\":37,\"lon\":68}", Rejection.WRONG_TYPE),
-        Arguments.of("topic names another device", "{\"collarId\":\"C2\",\"fixTime\":\"2026-03-01T04:00:00Z\",\"lat\":37,\"lon\":68}", Rejection.DEVICE_MISMATCH),
-        Arguments.of("missing collarId", "{\"fixTime\":\"2026-03-01T04:00:00Z\",\"lat\":37,\"lon\":68}", Rejection.MISSING_FIELD),
-        Arguments.of("missing fixTime", "{\"collarId\":\"C1\",\"lat\":37,\"lon\":68}", Rejection.MISSING_FIELD),
-        Arguments.of("collarId a number", "{\"collarId\":1,\"fixTime\":\"2026-03-01T04:00:00Z\"}", Rejection.WRONG_TYPE),
-        Arguments.of("lat without lon", "{" + ok + ",\"lat\":37}", Rejection.INCONSISTENT),
-        Arguments.of("failed fix with a position", "{" + ok + ",\"fixType\":\"none\",\"lat\":37,\"lon\":68}", Rejection.INCONSISTENT),
-        Arguments.of("position missing", "{" + ok + ",\"fixType\":\"3D\"}", Rejection.MISSING_FIELD),
-        Arguments.of("unknown fixType", "{" + ok + ",\"fixType\":\"4D\",\"lat\":37,\"lon\":68}", Rejection.OUT_OF_RANGE),
-        Arguments.of("fractional satellites", "{" + ok + ",\"lat\":37,\"lon\":68,\"satellites\":3.5}", Rejection.WRONG_TYPE),
-        Arguments.of("negative hdop", "{" + ok + ",\"lat\":37,\"lon\":68,\"hdop\":-1}", Rejection.OUT_OF_RANGE),
-        Arguments.of("mortality as string", "{" + ok + ",\"lat\":37,\"lon\":68,\"mortality\":\"yes\"}", Rejection.WRONG_TYPE),
-        Arguments.of("duplicate keys", "{" + ok + ",\"lat\":37,\"lat\":38,\"lon\":68}", Rejection.PARSE_ERROR),
-        Arguments.of("trailing garbage", "{" + ok + ",\"lat\":37,\"lon\":68} xyz", Rejection.PARSE_ERROR),
-        Arguments.of("empty payload", "", Rejection.PARSE_ERROR),
-        Arguments.of("JSON null", "null", Rejection.NOT_AN_OBJECT),
-        Arguments.of("a bare number", "42", Rejection.NOT_AN_OBJECT),
-        Arguments.of("empty batch", "[]", Rejection.EMPTY_BATCH),
-        Arguments.of("deep nesting", "[".repeat(5000) + "]".repeat(5000), Rejection.PARSE_ERROR),
-        Arguments.of("id with a slash", "{\"collarId\":\"C1/x\",\"fixTime\":\"2026-03-01T04:00:00Z\"}", Rejection.INVALID_ID));
+        Arguments.of("truncated JSON", "{\"collarId\":\"C1\",\"fixTime\":\"2026-03-01T04:00", ReasonCodes.PARSE_ERROR),
+        Arguments.of("NaN literal", "{" + ok + ",\"lat\":NaN,\"lon\":68}", ReasonCodes.PARSE_ERROR),
+        Arguments.of("NaN as a string", "{" + ok + ",\"lat\":\"NaN\",\"lon\":68}", ReasonCodes.WRONG_TYPE),
+        Arguments.of("overflowing number", "{" + ok + ",\"lat\":1e999,\"lon\":68}", ReasonCodes.NON_FINITE),
+        Arguments.of("lat 91", "{" + ok + ",\"lat\":91,\"lon\":68}", ReasonCodes.OUT_OF_RANGE),
+        Arguments.of("lon -181", "{" + ok + ",\"lat\":37,\"lon\":-181}", ReasonCodes.OUT_OF_RANGE),
+        Arguments.of("null island", "{" + ok + ",\"lat\":0,\"lon\":0.0}", ReasonCodes.NULL_ISLAND),
+        Arguments.of("the year 2099", "{\"collarId\":\"C1\",\"fixTime\":\"2099-01-01T00:00:00Z\",\"lat\":37,\"lon\":68}", ReasonCodes.FUTURE_TIME),
+        Arguments.of("GPS epoch", "{\"collarId\":\"C1\",\"fixTime\":\"1980-01-06T00:00:00Z\",\"lat\":37,\"lon\":68}", ReasonCodes.TOO_OLD),
+        Arguments.of("time without zone", "{\"collarId\":\"C1\",\"fixTime\":\"2026-03-01T04:00:00\",\"lat\":37,\"lon\":68}", ReasonCodes.WRONG_TYPE),
+        Arguments.of("time as epoch number", "{\"collarId\":\"C1\",\"fixTime\":1772337600,\"lat\":37,\"lon\":68}", ReasonCodes.WRONG_TYPE),
+        Arguments.of("topic names another device", "{\"collarId\":\"C2\",\"fixTime\":\"2026-03-01T04:00:00Z\",\"lat\":37,\"lon\":68}", ReasonCodes.DEVICE_MISMATCH),
+        Arguments.of("missing collarId", "{\"fixTime\":\"2026-03-01T04:00:00Z\",\"lat\":37,\"lon\":68}", ReasonCodes.MISSING_FIELD),
+        Arguments.of("missing fixTime", "{\"collarId\":\"C1\",\"lat\":37,\"lon\":68}", ReasonCodes.MISSING_FIELD),
+        Arguments.of("collarId a number", "{\"collarId\":1,\"fixTime\":\"2026-03-01T04:00:00Z\"}", ReasonCodes.WRONG_TYPE),
+        Arguments.of("lat without lon", "{" + ok + ",\"lat\":37}", ReasonCodes.INCONSISTENT),
+        Arguments.of("failed fix with a position", "{" + ok + ",\"fixType\":\"none\",\"lat\":37,\"lon\":68}", ReasonCodes.INCONSISTENT),
+        Arguments.of("position missing", "{" + ok + ",\"fixType\":\"3D\"}", ReasonCodes.MISSING_FIELD),
+        Arguments.of("unknown fixType", "{" + ok + ",\"fixType\":\"4D\",\"lat\":37,\"lon\":68}", ReasonCodes.OUT_OF_RANGE),
+        Arguments.of("fractional satellites", "{" + ok + ",\"lat\":37,\"lon\":68,\"satellites\":3.5}", ReasonCodes.WRONG_TYPE),
+        Arguments.of("negative hdop", "{" + ok + ",\"lat\":37,\"lon\":68,\"hdop\":-1}", ReasonCodes.OUT_OF_RANGE),
+        Arguments.of("mortality as string", "{" + ok + ",\"lat\":37,\"lon\":68,\"mortality\":\"yes\"}", ReasonCodes.WRONG_TYPE),
+        Arguments.of("duplicate keys", "{" + ok + ",\"lat\":37,\"lat\":38,\"lon\":68}", ReasonCodes.PARSE_ERROR),
+        Arguments.of("trailing garbage", "{" + ok + ",\"lat\":37,\"lon\":68} xyz", ReasonCodes.PARSE_ERROR),
+        Arguments.of("empty payload", "", ReasonCodes.PARSE_ERROR),
+        Arguments.of("JSON null", "null", ReasonCodes.NOT_AN_OBJECT),
+        Arguments.of("a bare number", "42", ReasonCodes.NOT_AN_OBJECT),
+        Arguments.of("empty batch", "[]", ReasonCodes.EMPTY_BATCH),
+        Arguments.of("deep nesting", "[".repeat(5000) + "]".repeat(5000), ReasonCodes.PARSE_ERROR),
+        Arguments.of("id with a slash", "{\"collarId\":\"C1/x\",\"fixTime\":\"2026-03-01T04:00:00Z\"}", ReasonCodes.INVALID_ID));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -150,7 +151,7 @@ public class NativeFixDecoderTest {
     byte[] payload = "{\"collarId\":\"C1\",\"fixTime\":\"2026-03-01T04:00:00Z\",\"note\":\"\u00ff\"}".getBytes(StandardCharsets.ISO_8859_1);
     Decoded<Fix> d = decoder.decode("C1", payload, "s", NOW);
     assertThat(d.rejected()).singleElement().satisfies(p -> {
-      assertThat(p.rejection().code()).isEqualTo(Rejection.INVALID_UTF8);
+      assertThat(p.rejection().code()).isEqualTo(ReasonCodes.INVALID_UTF8);
       assertThat(p.bytes()).isEqualTo(payload);
     });
   }

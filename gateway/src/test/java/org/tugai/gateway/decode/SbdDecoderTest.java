@@ -15,6 +15,7 @@ import org.tugai.avro.Fix;
 import org.tugai.avro.FixType;
 import org.tugai.core.config.ConfigException;
 import org.tugai.core.config.Settings;
+import org.tugai.schemas.ReasonCodes;
 
 class SbdDecoderTest {
 
@@ -42,7 +43,7 @@ class SbdDecoderTest {
     assertThat(last.getReceivedAt()).isEqualTo(NOW);
     assertThat(last.getSource()).isEqualTo("iridium-directip:300234010000001:7");
     assertThat(out.rejected()).singleElement().satisfies(p -> {
-      assertThat(p.rejection().code()).isEqualTo(Rejection.OUT_OF_RANGE);
+      assertThat(p.rejection().code()).isEqualTo(ReasonCodes.OUT_OF_RANGE);
       assertThat(p.rejection().reason()).startsWith("record 1 of 3: ");
     });
   }
@@ -52,14 +53,14 @@ class SbdDecoderTest {
     byte[] payload = BinaryLayoutTest.compact(NOW.plus(Duration.ofHours(3)), 37.5, 68.1, 400, 1.2, 8, 3, false);
     Decoded<Fix> out = decoder.decode("C1", Optional.empty(), payload, SESSION, "s", NOW);
     assertThat(out.records()).isEmpty();
-    assertThat(out.rejected()).singleElement().satisfies(p -> assertThat(p.rejection().code()).isEqualTo(Rejection.FUTURE_TIME));
+    assertThat(out.rejected()).singleElement().satisfies(p -> assertThat(p.rejection().code()).isEqualTo(ReasonCodes.FUTURE_TIME));
   }
 
   @Test
   void aProfileNoOneConfiguredIsADeadLetterNamingTheKnownOnes() {
     Decoded<Fix> out = decoder.decode("C1", Optional.of("lotek-9000"), new byte[16], SESSION, "s", NOW);
     assertThat(out.rejected()).singleElement().satisfies(p -> {
-      assertThat(p.rejection().code()).isEqualTo(Rejection.UNDECODABLE);
+      assertThat(p.rejection().code()).isEqualTo(ReasonCodes.UNDECODABLE);
       assertThat(p.rejection().reason()).contains("lotek-9000").contains("tugai-compact-v1");
     });
   }

@@ -36,6 +36,7 @@ import org.tugai.embedded.junit.Infrastructure;
 import org.tugai.embedded.junit.TugaiInfrastructure;
 import org.tugai.gateway.GatewayConfig;
 import org.tugai.gateway.GatewayService;
+import org.tugai.schemas.MqttTopics;
 import org.tugai.schemas.SchemaCatalog;
 import org.tugai.schemas.Topics;
 
@@ -105,10 +106,10 @@ class DeviceAclIT {
       MqttAsyncClient collar = connect(broker.url(), c1, "c1-secret");
       try {
         String time = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS).toString();
-        IMqttToken own = collar.publish("tugai/v1/collars/" + c1 + "/fixes", message("{\"collarId\":\"" + c1 + "\",\"fixTime\":\""
+        IMqttToken own = collar.publish(MqttTopics.collarFixes(c1), message("{\"collarId\":\"" + c1 + "\",\"fixTime\":\""
             + time + "\",\"lat\":37.3,\"lon\":68.1}"));
         own.waitForCompletion(10_000);
-        IMqttToken spoof = collar.publish("tugai/v1/collars/" + c2 + "/fixes", message("{\"collarId\":\"" + c2 + "\",\"fixTime\":\""
+        IMqttToken spoof = collar.publish(MqttTopics.collarFixes(c2), message("{\"collarId\":\"" + c2 + "\",\"fixTime\":\""
             + time + "\",\"lat\":37.3,\"lon\":68.1}"));
         spoof.waitForCompletion(10_000);
 
@@ -148,8 +149,8 @@ class DeviceAclIT {
       for (Map.Entry<String, String> user : users.entrySet()) {
         MqttAsyncClient client = connect(broker.url(), user.getKey(), user.getValue());
         try {
-          for (String topic : List.of("tugai/v1/collars/" + user.getKey() + "/fixes", "tugai/v1/cameras/" + user.getKey() + "/detections",
-              "tugai/v1/cameras/" + user.getKey() + "/megadetector")) {
+          for (String topic : List.of(MqttTopics.collarFixes(user.getKey()), MqttTopics.cameraDetections(user.getKey()),
+              MqttTopics.megaDetector(user.getKey()))) {
             IMqttToken t = client.publish(topic, message("{}"));
             t.waitForCompletion(10_000);
             assertThat(t.getReasonCodes()[0]).as(user.getKey() + " publishing " + topic + ": not authorised").isEqualTo(0x87);

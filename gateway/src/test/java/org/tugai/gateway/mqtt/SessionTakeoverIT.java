@@ -30,6 +30,7 @@ import org.tugai.embedded.junit.TopicContents;
 import org.tugai.embedded.junit.TugaiInfrastructure;
 import org.tugai.gateway.GatewayConfig;
 import org.tugai.gateway.GatewayService;
+import org.tugai.schemas.MqttTopics;
 import org.tugai.schemas.SchemaCatalog;
 import org.tugai.schemas.Topics;
 
@@ -72,7 +73,7 @@ class SessionTakeoverIT {
         }
         List<IMqttToken> acks = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-          acks.add(device.publish("tugai/v1/collars/" + collar + "/fixes", DeviceAclIT.message(fix(collar, start.plusSeconds(60L * i)))));
+          acks.add(device.publish(MqttTopics.collarFixes(collar), DeviceAclIT.message(fix(collar, start.plusSeconds(60L * i)))));
           if (i % 5 == 0) {
             intruders.add(DeviceAclIT.connect(broker.url(), config.clientId(), attacker, "x-secret"));
           }
@@ -89,7 +90,7 @@ class SessionTakeoverIT {
         // The gateway is down: fixes wait in its persistent session; the intruder tries to open (and clean) it.
         gateway.close();
         for (int i = 20; i < 30; i++) {
-          IMqttToken t = device.publish("tugai/v1/collars/" + collar + "/fixes", DeviceAclIT.message(fix(collar, start.plusSeconds(60L * i))));
+          IMqttToken t = device.publish(MqttTopics.collarFixes(collar), DeviceAclIT.message(fix(collar, start.plusSeconds(60L * i))));
           t.waitForCompletion(10_000);
           assertThat(t.getReasonCodes()[0]).isZero();
         }
@@ -99,7 +100,7 @@ class SessionTakeoverIT {
         o.setPassword("x-secret".getBytes());
         o.setCleanStart(true);
         cleaner.connect(o).waitForCompletion(10_000);
-        cleaner.subscribe("tugai/v1/collars/+/fixes", 1).waitForCompletion(10_000);
+        cleaner.subscribe(MqttTopics.COLLAR_FIXES, 1).waitForCompletion(10_000);
         intruders.add(cleaner);
         gateway = new GatewayService(config, new SimpleMeterRegistry(), Clock.systemUTC());
         gateway.start();

@@ -20,6 +20,7 @@ import org.tugai.embedded.junit.Infrastructure;
 import org.tugai.embedded.junit.TugaiInfrastructure;
 import org.tugai.gateway.GatewayConfig;
 import org.tugai.gateway.GatewayService;
+import org.tugai.schemas.MqttTopics;
 
 /** A second MQTT source over TLS with a private CA (a field station's broker), beside the plain local one. */
 @ExtendWith(TugaiInfrastructure.class)
@@ -54,7 +55,7 @@ class TlsSourceIT {
           "mqtt.url", infra.mqttUrl(), "gateway.client-id", Infrastructure.uniqueName("gw"), "gateway.alerts-out", "false",
           "gateway.sources.station.url", "ssl://127.0.0.1:" + tls.port(),
           "gateway.sources.station.ca-file", dir.resolve("ca.crt").toString(),
-          "gateway.sources.station.topics", "tugai/v1/collars/+/fixes")));
+          "gateway.sources.station.topics", MqttTopics.COLLAR_FIXES)));
       GatewayService gateway = new GatewayService(config, new SimpleMeterRegistry(), Clock.systemUTC());
       gateway.start();
       try {

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.tugai.schemas.MqttTopics;
 
 /**
  * Bad input as the field produces it, generated so that every case has its own collar id ({@code prefix + n})
@@ -15,7 +16,7 @@ final class NastyCorpus {
 
   record Case(String collar, String description, byte[] payload, String expectedCode) {
     String topic() {
-      return "tugai/v1/collars/" + collar + "/fixes";
+      return MqttTopics.collarFixes(collar);
     }
   }
 

@@ -30,6 +30,7 @@ import org.tugai.embedded.junit.Infrastructure;
 import org.tugai.embedded.junit.TugaiInfrastructure;
 import org.tugai.gateway.GatewayConfig;
 import org.tugai.gateway.GatewayService;
+import org.tugai.schemas.MqttTopics;
 import org.tugai.schemas.SchemaCatalog;
 import org.tugai.schemas.Topics;
 
@@ -58,7 +59,7 @@ class NastyInputIT {
       for (NastyCorpus.Case c : corpus.cases()) {
         MqttPublishing.publish(device, c.topic(), c.payload());
         String good = run + "g" + (i % 7);
-        MqttPublishing.publish(device, "tugai/v1/collars/" + good + "/fixes",
+        MqttPublishing.publish(device, MqttTopics.collarFixes(good),
             NastyCorpus.goodFix(good, base.plusSeconds(i).toString()).getBytes(StandardCharsets.UTF_8));
         i++;
       }

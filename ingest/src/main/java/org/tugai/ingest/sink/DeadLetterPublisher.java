@@ -1,7 +1,6 @@
 package org.tugai.ingest.sink;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -17,6 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tugai.avro.DeadLetter;
 import org.tugai.core.config.KafkaSettings;
+import org.tugai.schemas.DeadLetters;
+import org.tugai.schemas.ReasonCodes;
 import org.tugai.schemas.TopicSpec;
 
 /** Sends records the sink cannot store to the dead-letter topic, synchronously: the offset commits only after. */
@@ -28,10 +29,6 @@ public final class DeadLetterPublisher implements AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
   private final MeterRegistry registry;
 
-  /** A record no reader can decode. */
-  public static final String UNDECODABLE = "undecodable";
-  /** A record the store refused for good (a constraint, text it cannot hold). */
-  public static final String STORE_REJECTED = "store-rejected";
 
   private io.micrometer.core.instrument.Counter counter(String reason) {
     return io.micrometer.core.instrument.Counter.builder("tugai.ingest.deadletters").description("Records the sink dead-lettered, by reason")
@@ -45,8 +42,7 @@ public final class DeadLetterPublisher implements AutoCloseable {
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
-    counter(UNDECODABLE);
-    counter(STORE_REJECTED);
+    ReasonCodes.INGEST.forEach(this::counter);
   }
 
   public void publish(ConsumerRecord<String, byte[]> r, String reasonCode, String reason) throws InterruptedException {
@@ -61,8 +57,7 @@ public final class DeadLetterPublisher implements AutoCloseable {
       throws InterruptedException {
     byte[] raw = value == null ? new byte[0] : value;
     String source = "kafka:" + fromTopic + "/" + partition + "/" + offset;
-    DeadLetter letter = DeadLetter.newBuilder().setPayload(ByteBuffer.wrap(raw)).setPayloadSize(raw.length).setSource(source)
-        .setComponent("ingest").setReasonCode(reasonCode).setReason(reason).setDeviceId(key).setOccurredAt(Instant.now()).build();
+    DeadLetter letter = DeadLetters.letter("ingest", source, reasonCode, reason, key, raw, Instant.now());
     log.warn("dead-lettering {} ({}): {}", source, reasonCode, reason);
     counter(reasonCode).increment();
     try {
@@ -77,11 +72,9 @@ public final class DeadLetterPublisher implements AutoCloseable {
   /** A dead letter standing for a record on the dead-letter topic that cannot be decoded. */
   public static DeadLetter undecodable(ConsumerRecord<String, byte[]> r, Exception e) {
     byte[] raw = r.value() == null ? new byte[0] : r.value();
-    return DeadLetter.newBuilder().setPayload(ByteBuffer.wrap(raw)).setPayloadSize(raw.length)
-        .setSource("kafka:" + r.topic() + "/" + r.partition() + "/" + r.offset()).setComponent("ingest")
-        .setReasonCode(UNDECODABLE).setReason(String.valueOf(e.getMessage())).setDeviceId(r.key())
-        // The record's own time, not now: a replay must produce the very same row.
-        .setOccurredAt(Instant.ofEpochMilli(r.timestamp())).build();
+    // The record's own time, not now: a replay must produce the very same row.
+    return DeadLetters.letter("ingest", "kafka:" + r.topic() + "/" + r.partition() + "/" + r.offset(), ReasonCodes.UNDECODABLE,
+        String.valueOf(e.getMessage()), r.key(), raw, Instant.ofEpochMilli(r.timestamp()));
   }
 
   @Override

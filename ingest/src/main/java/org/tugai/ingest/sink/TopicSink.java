@@ -22,12 +22,13 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.tugai.core.kafka.ConsumerThreads;
-import org.tugai.core.kafka.Offsets;
-import org.tugai.ingest.IngestConfig;
 import org.tugai.core.failure.Failure;
 import org.tugai.core.failure.SqlFailures;
+import org.tugai.core.kafka.ConsumerThreads;
+import org.tugai.core.kafka.Offsets;
 import org.tugai.core.service.ServiceFailure;
+import org.tugai.ingest.IngestConfig;
+import org.tugai.schemas.ReasonCodes;
 import org.tugai.schemas.TopicSpec;
 
 /**
@@ -74,7 +75,7 @@ public final class TopicSink<V> implements AutoCloseable {
   }
 
   public void start() {
-    Map<String, Object> c = config.kafka().clientConfig();
+    Map<String, Object> c = config.kafka().consumerConfig();
     c.put(ConsumerConfig.GROUP_ID_CONFIG, config.kafka().topicPrefix() + config.groupId());
     c.put(ConsumerConfig.CLIENT_ID_CONFIG, threadName);
     // Static membership: a restarted ingest gets its partitions back at once, not after the session timeout.
@@ -82,7 +83,6 @@ public final class TopicSink<V> implements AutoCloseable {
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.batchSize());
-    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     // A big poll is what makes COPY pay; let one fetch carry it.
     c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
     consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
@@ -166,7 +166,7 @@ public final class TopicSink<V> implements AutoCloseable {
           // Never dead-letter a dead letter (it would loop): keep its raw bytes in the table with the reason.
           value = table.substituteFor(r, e);
         } else {
-          deadLetters.publish(r, DeadLetterPublisher.UNDECODABLE, String.valueOf(e.getMessage()));
+          deadLetters.publish(r, ReasonCodes.UNDECODABLE, String.valueOf(e.getMessage()));
           continue;
         }
       }
@@ -262,7 +262,7 @@ public final class TopicSink<V> implements AutoCloseable {
           log.error("dead letter at {}/{} cannot be stored ({}); it stays in the dead-letter topic", record.partition(),
               record.offset(), firstLine(e));
         } else {
-          deadLetters.publish(record, DeadLetterPublisher.STORE_REJECTED, firstLine(e));
+          deadLetters.publish(record, ReasonCodes.STORE_REJECTED, firstLine(e));
         }
       }
     }

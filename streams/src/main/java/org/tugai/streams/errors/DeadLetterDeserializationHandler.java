@@ -1,6 +1,5 @@
 package org.tugai.streams.errors;
 
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -16,6 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tugai.avro.DeadLetter;
 import org.tugai.schemas.AvroSerde;
+import org.tugai.schemas.DeadLetters;
+import org.tugai.schemas.ReasonCodes;
 import org.tugai.schemas.SchemaCatalog;
 
 /**
@@ -56,16 +57,8 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
     String source = "kafka:" + record.topic() + "/" + record.partition() + "/" + record.offset();
     String reason = exception.getMessage() == null ? exception.toString() : exception.getMessage().lines().findFirst().orElse("");
     log.warn("dead-lettering undecodable record {}: {}", source, reason);
-    DeadLetter letter = DeadLetter.newBuilder()
-        .setPayload(ByteBuffer.wrap(raw))
-        .setPayloadSize(raw.length)
-        .setSource(source)
-        .setComponent("streams")
-        .setReasonCode("undecodable")
-        .setReason(reason)
-        .setDeviceId(record.key() == null ? null : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8))
-        .setOccurredAt(Instant.now())
-        .build();
+    DeadLetter letter = DeadLetters.letter("streams", source, ReasonCodes.UNDECODABLE, reason,
+        record.key() == null ? null : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8), raw, Instant.now());
     ProducerRecord<byte[], byte[]> deadLetter = new ProducerRecord<>(topic, record.key(), serde.encode(letter));
     if (context.taskId() != null && context.taskId().subtopology() < 0) {
       // Kafka Streams 4.3.1 cannot send dead letters from the global thread (it casts the global context to a

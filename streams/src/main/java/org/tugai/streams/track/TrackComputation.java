@@ -5,8 +5,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -18,6 +18,7 @@ import org.tugai.avro.Deployment;
 import org.tugai.avro.Fix;
 import org.tugai.core.geo.Countries;
 import org.tugai.core.geo.GeoFeature;
+import org.tugai.schemas.FixFlags;
 import org.tugai.streams.geo.Geodata;
 
 /**
@@ -60,23 +61,23 @@ public final class TrackComputation {
   public Set<String> staticFlags(Fix fix, boolean deployed) {
     Set<String> flags = new LinkedHashSet<>();
     for (String f : fix.getQualityFlags()) {
-      if (!QualityFlags.COMPUTED.contains(f)) {
+      if (!FixFlags.COMPUTED.contains(f)) {
         flags.add(f);
       }
     }
     if (fix.getLat() == null || fix.getLon() == null) {
-      flags.add(QualityFlags.FAILED_FIX);
+      flags.add(FixFlags.FAILED_FIX);
     } else if (fix.getLat() == 0.0 && fix.getLon() == 0.0) {
-      flags.add(QualityFlags.NULL_ISLAND);
+      flags.add(FixFlags.NULL_ISLAND);
     } else if ((fix.getHdop() != null && fix.getHdop() > params.maxHdop())
         || (fix.getSatellites() != null && fix.getSatellites() < params.minSatellites())
         || (params.flagTwoD() && fix.getFixType() == org.tugai.avro.FixType.TWO_D)
         || !params.acceptsLocationClass(fix.getLocationClass())
         || (fix.getErrorRadiusM() != null && fix.getErrorRadiusM() > params.maxErrorRadiusM())) {
-      flags.add(QualityFlags.POOR_QUALITY);
+      flags.add(FixFlags.POOR_QUALITY);
     }
     if (!deployed) {
-      flags.add(QualityFlags.NO_DEPLOYMENT);
+      flags.add(FixFlags.NO_DEPLOYMENT);
     }
     return flags;
   }
@@ -128,9 +129,9 @@ public final class TrackComputation {
     for (int i = 0; i < n; i++) {
       Fix f = window.get(i);
       List<String> flags = new ArrayList<>(f.getQualityFlags());
-      flags.remove(QualityFlags.OUTLIER);
+      flags.remove(FixFlags.OUTLIER);
       if (outlier[i]) {
-        flags.add(QualityFlags.OUTLIER);
+        flags.add(FixFlags.OUTLIER);
       }
       fixes.add(flags.equals(f.getQualityFlags()) ? f : Fix.newBuilder(f).setQualityFlags(flags).build());
     }
@@ -152,7 +153,7 @@ public final class TrackComputation {
   /** A fix the outlier check and the border state consider: no quality flag but (a previous verdict of) outlier. */
   public static boolean isCandidate(Fix f) {
     for (String flag : f.getQualityFlags()) {
-      if (!flag.equals(QualityFlags.OUTLIER)) {
+      if (!flag.equals(FixFlags.OUTLIER)) {
         return false;
       }
     }

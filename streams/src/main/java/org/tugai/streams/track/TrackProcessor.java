@@ -9,10 +9,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.tugai.avro.Crossing;
@@ -22,10 +22,11 @@ import org.tugai.avro.DeviceDeployments;
 import org.tugai.avro.Fix;
 import org.tugai.avro.TrackState;
 import org.tugai.core.geo.GeoFeature;
+import org.tugai.schemas.AvroSerde;
+import org.tugai.schemas.FixFlags;
+import org.tugai.schemas.SchemaCatalog;
 import org.tugai.streams.deployment.DeploymentStoreUpdater;
 import org.tugai.streams.geo.Geodata;
-import org.tugai.schemas.AvroSerde;
-import org.tugai.schemas.SchemaCatalog;
 import org.tugai.streams.store.CollarStore;
 import org.tugai.streams.store.FixKeys;
 
@@ -131,7 +132,7 @@ public final class TrackProcessor implements Processor<String, Fix, String, Spec
     Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
     if (state != null && fix.getFixTime().isBefore(state.watermark.minus(params.grace(fix)))) {
       List<String> flags = new ArrayList<>(fix.getQualityFlags());
-      flags.add(QualityFlags.LATE);
+      flags.add(FixFlags.LATE);
       emitFix(Fix.newBuilder(fix).setQualityFlags(flags).build());
       return;
     }

@@ -25,6 +25,7 @@ import org.tugai.avro.Fix;
 import org.tugai.avro.FixType;
 import org.tugai.core.config.Settings;
 import org.tugai.core.geo.Countries;
+import org.tugai.schemas.FixFlags;
 import org.tugai.schemas.Topics;
 import org.tugai.streams.FixTopology;
 import org.tugai.streams.StreamsServiceConfig;
@@ -218,7 +219,7 @@ class CrossingTopologyTest {
     }
     List<Fix> out = enriched.readValuesToList();
     Fix spike = out.stream().filter(f -> f.getLat() < BORDER).reduce((a, b) -> b).orElseThrow();
-    assertThat(spike.getQualityFlags()).containsExactly(QualityFlags.OUTLIER);
+    assertThat(spike.getQualityFlags()).containsExactly(FixFlags.OUTLIER);
     assertThat(spike.getCountry()).isEqualTo("AFG");
   }
 
@@ -231,7 +232,7 @@ class CrossingTopologyTest {
       fixes.pipeInput(COLLAR, f, t.plusSeconds(30));
       t = t.plus(Duration.ofMinutes(15));
     }
-    assertThat(enriched.readValuesToList()).noneMatch(f -> f.getQualityFlags().contains(QualityFlags.OUTLIER));
+    assertThat(enriched.readValuesToList()).noneMatch(f -> f.getQualityFlags().contains(FixFlags.OUTLIER));
     assertThat(converged(crossings.readValuesToList())).hasSize(1);
   }
 
@@ -250,8 +251,8 @@ class CrossingTopologyTest {
     assertThat(crossings.isEmpty()).isTrue();
     Map<Instant, Fix> out = new LinkedHashMap<>();
     enriched.readValuesToList().forEach(f -> out.put(f.getFixTime(), f));
-    assertThat(out.get(before.getFixTime()).getQualityFlags()).containsExactly(QualityFlags.NO_DEPLOYMENT);
-    assertThat(out.get(T0.plus(Duration.ofHours(4))).getQualityFlags()).containsExactly(QualityFlags.NO_DEPLOYMENT);
+    assertThat(out.get(before.getFixTime()).getQualityFlags()).containsExactly(FixFlags.NO_DEPLOYMENT);
+    assertThat(out.get(T0.plus(Duration.ofHours(4))).getQualityFlags()).containsExactly(FixFlags.NO_DEPLOYMENT);
     assertThat(out.get(T0).getAnimalId()).isEqualTo("deer-1");
     assertThat(out.get(T0.plus(Duration.ofHours(5))).getAnimalId()).isEqualTo("deer-2");
   }
@@ -264,7 +265,7 @@ class CrossingTopologyTest {
     walk(101, -0.01);  // hour 101 and 102: within the band
     walk(3, -0.05);    // 97 h late: far beyond the 48 h grace
     List<Fix> out = enriched.readValuesToList();
-    assertThat(out.get(out.size() - 1).getQualityFlags()).containsExactly(QualityFlags.LATE);
+    assertThat(out.get(out.size() - 1).getQualityFlags()).containsExactly(FixFlags.LATE);
     assertThat(crossings.isEmpty()).isTrue();
   }
 
@@ -281,7 +282,7 @@ class CrossingTopologyTest {
     Map<Instant, Fix> out = new LinkedHashMap<>();
     enriched.readValuesToList().forEach(f -> out.put(f.getFixTime(), f));
     // 97 h late over MQTT (48 h grace) is late; 96 h late from a vendor export (30 d grace for its channel) is not.
-    assertThat(out.get(viaMqtt.getFixTime()).getQualityFlags()).containsExactly(QualityFlags.LATE);
+    assertThat(out.get(viaMqtt.getFixTime()).getQualityFlags()).containsExactly(FixFlags.LATE);
     assertThat(out.get(fromFile.getFixTime()).getQualityFlags()).isEmpty();
   }
 
@@ -296,7 +297,7 @@ class CrossingTopologyTest {
       fixes.pipeInput(COLLAR, argos, argos.getFixTime());
     }
     assertThat(crossings.isEmpty()).isTrue();
-    assertThat(enriched.readValuesToList().subList(1, 6)).allSatisfy(f -> assertThat(f.getQualityFlags()).containsExactly(QualityFlags.POOR_QUALITY));
+    assertThat(enriched.readValuesToList().subList(1, 6)).allSatisfy(f -> assertThat(f.getQualityFlags()).containsExactly(FixFlags.POOR_QUALITY));
     for (int h = 6; h < 9; h++) {
       Fix good = Fix.newBuilder(at(COLLAR, T0.plus(Duration.ofHours(h)), BORDER - 0.10, LON)).setLocationClass(h == 6 ? "1" : "3")
           .setErrorRadiusM(400.0).build();
@@ -321,7 +322,7 @@ class CrossingTopologyTest {
     }
     Map<Instant, Fix> out = new LinkedHashMap<>();
     enriched.readValuesToList().forEach(f -> out.put(f.getFixTime(), f));
-    assertThat(out.get(gps.getFixTime()).getQualityFlags()).containsExactly(QualityFlags.OUTLIER);
+    assertThat(out.get(gps.getFixTime()).getQualityFlags()).containsExactly(FixFlags.OUTLIER);
     assertThat(out.get(argos.getFixTime()).getQualityFlags()).isEmpty();
   }
 
@@ -338,8 +339,8 @@ class CrossingTopologyTest {
     }
     assertThat(crossings.isEmpty()).isTrue();
     List<Fix> out = enriched.readValuesToList();
-    assertThat(out.get(1).getQualityFlags()).containsExactly(QualityFlags.FAILED_FIX);
-    assertThat(out.get(2).getQualityFlags()).containsExactly(QualityFlags.POOR_QUALITY);
+    assertThat(out.get(1).getQualityFlags()).containsExactly(FixFlags.FAILED_FIX);
+    assertThat(out.get(2).getQualityFlags()).containsExactly(FixFlags.POOR_QUALITY);
   }
 
   @Test

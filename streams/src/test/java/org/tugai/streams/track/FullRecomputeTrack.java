@@ -13,6 +13,7 @@ import org.tugai.avro.CrossingStatus;
 import org.tugai.avro.Deployment;
 import org.tugai.avro.Fix;
 import org.tugai.core.geo.GeoFeature;
+import org.tugai.schemas.FixFlags;
 import org.tugai.streams.geo.Geodata;
 
 /**
@@ -48,7 +49,7 @@ final class FullRecomputeTrack {
     Collar state = collars.get(collar);
     if (state != null && fix.getFixTime().isBefore(state.watermark().minus(params.grace()))) {
       List<String> flags = new ArrayList<>(fix.getQualityFlags());
-      flags.add(QualityFlags.LATE);
+      flags.add(FixFlags.LATE);
       fixesOut.add(Fix.newBuilder(fix).setQualityFlags(flags).build());
       return;
     }

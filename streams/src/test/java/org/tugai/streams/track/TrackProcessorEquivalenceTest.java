@@ -25,6 +25,7 @@ import org.tugai.avro.DeviceType;
 import org.tugai.avro.Fix;
 import org.tugai.avro.FixType;
 import org.tugai.core.config.Settings;
+import org.tugai.schemas.FixFlags;
 import org.tugai.schemas.Topics;
 import org.tugai.streams.FixTopology;
 import org.tugai.streams.StreamsServiceConfig;
@@ -112,7 +113,7 @@ class TrackProcessorEquivalenceTest {
       assertThat(lastPerCrossing(crossingsOut)).as("every crossing as last emitted (status, revision, content)")
           .isEqualTo(lastPerCrossing(reference.crossingsOut));
       assertThat(expectedFixes.values()).as("the walks do exercise the rules")
-          .anyMatch(f -> f.getQualityFlags().contains(QualityFlags.OUTLIER));
+          .anyMatch(f -> f.getQualityFlags().contains(FixFlags.OUTLIER));
       assertThat(reference.crossingsOut).isNotEmpty();
       if (c.order() == Order.SHUFFLED_WITHIN_GRACE) {
         assertThat(reference.crossingsOut).as("late fixes revise or retract crossings").anyMatch(x -> x.getRevision() > 0);

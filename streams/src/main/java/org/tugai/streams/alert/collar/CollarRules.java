@@ -15,11 +15,11 @@ import org.tugai.avro.Fix;
 import org.tugai.avro.Severity;
 import org.tugai.core.geo.Countries;
 import org.tugai.core.geo.GeoFeature;
+import org.tugai.schemas.FixFlags;
 import org.tugai.streams.alert.AlertParams;
 import org.tugai.streams.alert.Alerts;
 import org.tugai.streams.alert.AlertsConfig;
 import org.tugai.streams.geo.Geodata;
-import org.tugai.streams.track.QualityFlags;
 import org.tugai.streams.track.TrackParams;
 
 /**
@@ -31,8 +31,8 @@ import org.tugai.streams.track.TrackParams;
 public final class CollarRules {
 
   /** Flags that make a position unusable for the rules; others (late, no-deployment) do not. */
-  private static final Set<String> BAD = Set.of(QualityFlags.FAILED_FIX, QualityFlags.NULL_ISLAND, QualityFlags.POOR_QUALITY,
-      QualityFlags.OUTLIER);
+  private static final Set<String> BAD = Set.of(FixFlags.FAILED_FIX, FixFlags.NULL_ISLAND, FixFlags.POOR_QUALITY,
+      FixFlags.OUTLIER);
 
   private final AlertsConfig config;
   private final TrackParams track;

@@ -1,6 +1,5 @@
 package org.tugai.streams.alert.lifecycle;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,8 +19,10 @@ import org.tugai.avro.Alert;
 import org.tugai.avro.AlertAck;
 import org.tugai.avro.AlertStatus;
 import org.tugai.avro.DeadLetter;
-import org.tugai.streams.alert.AlertSinks;
+import org.tugai.schemas.DeadLetters;
+import org.tugai.schemas.ReasonCodes;
 import org.tugai.schemas.text.StorableText;
+import org.tugai.streams.alert.AlertSinks;
 import org.tugai.streams.alert.Alerts;
 
 /**
@@ -68,7 +69,7 @@ public final class AlertLifecycleProcessor implements Processor<String, Specific
       Alert before = store.get(ack.getAlertId());
       if (before == null) {
         log.warn("acknowledgement of unknown alert {} by {} from {}", ack.getAlertId(), ack.getBy(), ack.getSource());
-        context.forward(new Record<>(ack.getAlertId(), deadLetter(ack, now, "unknown-alert", "acknowledgement by "
+        context.forward(new Record<>(ack.getAlertId(), deadLetter(ack, now, ReasonCodes.UNKNOWN_ALERT, "acknowledgement by "
             + StorableText.clean(ack.getBy()) + " names alert " + StorableText.clean(ack.getAlertId())
             + ", which no rule raised (or it was forgotten)"), record.timestamp()), AlertSinks.DEAD_LETTERS);
         return;
@@ -76,7 +77,7 @@ public final class AlertLifecycleProcessor implements Processor<String, Specific
       Optional<String> refused = refusal(before, ack);
       if (refused.isPresent()) {
         log.warn("acknowledgement of {} by {} refused: {}", ack.getAlertId(), StorableText.clean(ack.getBy()), refused.get());
-        context.forward(new Record<>(ack.getAlertId(), deadLetter(ack, now, ACK_REFUSED, refused.get()), record.timestamp()),
+        context.forward(new Record<>(ack.getAlertId(), deadLetter(ack, now, ReasonCodes.ACK_REFUSED, refused.get()), record.timestamp()),
             AlertSinks.DEAD_LETTERS);
         return;
       }
@@ -130,14 +131,10 @@ public final class AlertLifecycleProcessor implements Processor<String, Specific
     return b.build();
   }
 
-  /** Reason code of an acknowledgement the lifecycle refuses (wrong channel, text the store cannot hold). */
-  public static final String ACK_REFUSED = "ack-refused";
 
   private static DeadLetter deadLetter(AlertAck ack, Instant now, String code, String reason) {
     byte[] raw = ack.toString().getBytes(StandardCharsets.UTF_8);
-    return DeadLetter.newBuilder().setPayload(ByteBuffer.wrap(raw)).setPayloadSize(raw.length).setSource(StorableText.clean(ack.getSource()))
-        .setComponent("streams").setReasonCode(code).setReason(StorableText.clean(reason))
-        .setDeviceId(null).setOccurredAt(now).build();
+    return DeadLetters.letter("streams", ack.getSource(), code, reason, null, raw, now);
   }
 
   private void forgetOldResolved(long at) {

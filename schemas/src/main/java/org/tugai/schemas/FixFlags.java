@@ -1,9 +1,12 @@
-package org.tugai.streams.track;
+package org.tugai.schemas;
 
 import java.util.Set;
 
-/** The quality flags streams sets on a fix. A flagged fix is stored, never dropped, and never triggers a crossing. */
-public final class QualityFlags {
+/**
+ * The quality flags of a {@code Fix} ({@code qualityFlags}): one home for the words the gateway and streams set and
+ * the store, the API and the rules read. A flagged fix is stored, never dropped, and never triggers a crossing.
+ */
+public final class FixFlags {
 
   /** No position: the receiver found no fix. */
   public static final String FAILED_FIX = "failed-fix";
@@ -17,9 +20,14 @@ public final class QualityFlags {
   public static final String LATE = "late";
   /** No deployment of the collar covers the fix time. */
   public static final String NO_DEPLOYMENT = "no-deployment";
+  /** Set by the gateway: the device is in no deployment and {@code gateway.unknown-devices} is {@code accept}. */
+  public static final String UNKNOWN_DEVICE = "unknown-device";
 
   /** Flags streams computes; other flags (such as the gateway's unknown-device) are carried through as they came. */
   public static final Set<String> COMPUTED = Set.of(FAILED_FIX, NULL_ISLAND, POOR_QUALITY, OUTLIER, LATE, NO_DEPLOYMENT);
 
-  private QualityFlags() {}
+  /** Flags that say the position is wrong: such a fix is no evidence of where the animal was. */
+  public static final Set<String> BAD_POSITION = Set.of(OUTLIER, POOR_QUALITY, NULL_ISLAND);
+
+  private FixFlags() {}
 }
