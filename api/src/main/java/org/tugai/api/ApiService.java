@@ -102,9 +102,7 @@ public final class ApiService implements TugaiService {
     Store.migrate(config.db());
     store = Store.open(config.db(), "tugai-api", 4, true);
 
-    Map<String, Object> p = config.kafka().clientConfig();
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    Map<String, Object> p = config.kafka().producerConfig();
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
     producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     admin = Admin.create(config.kafka().clientConfig());

@@ -16,6 +16,19 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 
   public KafkaBrokerProcess(Path dir) {
     this.dir = dir;
+    // A harness stopped by a signal (Ctrl-C on bin/bench soak) must not leave its broker running: stop exactly the
+    // process start.sh recorded.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> pid().flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroy),
+        "stop-kafka-" + port));
+  }
+
+  /** The broker's process id while start.sh's pid file names one. */
+  public java.util.Optional<Long> pid() {
+    try {
+      return java.util.Optional.of(Long.parseLong(Files.readString(dir.resolve("kafka.pid")).trim()));
+    } catch (IOException | NumberFormatException e) {
+      return java.util.Optional.empty();
+    }
   }
 
   public String bootstrapServers() {

@@ -19,7 +19,7 @@ public final class MosquittoProcess implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(MosquittoProcess.class);
 
-  private Process process;
+  private volatile Process process;
   private final Path home;
   private final int port;
 
@@ -27,6 +27,13 @@ public final class MosquittoProcess implements AutoCloseable {
     this.process = process;
     this.home = home;
     this.port = port;
+    // A harness stopped by a signal must not leave its broker running: the process started last, exactly.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      Process current = this.process;
+      if (current != null && current.isAlive()) {
+        current.destroy();
+      }
+    }, "stop-mosquitto-" + port));
   }
 
   /** The mosquitto binary, if this machine has one. */

@@ -3,16 +3,13 @@ package org.tugai.streams;
 import java.time.Duration;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 import org.tugai.avro.Crossing;
 import org.tugai.avro.DeviceDeployments;
 import org.tugai.avro.Fix;
-import org.tugai.avro.TrackState;
 import org.tugai.schemas.AvroSerde;
 import org.tugai.schemas.Topics;
-import org.tugai.streams.alert.AlertTopology;
 import org.tugai.streams.dedupe.FixDedupeProcessor;
 import org.tugai.streams.deployment.DeploymentStoreUpdater;
 import org.tugai.streams.geo.Geodata;
@@ -27,15 +24,6 @@ import org.tugai.streams.track.TrackProcessor;
 public final class FixTopology {
 
   private FixTopology() {}
-
-  /** The whole streams application: the fix pipeline and, when enabled, the alert rules. */
-  public static Topology build(Topics topics, StreamsServiceConfig config, Geodata geo) {
-    Topology topology = build(topics, config.dedupeRetention(), config.track(), geo);
-    if (config.alerts().enabled()) {
-      AlertTopology.addTo(topology, topics, config.alerts(), config.track(), geo);
-    }
-    return topology;
-  }
 
   public static Topology build(Topics topics, Duration dedupeRetention, TrackParams params, Geodata geo) {
     return build(topics, java.util.Optional.of(dedupeRetention), params, geo);
@@ -78,14 +66,9 @@ public final class FixTopology {
         Serdes.String(), Serdes.ByteArray()), "track");
 
     topology.addSink(TrackProcessor.FIXES_OUT, topics.fixesEnriched().name(), topics.fixesEnriched().keySerde().serializer(),
-        narrow(topics.fixesEnriched().valueSerde().serializer(), Fix.class), "track");
+        RecordSerializers.narrow(topics.fixesEnriched().valueSerde().serializer(), Fix.class), "track");
     topology.addSink(TrackProcessor.CROSSINGS_OUT, topics.crossings().name(), topics.crossings().keySerde().serializer(),
-        narrow(topics.crossings().valueSerde().serializer(), Crossing.class), "track");
+        RecordSerializers.narrow(topics.crossings().valueSerde().serializer(), Crossing.class), "track");
     return topology;
-  }
-
-  /** A processor forwarding several record types feeds sinks that each take one. */
-  public static <T extends SpecificRecord> Serializer<SpecificRecord> narrow(Serializer<T> serializer, Class<T> type) {
-    return (topic, value) -> serializer.serialize(topic, type.cast(value));
   }
 }

@@ -1,7 +1,6 @@
 package org.tugai.streams;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
@@ -50,7 +49,7 @@ public final class StreamsService implements TugaiService {
     TopicAdmin.ensure(config.kafka(), topics.all());
     Geodata geo = config.geodata();
     log.info("geodata: countries from {}, {} zones from {}", config.countriesFile(), geo.featureCount(), config.zoneFiles());
-    Topology topology = FixTopology.build(topics, config, geo);
+    Topology topology = StreamsApplication.build(topics, config, geo);
     log.debug("topology:\n{}", topology.describe());
     streams = new KafkaStreams(topology, config.streamsProperties(topics.deadLetters().name()));
     CountDownLatch running = new CountDownLatch(1);

@@ -10,7 +10,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -41,9 +40,7 @@ public final class RegistryCommand {
   public static String publish(KafkaSettings kafka, List<Deployment> deployments) throws Exception {
     Topics topics = kafka.topics();
     TopicAdmin.ensure(kafka, List.of(topics.deployments()));
-    Map<String, Object> p = kafka.clientConfig();
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    Map<String, Object> p = kafka.producerConfig();
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
       List<Future<RecordMetadata>> sent = new java.util.ArrayList<>();
       for (Deployment d : deployments) {

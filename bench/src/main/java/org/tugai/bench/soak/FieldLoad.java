@@ -54,7 +54,13 @@ final class FieldLoad implements AutoCloseable {
   private final int cameras;
   private final int ratePerSecond;
   private final Instant base;
-  private final MqttAsyncClient client;
+  private final String url;
+  private final MqttConnectionOptions options = new MqttConnectionOptions();
+  private volatile MqttAsyncClient client;
+  /** Since when the client has been without its connection; null while connected. */
+  private Instant disconnectedSince;
+  /** Clients replaced after failing to reconnect on their own. */
+  final AtomicLong replacedClients = new AtomicLong();
   private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "soak-load"));
   private long sequence;
 
@@ -84,14 +90,46 @@ final class FieldLoad implements AutoCloseable {
     this.ratePerSecond = ratePerSecond;
     // Simulated time runs a minute per message per device, from a month ago: always inside the gateway's window.
     this.base = Instant.now().minus(Duration.ofDays(30)).truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
-    client = new MqttAsyncClient(url, "soak-field-" + ProcessHandle.current().pid(), new MemoryPersistence());
-    MqttConnectionOptions o = new MqttConnectionOptions();
-    o.setCleanStart(false);
-    o.setSessionExpiryInterval(3600L);
-    o.setAutomaticReconnect(true);
-    o.setAutomaticReconnectDelay(1, 5);
-    o.setReceiveMaximum(65_535);
-    client.connect(o).waitForCompletion(30_000);
+    this.url = url;
+    options.setCleanStart(false);
+    options.setSessionExpiryInterval(3600L);
+    options.setAutomaticReconnect(true);
+    options.setAutomaticReconnectDelay(1, 5);
+    options.setReceiveMaximum(65_535);
+    client = new MqttAsyncClient(url, clientId(), new MemoryPersistence());
+    client.connect(options).waitForCompletion(30_000);
+  }
+
+  private static String clientId() {
+    return "soak-field-" + ProcessHandle.current().pid();
+  }
+
+  /**
+   * A client still without its connection 15 s after losing it is replaced by a new one with the same id, as a
+   * device restarts its modem: after a Mosquitto restart, Paho's own reconnect was seen to fail for good.
+   */
+  private void watchConnection() {
+    MqttAsyncClient current = client;
+    if (current.isConnected()) {
+      disconnectedSince = null;
+      return;
+    }
+    Instant now = Instant.now();
+    if (disconnectedSince == null) {
+      disconnectedSince = now;
+    } else if (Duration.between(disconnectedSince, now).toSeconds() >= 15) {
+      disconnectedSince = now;
+      replacedClients.incrementAndGet();
+      System.out.println("soak: the field's MQTT client has not reconnected in 15 s; a new one takes over");
+      closeQuietly(current);
+      try {
+        MqttAsyncClient fresh = new MqttAsyncClient(url, clientId(), new MemoryPersistence());
+        fresh.connect(options);
+        client = fresh;
+      } catch (MqttException e) {
+        System.out.println("soak: a new MQTT client for the field failed: " + e);
+      }
+    }
   }
 
   static boolean isCrosser(int collar) {
@@ -105,6 +143,7 @@ final class FieldLoad implements AutoCloseable {
         publishNext();
       }
     }, 0, 20, TimeUnit.MILLISECONDS);
+    ticker.scheduleWithFixedDelay(this::watchConnection, 1, 1, TimeUnit.SECONDS);
   }
 
   private void publishNext() {

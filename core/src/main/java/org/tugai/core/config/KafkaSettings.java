@@ -53,6 +53,17 @@ public record KafkaSettings(String bootstrapServers, String topicPrefix, int par
     return config;
   }
 
+  /**
+   * {@link #clientConfig()} for a producer whose send must mean stored: acknowledged only once every in-sync
+   * replica has the record ({@code acks=all}), and retried without duplicates or reordering (idempotence).
+   */
+  public Map<String, Object> producerConfig() {
+    Map<String, Object> config = clientConfig();
+    config.put("acks", "all");
+    config.put("enable.idempotence", true);
+    return config;
+  }
+
   /** The topic registry, able to learn newer writer schemas from the schemas topic. */
   public Topics topics() {
     String schemasTopic = Topics.of(topicPrefix, SchemaCatalog.released()).schemas().name();

@@ -13,7 +13,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -108,9 +107,7 @@ public final class WebhookRelay implements AutoCloseable {
         + settings.webhookOutage().toMillis() + 2 * (settings.webhookTimeout().toMillis() + OUTAGE_PAUSE_CAP.toMillis());
     c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, Math.max(300_000L, worstMs)));
     consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
-    Map<String, Object> p = kafka.clientConfig();
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    Map<String, Object> p = kafka.producerConfig();
     producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     consumer.subscribe(List.of(alerts.name()));
     running = true;
@@ -196,6 +193,10 @@ public final class WebhookRelay implements AutoCloseable {
         problem = e.toString();
         kind = HttpFailures.classify(e);
         unanswered = kind == Failure.RETRIABLE;
+      }
+      if (!unanswered && unreachableSince != null) {
+        log.info("webhook {}: the receiver answers again ({})", channel.id(), problem);
+        unreachableSince = null; // it answers, if with an error: no longer an outage
       }
       if (kind == Failure.SYSTEMIC) {
         if (refused == null) {

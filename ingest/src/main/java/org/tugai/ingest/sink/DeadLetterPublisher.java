@@ -8,7 +8,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -38,9 +37,7 @@ public final class DeadLetterPublisher implements AutoCloseable {
   public DeadLetterPublisher(KafkaSettings kafka, MeterRegistry registry) {
     this.topic = kafka.topics().deadLetters();
     this.registry = registry;
-    Map<String, Object> p = kafka.clientConfig();
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    Map<String, Object> p = kafka.producerConfig();
     producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     ReasonCodes.INGEST.forEach(this::counter);
   }

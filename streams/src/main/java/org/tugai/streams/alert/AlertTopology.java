@@ -5,20 +5,18 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 import org.tugai.avro.Alert;
 import org.tugai.avro.CameraAlertState;
-import org.tugai.avro.CollarAlertState;
 import org.tugai.avro.DeadLetter;
 import org.tugai.avro.DeviceActivity;
 import org.tugai.avro.Fix;
 import org.tugai.schemas.AvroSerde;
 import org.tugai.schemas.Topics;
-import org.tugai.streams.FixTopology;
+import org.tugai.streams.RecordSerializers;
 import org.tugai.streams.alert.camera.IntrusionProcessor;
 import org.tugai.streams.alert.collar.CollarRules;
 import org.tugai.streams.alert.collar.CollarRulesProcessor;
 import org.tugai.streams.alert.crossing.CrossingNoticeProcessor;
 import org.tugai.streams.alert.lifecycle.AlertLifecycleProcessor;
 import org.tugai.streams.alert.position.PositionStoreUpdater;
-import org.tugai.streams.deployment.DeploymentStoreUpdater;
 import org.tugai.streams.geo.Geodata;
 import org.tugai.streams.track.TrackParams;
 
@@ -55,7 +53,7 @@ public final class AlertTopology {
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CollarRulesProcessor.ACTIVITY_STORE),
         Serdes.String(), activity), "collar-rules");
     topology.addSink(AlertSinks.POSITIONS, topics.positions().name(), topics.positions().keySerde().serializer(),
-        FixTopology.narrow(topics.positions().valueSerde().serializer(), Fix.class), "collar-rules");
+        RecordSerializers.narrow(topics.positions().valueSerde().serializer(), Fix.class), "collar-rules");
 
     topology.addSource(Topology.AutoOffsetReset.EARLIEST, "detections-in", topics.detections().keySerde().deserializer(),
         topics.detections().valueSerde().deserializer(), topics.detections().name());
@@ -70,7 +68,7 @@ public final class AlertTopology {
     topology.addProcessor("crossing-notices", CrossingNoticeProcessor::new, "crossings-in");
 
     topology.addSink(AlertSinks.UPDATES, topics.alertUpdates().name(), topics.alertUpdates().keySerde().serializer(),
-        FixTopology.narrow(topics.alertUpdates().valueSerde().serializer(), Alert.class), "collar-rules", "intrusion", "crossing-notices");
+        RecordSerializers.narrow(topics.alertUpdates().valueSerde().serializer(), Alert.class), "collar-rules", "intrusion", "crossing-notices");
 
     topology.addSource(Topology.AutoOffsetReset.EARLIEST, "alert-updates-in", topics.alertUpdates().keySerde().deserializer(),
         topics.alertUpdates().valueSerde().deserializer(), topics.alertUpdates().name());
@@ -81,8 +79,8 @@ public final class AlertTopology {
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AlertLifecycleProcessor.STORE), Serdes.String(),
         new AvroSerde<>(Alert.class, topics.catalog())), "alert-lifecycle");
     topology.addSink(AlertSinks.ALERTS, topics.alerts().name(), topics.alerts().keySerde().serializer(),
-        FixTopology.narrow(topics.alerts().valueSerde().serializer(), Alert.class), "alert-lifecycle");
+        RecordSerializers.narrow(topics.alerts().valueSerde().serializer(), Alert.class), "alert-lifecycle");
     topology.addSink(AlertSinks.DEAD_LETTERS, topics.deadLetters().name(), topics.deadLetters().keySerde().serializer(),
-        FixTopology.narrow(topics.deadLetters().valueSerde().serializer(), DeadLetter.class), "alert-lifecycle");
+        RecordSerializers.narrow(topics.deadLetters().valueSerde().serializer(), DeadLetter.class), "alert-lifecycle");
   }
 }

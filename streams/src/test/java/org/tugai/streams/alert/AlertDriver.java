@@ -25,7 +25,7 @@ import org.tugai.avro.Fix;
 import org.tugai.avro.FixType;
 import org.tugai.core.config.Settings;
 import org.tugai.schemas.Topics;
-import org.tugai.streams.FixTopology;
+import org.tugai.streams.StreamsApplication;
 import org.tugai.streams.StreamsServiceConfig;
 import org.tugai.streams.TestGeodata;
 
@@ -51,7 +51,7 @@ final class AlertDriver implements AutoCloseable {
     all.put("kafka.bootstrap-servers", "unused:9092");
     StreamsServiceConfig config = StreamsServiceConfig.from(Settings.of(all));
     Properties props = config.streamsProperties(topics.deadLetters().name());
-    driver = new TopologyTestDriver(FixTopology.build(topics, config, TestGeodata.SHIPPED), props, wallClock);
+    driver = new TopologyTestDriver(StreamsApplication.build(topics, config, TestGeodata.SHIPPED), props, wallClock);
     StringSerializer keys = new StringSerializer();
     fixes = driver.createInputTopic(topics.fixes().name(), keys, topics.fixes().valueSerde().serializer());
     detections = driver.createInputTopic(topics.detections().name(), keys, topics.detections().valueSerde().serializer());
