@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.security.RouteRole;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -13,9 +14,16 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -25,6 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tugai.api.alerts.AckEndpoint;
 import org.tugai.api.alerts.AlertFeed;
+import org.tugai.api.alerts.AlertStream;
 import org.tugai.api.auth.Caller;
 import org.tugai.api.layers.LayersEndpoint;
 import org.tugai.api.query.CamerasEndpoint;
@@ -32,6 +41,7 @@ import org.tugai.api.auth.AccessControl;
 import org.tugai.api.auth.ApiTokens;
 import org.tugai.api.auth.Role;
 import org.tugai.api.export.CamtrapDpExport;
+import org.tugai.api.http.JettyProblems;
 import org.tugai.api.http.Problems;
 import org.tugai.api.http.RequestChecks;
 import org.tugai.api.query.AnimalsEndpoint;
@@ -39,6 +49,7 @@ import org.tugai.api.query.ListEndpoints;
 import org.tugai.api.query.Params;
 import org.tugai.api.query.TrackEndpoint;
 import org.tugai.core.kafka.TopicAdmin;
+import org.tugai.core.service.HealthReport;
 import org.tugai.core.service.TugaiService;
 import org.tugai.core.store.Store;
 import org.tugai.schemas.Topics;
@@ -48,33 +59,42 @@ public final class ApiService implements TugaiService {
 
   private static final Logger log = LoggerFactory.getLogger(ApiService.class);
 
-  /** One route: method, path (Javalin syntax), the roles it admits (none: public) and the query parameters it takes. */
-  public record Route(HandlerType method, String path, List<Role> roles, java.util.Set<String> params) {
-    Route(HandlerType method, String path, List<Role> roles, String... params) {
-      this(method, path, roles, java.util.Set.of(params));
+  /**
+   * One route: method, path (Javalin syntax), the roles it admits (none: public), the query parameters it takes,
+   * and its handler among the endpoints made at start.
+   */
+  public record Route(HandlerType method, String path, List<Role> roles, Set<String> params, Function<Endpoints, Handler> handler) {
+    Route(HandlerType method, String path, List<Role> roles, Function<Endpoints, Handler> handler, String... params) {
+      this(method, path, roles, Set.of(params), handler);
     }
   }
+
+  /** The handlers behind the routes, made when the service starts. */
+  record Endpoints(Handler health, Handler metrics, Handler openApi, LayersEndpoint layers, AnimalsEndpoint animals,
+      CamerasEndpoint cameras, TrackEndpoint track, ListEndpoints lists, Handler camtrapExport, AlertStream stream, AckEndpoint ack) {}
 
   private static final List<Role> ANYONE = List.of(Role.RANGER, Role.SCIENTIST, Role.ADMIN);
   private static final List<Role> SCIENCE = List.of(Role.SCIENTIST, Role.ADMIN);
   private static final List<Role> FIELD = List.of(Role.RANGER, Role.ADMIN);
 
   public static final List<Route> ROUTES = List.of(
-      new Route(HandlerType.GET, "/health", List.of()),
-      new Route(HandlerType.GET, "/metrics", List.of()),
-      new Route(HandlerType.GET, "/api/v1/openapi.json", List.of()),
-      new Route(HandlerType.GET, "/api/v1/me", ANYONE),
-      new Route(HandlerType.GET, "/api/v1/layers", ANYONE),
-      new Route(HandlerType.GET, "/api/v1/layers/{name}", ANYONE),
-      new Route(HandlerType.GET, "/api/v1/animals", ANYONE),
-      new Route(HandlerType.GET, "/api/v1/cameras", ANYONE),
-      new Route(HandlerType.GET, "/api/v1/animals/{id}/track", SCIENCE, "from", "to", "format"),
-      new Route(HandlerType.GET, "/api/v1/crossings", SCIENCE, "from", "to", "country", "population", "hotspot", "status", "limit"),
-      new Route(HandlerType.GET, "/api/v1/detections", SCIENCE, "from", "to", "camera", "class", "species", "limit"),
-      new Route(HandlerType.GET, "/api/v1/export/camtrap-dp", SCIENCE, "from", "to"),
-      new Route(HandlerType.GET, "/api/v1/alerts", FIELD, "status", "zone", "type", "limit"),
-      new Route(HandlerType.GET, "/api/v1/alerts/stream", FIELD),
-      new Route(HandlerType.POST, "/api/v1/alerts/{id}/ack", FIELD));
+      new Route(HandlerType.GET, "/health", List.of(), Endpoints::health),
+      new Route(HandlerType.GET, "/metrics", List.of(), Endpoints::metrics),
+      new Route(HandlerType.GET, "/api/v1/openapi.json", List.of(), Endpoints::openApi),
+      new Route(HandlerType.GET, "/api/v1/me", ANYONE, e -> ApiService::me),
+      new Route(HandlerType.GET, "/api/v1/layers", ANYONE, e -> e.layers()::index),
+      new Route(HandlerType.GET, "/api/v1/layers/{name}", ANYONE, e -> e.layers()::layer),
+      new Route(HandlerType.GET, "/api/v1/animals", ANYONE, e -> e.animals()::handle),
+      new Route(HandlerType.GET, "/api/v1/cameras", ANYONE, e -> e.cameras()::handle),
+      new Route(HandlerType.GET, "/api/v1/animals/{id}/track", SCIENCE, e -> e.track()::handle, "from", "to", "format"),
+      new Route(HandlerType.GET, "/api/v1/crossings", SCIENCE, e -> e.lists()::crossings,
+          "from", "to", "country", "population", "hotspot", "status", "limit"),
+      new Route(HandlerType.GET, "/api/v1/detections", SCIENCE, e -> e.lists()::detections,
+          "from", "to", "camera", "class", "species", "limit"),
+      new Route(HandlerType.GET, "/api/v1/export/camtrap-dp", SCIENCE, Endpoints::camtrapExport, "from", "to"),
+      new Route(HandlerType.GET, "/api/v1/alerts", FIELD, e -> e.lists()::alerts, "status", "zone", "type", "limit"),
+      new Route(HandlerType.GET, "/api/v1/alerts/stream", FIELD, Endpoints::stream),
+      new Route(HandlerType.POST, "/api/v1/alerts/{id}/ack", FIELD, e -> e.ack()::handle));
 
   private final ApiConfig config;
   private final PrometheusMeterRegistry registry;
@@ -83,8 +103,8 @@ public final class ApiService implements TugaiService {
   private KafkaProducer<String, byte[]> producer;
   private Admin admin;
   private AlertFeed feed;
-  private volatile java.util.function.Supplier<org.tugai.core.service.HealthReport> processHealth =
-      () -> org.tugai.core.service.HealthReport.of(List.of(this));
+  private volatile Supplier<HealthReport> processHealth =
+      () -> HealthReport.of(List.of(this));
 
   public ApiService(ApiConfig config, PrometheusMeterRegistry registry) {
     this.config = config;
@@ -122,28 +142,16 @@ public final class ApiService implements TugaiService {
     feed = new AlertFeed(config.kafka(), topics.alerts(), apiTokens);
     byte[] openApi = openApi();
 
-    Map<String, Handler> handlers = new LinkedHashMap<>();
-    handlers.put("/health", this::health);
-    handlers.put("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
-    handlers.put("/api/v1/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
-    handlers.put("/api/v1/me", ApiService::me);
-    handlers.put("/api/v1/layers", layers::index);
-    handlers.put("/api/v1/layers/{name}", layers::layer);
-    handlers.put("/api/v1/animals", animals::handle);
-    handlers.put("/api/v1/cameras", cameras::handle);
-    handlers.put("/api/v1/animals/{id}/track", track::handle);
-    handlers.put("/api/v1/crossings", lists::crossings);
-    handlers.put("/api/v1/detections", lists::detections);
-    handlers.put("/api/v1/export/camtrap-dp", ctx -> camtrapExport(ctx, camtrap));
-    handlers.put("/api/v1/alerts", lists::alerts);
-    handlers.put("/api/v1/alerts/stream", new org.tugai.api.alerts.AlertStream(feed::subscribe));
-    handlers.put("/api/v1/alerts/{id}/ack", ack::handle);
+    Endpoints endpoints = new Endpoints(this::health,
+        ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()),
+        ctx -> ctx.contentType("application/json").result(openApi),
+        layers, animals, cameras, track, lists, ctx -> camtrapExport(ctx, camtrap), new AlertStream(feed::subscribe), ack);
 
     app = Javalin.create(c -> {
       c.showJavalinBanner = false;
       // Errors Jetty answers before the API sees the request are problem documents too.
-      c.jetty.modifyServer(server -> server.setErrorHandler(new org.tugai.api.http.JettyProblems()));
-      c.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new org.tugai.api.http.JettyProblems()));
+      c.jetty.modifyServer(server -> server.setErrorHandler(new JettyProblems()));
+      c.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JettyProblems()));
       // The dashboard: static files in the jar, Leaflet from its WebJar; no CDN, no tile server, works offline.
       c.staticFiles.add(s -> {
         s.hostedPath = "/";
@@ -152,23 +160,24 @@ public final class ApiService implements TugaiService {
       });
       c.staticFiles.enableWebjars();
     });
-    Map<String, java.util.Set<String>> params = new java.util.HashMap<>();
+    Map<String, Set<String>> params = new HashMap<>();
     app.before("/api/*", RequestChecks::dataHeaders);
     app.beforeMatched(access::check);
     app.beforeMatched(ctx -> {
-      java.util.Set<String> known = params.get(ctx.endpointHandlerPath());
+      Set<String> known = params.get(ctx.endpointHandlerPath());
       if (known != null) {
         RequestChecks.parameters(ctx, known);
       }
     });
     for (Route r : ROUTES) {
       RouteRole[] roles = r.roles().toArray(RouteRole[]::new);
-      app.addHttpHandler(r.method(), r.path(), handlers.get(r.path()), roles);
+      Handler handler = r.handler().apply(endpoints);
+      app.addHttpHandler(r.method(), r.path(), handler, roles);
       params.put(r.path(), r.params());
       if (r.method() == HandlerType.GET) {
         // HEAD answers what GET would, through the same checks: without a token it is a 401 too. The live feed's
         // HEAD only says what GET would stream.
-        Handler head = r.path().equals("/api/v1/alerts/stream") ? ctx -> ctx.contentType("text/event-stream") : handlers.get(r.path());
+        Handler head = handler instanceof AlertStream ? ctx -> ctx.contentType("text/event-stream") : handler;
         app.addHttpHandler(HandlerType.HEAD, r.path(), head, roles);
       }
     }
@@ -181,9 +190,9 @@ public final class ApiService implements TugaiService {
 
   /** Methods a route does not have: 405 with the ones it has in {@code Allow}, as RFC 9110 asks, not a 404. */
   private void methodNotAllowed() {
-    Map<String, java.util.Set<HandlerType>> allowed = new LinkedHashMap<>();
+    Map<String, Set<HandlerType>> allowed = new LinkedHashMap<>();
     for (Route r : ROUTES) {
-      java.util.Set<HandlerType> methods = allowed.computeIfAbsent(r.path(), p -> new java.util.LinkedHashSet<>());
+      Set<HandlerType> methods = allowed.computeIfAbsent(r.path(), p -> new LinkedHashSet<>());
       methods.add(r.method());
       if (r.method() == HandlerType.GET) {
         methods.add(HandlerType.HEAD);
@@ -195,7 +204,7 @@ public final class ApiService implements TugaiService {
         if (!methods.contains(other)) {
           app.addHttpHandler(other, path, ctx -> {
             ctx.header("Allow", allow);
-            throw new io.javalin.http.HttpResponseException(405, ctx.method() + " is not allowed on " + path + "; allowed: " + allow);
+            throw new HttpResponseException(405, ctx.method() + " is not allowed on " + path + "; allowed: " + allow);
           });
         }
       }
@@ -223,14 +232,14 @@ public final class ApiService implements TugaiService {
   }
 
   /** The health of every service of this process (this one included), which {@code /health} reports. */
-  public void reportHealthOf(java.util.function.Supplier<org.tugai.core.service.HealthReport> health) {
+  public void reportHealthOf(Supplier<HealthReport> health) {
     this.processHealth = health;
   }
 
   /** The live feed's thread ended without being stopped. */
   @Override
-  public java.util.Optional<String> failure() {
-    return feed == null ? java.util.Optional.empty() : feed.failure();
+  public Optional<String> failure() {
+    return feed == null ? Optional.empty() : feed.failure();
   }
 
   public int port() {
@@ -249,11 +258,11 @@ public final class ApiService implements TugaiService {
     }
     boolean kafka;
     try {
-      kafka = !admin.describeCluster().nodes().get(2, java.util.concurrent.TimeUnit.SECONDS).isEmpty();
+      kafka = !admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty();
     } catch (Exception e) {
       kafka = false;
     }
-    org.tugai.core.service.HealthReport report = processHealth.get();
+    HealthReport report = processHealth.get();
     body.put("status", !(db && kafka) ? "DOWN" : report.status());
     body.put("database", db ? "UP" : "DOWN");
     body.put("kafka", kafka ? "UP" : "DOWN");

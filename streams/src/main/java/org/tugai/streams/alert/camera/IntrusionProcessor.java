@@ -2,56 +2,42 @@ package org.tugai.streams.alert.camera;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.tugai.avro.Alert;
-import org.tugai.avro.AlertType;
 import org.tugai.avro.CameraAlertState;
 import org.tugai.avro.CameraEvent;
 import org.tugai.avro.Deployment;
 import org.tugai.avro.Detection;
-import org.tugai.avro.DetectionClass;
 import org.tugai.avro.DeviceActivity;
 import org.tugai.avro.DeviceDeployments;
 import org.tugai.avro.Fix;
-import org.tugai.avro.Severity;
 import org.tugai.core.geo.Countries;
 import org.tugai.core.geo.GeoFeature;
 import org.tugai.streams.alert.AlertParams;
 import org.tugai.streams.alert.AlertSinks;
-import org.tugai.streams.alert.Alerts;
 import org.tugai.streams.alert.AlertsConfig;
-import org.tugai.streams.alert.Sun;
 import org.tugai.streams.alert.position.PositionStoreUpdater;
 import org.tugai.streams.alert.silence.SilenceWatch;
 import org.tugai.streams.deployment.DeploymentStoreUpdater;
 import org.tugai.streams.geo.Geodata;
 
 /**
- * The intrusion rule, keyed by camera: a person, vehicle or dog at a camera deployed in a protected zone.
- * The detections of one camera less than the burst window apart are one incident, updated as the burst goes
- * on. Severity: high for people and vehicles, a warning for dogs; one step up at night (from the sun's
- * altitude at the camera), in a core zone, and when a collared animal was near (which also links the two).
- * Also watches cameras for silence.
+ * Runs the intrusion rule ({@link IntrusionRule}) keyed by camera: finds the camera's deployment, its zones and
+ * the collared animal nearest it, and keeps the camera's burst. Also watches cameras for silence.
  */
 public final class IntrusionProcessor implements Processor<String, CameraEvent, String, Alert> {
 
   public static final String STORE = "camera-alert-state";
   public static final String ACTIVITY_STORE = "camera-activity";
-  static final int MAX_SEEN = 200;
 
   private final AlertsConfig config;
+  private final IntrusionRule rule;
   private final Geodata geo;
   private ProcessorContext<String, Alert> context;
   private KeyValueStore<String, CameraAlertState> store;
@@ -61,6 +47,7 @@ public final class IntrusionProcessor implements Processor<String, CameraEvent, 
 
   public IntrusionProcessor(AlertsConfig config, Geodata geo) {
     this.config = config;
+    this.rule = new IntrusionRule(config);
     this.geo = geo;
   }
 
@@ -102,86 +89,17 @@ public final class IntrusionProcessor implements Processor<String, CameraEvent, 
       return;
     }
     AlertParams p = config.params(zoneIds, null);
-    List<Detection> found = Intrusion.qualifying(event, p, config);
-    if (found.isEmpty()) {
-      return;
-    }
+    List<Detection> found = rule.qualifying(event, p);
     CameraAlertState state = store.get(camera);
-    if (state != null && state.getSeenEvents().contains(event.getEventId())) {
+    if (found.isEmpty() || IntrusionRule.counted(state, event)) {
       return;
     }
-    Alert burst = state == null ? null : state.getBurst();
-    Instant t = event.getCapturedAt();
-    boolean sameBurst = burst != null
-        && !t.isAfter(burst.getLastSeen().plus(p.intrusionBurstWindow()))
-        && !t.isBefore(burst.getFirstSeen().minus(p.intrusionBurstWindow()));
-    boolean olderThanBurst = burst != null && !sameBurst && t.isBefore(burst.getFirstSeen());
-    Alert before = sameBurst ? burst : null;
-
-    double sunAltitude = Sun.altitudeDeg(lat, lon, t);
-    boolean night = sunAltitude < p.nightSunAltitudeDeg();
-    boolean core = protectedZones.stream().anyMatch(z -> z.flag("core"));
-    boolean peopleOrVehicles = found.stream().anyMatch(d -> d.getCategory() != DetectionClass.ANIMAL);
-    Optional<Fix> animal = nearestAnimal(lat, lon, t, p);
-    Severity severity = Alerts.raise(peopleOrVehicles ? Severity.HIGH : Severity.WARNING,
-        (night ? 1 : 0) + (core ? 1 : 0) + (animal.isPresent() ? 1 : 0));
-    if (before != null) {
-      severity = Alerts.max(severity, before.getSeverity());
-    }
-
-    Set<String> labels = new LinkedHashSet<>();
-    found.forEach(d -> labels.add(Intrusion.label(d)));
-    Map<String, String> details = new LinkedHashMap<>(before == null ? Map.of() : before.getDetails());
-    int events = Integer.parseInt(details.getOrDefault("events", "0")) + 1;
-    double maxConfidence = Math.max(Double.parseDouble(details.getOrDefault("maxConfidence", "0")),
-        found.stream().mapToDouble(Detection::getConfidence).max().orElse(0));
-    Set<String> allLabels = new LinkedHashSet<>(before == null ? List.of() : List.of(details.getOrDefault("classes", "").split(",")));
-    allLabels.addAll(labels);
-    allLabels.remove("");
-    details.put("events", String.valueOf(events));
-    details.put("classes", String.join(",", allLabels));
-    details.put("maxConfidence", String.format(Locale.ROOT, "%.2f", maxConfidence));
-    details.put("sunAltitudeDeg", String.format(Locale.ROOT, "%.1f", sunAltitude));
-    details.put("night", String.valueOf(night || Boolean.parseBoolean(details.getOrDefault("night", "false"))));
-    details.put("coreZone", String.valueOf(core));
-
-    Instant first = before == null ? t : (t.isBefore(before.getFirstSeen()) ? t : before.getFirstSeen());
-    Instant last = before == null ? t : (t.isAfter(before.getLastSeen()) ? t : before.getLastSeen());
-    String id = before != null ? before.getAlertId() : Alerts.id(camera, "intrusion", t);
-    List<String> evidence = new ArrayList<>(List.of("event:" + camera + "/" + event.getEventId()));
-    List<String> links = new ArrayList<>(before == null ? List.of() : before.getLinks());
-    String animalId = before == null ? null : before.getAnimalId();
-    if (animal.isPresent()) {
-      Fix f = animal.get();
-      evidence.add(Alerts.fixKey(f));
-      String link = "animal:" + (f.getAnimalId() == null ? f.getCollarId() : f.getAnimalId());
-      if (!links.contains(link)) {
-        links.add(link);
-      }
-      animalId = animalId == null ? f.getAnimalId() : animalId;
-      details.put("nearestAnimalM", String.valueOf(Math.round(Countries.haversineM(lat, lon, f.getLat(), f.getLon()))));
-    }
-    String zoneName = protectedZones.get(0).name();
-    Alert alert = Alerts.open(id, AlertType.INTRUSION, severity, first, last, now)
-        .setTitle(capitalize(String.join(" and ", allLabels)) + " at camera " + camera + " in " + zoneName
-            + (night ? " at night" : "") + (events > 1 ? " (" + events + " events)" : "")
-            + (animalId != null ? ", near " + animalId : ""))
-        .setLat(lat).setLon(lon).setZones(zoneIds).setChannels(Alerts.channels(zoneIds))
-        .setDeviceId(camera).setAnimalId(animalId)
-        .setEvidence(Alerts.appendCapped(before == null ? List.of() : before.getEvidence(), evidence))
-        .setMedia(Alerts.appendCapped(before == null ? List.of() : before.getMedia(), event.getMedia()))
-        .setLinks(links).setDetails(details)
-        .build();
-    context.forward(new Record<>(id, alert, record.timestamp()), AlertSinks.UPDATES);
-
-    if (!olderThanBurst) {
-      // An event older than the current burst gets its own incident but does not replace the burst.
-      List<String> seen = new ArrayList<>(sameBurst ? state.getSeenEvents() : List.of());
-      seen.add(event.getEventId());
-      if (seen.size() > MAX_SEEN) {
-        seen = new ArrayList<>(seen.subList(seen.size() - MAX_SEEN, seen.size()));
-      }
-      store.put(camera, CameraAlertState.newBuilder().setCameraId(camera).setBurst(alert).setSeenEvents(seen).build());
+    IntrusionRule.Sighting sighting = new IntrusionRule.Sighting(event, lat, lon, protectedZones, zoneIds,
+        nearestAnimal(lat, lon, event.getCapturedAt(), p), now);
+    IntrusionRule.Decision decision = rule.decide(sighting, found, state, p);
+    context.forward(new Record<>(decision.alert().getAlertId(), decision.alert(), record.timestamp()), AlertSinks.UPDATES);
+    if (decision.next() != null) {
+      store.put(camera, decision.next());
     }
   }
 
@@ -204,9 +122,5 @@ public final class IntrusionProcessor implements Processor<String, CameraEvent, 
       }
     }
     return Optional.ofNullable(best);
-  }
-
-  private static String capitalize(String s) {
-    return s.isEmpty() ? s : s.substring(0, 1).toUpperCase(Locale.ROOT) + s.substring(1);
   }
 }
