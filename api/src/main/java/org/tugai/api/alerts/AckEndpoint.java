@@ -118,10 +118,10 @@ public final class AckEndpoint {
   /** The alert's zones and channels, or null when the store does not have it. */
   private List<String> zonesOf(String alertId) throws SQLException {
     try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement("SELECT zones || channels FROM alerts WHERE alert_id = ?")) {
+        PreparedStatement ps = c.prepareStatement("SELECT zones || channels AS routes FROM alerts WHERE alert_id = ?")) {
       ps.setString(1, alertId);
       try (ResultSet rs = ps.executeQuery()) {
-        List<String> zones = rs.next() ? List.of((String[]) rs.getArray(1).getArray()) : null;
+        List<String> zones = rs.next() ? List.of((String[]) rs.getArray("routes").getArray()) : null;
         c.rollback();
         return zones;
       }

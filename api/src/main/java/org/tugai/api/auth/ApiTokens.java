@@ -83,8 +83,8 @@ public final class ApiTokens {
       try (ResultSet rs = ps.executeQuery()) {
         Optional<Caller> caller = Optional.empty();
         if (rs.next()) {
-          caller = Optional.of(new Caller(rs.getString(1), rs.getString(2), Role.of(rs.getString(3)),
-              Set.copyOf(List.of((String[]) rs.getArray(4).getArray()))));
+          caller = Optional.of(new Caller(rs.getString("token_id"), rs.getString("name"), Role.of(rs.getString("role")),
+              Set.copyOf(List.of((String[]) rs.getArray("zones").getArray()))));
         }
         if (!c.getAutoCommit()) {
           c.rollback();
@@ -134,9 +134,9 @@ public final class ApiTokens {
         ResultSet rs = ps.executeQuery()) {
       List<Listed> out = new java.util.ArrayList<>();
       while (rs.next()) {
-        out.add(new Listed(rs.getString(1), rs.getString(2), Role.of(rs.getString(3)), List.of((String[]) rs.getArray(4).getArray()),
-            rs.getTimestamp(5).toInstant(), rs.getTimestamp(6) == null ? null : rs.getTimestamp(6).toInstant(),
-            rs.getTimestamp(7) == null ? null : rs.getTimestamp(7).toInstant()));
+        out.add(new Listed(rs.getString("token_id"), rs.getString("name"), Role.of(rs.getString("role")), List.of((String[]) rs.getArray("zones").getArray()),
+            rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("expires_at") == null ? null : rs.getTimestamp("expires_at").toInstant(),
+            rs.getTimestamp("revoked_at") == null ? null : rs.getTimestamp("revoked_at").toInstant()));
       }
       if (!c.getAutoCommit()) {
         c.rollback();
@@ -157,7 +157,7 @@ public final class ApiTokens {
       Set<String> out = new java.util.HashSet<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(rs.getString(1));
+          out.add(rs.getString("token_id"));
         }
       }
       if (!c.getAutoCommit()) {

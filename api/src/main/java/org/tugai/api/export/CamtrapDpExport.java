@@ -53,7 +53,7 @@ public final class CamtrapDpExport {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final String EVENTS = """
       SELECT e.camera_id, e.event_id, e.captured_at, e.media, e.model, d.deployment_id, e.received_at,
-             coalesce(e.ended_at, e.captured_at), e.quality_flags
+             coalesce(e.ended_at, e.captured_at) AS ended_at, e.quality_flags
         FROM camera_events e
         JOIN LATERAL (SELECT deployment_id FROM deployments
                        WHERE device_id = e.camera_id AND device_type = 'camera' AND NOT retracted AND lat IS NOT NULL
@@ -114,12 +114,12 @@ public final class CamtrapDpExport {
    * project's cameras ever stood, else the whole globe, never a made-up point at (0, 0).
    */
   private static Extent everyCamera(Connection c) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT min(lat), min(lon), max(lat), max(lon), count(*) FROM deployments"
+    try (PreparedStatement ps = c.prepareStatement("SELECT min(lat) AS min_lat, min(lon) AS min_lon, max(lat) AS max_lat, max(lon) AS max_lon, count(*) AS n FROM deployments"
         + " WHERE device_type = 'camera' AND NOT retracted AND lat IS NOT NULL AND lon IS NOT NULL");
         ResultSet rs = ps.executeQuery()) {
       rs.next();
-      return rs.getInt(5) == 0 ? new Extent(-90, -180, 90, 180, 0, null, null)
-          : new Extent(rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4), 0, null, null);
+      return rs.getInt("n") == 0 ? new Extent(-90, -180, 90, 180, 0, null, null)
+          : new Extent(rs.getDouble("min_lat"), rs.getDouble("min_lon"), rs.getDouble("max_lat"), rs.getDouble("max_lon"), 0, null, null);
     }
   }
 
@@ -133,7 +133,7 @@ public final class CamtrapDpExport {
         // A running deployment's end is its last media so far: the data ends there, not at the time of the export.
         PreparedStatement ps = c.prepareStatement("SELECT d.deployment_id, d.device_id, d.site_id, d.lat, d.lon, d.deploy_on, d.deploy_off,"
             + " (SELECT max(e.captured_at) FROM camera_events e WHERE e.camera_id = d.device_id AND e.captured_at >= d.deploy_on"
-            + " AND e.captured_at < ?) FROM deployments d"
+            + " AND e.captured_at < ?) AS last_media FROM deployments d"
             + " WHERE d.device_type = 'camera' AND NOT d.retracted AND d.lat IS NOT NULL AND d.lon IS NOT NULL"
             + " AND d.deploy_on < ? AND (d.deploy_off IS NULL OR d.deploy_off > ?) ORDER BY d.deployment_id")) {
       Csv.row(w, DEPLOYMENT_FIELDS.toArray(String[]::new));
@@ -144,26 +144,26 @@ public final class CamtrapDpExport {
       Instant last = null;
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          double lat = rs.getDouble(4);
-          double lon = rs.getDouble(5);
+          double lat = rs.getDouble("lat");
+          double lon = rs.getDouble("lon");
           minLat = Math.min(minLat, lat);
           maxLat = Math.max(maxLat, lat);
           minLon = Math.min(minLon, lon);
           maxLon = Math.max(maxLon, lon);
-          Instant on = rs.getTimestamp(6).toInstant();
-          boolean running = rs.getTimestamp(7) == null;
-          Instant end = !running ? rs.getTimestamp(7).toInstant() : rs.getTimestamp(8) == null ? on : rs.getTimestamp(8).toInstant();
+          Instant on = rs.getTimestamp("deploy_on").toInstant();
+          boolean running = rs.getTimestamp("deploy_off") == null;
+          Instant end = !running ? rs.getTimestamp("deploy_off").toInstant() : rs.getTimestamp("last_media") == null ? on : rs.getTimestamp("last_media").toInstant();
           start = start == null || on.isBefore(start) ? on : start;
           last = last == null || end.isAfter(last) ? end : last;
           Map<String, String> row = new LinkedHashMap<>();
-          row.put("deploymentID", rs.getString(1));
-          row.put("locationID", rs.getString(3));
-          row.put("locationName", rs.getString(3));
+          row.put("deploymentID", rs.getString("deployment_id"));
+          row.put("locationID", rs.getString("site_id"));
+          row.put("locationName", rs.getString("site_id"));
           row.put("latitude", Double.toString(lat));
           row.put("longitude", Double.toString(lon));
-          row.put("deploymentStart", time(rs.getTimestamp(6).toInstant()));
+          row.put("deploymentStart", time(rs.getTimestamp("deploy_on").toInstant()));
           row.put("deploymentEnd", time(end));
-          row.put("cameraID", rs.getString(2));
+          row.put("cameraID", rs.getString("device_id"));
           if (running) {
             row.put("deploymentComments", "still running when exported; deploymentEnd is its last media");
           }
@@ -191,15 +191,15 @@ public final class CamtrapDpExport {
       events.setFetchSize(1_000);
       try (ResultSet e = events.executeQuery()) {
         while (e.next()) {
-          String camera = e.getString(1);
-          String eventId = e.getString(2);
-          String captured = time(e.getTimestamp(3).toInstant());
-          String ended = time(e.getTimestamp(8).toInstant());
-          List<String> flags = List.of((String[]) e.getArray(9).getArray());
-          String deployment = e.getString(6);
-          String classifiedAt = time(e.getTimestamp(7).toInstant());
+          String camera = e.getString("camera_id");
+          String eventId = e.getString("event_id");
+          String captured = time(e.getTimestamp("captured_at").toInstant());
+          String ended = time(e.getTimestamp("ended_at").toInstant());
+          List<String> flags = List.of((String[]) e.getArray("quality_flags").getArray());
+          String deployment = e.getString("deployment_id");
+          String classifiedAt = time(e.getTimestamp("received_at").toInstant());
           String eventKey = camera + "/" + eventId;
-          String[] files = (String[]) e.getArray(4).getArray();
+          String[] files = (String[]) e.getArray("media").getArray();
           for (int i = 0; i < files.length; i++) {
             Map<String, String> row = new LinkedHashMap<>();
             row.put("mediaID", eventKey + "/" + i);
@@ -221,45 +221,45 @@ public final class CamtrapDpExport {
           try (ResultSet d = detections.executeQuery()) {
             while (d.next()) {
               found++;
-              String label = d.getString(3);
+              String label = d.getString("species");
               // Only a taxon is a scientificName; a classifier's common label ("bear") goes to the comments.
               String species = label != null && isTaxon(label) ? label : null;
               if (species != null) {
                 taxa.add(species);
               }
               // An imported observation keeps its id, unless another package already used it (ids are the table's key).
-              String observationId = d.getString(17) != null && observationIds.add(d.getString(17)) ? d.getString(17)
-                  : eventKey + "/" + d.getInt(1);
+              String observationId = d.getString("observation_id") != null && observationIds.add(d.getString("observation_id")) ? d.getString("observation_id")
+                  : eventKey + "/" + d.getInt("detection_index");
               Map<String, String> row = observation(observationId, deployment, eventKey, captured, ended);
-              row.put("observationType", d.getString(10) != null ? d.getString(10) : type(d.getString(2)));
+              row.put("observationType", d.getString("observation_type") != null ? d.getString("observation_type") : type(d.getString("category")));
               row.put("scientificName", species);
               if (label != null && species == null) {
                 row.put("observationComments", "classifier label: " + label);
               }
-              int count = d.getInt(5);
+              int count = d.getInt("count");
               row.put("count", d.wasNull() ? null : Integer.toString(Math.max(1, count)));
               // A live detection is the detector's; an imported one says who classified it, or nothing.
-              boolean imported = d.getString(10) != null;
-              String method = d.getString(13) != null ? d.getString(13) : imported ? null : "machine";
+              boolean imported = d.getString("observation_type") != null;
+              String method = d.getString("classification_method") != null ? d.getString("classification_method") : imported ? null : "machine";
               row.put("classificationMethod", method);
-              row.put("classifiedBy", d.getString(12) != null ? d.getString(12) : imported ? null : e.getString(5));
+              row.put("classifiedBy", d.getString("classified_by") != null ? d.getString("classified_by") : imported ? null : e.getString("model"));
               row.put("classificationTimestamp", classifiedAt);
               // A probability is a machine's; a person's classification (imported with none, held as 1) has none.
-              row.put("classificationProbability", "machine".equals(method) ? Double.toString(Math.max(0, Math.min(1, d.getDouble(4))))
+              row.put("classificationProbability", "machine".equals(method) ? Double.toString(Math.max(0, Math.min(1, d.getDouble("confidence"))))
                   : null);
-              row.put("lifeStage", d.getString(14));
-              row.put("sex", d.getString(15));
-              row.put("behavior", d.getString(16));
-              int mediaIndex = d.getInt(11);
+              row.put("lifeStage", d.getString("life_stage"));
+              row.put("sex", d.getString("sex"));
+              row.put("behavior", d.getString("behavior"));
+              int mediaIndex = d.getInt("media_index");
               boolean onOneFile = !d.wasNull() && mediaIndex >= 0 && mediaIndex < files.length;
-              double x = d.getDouble(6);
+              double x = d.getDouble("bbox_x");
               boolean boxed = !d.wasNull();
               if (onOneFile) {
                 // A media-level observation (imported): on its file only, with its box if it has one.
                 row.put("mediaID", eventKey + "/" + mediaIndex);
                 row.put("observationLevel", "media");
                 if (boxed) {
-                  box(row, x, d.getDouble(7), d.getDouble(8), d.getDouble(9));
+                  box(row, x, d.getDouble("bbox_y"), d.getDouble("bbox_w"), d.getDouble("bbox_h"));
                 }
                 write(obs, OBSERVATION_FIELDS, row);
                 continue;
@@ -271,7 +271,7 @@ public final class CamtrapDpExport {
                 onFile.put("observationID", observationId + "/box");
                 onFile.put("mediaID", eventKey + "/0");
                 onFile.put("observationLevel", "media");
-                box(onFile, x, d.getDouble(7), d.getDouble(8), d.getDouble(9));
+                box(onFile, x, d.getDouble("bbox_y"), d.getDouble("bbox_w"), d.getDouble("bbox_h"));
                 write(obs, OBSERVATION_FIELDS, onFile);
               }
             }

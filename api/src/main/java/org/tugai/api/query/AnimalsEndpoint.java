@@ -52,7 +52,7 @@ public final class AnimalsEndpoint {
       String current = null;
       boolean open = false;
       while (rs.next()) {
-        String animal = rs.getString(1);
+        String animal = rs.getString("animal_id");
         if (!animal.equals(current)) {
           if (open) {
             json.writeEndArray();
@@ -62,11 +62,11 @@ public final class AnimalsEndpoint {
           open = true;
           json.writeStartObject();
           json.writeStringField("animalId", animal);
-          json.writeStringField("species", rs.getString(4));
-          json.writeStringField("sex", rs.getString(5));
-          json.writeStringField("population", rs.getString(6));
+          json.writeStringField("species", rs.getString("species"));
+          json.writeStringField("sex", rs.getString("sex"));
+          json.writeStringField("population", rs.getString("population"));
           lastPosition(rs, json, caller, now);
-          List<String> openAlerts = List.of((String[]) rs.getArray(16).getArray());
+          List<String> openAlerts = List.of((String[]) rs.getArray("open_alerts").getArray());
           json.writeStringField("status", openAlerts.contains("mortality") ? "mortality" : openAlerts.contains("silence") ? "silent" : "active");
           json.writeArrayFieldStart("openAlerts");
           for (String type : openAlerts) {
@@ -76,11 +76,11 @@ public final class AnimalsEndpoint {
           json.writeArrayFieldStart("deployments");
         }
         json.writeStartObject();
-        json.writeStringField("deploymentId", rs.getString(2));
-        json.writeStringField("collarId", rs.getString(3));
-        json.writeStringField("deployOn", rs.getTimestamp(7).toInstant().toString());
-        json.writeStringField("deployOff", rs.getTimestamp(8) == null ? null : rs.getTimestamp(8).toInstant().toString());
-        json.writeBooleanField("retracted", rs.getBoolean(9));
+        json.writeStringField("deploymentId", rs.getString("deployment_id"));
+        json.writeStringField("collarId", rs.getString("device_id"));
+        json.writeStringField("deployOn", rs.getTimestamp("deploy_on").toInstant().toString());
+        json.writeStringField("deployOff", rs.getTimestamp("deploy_off") == null ? null : rs.getTimestamp("deploy_off").toInstant().toString());
+        json.writeBooleanField("retracted", rs.getBoolean("retracted"));
         json.writeEndObject();
       }
       if (open) {
@@ -93,16 +93,16 @@ public final class AnimalsEndpoint {
   }
 
   private void lastPosition(ResultSet rs, JsonGenerator json, Caller caller, Instant now) throws Exception {
-    if (rs.getTimestamp(10) == null) {
+    if (rs.getTimestamp("fix_time") == null) {
       json.writeNullField("lastFix");
       return;
     }
-    Instant time = rs.getTimestamp(10).toInstant();
-    List<String> zones = List.of((String[]) rs.getArray(15).getArray());
+    Instant time = rs.getTimestamp("fix_time").toInstant();
+    List<String> zones = List.of((String[]) rs.getArray("zones").getArray());
     Precision.Treatment t = precision.treat(caller, time, zones, now);
     json.writeObjectFieldStart("lastFix");
     json.writeStringField("fixTime", time.toString());
-    double battery = rs.getDouble(13);
+    double battery = rs.getDouble("battery_v");
     if (rs.wasNull()) {
       json.writeNullField("batteryV");
     } else {
@@ -112,11 +112,11 @@ public final class AnimalsEndpoint {
       json.writeNullField("lat");
       json.writeNullField("lon");
     } else {
-      double lat = rs.getDouble(11);
-      double lon = rs.getDouble(12);
+      double lat = rs.getDouble("lat");
+      double lon = rs.getDouble("lon");
       json.writeNumberField("lat", t == Precision.Treatment.COARSENED ? precision.coarsen(lat) : lat);
       json.writeNumberField("lon", t == Precision.Treatment.COARSENED ? precision.coarsen(lon) : lon);
-      json.writeStringField("country", rs.getString(14));
+      json.writeStringField("country", rs.getString("country"));
     }
     json.writeStringField("precision", t.name().toLowerCase(java.util.Locale.ROOT));
     json.writeEndObject();

@@ -98,7 +98,7 @@ public final class TrackEndpoint {
         if (!rs.next()) {
           throw new NotFoundResponse("no animal '" + animal + "' in the deployments");
         }
-        return rs.getString(1);
+        return rs.getString("species");
       }
     }
   }
@@ -119,11 +119,11 @@ public final class TrackEndpoint {
       json.writeEndObject();
       json.writeArrayFieldStart("features");
       while (rs.next()) {
-        Instant time = rs.getTimestamp(2).toInstant();
-        double lat = rs.getDouble(3);
+        Instant time = rs.getTimestamp("fix_time").toInstant();
+        double lat = rs.getDouble("lat");
         boolean hasPosition = !rs.wasNull();
-        double lon = rs.getDouble(4);
-        String[] flags = (String[]) rs.getArray(11).getArray();
+        double lon = rs.getDouble("lon");
+        String[] flags = (String[]) rs.getArray("quality_flags").getArray();
         boolean coarsened = hasPosition && !time.isBefore(preciseBefore);
         if (coarsened) {
           lat = precision.coarsen(lat);
@@ -144,15 +144,15 @@ public final class TrackEndpoint {
           json.writeNullField("geometry");
         }
         json.writeObjectFieldStart("properties");
-        json.writeStringField("collarId", rs.getString(1));
+        json.writeStringField("collarId", rs.getString("collar_id"));
         json.writeStringField("fixTime", time.toString());
         number(json, "altitudeM", rs, 5);
         number(json, "hdop", rs, 6);
         number(json, "satellites", rs, 7);
-        json.writeStringField("fixType", rs.getString(8));
+        json.writeStringField("fixType", rs.getString("fix_type"));
         number(json, "temperatureC", rs, 9);
         number(json, "batteryV", rs, 10);
-        String locationClass = rs.getString(14);
+        String locationClass = rs.getString("location_class");
         if (locationClass != null) {
           json.writeStringField("locationClass", locationClass);
         }
@@ -164,7 +164,7 @@ public final class TrackEndpoint {
         json.writeEndArray();
         json.writeBooleanField("good", good);
         json.writeBooleanField("coarsened", coarsened);
-        String country = rs.getString(12);
+        String country = rs.getString("country");
         if (country != null) {
           json.writeStringField("country", country);
         }
@@ -227,29 +227,29 @@ public final class TrackEndpoint {
     w.write(MOVEBANK_HEADER);
     w.write("\r\n");
     while (rs.next()) {
-      String collar = rs.getString(1);
-      Instant time = rs.getTimestamp(2).toInstant();
-      double lat = rs.getDouble(3);
+      String collar = rs.getString("collar_id");
+      Instant time = rs.getTimestamp("fix_time").toInstant();
+      double lat = rs.getDouble("lat");
       boolean hasPosition = !rs.wasNull();
-      double lon = rs.getDouble(4);
-      List<String> flags = List.of((String[]) rs.getArray(11).getArray());
+      double lon = rs.getDouble("lon");
+      List<String> flags = List.of((String[]) rs.getArray("quality_flags").getArray());
       boolean outlier = flags.stream().anyMatch(GoodFixes.BAD_FLAGS::contains);
       boolean coarsened = hasPosition && !time.isBefore(preciseBefore);
       if (coarsened) {
         lat = precision.coarsen(lat);
         lon = precision.coarsen(lon);
       }
-      Double voltage = nullable(rs, 10);
-      String locationClass = rs.getString(14);
+      Double voltage = nullable(rs, "battery_v");
+      String locationClass = rs.getString("location_class");
       // A Doppler position is Movebank's argos-doppler-shift sensor; G is a GPS position that Argos only relayed.
       String sensor = locationClass == null || locationClass.equals("G") ? "gps" : "argos-doppler-shift";
       Csv.row(w, Long.toString(eventId(collar, time)), Boolean.toString(!outlier), MOVEBANK_TIME.format(time),
-          hasPosition ? Double.toString(lon) : "", hasPosition ? Double.toString(lat) : "", text(nullable(rs, 5)),
-          text(nullable(rs, 6)), text(nullable(rs, 7) == null ? null : nullable(rs, 7).intValue()), text(nullable(rs, 9)),
+          hasPosition ? Double.toString(lon) : "", hasPosition ? Double.toString(lat) : "", text(nullable(rs, "altitude_m")),
+          text(nullable(rs, "hdop")), text(nullable(rs, "satellites") == null ? null : nullable(rs, "satellites").intValue()), text(nullable(rs, "temperature_c")),
           voltage == null ? "" : Long.toString(Math.round(voltage * 1000)), Boolean.toString(outlier), sensor,
           species == null ? "" : species, collar, animal, String.join("|", flags), Boolean.toString(coarsened), text(locationClass),
-          text(nullable(rs, 15)), text(nullable(rs, 16)), text(nullable(rs, 17)), text(nullable(rs, 18)), mortality(rs),
-          text(nullable(rs, 20) == null ? null : nullable(rs, 20).longValue()), rs.getString(8), studyName);
+          text(nullable(rs, "error_radius_m")), text(nullable(rs, "error_semi_major_m")), text(nullable(rs, "error_semi_minor_m")), text(nullable(rs, "error_ellipse_orientation_deg")), mortality(rs),
+          text(nullable(rs, "activity") == null ? null : nullable(rs, "activity").longValue()), rs.getString("fix_type"), studyName);
     }
     w.flush();
   }
@@ -268,11 +268,11 @@ public final class TrackEndpoint {
 
   /** The collar's mortality sensor as Movebank's mortality-status; empty where the collar has none. */
   private static String mortality(ResultSet rs) throws SQLException {
-    boolean dead = rs.getBoolean(19);
+    boolean dead = rs.getBoolean("mortality");
     return rs.wasNull() ? "" : dead ? "mortality" : "normal";
   }
 
-  private static Double nullable(ResultSet rs, int column) throws SQLException {
+  private static Double nullable(ResultSet rs, String column) throws SQLException {
     double v = rs.getDouble(column);
     return rs.wasNull() ? null : v;
   }
