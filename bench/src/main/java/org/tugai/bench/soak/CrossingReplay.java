@@ -28,6 +28,7 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.tugai.avro.Crossing;
 import org.tugai.core.config.Settings;
 import org.tugai.schemas.Topics;
+import org.tugai.core.kafka.PollLoop;
 import org.tugai.streams.FixTopology;
 import org.tugai.streams.StreamsServiceConfig;
 import org.tugai.streams.geo.Geodata;
@@ -80,11 +81,11 @@ final class CrossingReplay {
   }
 
   private static Map<String, Row> replay(String bootstrap, Topics topics, String collarPrefix, Path workDir) throws IOException {
-    Properties props = StreamsServiceConfig.from(Settings.of(Map.of("kafka.bootstrap-servers", bootstrap, "kafka.topic-prefix",
-        topics.prefix()))).streamsProperties(topics.deadLetters().name());
+    StreamsServiceConfig config = StreamsServiceConfig.from(Settings.of(Map.of("kafka.bootstrap-servers", bootstrap, "kafka.topic-prefix",
+        topics.prefix())));
+    Properties props = config.streamsProperties(topics.deadLetters().name());
     // The same processing; the test driver's own commits stand in for the transactions.
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
-    StreamsServiceConfig config = StreamsServiceConfig.from(Settings.of(Map.of("kafka.bootstrap-servers", bootstrap)));
     Geodata geo = config.geodata();
     Map<String, Row> latest = new TreeMap<>();
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap, "max.poll.records", "5000",
@@ -106,18 +107,15 @@ final class CrossingReplay {
               topics.crossings().valueSerde().deserializer());
           consumer.assign(List.of(tp));
           consumer.seekToBeginning(List.of(tp));
-          long end = consumer.endOffsets(List.of(tp)).get(tp);
-          while (consumer.position(tp) < end) {
-            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-              in.pipeInput(r.key(), r.value(), Instant.ofEpochMilli(r.timestamp()));
-            }
+          PollLoop.toEnd(consumer, List.of(tp), Duration.ofMinutes(5), r -> {
+            in.pipeInput(r.key(), r.value(), Instant.ofEpochMilli(r.timestamp()));
             for (Crossing c : out.readValuesToList()) {
               if (c.getCollarId().startsWith(collarPrefix)) {
                 latest.put(c.getCrossingId(), new Row(c.getCrossingId(), c.getStatus().toString().toLowerCase(java.util.Locale.ROOT),
                     c.getRevision(), c.getFromCountry(), c.getToCountry(), c.getCrossedAt(), c.getBeforeFixTime(), c.getAfterFixTime()));
               }
             }
-          }
+          });
         }
       }
     } catch (UncheckedIOException e) {
@@ -128,14 +126,9 @@ final class CrossingReplay {
 
   /** Every record of {@code topic} now, partition by partition. */
   private static List<ConsumerRecord<String, byte[]>> readAll(KafkaConsumer<String, byte[]> consumer, String topic) {
-    List<TopicPartition> parts = consumer.partitionsFor(topic).stream().map(pi -> new TopicPartition(pi.topic(), pi.partition())).toList();
-    consumer.assign(parts);
-    consumer.seekToBeginning(parts);
-    Map<TopicPartition, Long> end = consumer.endOffsets(parts);
     List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-    while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-      consumer.poll(Duration.ofMillis(500)).forEach(out::add);
-    }
+    PollLoop.fromBeginning(consumer, topic, Duration.ofMinutes(5), out::add);
     return out;
   }
+
 }

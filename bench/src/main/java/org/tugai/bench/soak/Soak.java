@@ -24,6 +24,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.tugai.core.kafka.PollLoop;
 import org.tugai.embedded.EmbeddedPostgres;
 import org.tugai.embedded.KafkaBrokerProcess;
 import org.tugai.embedded.MosquittoProcess;
@@ -321,14 +322,12 @@ public final class Soak {
       out.add("alerts log: high watermarks " + high.values() + ", last stable offsets " + stable.values());
       consumer.assign(parts);
       consumer.seekToBeginning(parts);
-      while (parts.stream().anyMatch(tp -> consumer.position(tp) < high.get(tp))) {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-          if (ids.contains(r.key())) {
-            out.add("  " + r.key() + " uncommitted or aborted at " + r.partition() + "/" + r.offset() + " (" + Instant.ofEpochMilli(r.timestamp())
-                + ")");
-          }
+      PollLoop.toEnd(consumer, parts, Duration.ofMinutes(5), r -> {
+        if (ids.contains(r.key())) {
+          out.add("  " + r.key() + " uncommitted or aborted at " + r.partition() + "/" + r.offset() + " (" + Instant.ofEpochMilli(r.timestamp())
+              + ")");
         }
-      }
+      });
     }
     return out;
   }
@@ -410,19 +409,12 @@ public final class Soak {
       java.util.function.BiConsumer<ConsumerRecord<String, byte[]>, V> each) {
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap, "max.poll.records", "5000",
         "isolation.level", "read_committed"), new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> parts = consumer.partitionsFor(topic.name()).stream()
-          .map(pi -> new TopicPartition(pi.topic(), pi.partition())).toList();
-      consumer.assign(parts);
-      consumer.seekToBeginning(parts);
-      Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-      while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-          V v = topic.valueSerde().deserializer().deserialize(r.topic(), r.value());
-          if (v != null) {
-            each.accept(r, v);
-          }
+      PollLoop.fromBeginning(consumer, topic.name(), Duration.ofMinutes(5), r -> {
+        V v = topic.valueSerde().deserializer().deserialize(r.topic(), r.value());
+        if (v != null) {
+          each.accept(r, v);
         }
-      }
+      });
     }
   }
 

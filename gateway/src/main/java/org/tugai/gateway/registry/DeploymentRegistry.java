@@ -9,15 +9,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tugai.avro.Deployment;
 import org.tugai.core.config.KafkaSettings;
+import org.tugai.core.kafka.PollLoop;
 import org.tugai.core.kafka.ConsumerThreads;
 import org.tugai.schemas.TopicSpec;
 
@@ -50,18 +49,7 @@ public final class DeploymentRegistry implements Deployments, AutoCloseable {
     Map<String, Object> c = kafka.consumerConfig();
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
-    List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), catchUpTimeout).stream()
-        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-    consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
-    Map<TopicPartition, Long> end = consumer.endOffsets(partitions, catchUpTimeout);
-    long deadline = System.nanoTime() + catchUpTimeout.toNanos();
-    while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("could not read " + topic.name() + " to its end within " + catchUpTimeout);
-      }
-      consumer.poll(Duration.ofMillis(200)).forEach(this::apply);
-    }
+    PollLoop.fromBeginning(consumer, topic.name(), catchUpTimeout, this::apply);
     rebuild();
     log.info("deployment registry loaded: {} deployments of {} devices from {}", deployments.size(), firstByDevice.size(), topic.name());
     running = true;
@@ -71,19 +59,10 @@ public final class DeploymentRegistry implements Deployments, AutoCloseable {
   }
 
   private void follow() {
-    try {
-      while (running) {
-        var records = consumer.poll(Duration.ofMillis(500));
-        if (!records.isEmpty()) {
-          records.forEach(this::apply);
-          rebuild();
-        }
-      }
-    } catch (WakeupException e) {
-      // closing
-    } finally {
-      consumer.close(Duration.ofSeconds(2));
-    }
+    PollLoop.follow(consumer, () -> running, Duration.ofMillis(500), records -> {
+      records.forEach(this::apply);
+      rebuild();
+    });
   }
 
   private void apply(ConsumerRecord<String, byte[]> r) {
