@@ -13,15 +13,29 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The Camtrap DP 1.0 table schemas (deployments, media, observations) and the package profile's required
- * metadata, as the standard states them: field names in order, which are required, their types, ranges and
- * allowed values, and unique primary keys. Written out here from the specification so the test needs no network.
+ * The Camtrap DP 1.0 table schemas (deployments, media, observations) and the package profile's
+ * required metadata, as the standard states them: field names in order, which are required, their
+ * types, ranges and allowed values, and unique primary keys. Written out here from the
+ * specification so the test needs no network.
  */
 final class CamtrapDpSchema {
 
-  enum Type { STRING, NUMBER, INTEGER, BOOLEAN, DATETIME }
+  enum Type {
+    STRING,
+    NUMBER,
+    INTEGER,
+    BOOLEAN,
+    DATETIME
+  }
 
-  record Field(String name, Type type, boolean required, Double min, Double max, Set<String> allowed, String pattern) {
+  record Field(
+      String name,
+      Type type,
+      boolean required,
+      Double min,
+      Double max,
+      Set<String> allowed,
+      String pattern) {
     static Field of(String name, Type type, boolean required) {
       return new Field(name, type, required, null, null, null, null);
     }
@@ -39,48 +53,97 @@ final class CamtrapDpSchema {
     }
   }
 
-  static final Map<String, List<Field>> TABLES = Map.of(
-      "deployments", List.of(
-          Field.of("deploymentID", Type.STRING, true), Field.of("locationID", Type.STRING, false), Field.of("locationName", Type.STRING, false),
-          Field.of("latitude", Type.NUMBER, true).range(-90, 90), Field.of("longitude", Type.NUMBER, true).range(-180, 180),
-          Field.of("coordinateUncertainty", Type.INTEGER, false).range(1, Double.MAX_VALUE),
-          Field.of("deploymentStart", Type.DATETIME, true), Field.of("deploymentEnd", Type.DATETIME, true),
-          Field.of("setupBy", Type.STRING, false), Field.of("cameraID", Type.STRING, false), Field.of("cameraModel", Type.STRING, false),
-          Field.of("cameraDelay", Type.INTEGER, false).range(0, Double.MAX_VALUE), Field.of("cameraHeight", Type.NUMBER, false).range(0, Double.MAX_VALUE),
-          Field.of("cameraDepth", Type.NUMBER, false).range(0, Double.MAX_VALUE), Field.of("cameraTilt", Type.INTEGER, false).range(-90, 90),
-          Field.of("cameraHeading", Type.INTEGER, false).range(0, 360), Field.of("detectionDistance", Type.NUMBER, false).range(0, Double.MAX_VALUE),
-          Field.of("timestampIssues", Type.BOOLEAN, false),
-          Field.of("baitUse", Type.BOOLEAN, false),
-          Field.of("featureType", Type.STRING, false).oneOf("roadPaved", "roadDirt", "trailHiking", "trailGame", "roadUnderpass",
-              "roadOverpass", "roadBridge", "culvert", "burrow", "nestSite", "carcass", "waterSource", "fruitingTree"),
-          Field.of("habitat", Type.STRING, false), Field.of("deploymentGroups", Type.STRING, false),
-          Field.of("deploymentTags", Type.STRING, false), Field.of("deploymentComments", Type.STRING, false)),
-      "media", List.of(
-          Field.of("mediaID", Type.STRING, true), Field.of("deploymentID", Type.STRING, true),
-          Field.of("captureMethod", Type.STRING, false).oneOf("activityDetection", "timeLapse"), Field.of("timestamp", Type.DATETIME, true),
-          Field.of("filePath", Type.STRING, true), Field.of("filePublic", Type.BOOLEAN, true), Field.of("fileName", Type.STRING, false),
-          Field.of("fileMediatype", Type.STRING, true).matching("^(image|video|audio)/.*$"), Field.of("exifData", Type.STRING, false),
-          Field.of("favorite", Type.BOOLEAN, false), Field.of("mediaComments", Type.STRING, false)),
-      "observations", List.of(
-          Field.of("observationID", Type.STRING, true), Field.of("deploymentID", Type.STRING, true), Field.of("mediaID", Type.STRING, false),
-          Field.of("eventID", Type.STRING, false), Field.of("eventStart", Type.DATETIME, true), Field.of("eventEnd", Type.DATETIME, true),
-          Field.of("observationLevel", Type.STRING, true).oneOf("media", "event"),
-          Field.of("observationType", Type.STRING, true).oneOf("animal", "human", "vehicle", "blank", "unknown", "unclassified"),
-          Field.of("cameraSetupType", Type.STRING, false).oneOf("setup", "calibration"), Field.of("scientificName", Type.STRING, false),
-          Field.of("count", Type.INTEGER, false).range(1, Double.MAX_VALUE),
-          Field.of("lifeStage", Type.STRING, false).oneOf("adult", "subadult", "juvenile"), Field.of("sex", Type.STRING, false).oneOf("female", "male"),
-          Field.of("behavior", Type.STRING, false), Field.of("individualID", Type.STRING, false),
-          Field.of("individualPositionRadius", Type.NUMBER, false).range(0, Double.MAX_VALUE),
-          Field.of("individualPositionAngle", Type.NUMBER, false).range(-90, 90),
-          Field.of("individualSpeed", Type.NUMBER, false).range(0, Double.MAX_VALUE),
-          Field.of("bboxX", Type.NUMBER, false).range(0, 1), Field.of("bboxY", Type.NUMBER, false).range(0, 1),
-          Field.of("bboxWidth", Type.NUMBER, false).range(1e-15, 1), Field.of("bboxHeight", Type.NUMBER, false).range(1e-15, 1),
-          Field.of("classificationMethod", Type.STRING, false).oneOf("human", "machine"), Field.of("classifiedBy", Type.STRING, false),
-          Field.of("classificationTimestamp", Type.DATETIME, false),
-          Field.of("classificationProbability", Type.NUMBER, false).range(0, 1),
-          Field.of("observationTags", Type.STRING, false), Field.of("observationComments", Type.STRING, false)));
+  static final Map<String, List<Field>> TABLES =
+      Map.of(
+          "deployments",
+              List.of(
+                  Field.of("deploymentID", Type.STRING, true),
+                  Field.of("locationID", Type.STRING, false),
+                  Field.of("locationName", Type.STRING, false),
+                  Field.of("latitude", Type.NUMBER, true).range(-90, 90),
+                  Field.of("longitude", Type.NUMBER, true).range(-180, 180),
+                  Field.of("coordinateUncertainty", Type.INTEGER, false).range(1, Double.MAX_VALUE),
+                  Field.of("deploymentStart", Type.DATETIME, true),
+                  Field.of("deploymentEnd", Type.DATETIME, true),
+                  Field.of("setupBy", Type.STRING, false),
+                  Field.of("cameraID", Type.STRING, false),
+                  Field.of("cameraModel", Type.STRING, false),
+                  Field.of("cameraDelay", Type.INTEGER, false).range(0, Double.MAX_VALUE),
+                  Field.of("cameraHeight", Type.NUMBER, false).range(0, Double.MAX_VALUE),
+                  Field.of("cameraDepth", Type.NUMBER, false).range(0, Double.MAX_VALUE),
+                  Field.of("cameraTilt", Type.INTEGER, false).range(-90, 90),
+                  Field.of("cameraHeading", Type.INTEGER, false).range(0, 360),
+                  Field.of("detectionDistance", Type.NUMBER, false).range(0, Double.MAX_VALUE),
+                  Field.of("timestampIssues", Type.BOOLEAN, false),
+                  Field.of("baitUse", Type.BOOLEAN, false),
+                  Field.of("featureType", Type.STRING, false)
+                      .oneOf(
+                          "roadPaved",
+                          "roadDirt",
+                          "trailHiking",
+                          "trailGame",
+                          "roadUnderpass",
+                          "roadOverpass",
+                          "roadBridge",
+                          "culvert",
+                          "burrow",
+                          "nestSite",
+                          "carcass",
+                          "waterSource",
+                          "fruitingTree"),
+                  Field.of("habitat", Type.STRING, false),
+                  Field.of("deploymentGroups", Type.STRING, false),
+                  Field.of("deploymentTags", Type.STRING, false),
+                  Field.of("deploymentComments", Type.STRING, false)),
+          "media",
+              List.of(
+                  Field.of("mediaID", Type.STRING, true),
+                  Field.of("deploymentID", Type.STRING, true),
+                  Field.of("captureMethod", Type.STRING, false)
+                      .oneOf("activityDetection", "timeLapse"),
+                  Field.of("timestamp", Type.DATETIME, true),
+                  Field.of("filePath", Type.STRING, true),
+                  Field.of("filePublic", Type.BOOLEAN, true),
+                  Field.of("fileName", Type.STRING, false),
+                  Field.of("fileMediatype", Type.STRING, true).matching("^(image|video|audio)/.*$"),
+                  Field.of("exifData", Type.STRING, false),
+                  Field.of("favorite", Type.BOOLEAN, false),
+                  Field.of("mediaComments", Type.STRING, false)),
+          "observations",
+              List.of(
+                  Field.of("observationID", Type.STRING, true),
+                  Field.of("deploymentID", Type.STRING, true),
+                  Field.of("mediaID", Type.STRING, false),
+                  Field.of("eventID", Type.STRING, false),
+                  Field.of("eventStart", Type.DATETIME, true),
+                  Field.of("eventEnd", Type.DATETIME, true),
+                  Field.of("observationLevel", Type.STRING, true).oneOf("media", "event"),
+                  Field.of("observationType", Type.STRING, true)
+                      .oneOf("animal", "human", "vehicle", "blank", "unknown", "unclassified"),
+                  Field.of("cameraSetupType", Type.STRING, false).oneOf("setup", "calibration"),
+                  Field.of("scientificName", Type.STRING, false),
+                  Field.of("count", Type.INTEGER, false).range(1, Double.MAX_VALUE),
+                  Field.of("lifeStage", Type.STRING, false).oneOf("adult", "subadult", "juvenile"),
+                  Field.of("sex", Type.STRING, false).oneOf("female", "male"),
+                  Field.of("behavior", Type.STRING, false),
+                  Field.of("individualID", Type.STRING, false),
+                  Field.of("individualPositionRadius", Type.NUMBER, false)
+                      .range(0, Double.MAX_VALUE),
+                  Field.of("individualPositionAngle", Type.NUMBER, false).range(-90, 90),
+                  Field.of("individualSpeed", Type.NUMBER, false).range(0, Double.MAX_VALUE),
+                  Field.of("bboxX", Type.NUMBER, false).range(0, 1),
+                  Field.of("bboxY", Type.NUMBER, false).range(0, 1),
+                  Field.of("bboxWidth", Type.NUMBER, false).range(1e-15, 1),
+                  Field.of("bboxHeight", Type.NUMBER, false).range(1e-15, 1),
+                  Field.of("classificationMethod", Type.STRING, false).oneOf("human", "machine"),
+                  Field.of("classifiedBy", Type.STRING, false),
+                  Field.of("classificationTimestamp", Type.DATETIME, false),
+                  Field.of("classificationProbability", Type.NUMBER, false).range(0, 1),
+                  Field.of("observationTags", Type.STRING, false),
+                  Field.of("observationComments", Type.STRING, false)));
 
-  static final Map<String, String> PRIMARY_KEYS = Map.of("deployments", "deploymentID", "media", "mediaID", "observations", "observationID");
+  static final Map<String, String> PRIMARY_KEYS =
+      Map.of("deployments", "deploymentID", "media", "mediaID", "observations", "observationID");
 
   private CamtrapDpSchema() {}
 
@@ -90,22 +153,39 @@ final class CamtrapDpSchema {
     if (!pkg.path("profile").asText().equals(org.tugai.api.export.CamtrapDpExport.PROFILE)) {
       problems.add("profile is not Camtrap DP 1.0");
     }
-    for (String required : List.of("resources", "created", "contributors", "project", "spatial", "temporal", "taxonomic")) {
+    for (String required :
+        List.of(
+            "resources",
+            "created",
+            "contributors",
+            "project",
+            "spatial",
+            "temporal",
+            "taxonomic")) {
       if (pkg.path(required).isMissingNode()) {
         problems.add("datapackage.json lacks " + required);
       }
     }
-    if (!pkg.path("contributors").isArray() || pkg.path("contributors").isEmpty()
+    if (!pkg.path("contributors").isArray()
+        || pkg.path("contributors").isEmpty()
         || pkg.path("contributors").get(0).path("title").asText().isEmpty()) {
       problems.add("contributors needs at least one with a title");
     }
     JsonNode project = pkg.path("project");
-    for (String required : List.of("title", "samplingDesign", "captureMethod", "individualAnimals", "observationLevel")) {
+    for (String required :
+        List.of(
+            "title", "samplingDesign", "captureMethod", "individualAnimals", "observationLevel")) {
       if (project.path(required).isMissingNode()) {
         problems.add("project lacks " + required);
       }
     }
-    if (!Set.of("simpleRandom", "systematicRandom", "clusteredRandom", "experimental", "targeted", "opportunistic")
+    if (!Set.of(
+            "simpleRandom",
+            "systematicRandom",
+            "clusteredRandom",
+            "experimental",
+            "targeted",
+            "opportunistic")
         .contains(project.path("samplingDesign").asText())) {
       problems.add("project.samplingDesign is not allowed: " + project.path("samplingDesign"));
     }
@@ -120,9 +200,11 @@ final class CamtrapDpSchema {
           resource = r;
         }
       }
-      if (resource == null || !resource.path("path").asText().equals(table + ".csv")
+      if (resource == null
+          || !resource.path("path").asText().equals(table + ".csv")
           || !resource.path("schema").asText().endsWith("/1.0.2/" + table + "-table-schema.json")) {
-        problems.add("resource " + table + " is missing or does not point at the 1.0.2 table schema");
+        problems.add(
+            "resource " + table + " is missing or does not point at the 1.0.2 table schema");
         continue;
       }
       List<Field> fields = TABLES.get(table);
@@ -154,7 +236,12 @@ final class CamtrapDpSchema {
         if (table.equals("deployments")) {
           deploymentIds.add(row.get("deploymentID"));
         } else if (!deploymentIds.contains(row.get("deploymentID"))) {
-          problems.add(table + ".csv line " + line + " names an unknown deployment " + row.get("deploymentID"));
+          problems.add(
+              table
+                  + ".csv line "
+                  + line
+                  + " names an unknown deployment "
+                  + row.get("deploymentID"));
         }
       }
     }
@@ -181,7 +268,7 @@ final class CamtrapDpSchema {
           }
           OffsetDateTime.parse(v);
         }
-        case STRING -> { }
+        case STRING -> {}
       }
     } catch (NumberFormatException | DateTimeParseException e) {
       problems.add(where + " = " + v + " is not a " + f.type());

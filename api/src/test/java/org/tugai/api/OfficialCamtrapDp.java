@@ -22,19 +22,24 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A Camtrap DP package checked against the TDWG's own files in {@code ../shared/data/camtrap-dp-1.0.2}, read as
- * published, with a maintained JSON Schema validator (networknt): {@code datapackage.json} against the profile (its two
- * references to schemas that cannot be fetched here, Frictionless' data-package and a GeoJSON schema, taken as
- * resolved elsewhere, as that folder's README says), and each CSV row against its table schema turned into a JSON
- * Schema field by field (type, format, required, enum, pattern, minimum, maximum, the schema's missing values).
- * Uniqueness, primary and foreign keys, which JSON Schema cannot say across rows, are checked here.
+ * A Camtrap DP package checked against the TDWG's own files in {@code
+ * ../shared/data/camtrap-dp-1.0.2}, read as published, with a maintained JSON Schema validator
+ * (networknt): {@code datapackage.json} against the profile (its two references to schemas that
+ * cannot be fetched here, Frictionless' data-package and a GeoJSON schema, taken as resolved
+ * elsewhere, as that folder's README says), and each CSV row against its table schema turned into a
+ * JSON Schema field by field (type, format, required, enum, pattern, minimum, maximum, the schema's
+ * missing values). Uniqueness, primary and foreign keys, which JSON Schema cannot say across rows,
+ * are checked here.
  */
 public final class OfficialCamtrapDp {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Path DIR = Path.of(System.getProperty("tugai.root", "..")).resolve("../shared/data/camtrap-dp-1.0.2");
-  private static final JsonSchemaFactory DRAFT4 = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4);
-  private static final JsonSchemaFactory DRAFT7 = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7);
+  private static final Path DIR =
+      Path.of(System.getProperty("tugai.root", "..")).resolve("../shared/data/camtrap-dp-1.0.2");
+  private static final JsonSchemaFactory DRAFT4 =
+      JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4);
+  private static final JsonSchemaFactory DRAFT7 =
+      JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7);
 
   private OfficialCamtrapDp() {}
 
@@ -42,7 +47,8 @@ public final class OfficialCamtrapDp {
     return Files.isRegularFile(DIR.resolve("camtrap-dp-profile.json"));
   }
 
-  public static List<String> validate(JsonNode datapackage, Map<String, String> files) throws IOException {
+  public static List<String> validate(JsonNode datapackage, Map<String, String> files)
+      throws IOException {
     List<String> problems = new ArrayList<>();
     JsonNode profile = JSON.readTree(DIR.resolve("camtrap-dp-profile.json").toFile());
     unfetchable(profile);
@@ -65,10 +71,13 @@ public final class OfficialCamtrapDp {
       for (JsonNode fk : tableSchema.path("foreignKeys")) {
         String field = fk.path("fields").asText();
         String target = fk.path("reference").path("resource").asText();
-        Set<String> known = keys.getOrDefault(target, Map.of()).getOrDefault(fk.path("reference").path("fields").asText(), Set.of());
+        Set<String> known =
+            keys.getOrDefault(target, Map.of())
+                .getOrDefault(fk.path("reference").path("fields").asText(), Set.of());
         for (String value : keys.getOrDefault(table, Map.of()).getOrDefault(field, Set.of())) {
           if (!known.contains(value)) {
-            problems.add(table + "." + field + " '" + value + "' is no " + target + " row (foreign key)");
+            problems.add(
+                table + "." + field + " '" + value + "' is no " + target + " row (foreign key)");
           }
         }
       }
@@ -89,7 +98,8 @@ public final class OfficialCamtrapDp {
     }
   }
 
-  private static List<String> rows(String table, JsonNode tableSchema, String csv, Map<String, Map<String, Set<String>>> keys)
+  private static List<String> rows(
+      String table, JsonNode tableSchema, String csv, Map<String, Map<String, Set<String>>> keys)
       throws IOException {
     List<String> problems = new ArrayList<>();
     Set<String> missing = new HashSet<>();
@@ -113,7 +123,12 @@ public final class OfficialCamtrapDp {
     JsonSchema schema = DRAFT7.getSchema(rowSchema.toString());
     List<List<String>> parsed = CamtrapDpSchema.parse(csv);
     if (parsed.isEmpty() || !parsed.get(0).equals(names)) {
-      problems.add(table + ".csv header " + (parsed.isEmpty() ? "[]" : parsed.get(0)) + " is not the schema's fields " + names);
+      problems.add(
+          table
+              + ".csv header "
+              + (parsed.isEmpty() ? "[]" : parsed.get(0))
+              + " is not the schema's fields "
+              + names);
       return problems;
     }
     Map<String, Set<String>> seen = keys.computeIfAbsent(table, t -> new HashMap<>());
@@ -127,8 +142,10 @@ public final class OfficialCamtrapDp {
         }
         JsonNode f = fields.get(names.get(i));
         row.set(names.get(i), typed(f, v));
-        if (f.path("constraints").path("unique").asBoolean(false) && !seen.computeIfAbsent(names.get(i), k -> new HashSet<>()).add(v)) {
-          problems.add(table + ".csv row " + r + ": " + names.get(i) + " '" + v + "' is not unique");
+        if (f.path("constraints").path("unique").asBoolean(false)
+            && !seen.computeIfAbsent(names.get(i), k -> new HashSet<>()).add(v)) {
+          problems.add(
+              table + ".csv row " + r + ": " + names.get(i) + " '" + v + "' is not unique");
         } else if (!f.path("constraints").path("unique").asBoolean(false)) {
           seen.computeIfAbsent(names.get(i), k -> new HashSet<>()).add(v);
         }
@@ -148,7 +165,7 @@ public final class OfficialCamtrapDp {
       case "number" -> s.put("type", "number");
       case "integer" -> s.put("type", "integer");
       case "boolean" -> s.put("type", "boolean");
-      case "any" -> { }
+      case "any" -> {}
       default -> s.put("type", "string");
     }
     if (c.has("minimum")) {
@@ -167,7 +184,10 @@ public final class OfficialCamtrapDp {
     return s;
   }
 
-  /** A cell as its field's type; a cell that is not of it stays text, which the JSON Schema then refuses by name. */
+  /**
+   * A cell as its field's type; a cell that is not of it stays text, which the JSON Schema then
+   * refuses by name.
+   */
   private static JsonNode typed(JsonNode f, String v) {
     switch (f.path("type").asText()) {
       case "number" -> {
@@ -197,7 +217,8 @@ public final class OfficialCamtrapDp {
           OffsetDateTime.parse(v, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
           return JSON.getNodeFactory().textNode(v);
         } catch (DateTimeParseException e) {
-          return JSON.getNodeFactory().numberNode(0); // not a string: refused as the wrong type, with the field named
+          return JSON.getNodeFactory()
+              .numberNode(0); // not a string: refused as the wrong type, with the field named
         }
       }
       default -> {

@@ -19,15 +19,17 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * The API's OpenAPI description, read by the OpenAPI project's own parser (swagger-parser) and held to the routes the
- * code serves: one operation per route with an operationId, a content type on every response, problem documents
- * for every error. A route added without its description, or described without being served, fails the build.
+ * The API's OpenAPI description, read by the OpenAPI project's own parser (swagger-parser) and held
+ * to the routes the code serves: one operation per route with an operationId, a content type on
+ * every response, problem documents for every error. A route added without its description, or
+ * described without being served, fails the build.
  */
 class OpenApiDocumentTest {
 
   private static OpenAPI parse() throws Exception {
     String text;
-    try (InputStream in = OpenApiDocumentTest.class.getResourceAsStream("/org/tugai/api/openapi.json")) {
+    try (InputStream in =
+        OpenApiDocumentTest.class.getResourceAsStream("/org/tugai/api/openapi.json")) {
       text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
     ParseOptions options = new ParseOptions();
@@ -41,8 +43,14 @@ class OpenApiDocumentTest {
   void theDescriptionIsValidAndDescribesExactlyTheRoutesServed() throws Exception {
     OpenAPI api = parse();
     List<String> described = new ArrayList<>();
-    api.getPaths().forEach((path, item) -> item.readOperationsMap().keySet().forEach(m -> described.add(m.name() + " " + path)));
-    List<String> served = ApiService.ROUTES.stream().map(r -> r.method().name() + " " + r.path()).toList();
+    api.getPaths()
+        .forEach(
+            (path, item) ->
+                item.readOperationsMap()
+                    .keySet()
+                    .forEach(m -> described.add(m.name() + " " + path)));
+    List<String> served =
+        ApiService.ROUTES.stream().map(r -> r.method().name() + " " + r.path()).toList();
     assertThat(described).containsExactlyInAnyOrderElementsOf(served);
   }
 
@@ -51,16 +59,25 @@ class OpenApiDocumentTest {
     OpenAPI api = parse();
     Set<String> ids = new HashSet<>();
     for (Map.Entry<String, PathItem> path : api.getPaths().entrySet()) {
-      for (Map.Entry<PathItem.HttpMethod, Operation> op : path.getValue().readOperationsMap().entrySet()) {
+      for (Map.Entry<PathItem.HttpMethod, Operation> op :
+          path.getValue().readOperationsMap().entrySet()) {
         String where = op.getKey() + " " + path.getKey();
         assertThat(op.getValue().getOperationId()).as(where).isNotBlank();
-        assertThat(ids.add(op.getValue().getOperationId())).as(where + ": operationId unique").isTrue();
+        assertThat(ids.add(op.getValue().getOperationId()))
+            .as(where + ": operationId unique")
+            .isTrue();
         for (Map.Entry<String, ApiResponse> r : op.getValue().getResponses().entrySet()) {
-          ApiResponse response = r.getValue().get$ref() != null
-              ? api.getComponents().getResponses().get(r.getValue().get$ref().replace("#/components/responses/", "")) : r.getValue();
+          ApiResponse response =
+              r.getValue().get$ref() != null
+                  ? api.getComponents()
+                      .getResponses()
+                      .get(r.getValue().get$ref().replace("#/components/responses/", ""))
+                  : r.getValue();
           assertThat(response.getContent()).as(where + " " + r.getKey()).isNotEmpty();
           if (!r.getKey().startsWith("2")) {
-            assertThat(response.getContent()).as(where + " " + r.getKey()).containsOnlyKeys("application/problem+json");
+            assertThat(response.getContent())
+                .as(where + " " + r.getKey())
+                .containsOnlyKeys("application/problem+json");
           }
         }
       }

@@ -4,7 +4,9 @@ import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.tugai.embedded.junit.Infrastructure;
 
-/** A plain data source on a test database, for making tokens as {@code bin/tugai token create} does. */
+/**
+ * A plain data source on a test database, for making tokens as {@code bin/tugai token create} does.
+ */
 public final class TestDataSources {
 
   private TestDataSources() {}

@@ -7,8 +7,8 @@ import org.slf4j.LoggerFactory;
 import org.tugai.core.service.TugaiService;
 
 /**
- * {@code /metrics} (Prometheus) and {@code /health} for a process that runs services without the API, such as
- * {@code bin/tugai gateway}; where the API runs, it serves {@code /metrics} itself.
+ * {@code /metrics} (Prometheus) and {@code /health} for a process that runs services without the
+ * API, such as {@code bin/tugai gateway}; where the API runs, it serves {@code /metrics} itself.
  */
 final class MetricsServer implements TugaiService {
 
@@ -21,7 +21,11 @@ final class MetricsServer implements TugaiService {
 
   private final java.util.function.Supplier<org.tugai.core.service.HealthReport> health;
 
-  MetricsServer(String host, int port, PrometheusMeterRegistry registry, java.util.function.Supplier<org.tugai.core.service.HealthReport> health) {
+  MetricsServer(
+      String host,
+      int port,
+      PrometheusMeterRegistry registry,
+      java.util.function.Supplier<org.tugai.core.service.HealthReport> health) {
     this.host = host;
     this.port = port;
     this.registry = registry;
@@ -35,13 +39,21 @@ final class MetricsServer implements TugaiService {
 
   @Override
   public void start() {
-    app = Javalin.create(c -> c.showJavalinBanner = false)
-        .get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()))
-        .get("/health", ctx -> {
-          org.tugai.core.service.HealthReport now = health.get();
-          ctx.status(now.healthy() ? 200 : 503).json(java.util.Map.of("status", now.status(), "problems", now.all()));
-        })
-        .start(host, port);
+    app =
+        Javalin.create(c -> c.showJavalinBanner = false)
+            .get(
+                "/metrics",
+                ctx ->
+                    ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                        .result(registry.scrape()))
+            .get(
+                "/health",
+                ctx -> {
+                  org.tugai.core.service.HealthReport now = health.get();
+                  ctx.status(now.healthy() ? 200 : 503)
+                      .json(java.util.Map.of("status", now.status(), "problems", now.all()));
+                })
+            .start(host, port);
     log.info("metrics started on http://{}:{}/metrics", host, port());
   }
 

@@ -19,7 +19,10 @@ import org.tugai.ingest.IngestService;
 import org.tugai.streams.StreamsService;
 import org.tugai.streams.StreamsServiceConfig;
 
-/** Builds the chosen services from one set of settings (validating all of it first), starts and stops them. */
+/**
+ * Builds the chosen services from one set of settings (validating all of it first), starts and
+ * stops them.
+ */
 public final class Services implements AutoCloseable {
 
   /** Start order: the store's schema first, the device-facing gateway last. */
@@ -32,16 +35,22 @@ public final class Services implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
 
   private final boolean exitOnFailure;
-  /** Listens to the JVM's GC notifications until closed. */
-  private final io.micrometer.core.instrument.binder.jvm.JvmGcMetrics jvmGc = new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics();
 
-  private Services(List<TugaiService> services, PrometheusMeterRegistry registry, boolean exitOnFailure) {
+  /** Listens to the JVM's GC notifications until closed. */
+  private final io.micrometer.core.instrument.binder.jvm.JvmGcMetrics jvmGc =
+      new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics();
+
+  private Services(
+      List<TugaiService> services, PrometheusMeterRegistry registry, boolean exitOnFailure) {
     this.services = services;
     this.registry = registry;
     this.exitOnFailure = exitOnFailure;
   }
 
-  /** {@code process.exit-on-failure} (default true): a failed service ends the process, for its supervisor to restart. */
+  /**
+   * {@code process.exit-on-failure} (default true): a failed service ends the process, for its
+   * supervisor to restart.
+   */
   public boolean exitOnFailure() {
     return exitOnFailure;
   }
@@ -51,7 +60,10 @@ public final class Services implements AutoCloseable {
     return org.tugai.core.service.HealthReport.of(services);
   }
 
-  /** Validates every setting the chosen services read, and rejects unknown keys; throws ConfigException. */
+  /**
+   * Validates every setting the chosen services read, and rejects unknown keys; throws
+   * ConfigException.
+   */
   public static Services configure(Settings settings, Set<String> names) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
@@ -60,15 +72,18 @@ public final class Services implements AutoCloseable {
       if (!names.contains(name)) {
         continue;
       }
-      services.add(switch (name) {
-        case "ingest" -> new IngestService(IngestConfig.from(settings), registry);
-        case "streams" -> new StreamsService(StreamsServiceConfig.from(settings));
-        case "gateway" -> new GatewayService(GatewayConfig.from(settings), registry, Clock.systemUTC());
-        case "api" -> new ApiService(ApiConfig.from(settings), registry);
-        default -> throw new IllegalArgumentException(name);
-      });
+      services.add(
+          switch (name) {
+            case "ingest" -> new IngestService(IngestConfig.from(settings), registry);
+            case "streams" -> new StreamsService(StreamsServiceConfig.from(settings));
+            case "gateway" ->
+                new GatewayService(GatewayConfig.from(settings), registry, Clock.systemUTC());
+            case "api" -> new ApiService(ApiConfig.from(settings), registry);
+            default -> throw new IllegalArgumentException(name);
+          });
     }
-    // One config file serves every process of a deployment: the keys of services this process does not run
+    // One config file serves every process of a deployment: the keys of services this process does
+    // not run
     // are known (read here), and checked when their own process starts.
     for (String name : ALL) {
       if (!names.contains(name)) {
@@ -84,30 +99,48 @@ public final class Services implements AutoCloseable {
         }
       }
     }
-    // Without the API, a process serves its metrics only if asked to (metrics.port), to avoid port clashes.
+    // Without the API, a process serves its metrics only if asked to (metrics.port), to avoid port
+    // clashes.
     int metricsPort = settings.integer("metrics.port", -1, -1, 65_535);
     String metricsHost = settings.string("metrics.host", "127.0.0.1");
-    java.util.function.Supplier<org.tugai.core.service.HealthReport> health = () -> org.tugai.core.service.HealthReport.of(services);
+    java.util.function.Supplier<org.tugai.core.service.HealthReport> health =
+        () -> org.tugai.core.service.HealthReport.of(services);
     if (metricsPort >= 0 && !names.contains("api")) {
       services.add(new MetricsServer(metricsHost, metricsPort, registry, health));
     }
-    services.stream().filter(ApiService.class::isInstance).map(ApiService.class::cast).forEach(api -> api.reportHealthOf(health));
+    services.stream()
+        .filter(ApiService.class::isInstance)
+        .map(ApiService.class::cast)
+        .forEach(api -> api.reportHealthOf(health));
     boolean exitOnFailure = settings.bool("process.exit-on-failure", true);
     settings.checkAllKeysKnown();
     return new Services(services, registry, exitOnFailure);
   }
 
   public void start() throws Exception {
-    // The JVM's and the process's own health next to Tugai's: heap, GC pauses, threads, CPU, open files, uptime.
-    // Two of Micrometer's names break Prometheus' conventions (promtool check metrics): process_cpu_time_ns_total
-    // names its unit abbreviated (process_cpu_usage says it already), system_cpu_count is a gauge named like a count.
-    registry.config().meterFilter(io.micrometer.core.instrument.config.MeterFilter.deny(id -> id.getName().equals("process.cpu.time")));
-    registry.config().meterFilter(new io.micrometer.core.instrument.config.MeterFilter() {
-      @Override
-      public io.micrometer.core.instrument.Meter.Id map(io.micrometer.core.instrument.Meter.Id id) {
-        return id.getName().equals("system.cpu.count") ? id.withName("system.cpu.cores") : id;
-      }
-    });
+    // The JVM's and the process's own health next to Tugai's: heap, GC pauses, threads, CPU, open
+    // files, uptime.
+    // Two of Micrometer's names break Prometheus' conventions (promtool check metrics):
+    // process_cpu_time_ns_total
+    // names its unit abbreviated (process_cpu_usage says it already), system_cpu_count is a gauge
+    // named like a count.
+    registry
+        .config()
+        .meterFilter(
+            io.micrometer.core.instrument.config.MeterFilter.deny(
+                id -> id.getName().equals("process.cpu.time")));
+    registry
+        .config()
+        .meterFilter(
+            new io.micrometer.core.instrument.config.MeterFilter() {
+              @Override
+              public io.micrometer.core.instrument.Meter.Id map(
+                  io.micrometer.core.instrument.Meter.Id id) {
+                return id.getName().equals("system.cpu.count")
+                    ? id.withName("system.cpu.cores")
+                    : id;
+              }
+            });
     new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
     jvmGc.bindTo(registry);
     new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);

@@ -11,7 +11,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import picocli.CommandLine;
 
-/** What an operator tries first: help on every command, the full command path in usage, one exit-code scheme. */
+/**
+ * What an operator tries first: help on every command, the full command path in usage, one
+ * exit-code scheme.
+ */
 class CliConventionsTest {
 
   private record Outcome(int exit, String out, String err) {}
@@ -26,8 +29,23 @@ class CliConventionsTest {
   }
 
   static List<String> commands() {
-    return List.of("run", "gateway", "streams", "ingest", "api", "demo", "registry", "registry import", "token", "token create",
-        "token list", "token revoke", "replay", "replay movebank", "simulate", "import");
+    return List.of(
+        "run",
+        "gateway",
+        "streams",
+        "ingest",
+        "api",
+        "demo",
+        "registry",
+        "registry import",
+        "token",
+        "token create",
+        "token list",
+        "token revoke",
+        "replay",
+        "replay movebank",
+        "simulate",
+        "import");
   }
 
   @ParameterizedTest
@@ -39,7 +57,8 @@ class CliConventionsTest {
       assertThat(o.exit()).as(command + " " + flag + ": " + o.err()).isZero();
       assertThat(o.out()).startsWith("Usage: tugai " + command);
     }
-    // picocli's help command names one level: "tugai help registry"; "tugai registry import --help" goes deeper.
+    // picocli's help command names one level: "tugai help registry"; "tugai registry import --help"
+    // goes deeper.
     String top = command.split(" ")[0];
     Outcome viaHelp = run("help", top);
     assertThat(viaHelp.exit()).isZero();
@@ -50,18 +69,27 @@ class CliConventionsTest {
   void helpAloneListsTheCommandsAndTheExitCodes() {
     Outcome o = run("help");
     assertThat(o.exit()).isZero();
-    assertThat(o.out()).contains("Usage: tugai").contains("import").contains("replay").contains("Exit codes:")
-        .contains("78").contains("configuration error");
+    assertThat(o.out())
+        .contains("Usage: tugai")
+        .contains("import")
+        .contains("replay")
+        .contains("Exit codes:")
+        .contains("78")
+        .contains("configuration error");
   }
 
   @Test
   void aUsageMistakeIsTwoAndNamesTheCommand() {
     Outcome unknown = run("gateway", "--no-such-option");
     assertThat(unknown.exit()).isEqualTo(Tugai.USAGE_ERROR);
-    assertThat(unknown.err()).contains("Unknown option: '--no-such-option'").contains("Usage: tugai gateway");
+    assertThat(unknown.err())
+        .contains("Unknown option: '--no-such-option'")
+        .contains("Usage: tugai gateway");
     Outcome badArgument = run("replay", "movebank", "no-such-file.csv");
     assertThat(badArgument.exit()).isEqualTo(Tugai.USAGE_ERROR);
-    assertThat(badArgument.err()).contains("cannot read no-such-file.csv").contains("Usage: tugai replay movebank");
+    assertThat(badArgument.err())
+        .contains("cannot read no-such-file.csv")
+        .contains("Usage: tugai replay movebank");
   }
 
   @Test

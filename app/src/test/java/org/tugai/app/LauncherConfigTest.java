@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** A configuration mistake stops start-up with exit code 78 (sysexits' EX_CONFIG) and one line naming the key. */
+/**
+ * A configuration mistake stops start-up with exit code 78 (sysexits' EX_CONFIG) and one line
+ * naming the key.
+ */
 class LauncherConfigTest {
 
   @TempDir Path dir;
@@ -31,7 +34,8 @@ class LauncherConfigTest {
     return new Outcome(cli.execute(full), err.toString());
   }
 
-  private static final String ENDPOINTS = """
+  private static final String ENDPOINTS =
+      """
       kafka: {bootstrap-servers: "127.0.0.1:1"}
       mqtt: {url: "tcp://127.0.0.1:1"}
       db: {url: "jdbc:postgresql://127.0.0.1:1/tugai"}
@@ -41,21 +45,28 @@ class LauncherConfigTest {
   void aValueOutOfRangeNamesItsKey() throws Exception {
     Outcome o = run(ENDPOINTS + "gateway: {receive-maximum: 0}\n", "gateway");
     assertThat(o.exitCode()).isEqualTo(Tugai.CONFIG_ERROR);
-    assertThat(o.err().strip()).isEqualTo(
-        "tugai: config key 'gateway.receive-maximum' (env TUGAI_GATEWAY_RECEIVE_MAXIMUM): 0 is out of range 1..65535");
+    assertThat(o.err().strip())
+        .isEqualTo(
+            "tugai: config key 'gateway.receive-maximum' (env TUGAI_GATEWAY_RECEIVE_MAXIMUM): 0 is out of range 1..65535");
   }
 
   @Test
   void aTypoIsCaughtBeforeAnythingStarts() throws Exception {
     Outcome o = run(ENDPOINTS + "ingest: {batch-sise: 10}\n", "run");
     assertThat(o.exitCode()).isEqualTo(Tugai.CONFIG_ERROR);
-    assertThat(o.err().strip()).startsWith("tugai: config key 'ingest.batch-sise'").contains("unknown key")
-        .contains("did you mean 'ingest.batch-size'").doesNotContain("\n");
+    assertThat(o.err().strip())
+        .startsWith("tugai: config key 'ingest.batch-sise'")
+        .contains("unknown key")
+        .contains("did you mean 'ingest.batch-size'")
+        .doesNotContain("\n");
   }
 
   @Test
   void aMalformedEndpointNamesItsKey() throws Exception {
-    Outcome o = run("kafka: {bootstrap-servers: \"127.0.0.1:1\"}\nmqtt: {url: \"http://broker\"}\n", "gateway");
+    Outcome o =
+        run(
+            "kafka: {bootstrap-servers: \"127.0.0.1:1\"}\nmqtt: {url: \"http://broker\"}\n",
+            "gateway");
     assertThat(o.exitCode()).isEqualTo(Tugai.CONFIG_ERROR);
     assertThat(o.err()).contains("'mqtt.url'").contains("tcp://host:port");
   }
@@ -68,18 +79,25 @@ class LauncherConfigTest {
     StringWriter err = new StringWriter();
     cli.setErr(new PrintWriter(err));
     assertThat(cli.execute("gateway", "--config", config.toString())).isEqualTo(Tugai.CONFIG_ERROR);
-    assertThat(err.toString()).contains("'gateway.receive-maximum'").contains("70000 is out of range");
+    assertThat(err.toString())
+        .contains("'gateway.receive-maximum'")
+        .contains("70000 is out of range");
   }
 
   @Test
   void theShippedExampleConfigIsValidAndComplete() {
-    Path example = Path.of(System.getProperty("tugai.root", "..")).resolve("config/tugai.example.yaml");
-    org.tugai.core.config.Settings settings = org.tugai.core.config.Settings.load(java.util.Optional.of(example), Map.of());
-    // Every key in the example is read by some service: checkAllKeysKnown inside configure would throw otherwise.
+    Path example =
+        Path.of(System.getProperty("tugai.root", "..")).resolve("config/tugai.example.yaml");
+    org.tugai.core.config.Settings settings =
+        org.tugai.core.config.Settings.load(java.util.Optional.of(example), Map.of());
+    // Every key in the example is read by some service: checkAllKeysKnown inside configure would
+    // throw otherwise.
     Services.configure(settings, java.util.Set.copyOf(Services.ALL));
     // ... and a process running one service accepts the keys of the others in the same file.
     for (String one : Services.ALL) {
-      Services.configure(org.tugai.core.config.Settings.load(java.util.Optional.of(example), Map.of()), java.util.Set.of(one));
+      Services.configure(
+          org.tugai.core.config.Settings.load(java.util.Optional.of(example), Map.of()),
+          java.util.Set.of(one));
     }
   }
 
@@ -88,7 +106,9 @@ class LauncherConfigTest {
     CommandLine cli = Tugai.commandLine(Map.of());
     StringWriter err = new StringWriter();
     cli.setErr(new PrintWriter(err));
-    assertThat(cli.execute("run", "--config", dir.resolve("nope.yaml").toString())).isEqualTo(Tugai.CONFIG_ERROR);
-    assertThat(err.toString().strip()).isEqualTo("tugai: config file " + dir.resolve("nope.yaml") + ": does not exist");
+    assertThat(cli.execute("run", "--config", dir.resolve("nope.yaml").toString()))
+        .isEqualTo(Tugai.CONFIG_ERROR);
+    assertThat(err.toString().strip())
+        .isEqualTo("tugai: config file " + dir.resolve("nope.yaml") + ": does not exist");
   }
 }

@@ -35,7 +35,10 @@ import org.tugai.schemas.MqttTopics;
 import org.tugai.schemas.SchemaCatalog;
 import org.tugai.schemas.Topics;
 
-/** The spine over real Kafka, a real MQTT broker and real PostgreSQL: a plain MQTT client in, rows out. */
+/**
+ * The spine over real Kafka, a real MQTT broker and real PostgreSQL: a plain MQTT client in, rows
+ * out.
+ */
 @ExtendWith(TugaiInfrastructure.class)
 class SpineIT {
 
@@ -55,19 +58,21 @@ class SpineIT {
     mqttUrl = infra.mqttUrl();
     db = infra.newDatabase();
     topics = Topics.of(prefix, SchemaCatalog.released());
-    Settings settings = Settings.of(Map.ofEntries(
-        Map.entry("kafka.bootstrap-servers", bootstrap),
-        Map.entry("kafka.topic-prefix", prefix),
-        Map.entry("kafka.partitions", "2"),
-        Map.entry("mqtt.url", mqttUrl),
-        Map.entry("db.url", db.url()),
-        Map.entry("db.user", db.user()),
-        Map.entry("db.password", db.password()),
-        Map.entry("gateway.client-id", Infrastructure.uniqueName("gateway")),
-        Map.entry("gateway.session-expiry", "60s"),
-        Map.entry("streams.state-dir", state.toString()),
-        Map.entry("streams.commit-interval", "100ms"),
-        Map.entry("metrics.port", "0")));
+    Settings settings =
+        Settings.of(
+            Map.ofEntries(
+                Map.entry("kafka.bootstrap-servers", bootstrap),
+                Map.entry("kafka.topic-prefix", prefix),
+                Map.entry("kafka.partitions", "2"),
+                Map.entry("mqtt.url", mqttUrl),
+                Map.entry("db.url", db.url()),
+                Map.entry("db.user", db.user()),
+                Map.entry("db.password", db.password()),
+                Map.entry("gateway.client-id", Infrastructure.uniqueName("gateway")),
+                Map.entry("gateway.session-expiry", "60s"),
+                Map.entry("streams.state-dir", state.toString()),
+                Map.entry("streams.commit-interval", "100ms"),
+                Map.entry("metrics.port", "0")));
     services = Services.configure(settings, Set.of("ingest", "streams", "gateway"));
     services.start();
     device = new MqttClient(mqttUrl, Infrastructure.uniqueName("device"), new MemoryPersistence());
@@ -85,18 +90,25 @@ class SpineIT {
   }
 
   private static void publish(String collar, String json) throws Exception {
-    MqttPublishing.publish(device, MqttTopics.collarFixes(collar), json.getBytes(StandardCharsets.UTF_8));
+    MqttPublishing.publish(
+        device, MqttTopics.collarFixes(collar), json.getBytes(StandardCharsets.UTF_8));
   }
 
   private static String fixJson(String collar, Instant time, double lat) {
-    return "{\"collarId\":\"" + collar + "\",\"fixTime\":\"" + time + "\",\"lat\":" + lat + ",\"lon\":68.127,"
+    return "{\"collarId\":\""
+        + collar
+        + "\",\"fixTime\":\""
+        + time
+        + "\",\"lat\":"
+        + lat
+        + ",\"lon\":68.127,"
         + "\"altitudeM\":391,\"hdop\":1.2,\"satellites\":7,\"fixType\":\"3D\",\"temperatureC\":14.5,\"batteryV\":3.61,"
         + "\"mortality\":false,\"activity\":42}";
   }
 
   private static long rows(String sql, String collar) throws SQLException {
     try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
-         PreparedStatement ps = c.prepareStatement(sql)) {
+        PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, collar);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
@@ -113,16 +125,22 @@ class SpineIT {
       publish(collar, fixJson(collar, fixTime, 37.312));
     }
 
-    await().atMost(Duration.ofSeconds(60)).until(() -> rows("SELECT count(*) FROM fixes WHERE collar_id = ?", collar) == 1);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> rows("SELECT count(*) FROM fixes WHERE collar_id = ?", collar) == 1);
     // The gateway passed all three on; streams let one through; the store holds one.
     assertThat(recordsFor(topics.fixes().name(), collar)).hasSize(3);
     assertThat(recordsFor(topics.fixesEnriched().name(), collar)).hasSize(1);
-    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(10))
         .until(() -> rows("SELECT count(*) FROM fixes WHERE collar_id = ?", collar) == 1);
 
     try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
-         PreparedStatement ps = c.prepareStatement("SELECT fix_time, lat, lon, fix_type, satellites, battery_v, mortality, source "
-             + "FROM fixes WHERE collar_id = ?")) {
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT fix_time, lat, lon, fix_type, satellites, battery_v, mortality, source "
+                    + "FROM fixes WHERE collar_id = ?")) {
       ps.setString(1, collar);
       try (ResultSet rs = ps.executeQuery()) {
         assertThat(rs.next()).isTrue();
@@ -139,53 +157,112 @@ class SpineIT {
   }
 
   @Test
-  void aMalformedMessageIsDeadLetteredWithAReasonAndTheNextGoodOneStillGetsThrough() throws Exception {
+  void aMalformedMessageIsDeadLetteredWithAReasonAndTheNextGoodOneStillGetsThrough()
+      throws Exception {
     String collar = Infrastructure.uniqueName("TJ-BD");
     String broken = "{\"collarId\":\"" + collar + "\",\"fixTime\":\"2026-03-01T04:";
     publish(collar, broken);
-    publish(collar, fixJson(collar, Instant.now().minus(2, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS), 37.5));
+    publish(
+        collar,
+        fixJson(
+            collar,
+            Instant.now().minus(2, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS),
+            37.5));
 
-    await().atMost(Duration.ofSeconds(60)).until(() -> rows("SELECT count(*) FROM fixes WHERE collar_id = ?", collar) == 1);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> rows("SELECT count(*) FROM fixes WHERE collar_id = ?", collar) == 1);
     List<ConsumerRecord<String, byte[]>> letters = recordsFor(topics.deadLetters().name(), collar);
     assertThat(letters).hasSize(1);
-    DeadLetter letter = topics.deadLetters().valueSerde().deserializer().deserialize(topics.deadLetters().name(), letters.get(0).value());
+    DeadLetter letter =
+        topics
+            .deadLetters()
+            .valueSerde()
+            .deserializer()
+            .deserialize(topics.deadLetters().name(), letters.get(0).value());
     assertThat(letter.getReasonCode()).isEqualTo("parse-error");
     assertThat(letter.getReason()).startsWith("payload is not valid JSON");
     assertThat(new String(letter.getPayload().array(), StandardCharsets.UTF_8)).isEqualTo(broken);
     assertThat(letter.getSource()).isEqualTo("local:tugai/v1/collars/" + collar + "/fixes");
     // Operators inspect dead letters in the store too.
-    await().atMost(Duration.ofSeconds(30))
-        .until(() -> rows("SELECT count(*) FROM dead_letters WHERE device_id = ? AND reason_code = 'parse-error'", collar) == 1);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                rows(
+                        "SELECT count(*) FROM dead_letters WHERE device_id = ? AND reason_code = 'parse-error'",
+                        collar)
+                    == 1);
   }
 
   @Test
   void aBatchUploadStoresEveryGoodFixAndDeadLettersTheBadOne() throws Exception {
     String collar = Infrastructure.uniqueName("TJ-BD");
     Instant t = Instant.now().minus(6, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
-    String batch = "[" + fixJson(collar, t, 37.1) + "," + fixJson(collar, t.plusSeconds(900), 91.0) + ","
-        + fixJson(collar, t.plusSeconds(1800), 37.2) + "," + "{\"collarId\":\"" + collar + "\",\"fixTime\":\""
-        + t.plusSeconds(2700) + "\",\"fixType\":\"none\",\"batteryV\":3.4}]";
+    String batch =
+        "["
+            + fixJson(collar, t, 37.1)
+            + ","
+            + fixJson(collar, t.plusSeconds(900), 91.0)
+            + ","
+            + fixJson(collar, t.plusSeconds(1800), 37.2)
+            + ","
+            + "{\"collarId\":\""
+            + collar
+            + "\",\"fixTime\":\""
+            + t.plusSeconds(2700)
+            + "\",\"fixType\":\"none\",\"batteryV\":3.4}]";
     publish(collar, batch);
 
-    await().atMost(Duration.ofSeconds(60)).until(() -> rows("SELECT count(*) FROM fixes WHERE collar_id = ?", collar) == 3);
-    assertThat(rows("SELECT count(*) FROM fixes WHERE collar_id = ? AND fix_type = 'none' AND lat IS NULL", collar)).isEqualTo(1);
-    await().atMost(Duration.ofSeconds(30))
-        .until(() -> rows("SELECT count(*) FROM dead_letters WHERE device_id = ? AND reason_code = 'out-of-range'", collar) == 1);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> rows("SELECT count(*) FROM fixes WHERE collar_id = ?", collar) == 3);
+    assertThat(
+            rows(
+                "SELECT count(*) FROM fixes WHERE collar_id = ? AND fix_type = 'none' AND lat IS NULL",
+                collar))
+        .isEqualTo(1);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                rows(
+                        "SELECT count(*) FROM dead_letters WHERE device_id = ? AND reason_code = 'out-of-range'",
+                        collar)
+                    == 1);
   }
 
   @Test
   void theGatewaysCountersAreOnThePrometheusEndpoint() throws Exception {
     String collar = Infrastructure.uniqueName("TJ-BD");
     publish(collar, "{\"collarId\":\"" + collar + "\"");
-    publish(collar, fixJson(collar, Instant.now().minus(3, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS), 37.4));
-    await().atMost(Duration.ofSeconds(60)).until(() -> rows("SELECT count(*) FROM fixes WHERE collar_id = ?", collar) == 1);
-    java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-        java.net.URI.create("http://127.0.0.1:" + services.get(MetricsServer.class).port() + "/metrics")).build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString());
+    publish(
+        collar,
+        fixJson(
+            collar,
+            Instant.now().minus(3, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS),
+            37.4));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> rows("SELECT count(*) FROM fixes WHERE collar_id = ?", collar) == 1);
+    java.net.http.HttpResponse<String> response =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(
+                            "http://127.0.0.1:"
+                                + services.get(MetricsServer.class).port()
+                                + "/metrics"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.body()).contains("tugai_gateway_received_total").contains("tugai_gateway_in_flight")
-        .contains("tugai_gateway_deadletters_total{reason=\"parse-error\"}").contains("tugai_gateway_ack_latency_seconds")
-        .contains("tugai_gateway_produced_total{topic=").contains("tugai_ingest_rows_total{table=\"fixes\"}");
+    assertThat(response.body())
+        .contains("tugai_gateway_received_total")
+        .contains("tugai_gateway_in_flight")
+        .contains("tugai_gateway_deadletters_total{reason=\"parse-error\"}")
+        .contains("tugai_gateway_ack_latency_seconds")
+        .contains("tugai_gateway_produced_total{topic=")
+        .contains("tugai_ingest_rows_total{table=\"fixes\"}");
   }
 
   /** All records of a topic with the given key, read from the beginning. */

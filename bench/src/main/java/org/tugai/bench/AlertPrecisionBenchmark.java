@@ -27,19 +27,24 @@ import org.tugai.streams.geo.Geodata;
 import org.tugai.streams.track.TrackParams;
 
 /**
- * How far the welfare rules can be trusted: false critical alerts on living animals, and how soon each death
- * is raised. Simulated collared red deer live for months with the resting of large ungulates (several rest
- * bouts a day of 2-13 h, made of lying bouts at beds a few to 30 m apart, 3-8 m GPS scatter, missing fixes),
- * at hourly and 15-minute fix schedules, some with an activity sensor; other deer die, and their carcass
- * lies still with 4-5 m scatter and missing fixes for 48 h. Every fix goes through the same window and rules
- * as the streams processor ({@link CollarWindow}, {@link CollarRules}) at their shipped defaults.
+ * How far the welfare rules can be trusted: false critical alerts on living animals, and how soon
+ * each death is raised. Simulated collared red deer live for months with the resting of large
+ * ungulates (several rest bouts a day of 2-13 h, made of lying bouts at beds a few to 30 m apart,
+ * 3-8 m GPS scatter, missing fixes), at hourly and 15-minute fix schedules, some with an activity
+ * sensor; other deer die, and their carcass lies still with 4-5 m scatter and missing fixes for 48
+ * h. Every fix goes through the same window and rules as the streams processor ({@link
+ * CollarWindow}, {@link CollarRules}) at their shipped defaults.
  */
 public final class AlertPrecisionBenchmark {
 
   private static final String SPECIES = "Cervus elaphus bactrianus";
   private static final double M = 111_195;
-  /** Open country south of the Vakhsh, outside every shipped zone, so only welfare rules can fire. */
+
+  /**
+   * Open country south of the Vakhsh, outside every shipped zone, so only welfare rules can fire.
+   */
   private static final double LAT0 = 37.10;
+
   private static final double LON0 = 68.90;
   private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
 
@@ -53,19 +58,35 @@ public final class AlertPrecisionBenchmark {
     Random random = new Random(seed);
     Map<String, String> set = new java.util.TreeMap<>();
     for (int i = 0; i < args.length - 1; i++) {
-      if (args[i].equals("--set") && args[i + 1].contains("=")) { // try other thresholds: --set alerts.immobility.share=0.85
-        set.put(args[i + 1].substring(0, args[i + 1].indexOf('=')), args[i + 1].substring(args[i + 1].indexOf('=') + 1));
+      if (args[i].equals("--set")
+          && args[i + 1].contains(
+              "=")) { // try other thresholds: --set alerts.immobility.share=0.85
+        set.put(
+            args[i + 1].substring(0, args[i + 1].indexOf('=')),
+            args[i + 1].substring(args[i + 1].indexOf('=') + 1));
       }
     }
     AlertsConfig config = AlertsConfig.from(Settings.of(set));
-    CollarRules rules = new CollarRules(config, TrackParams.defaults(),
-        Geodata.load(org.tugai.core.geo.Countries.SHIPPED, List.of(Geodata.SHIPPED_ZONES)));
+    CollarRules rules =
+        new CollarRules(
+            config,
+            TrackParams.defaults(),
+            Geodata.load(org.tugai.core.geo.Countries.SHIPPED, List.of(Geodata.SHIPPED_ZONES)));
     Duration keep = CollarRulesProcessor.keep(config);
     AlertParams deer = config.params(List.of(), SPECIES);
-    System.out.printf(Locale.ROOT, "alert-precision: %d living deer x %d months, %d deaths; %s: still within %.0f m "
-        + "(share %.2f) for %.1f h is critical, %.1f h with no activity%s%n", living, months, dead, SPECIES,
-        deer.immobilityRadiusM(), deer.immobilityShare(), hours(deer.immobilityCriticalAfter()),
-        hours(deer.immobilityInactiveAfter()), set.isEmpty() ? " (shipped defaults)" : " (" + set + ")");
+    System.out.printf(
+        Locale.ROOT,
+        "alert-precision: %d living deer x %d months, %d deaths; %s: still within %.0f m "
+            + "(share %.2f) for %.1f h is critical, %.1f h with no activity%s%n",
+        living,
+        months,
+        dead,
+        SPECIES,
+        deer.immobilityRadiusM(),
+        deer.immobilityShare(),
+        hours(deer.immobilityCriticalAfter()),
+        hours(deer.immobilityInactiveAfter()),
+        set.isEmpty() ? " (shipped defaults)" : " (" + set + ")");
 
     long falseCritical = 0;
     double animalMonths = 0;
@@ -75,18 +96,35 @@ public final class AlertPrecisionBenchmark {
     long started = System.nanoTime();
     for (int i = 0; i < living; i++) {
       Duration interval = i % 2 == 0 ? Duration.ofHours(1) : Duration.ofMinutes(15);
-      Track t = livingDeer("LIVE-" + i, random, interval, Duration.ofDays(30L * months), i % 4 == 3);
+      Track t =
+          livingDeer("LIVE-" + i, random, interval, Duration.ofDays(30L * months), i % 4 == 3);
       Outcome o = run(rules, keep, deer, t);
       falseCritical += o.critical.size();
       animalMonths += months;
       fixes += t.fixes.size();
       longestStill13 = max(longestStill13, o.longestStill13);
       longestStill20 = max(longestStill20, o.longestStill20);
-      o.critical.forEach(a -> System.out.printf(Locale.ROOT, "  false critical on %s: %s at %s%n", t.collar, a.getTitle(), a.getFirstSeen()));
+      o.critical.forEach(
+          a ->
+              System.out.printf(
+                  Locale.ROOT,
+                  "  false critical on %s: %s at %s%n",
+                  t.collar,
+                  a.getTitle(),
+                  a.getFirstSeen()));
     }
-    System.out.printf(Locale.ROOT, "living deer: %,d fixes, %.0f animal-months; longest stillness within 13 m: %.1f h, within 20 m: "
-        + "%.1f h (the simulated rest)%n", fixes, animalMonths, hours(longestStill13), hours(longestStill20));
-    System.out.printf(Locale.ROOT, "false critical alerts on living animals: %d (%.3f per animal-month; goal 0)%n", falseCritical,
+    System.out.printf(
+        Locale.ROOT,
+        "living deer: %,d fixes, %.0f animal-months; longest stillness within 13 m: %.1f h, within 20 m: "
+            + "%.1f h (the simulated rest)%n",
+        fixes,
+        animalMonths,
+        hours(longestStill13),
+        hours(longestStill20));
+    System.out.printf(
+        Locale.ROOT,
+        "false critical alerts on living animals: %d (%.3f per animal-month; goal 0)%n",
+        falseCritical,
         falseCritical / animalMonths);
 
     List<Double> delays = new ArrayList<>();
@@ -98,16 +136,24 @@ public final class AlertPrecisionBenchmark {
     double worstStart = 0;
     for (int i = 0; i < dead; i++) {
       Duration interval = i % 2 == 0 ? Duration.ofHours(1) : Duration.ofMinutes(15);
-      Track t = dyingDeer("DEAD-" + i, random, interval, Duration.ofDays(5 + random.nextInt(40)), i % 4 == 3);
+      Track t =
+          dyingDeer(
+              "DEAD-" + i, random, interval, Duration.ofDays(5 + random.nextInt(40)), i % 4 == 3);
       Outcome o = run(rules, keep, deer, t);
       fixes += t.fixes.size();
-      List<Alert> after = o.critical.stream().filter(a -> a.getLastSeen().isAfter(t.death)).toList();
+      List<Alert> after =
+          o.critical.stream().filter(a -> a.getLastSeen().isAfter(t.death)).toList();
       beforeDeath += o.critical.size() - after.size();
       Set<String> ids = new HashSet<>();
       after.forEach(a -> ids.add(a.getAlertId()));
       if (ids.isEmpty()) {
         missed++;
-        System.out.printf(Locale.ROOT, "  death of %s at %s (%s fixes) never raised%n", t.collar, t.death, interval);
+        System.out.printf(
+            Locale.ROOT,
+            "  death of %s at %s (%s fixes) never raised%n",
+            t.collar,
+            t.death,
+            interval);
         continue;
       }
       Alert first = after.get(0);
@@ -122,29 +168,65 @@ public final class AlertPrecisionBenchmark {
       worstStart = Math.max(worstStart, Math.abs(startH));
       multiple += ids.size() > 1 ? 1 : 0;
       flapping += o.resolvedAfterDeath;
-      System.out.printf(Locale.ROOT, "  death of %s (%s fixes%s) at %s: critical after %.2f h, firstSeen %+.2f h from death, %d incident(s)%s%n",
-          t.collar, interval.toMinutes() == 60 ? "hourly" : "15-minute", i % 4 == 3 ? ", activity sensor" : "", t.death, delayH, startH,
-          ids.size(), reported ? "" : String.format(Locale.ROOT, "; no fix for %.1f h in the 12 h after death", hours(silent)));
+      System.out.printf(
+          Locale.ROOT,
+          "  death of %s (%s fixes%s) at %s: critical after %.2f h, firstSeen %+.2f h from death, %d incident(s)%s%n",
+          t.collar,
+          interval.toMinutes() == 60 ? "hourly" : "15-minute",
+          i % 4 == 3 ? ", activity sensor" : "",
+          t.death,
+          delayH,
+          startH,
+          ids.size(),
+          reported
+              ? ""
+              : String.format(
+                  Locale.ROOT, "; no fix for %.1f h in the 12 h after death", hours(silent)));
     }
     double worst = delays.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
-    double median = delays.isEmpty() ? Double.NaN : delays.stream().sorted().toList().get(delays.size() / 2);
-    double worstReported = reportedDelays.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+    double median =
+        delays.isEmpty() ? Double.NaN : delays.stream().sorted().toList().get(delays.size() / 2);
+    double worstReported =
+        reportedDelays.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
     long over = delays.stream().filter(d -> d >= 12).count();
-    System.out.printf(Locale.ROOT, "deaths: %d, raised as critical %d, missed %d; detection delay median %.1f h, worst %.1f h; over 12 h: %d%n",
-        dead, delays.size(), missed, median, worst, over);
-    System.out.printf(Locale.ROOT, "deaths whose collar missed at most one fix in a row in the 12 h after death: %d, worst delay %.1f h "
-        + "(goal: all under 12 h); the other %d: a rule can only see a death in the fixes, see each line above%n",
-        reportedDelays.size(), worstReported, delays.size() - reportedDelays.size());
-    System.out.printf(Locale.ROOT, "firstSeen within %.2f h of the death; deaths with more than one incident: %d; resolved while the carcass "
-        + "lay: %d; false critical before the death: %d%n", worstStart, multiple, flapping, beforeDeath);
-    System.out.printf(Locale.ROOT, "%,d fixes evaluated in %.1f s%n", fixes, (System.nanoTime() - started) / 1e9);
+    System.out.printf(
+        Locale.ROOT,
+        "deaths: %d, raised as critical %d, missed %d; detection delay median %.1f h, worst %.1f h; over 12 h: %d%n",
+        dead,
+        delays.size(),
+        missed,
+        median,
+        worst,
+        over);
+    System.out.printf(
+        Locale.ROOT,
+        "deaths whose collar missed at most one fix in a row in the 12 h after death: %d, worst delay %.1f h "
+            + "(goal: all under 12 h); the other %d: a rule can only see a death in the fixes, see each line above%n",
+        reportedDelays.size(),
+        worstReported,
+        delays.size() - reportedDelays.size());
+    System.out.printf(
+        Locale.ROOT,
+        "firstSeen within %.2f h of the death; deaths with more than one incident: %d; resolved while the carcass "
+            + "lay: %d; false critical before the death: %d%n",
+        worstStart,
+        multiple,
+        flapping,
+        beforeDeath);
+    System.out.printf(
+        Locale.ROOT, "%,d fixes evaluated in %.1f s%n", fixes, (System.nanoTime() - started) / 1e9);
   }
 
-  private record Outcome(List<Alert> critical, int resolvedAfterDeath, Duration longestStill13, Duration longestStill20) {}
+  private record Outcome(
+      List<Alert> critical,
+      int resolvedAfterDeath,
+      Duration longestStill13,
+      Duration longestStill20) {}
 
   /**
-   * Every fix through the window and the rules, as the processor does; the critical alerts as first raised, and
-   * the longest stillness of a living deer (the rule's share, at 13 m and 20 m) to show what the simulated rests are.
+   * Every fix through the window and the rules, as the processor does; the critical alerts as first
+   * raised, and the longest stillness of a living deer (the rule's share, at 13 m and 20 m) to show
+   * what the simulated rests are.
    */
   private static Outcome run(CollarRules rules, Duration keep, AlertParams p, Track t) {
     List<Fix> window = List.of();
@@ -159,27 +241,42 @@ public final class AlertPrecisionBenchmark {
       CollarRules.Result result = rules.evaluate(t.collar, SPECIES, window, open, fix.getFixTime());
       open = result.open();
       for (Alert a : result.updates()) {
-        if (a.getSeverity() == Severity.CRITICAL && a.getStatus() == AlertStatus.OPEN && !raised.containsKey(a.getAlertId())) {
+        if (a.getSeverity() == Severity.CRITICAL
+            && a.getStatus() == AlertStatus.OPEN
+            && !raised.containsKey(a.getAlertId())) {
           raised.put(a.getAlertId(), a);
           critical.add(a);
         }
-        if (a.getStatus() == AlertStatus.RESOLVED && t.death != null && fix.getFixTime().isAfter(t.death)
+        if (a.getStatus() == AlertStatus.RESOLVED
+            && t.death != null
+            && fix.getFixTime().isAfter(t.death)
             && (a.getType() == AlertType.IMMOBILITY || a.getType() == AlertType.MORTALITY)) {
           resolved++;
         }
       }
       if (t.death == null) {
-        still13 = max(still13, Stillness.of(window, 13, p.immobilityShare(), p.immobilityMinFixes(), Duration.ofDays(2)).map(Stillness.Bout::length)
-            .orElse(Duration.ZERO));
-        still20 = max(still20, Stillness.of(window, 20, p.immobilityShare(), p.immobilityMinFixes(), Duration.ofDays(2)).map(Stillness.Bout::length)
-            .orElse(Duration.ZERO));
+        still13 =
+            max(
+                still13,
+                Stillness.of(
+                        window, 13, p.immobilityShare(), p.immobilityMinFixes(), Duration.ofDays(2))
+                    .map(Stillness.Bout::length)
+                    .orElse(Duration.ZERO));
+        still20 =
+            max(
+                still20,
+                Stillness.of(
+                        window, 20, p.immobilityShare(), p.immobilityMinFixes(), Duration.ofDays(2))
+                    .map(Stillness.Bout::length)
+                    .orElse(Duration.ZERO));
       }
     }
     return new Outcome(critical, resolved, still13, still20);
   }
 
   /** A living deer: alternating active bouts and rest bouts, day after day. */
-  private static Track livingDeer(String collar, Random random, Duration interval, Duration span, boolean activitySensor) {
+  private static Track livingDeer(
+      String collar, Random random, Duration interval, Duration span, boolean activitySensor) {
     Herd herd = new Herd(collar, random, interval, activitySensor);
     Instant end = START.plus(span);
     while (herd.time.isBefore(end)) {
@@ -189,8 +286,11 @@ public final class AlertPrecisionBenchmark {
     return new Track(collar, herd.fixes, null);
   }
 
-  /** A deer that lives a while, then dies where it stands (often while resting) and lies there 48 h. */
-  private static Track dyingDeer(String collar, Random random, Duration interval, Duration lives, boolean activitySensor) {
+  /**
+   * A deer that lives a while, then dies where it stands (often while resting) and lies there 48 h.
+   */
+  private static Track dyingDeer(
+      String collar, Random random, Duration interval, Duration lives, boolean activitySensor) {
     Herd herd = new Herd(collar, random, interval, activitySensor);
     Instant death = START.plus(lives).plus(Duration.ofMinutes(random.nextInt(24 * 60)));
     while (herd.time.isBefore(death)) {
@@ -199,7 +299,9 @@ public final class AlertPrecisionBenchmark {
     }
     herd.fixes.removeIf(f -> f.getFixTime().isAfter(death));
     herd.time = death;
-    long slots = (Duration.between(START, death).toSeconds() + interval.toSeconds() - 1) / interval.toSeconds();
+    long slots =
+        (Duration.between(START, death).toSeconds() + interval.toSeconds() - 1)
+            / interval.toSeconds();
     herd.nextFix = START.plus(interval.multipliedBy(slots));
     herd.carcass(Duration.ofHours(48));
     return new Track(collar, herd.fixes, death);
@@ -208,7 +310,9 @@ public final class AlertPrecisionBenchmark {
   /** Mostly 2-6 h; about one a day of 6-9 h; now and then 10-13 h. */
   private static Duration restLength(Random random) {
     double p = random.nextDouble();
-    return p < 0.55 ? hoursBetween(random, 2, 6) : p < 0.9 ? hoursBetween(random, 6, 9) : hoursBetween(random, 10, 13);
+    return p < 0.55
+        ? hoursBetween(random, 2, 6)
+        : p < 0.9 ? hoursBetween(random, 6, 9) : hoursBetween(random, 10, 13);
   }
 
   private static Duration hoursBetween(Random random, double from, double to) {
@@ -223,8 +327,10 @@ public final class AlertPrecisionBenchmark {
     final boolean activitySensor;
     final List<Fix> fixes = new ArrayList<>();
     Instant time = START;
+
     /** Where the collar's next fix is due. */
     Instant nextFix = START;
+
     double north;
     double east;
     double heading;
@@ -261,14 +367,17 @@ public final class AlertPrecisionBenchmark {
     }
 
     /**
-     * A rest: lying bouts at one to three beds of a resting site, each bed kept 1.5-8 h (shifting a metre or
-     * two in it). The beds lie on a circle of 15 m around the site's middle a third of a turn apart, so each
-     * is about 26 m from the others and the whole rest stays within 20 m: the resting that field tracks show
-     * (6-8 h within 13 m at most, up to 13 h within 20 m).
+     * A rest: lying bouts at one to three beds of a resting site, each bed kept 1.5-8 h (shifting a
+     * metre or two in it). The beds lie on a circle of 15 m around the site's middle a third of a
+     * turn apart, so each is about 26 m from the others and the whole rest stays within 20 m: the
+     * resting that field tracks show (6-8 h within 13 m at most, up to 13 h within 20 m).
      */
     void rest(Duration d) {
       double hours = d.toSeconds() / 3600.0;
-      int beds = Math.min(Math.min(3, (int) Math.floor(hours / 1.5)), Math.max((int) Math.ceil(hours / 8), 1 + random.nextInt(2)));
+      int beds =
+          Math.min(
+              Math.min(3, (int) Math.floor(hours / 1.5)),
+              Math.max((int) Math.ceil(hours / 8), 1 + random.nextInt(2)));
       beds = Math.max(1, beds);
       double[] split = new double[beds];
       do { // 1.5 h each, the rest shared out at random, no bed over 8 h
@@ -295,14 +404,21 @@ public final class AlertPrecisionBenchmark {
         east = bedE;
         while (nextFix.isBefore(bedUntil)) {
           time = nextFix;
-          emit(bedN + random.nextGaussian(), bedE + random.nextGaussian(), scatter, random.nextInt(30));
+          emit(
+              bedN + random.nextGaussian(),
+              bedE + random.nextGaussian(),
+              scatter,
+              random.nextInt(30));
         }
         time = bedUntil;
         angle += turn * 2 * Math.PI / 3 + random.nextGaussian() * 0.1;
       }
     }
 
-    /** Dead: the same place, 4-5 m GPS scatter, about one fix in five missing and now and then a few hours' gap. */
+    /**
+     * Dead: the same place, 4-5 m GPS scatter, about one fix in five missing and now and then a few
+     * hours' gap.
+     */
     void carcass(Duration d) {
       Instant until = time.plus(d);
       double scatter = 4 + random.nextDouble();
@@ -320,10 +436,23 @@ public final class AlertPrecisionBenchmark {
       }
       double sigma = scatterM / 1.2533; // mean error of a 2-D normal is 1.2533 sigma
       double lat = LAT0 + (n + random.nextGaussian() * sigma) / M;
-      double lon = LON0 + (e + random.nextGaussian() * sigma) / (M * Math.cos(Math.toRadians(LAT0)));
-      fixes.add(Fix.newBuilder().setCollarId(collar).setFixTime(time).setLat(lat).setLon(lon).setFixType(FixType.THREE_D)
-          .setHdop(1.0 + random.nextDouble() * 2).setSatellites(6 + random.nextInt(6)).setActivity(activitySensor ? activity : null)
-          .setReceivedAt(time).setSource("bench").setAnimalId(collar).setCountry("TJK").build());
+      double lon =
+          LON0 + (e + random.nextGaussian() * sigma) / (M * Math.cos(Math.toRadians(LAT0)));
+      fixes.add(
+          Fix.newBuilder()
+              .setCollarId(collar)
+              .setFixTime(time)
+              .setLat(lat)
+              .setLon(lon)
+              .setFixType(FixType.THREE_D)
+              .setHdop(1.0 + random.nextDouble() * 2)
+              .setSatellites(6 + random.nextInt(6))
+              .setActivity(activitySensor ? activity : null)
+              .setReceivedAt(time)
+              .setSource("bench")
+              .setAnimalId(collar)
+              .setCountry("TJK")
+              .build());
     }
 
     private boolean skipFew() {
@@ -332,7 +461,10 @@ public final class AlertPrecisionBenchmark {
     }
   }
 
-  /** The longest time without a fix from the death to {@code until}, the death itself counting as the start. */
+  /**
+   * The longest time without a fix from the death to {@code until}, the death itself counting as
+   * the start.
+   */
   private static Duration longestSilence(Track t, Instant until) {
     Instant last = t.death;
     Duration longest = Duration.ZERO;

@@ -5,7 +5,10 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import org.tugai.embedded.EmbeddedPostgres;
 
-/** The PostgreSQL a store benchmark runs on: TUGAI_DB_URL if given (a fresh database on it), else an embedded server. */
+/**
+ * The PostgreSQL a store benchmark runs on: TUGAI_DB_URL if given (a fresh database on it), else an
+ * embedded server.
+ */
 final class BenchDatabase implements AutoCloseable {
 
   final String url;
@@ -31,7 +34,8 @@ final class BenchDatabase implements AutoCloseable {
       user = embedded.user();
       password = "";
       url = embedded.jdbcUrl(name);
-      System.out.println("database: embedded PostgreSQL at " + url + " (set TUGAI_DB_URL to use another server)");
+      System.out.println(
+          "database: embedded PostgreSQL at " + url + " (set TUGAI_DB_URL to use another server)");
     }
   }
 

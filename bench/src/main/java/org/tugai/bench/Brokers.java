@@ -8,7 +8,10 @@ import java.util.concurrent.TimeUnit;
 import org.tugai.embedded.FreePorts;
 import org.tugai.embedded.MosquittoProcess;
 
-/** Real broker processes for benchmarks: Kafka from deploy/kafka and Mosquitto, so this JVM's CPU time is ours alone. */
+/**
+ * Real broker processes for benchmarks: Kafka from deploy/kafka and Mosquitto, so this JVM's CPU
+ * time is ours alone.
+ */
 final class Brokers implements AutoCloseable {
 
   private final Path root;
@@ -30,8 +33,12 @@ final class Brokers implements AutoCloseable {
   private void script(String script, String... args) throws IOException, InterruptedException {
     List<String> cmd = new java.util.ArrayList<>(List.of(root.resolve(script).toString()));
     cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve(".tugai-bench.log").toFile()));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .directory(root.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(
+                ProcessBuilder.Redirect.appendTo(root.resolve(".tugai-bench.log").toFile()));
     pb.environment().put("KAFKA_CONTROLLER_PORT", String.valueOf(FreePorts.pick()));
     pb.environment().put("KAFKA_HEAP_OPTS", "-Xms512m -Xmx1g");
     Process p = pb.start();

@@ -44,7 +44,8 @@ import org.tugai.streams.StreamsServiceConfig;
  */
 public final class CrossingBenchmark {
 
-  private static final OperatingSystemMXBean OS = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+  private static final OperatingSystemMXBean OS =
+      (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
   public static void main(String[] args) throws Exception {
     costByWindow(intArg(args, "--window-fixes", 40_000));
@@ -52,52 +53,136 @@ public final class CrossingBenchmark {
     int fixesPerDeer = intArg(args, "--fixes", 200_000) / deer;
     int n = deer * fixesPerDeer;
     Path root = Path.of(System.getProperty("tugai.root", ".")).toAbsolutePath();
-    System.out.printf(Locale.ROOT, "Tugai crossing benchmark: %,d fixes of %d collared deer along the Panj; starting a Kafka broker process...%n", n, deer);
+    System.out.printf(
+        Locale.ROOT,
+        "Tugai crossing benchmark: %,d fixes of %d collared deer along the Panj; starting a Kafka broker process...%n",
+        n,
+        deer);
     try (Brokers brokers = new Brokers(root)) {
       String prefix = "bench-crossing.";
       Topics topics = Topics.of(prefix, SchemaCatalog.released());
-      Settings settings = Settings.of(Map.of("kafka.bootstrap-servers", brokers.kafka(), "kafka.topic-prefix", prefix, "kafka.partitions", "2",
-          "streams.commit-interval", "1s"));
+      Settings settings =
+          Settings.of(
+              Map.of(
+                  "kafka.bootstrap-servers",
+                  brokers.kafka(),
+                  "kafka.topic-prefix",
+                  prefix,
+                  "kafka.partitions",
+                  "2",
+                  "streams.commit-interval",
+                  "1s"));
       KafkaSettings kafka = KafkaSettings.from(settings);
-      TopicAdmin.ensure(kafka, List.of(topics.fixes(), topics.fixesEnriched(), topics.deployments(), topics.crossings(), topics.deadLetters()));
+      TopicAdmin.ensure(
+          kafka,
+          List.of(
+              topics.fixes(),
+              topics.fixesEnriched(),
+              topics.deployments(),
+              topics.crossings(),
+              topics.deadLetters()));
       produce(brokers, topics, deer, fixesPerDeer);
 
       StreamsServiceConfig config = StreamsServiceConfig.from(settings);
       StreamsBuilder pass = new StreamsBuilder();
-      pass.stream(topics.fixes().name(), Consumed.with(topics.fixes().keySerde(), topics.fixes().valueSerde()))
-          .to(prefix + "bench.passthrough", Produced.with(topics.fixes().keySerde(), topics.fixes().valueSerde()));
-      TopicAdmin.ensure(kafka, List.of(new org.tugai.schemas.TopicSpec<>(prefix + "bench.passthrough", topics.fixes().keySerde(),
-          topics.fixes().valueSerde(), false, "benchmark output")));
-      double[] passthrough = run("pass-through", pass.build(), config, topics, prefix + "bench.passthrough", n, "bench-pass");
-      double[] full = run("full", FixTopology.build(topics, config.dedupeRetention(), config.track(), config.geodata()), config, topics,
-          topics.fixesEnriched().name(), n, "bench-full");
+      pass.stream(
+              topics.fixes().name(),
+              Consumed.with(topics.fixes().keySerde(), topics.fixes().valueSerde()))
+          .to(
+              prefix + "bench.passthrough",
+              Produced.with(topics.fixes().keySerde(), topics.fixes().valueSerde()));
+      TopicAdmin.ensure(
+          kafka,
+          List.of(
+              new org.tugai.schemas.TopicSpec<>(
+                  prefix + "bench.passthrough",
+                  topics.fixes().keySerde(),
+                  topics.fixes().valueSerde(),
+                  false,
+                  "benchmark output")));
+      double[] passthrough =
+          run(
+              "pass-through",
+              pass.build(),
+              config,
+              topics,
+              prefix + "bench.passthrough",
+              n,
+              "bench-pass");
+      double[] full =
+          run(
+              "full",
+              FixTopology.build(topics, config.dedupeRetention(), config.track(), config.geodata()),
+              config,
+              topics,
+              topics.fixesEnriched().name(),
+              n,
+              "bench-full");
       long crossings = endOffsets(brokers.kafka(), topics.crossings().name());
 
-      System.out.printf(Locale.ROOT, "%n%-46s %12s %10s %18s%n", "topology", "fixes/s", "seconds", "CPU-s per 1M fixes");
-      System.out.printf(Locale.ROOT, "%-46s %,12.0f %10.2f %18.1f%n", "pass-through (deserialize, serialize)", n / passthrough[0], passthrough[0], passthrough[1] / n * 1e6);
-      System.out.printf(Locale.ROOT, "%-46s %,12.0f %10.2f %18.1f%n", "dedupe + enrichment + quality + crossings", n / full[0], full[0], full[1] / n * 1e6);
-      // Both topologies run as the service does (its defaults), but for the commit interval: output offsets count the
+      System.out.printf(
+          Locale.ROOT,
+          "%n%-46s %12s %10s %18s%n",
+          "topology",
+          "fixes/s",
+          "seconds",
+          "CPU-s per 1M fixes");
+      System.out.printf(
+          Locale.ROOT,
+          "%-46s %,12.0f %10.2f %18.1f%n",
+          "pass-through (deserialize, serialize)",
+          n / passthrough[0],
+          passthrough[0],
+          passthrough[1] / n * 1e6);
+      System.out.printf(
+          Locale.ROOT,
+          "%-46s %,12.0f %10.2f %18.1f%n",
+          "dedupe + enrichment + quality + crossings",
+          n / full[0],
+          full[0],
+          full[1] / n * 1e6);
+      // Both topologies run as the service does (its defaults), but for the commit interval: output
+      // offsets count the
       // transactions' markers too, a few per second, against hundreds of thousands of fixes.
-      System.out.printf(Locale.ROOT, "%nfull / pass-through = %.2f; %,d crossing records emitted; %d stream thread(s), %s, commit %s%n",
-          passthrough[0] / full[0] >= 0 ? (n / full[0]) / (n / passthrough[0]) : 0, crossings, config.threads(), config.processingGuarantee(),
+      System.out.printf(
+          Locale.ROOT,
+          "%nfull / pass-through = %.2f; %,d crossing records emitted; %d stream thread(s), %s, commit %s%n",
+          passthrough[0] / full[0] >= 0 ? (n / full[0]) / (n / passthrough[0]) : 0,
+          crossings,
+          config.threads(),
+          config.processingGuarantee(),
           config.commitInterval());
     }
   }
 
   /**
-   * The track topology's cost per fix by revision window (the grace) and fix interval, with Kafka's test driver
-   * (the real processors and RocksDB stores, no broker): each collar's window fills and then slides, and only
-   * the sliding half is timed. The cost must not grow with the window.
+   * The track topology's cost per fix by revision window (the grace) and fix interval, with Kafka's
+   * test driver (the real processors and RocksDB stores, no broker): each collar's window fills and
+   * then slides, and only the sliding half is timed. The cost must not grow with the window.
    */
   static void costByWindow(int fixes) throws Exception {
-    System.out.printf(Locale.ROOT, "cost of a fix by window (the track topology alone, Kafka's test driver, RocksDB stores; %,d fixes each)%n", fixes);
-    System.out.printf(Locale.ROOT, "%-10s %-10s %14s %14s%n", "grace", "interval", "fixes in window", "µs per fix");
+    System.out.printf(
+        Locale.ROOT,
+        "cost of a fix by window (the track topology alone, Kafka's test driver, RocksDB stores; %,d fixes each)%n",
+        fixes);
+    System.out.printf(
+        Locale.ROOT,
+        "%-10s %-10s %14s %14s%n",
+        "grace",
+        "interval",
+        "fixes in window",
+        "µs per fix");
     Topics topics = Topics.standard();
-    org.tugai.streams.geo.Geodata geo = org.tugai.streams.geo.Geodata.load(Countries.SHIPPED, List.of(org.tugai.streams.geo.Geodata.SHIPPED_ZONES));
+    org.tugai.streams.geo.Geodata geo =
+        org.tugai.streams.geo.Geodata.load(
+            Countries.SHIPPED, List.of(org.tugai.streams.geo.Geodata.SHIPPED_ZONES));
     double smallest = Double.MAX_VALUE;
     double largest = 0;
     List<Duration[]> configs = new java.util.ArrayList<>();
-    configs.add(new Duration[] {Duration.ofHours(6), Duration.ofMinutes(15)}); // a warm-up for the JIT, not printed
+    configs.add(
+        new Duration[] {
+          Duration.ofHours(6), Duration.ofMinutes(15)
+        }); // a warm-up for the JIT, not printed
     for (Duration grace : List.of(Duration.ofHours(6), Duration.ofHours(48), Duration.ofDays(7))) {
       for (Duration interval : List.of(Duration.ofMinutes(15), Duration.ofMinutes(1))) {
         configs.add(new Duration[] {grace, interval});
@@ -107,22 +192,46 @@ public final class CrossingBenchmark {
       Duration grace = configs.get(run)[0];
       Duration interval = configs.get(run)[1];
       {
-        Settings settings = Settings.of(Map.of("kafka.bootstrap-servers", "unused:9092", "streams.grace", grace.toHours() + "h"));
+        Settings settings =
+            Settings.of(
+                Map.of(
+                    "kafka.bootstrap-servers",
+                    "unused:9092",
+                    "streams.grace",
+                    grace.toHours() + "h"));
         StreamsServiceConfig config = StreamsServiceConfig.from(settings);
         Properties props = config.streamsProperties(topics.deadLetters().name());
         props.put("state.dir", Files.createTempDirectory("tugai-bench-window-").toString());
         long window = grace.plus(grace.dividedBy(4)).toMillis() / interval.toMillis();
         int collars = 4;
         int perCollar = fixes / collars;
-        try (org.apache.kafka.streams.TopologyTestDriver driver = new org.apache.kafka.streams.TopologyTestDriver(
-            FixTopology.build(topics, config.dedupeRetention(), config.track(), geo), props)) {
-          var deployments = driver.createInputTopic(topics.deployments().name(), new StringSerializer(), topics.deployments().valueSerde().serializer());
-          var in = driver.createInputTopic(topics.fixes().name(), new StringSerializer(), topics.fixes().valueSerde().serializer());
+        try (org.apache.kafka.streams.TopologyTestDriver driver =
+            new org.apache.kafka.streams.TopologyTestDriver(
+                FixTopology.build(topics, config.dedupeRetention(), config.track(), geo), props)) {
+          var deployments =
+              driver.createInputTopic(
+                  topics.deployments().name(),
+                  new StringSerializer(),
+                  topics.deployments().valueSerde().serializer());
+          var in =
+              driver.createInputTopic(
+                  topics.fixes().name(),
+                  new StringSerializer(),
+                  topics.fixes().valueSerde().serializer());
           Instant start = Instant.parse("2026-01-01T00:00:00Z");
           for (int k = 0; k < collars; k++) {
             String collar = "WIN-" + k;
-            deployments.pipeInput(collar, Deployment.newBuilder().setDeploymentId(collar + "@1").setDeviceId(collar).setDeviceType(DeviceType.COLLAR)
-                .setAnimalId("deer-" + k).setSpecies("Cervus elaphus bactrianus").setDeployOn(start.minus(1, ChronoUnit.DAYS)).build(), start);
+            deployments.pipeInput(
+                collar,
+                Deployment.newBuilder()
+                    .setDeploymentId(collar + "@1")
+                    .setDeviceId(collar)
+                    .setDeviceType(DeviceType.COLLAR)
+                    .setAnimalId("deer-" + k)
+                    .setSpecies("Cervus elaphus bactrianus")
+                    .setDeployOn(start.minus(1, ChronoUnit.DAYS))
+                    .build(),
+                start);
           }
           Random random = new Random(7);
           double[] lat = new double[collars];
@@ -132,11 +241,22 @@ public final class CrossingBenchmark {
           for (int i = 0; i < perCollar; i++) {
             long t0 = System.nanoTime();
             for (int k = 0; k < collars; k++) {
-              // The same walk at every interval (only the times differ), so the places, and the border queries, are the same.
+              // The same walk at every interval (only the times differ), so the places, and the
+              // border queries, are the same.
               lat[k] += (random.nextDouble() - 0.5) * 0.002;
               Instant t = start.plus(interval.multipliedBy(i));
-              Fix f = Fix.newBuilder().setCollarId("WIN-" + k).setFixTime(t).setLat(lat[k]).setLon(68.40 + k * 0.01)
-                  .setFixType(FixType.THREE_D).setHdop(1.1).setSatellites(8).setReceivedAt(t).setSource("bench").build();
+              Fix f =
+                  Fix.newBuilder()
+                      .setCollarId("WIN-" + k)
+                      .setFixTime(t)
+                      .setLat(lat[k])
+                      .setLon(68.40 + k * 0.01)
+                      .setFixType(FixType.THREE_D)
+                      .setHdop(1.1)
+                      .setSatellites(8)
+                      .setReceivedAt(t)
+                      .setSource("bench")
+                      .build();
               in.pipeInput(f.getCollarId(), f, t);
             }
             if (i >= perCollar / 2) {
@@ -150,46 +270,93 @@ public final class CrossingBenchmark {
           }
           smallest = Math.min(smallest, micros);
           largest = Math.max(largest, micros);
-          System.out.printf(Locale.ROOT, "%-10s %-10s %,14d %14.1f%n", grace.toHours() + " h", interval.toMinutes() + " min",
-              Math.min(window, perCollar), micros);
+          System.out.printf(
+              Locale.ROOT,
+              "%-10s %-10s %,14d %14.1f%n",
+              grace.toHours() + " h",
+              interval.toMinutes() + " min",
+              Math.min(window, perCollar),
+              micros);
         }
       }
     }
-    System.out.printf(Locale.ROOT, "largest / smallest = %.2f (goal: at most 1.5)%n%n", largest / smallest);
+    System.out.printf(
+        Locale.ROOT, "largest / smallest = %.2f (goal: at most 1.5)%n%n", largest / smallest);
   }
 
-  private static void produce(Brokers brokers, Topics topics, int deer, int fixesPerDeer) throws Exception {
+  private static void produce(Brokers brokers, Topics topics, int deer, int fixesPerDeer)
+      throws Exception {
     Countries countries = Countries.load(Countries.SHIPPED);
-    Instant start = Instant.now().minus(fixesPerDeer + 24, ChronoUnit.HOURS).truncatedTo(ChronoUnit.HOURS);
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", brokers.kafka(), "linger.ms", 20,
-        "batch.size", 262_144), new StringSerializer(), new ByteArraySerializer())) {
+    Instant start =
+        Instant.now().minus(fixesPerDeer + 24, ChronoUnit.HOURS).truncatedTo(ChronoUnit.HOURS);
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", brokers.kafka(), "linger.ms", 20, "batch.size", 262_144),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
       for (int k = 0; k < deer; k++) {
         String collar = String.format("BENCH-%03d", k);
-        Deployment d = Deployment.newBuilder().setDeploymentId(collar + "@1").setDeviceId(collar).setDeviceType(DeviceType.COLLAR)
-            .setAnimalId("deer-" + k).setSpecies("Cervus elaphus bactrianus").setDeployOn(start.minus(1, ChronoUnit.DAYS)).build();
-        producer.send(new ProducerRecord<>(topics.deployments().name(), d.getDeploymentId(), topics.deployments().valueSerde().serializer().serialize("t", d)));
+        Deployment d =
+            Deployment.newBuilder()
+                .setDeploymentId(collar + "@1")
+                .setDeviceId(collar)
+                .setDeviceType(DeviceType.COLLAR)
+                .setAnimalId("deer-" + k)
+                .setSpecies("Cervus elaphus bactrianus")
+                .setDeployOn(start.minus(1, ChronoUnit.DAYS))
+                .build();
+        producer.send(
+            new ProducerRecord<>(
+                topics.deployments().name(),
+                d.getDeploymentId(),
+                topics.deployments().valueSerde().serializer().serialize("t", d)));
       }
       Random random = new Random(42);
       double[] lat = new double[deer];
       double[] lon = new double[deer];
       for (int k = 0; k < deer; k++) {
         lon[k] = 68.25 + 0.45 * k / deer;
-        lat[k] = countries.crossingPoint(37.30, lon[k], 36.90, lon[k], "TJK").map(c -> c.y).orElse(37.1) + 0.03;
+        lat[k] =
+            countries.crossingPoint(37.30, lon[k], 36.90, lon[k], "TJK").map(c -> c.y).orElse(37.1)
+                + 0.03;
       }
       for (int i = 0; i < fixesPerDeer; i++) {
         for (int k = 0; k < deer; k++) {
-          lat[k] += (random.nextDouble() - 0.5) * 0.02;   // a random walk across the river band, ~1 km an hour
+          lat[k] +=
+              (random.nextDouble() - 0.5)
+                  * 0.02; // a random walk across the river band, ~1 km an hour
           lon[k] += (random.nextDouble() - 0.5) * 0.004;
           Instant t = start.plus(i, ChronoUnit.HOURS);
-          Fix f = Fix.newBuilder().setCollarId(String.format("BENCH-%03d", k)).setFixTime(t).setLat(lat[k]).setLon(lon[k])
-              .setFixType(FixType.THREE_D).setHdop(1.1).setSatellites(8).setReceivedAt(t).setSource("bench").build();
-          producer.send(new ProducerRecord<>(topics.fixes().name(), f.getCollarId(), topics.fixes().valueSerde().serializer().serialize("t", f)));
+          Fix f =
+              Fix.newBuilder()
+                  .setCollarId(String.format("BENCH-%03d", k))
+                  .setFixTime(t)
+                  .setLat(lat[k])
+                  .setLon(lon[k])
+                  .setFixType(FixType.THREE_D)
+                  .setHdop(1.1)
+                  .setSatellites(8)
+                  .setReceivedAt(t)
+                  .setSource("bench")
+                  .build();
+          producer.send(
+              new ProducerRecord<>(
+                  topics.fixes().name(),
+                  f.getCollarId(),
+                  topics.fixes().valueSerde().serializer().serialize("t", f)));
         }
       }
     }
   }
 
-  private static double[] run(String what, Topology topology, StreamsServiceConfig config, Topics topics, String output, int n, String appId)
+  private static double[] run(
+      String what,
+      Topology topology,
+      StreamsServiceConfig config,
+      Topics topics,
+      String output,
+      int n,
+      String appId)
       throws Exception {
     Properties props = config.streamsProperties(topics.deadLetters().name());
     props.put("application.id", appId);
@@ -214,8 +381,15 @@ public final class CrossingBenchmark {
   }
 
   private static long endOffsets(String bootstrap, String topic) {
-    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> ps = c.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+    try (KafkaConsumer<byte[], byte[]> c =
+        new KafkaConsumer<>(
+            Map.of("bootstrap.servers", bootstrap),
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+      List<TopicPartition> ps =
+          c.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
       return c.endOffsets(ps).values().stream().mapToLong(Long::longValue).sum();
     }
   }

@@ -11,7 +11,10 @@ import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 
-/** Publishes prepared messages at QoS 1 with a bounded window, as fast as the broker takes them or at a set rate. */
+/**
+ * Publishes prepared messages at QoS 1 with a bounded window, as fast as the broker takes them or
+ * at a set rate.
+ */
 final class Publisher implements AutoCloseable {
 
   record Message(String topic, byte[] payload) {}
@@ -27,8 +30,12 @@ final class Publisher implements AutoCloseable {
     this.window = new Semaphore(window);
   }
 
-  /** Publishes {@code count} messages, message i made by {@code messageAt} just before it is sent; rate 0 is flat out. */
-  void publish(int count, java.util.function.IntFunction<Message> messageAt, int ratePerSecond) throws Exception {
+  /**
+   * Publishes {@code count} messages, message i made by {@code messageAt} just before it is sent;
+   * rate 0 is flat out.
+   */
+  void publish(int count, java.util.function.IntFunction<Message> messageAt, int ratePerSecond)
+      throws Exception {
     long interval = ratePerSecond == 0 ? 0 : 1_000_000_000L / ratePerSecond;
     long next = System.nanoTime();
     for (int i = 0; i < count; i++) {
@@ -38,17 +45,21 @@ final class Publisher implements AutoCloseable {
       message.setQos(1);
       while (true) {
         try {
-          client.publish(m.topic(), message, null, new MqttActionListener() {
-            @Override
-            public void onSuccess(IMqttToken token) {
-              window.release();
-            }
+          client.publish(
+              m.topic(),
+              message,
+              null,
+              new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                  window.release();
+                }
 
-            @Override
-            public void onFailure(IMqttToken token, Throwable e) {
-              window.release();
-            }
-          });
+                @Override
+                public void onFailure(IMqttToken token, Throwable e) {
+                  window.release();
+                }
+              });
           break;
         } catch (MqttException e) {
           if (e.getReasonCode() != MqttClientException.REASON_CODE_MAX_INFLIGHT) {

@@ -5,7 +5,10 @@ import org.apache.kafka.common.test.TestKitNodes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A real single-node KRaft Kafka broker in this JVM, on a free port, with its data in a temporary folder. */
+/**
+ * A real single-node KRaft Kafka broker in this JVM, on a free port, with its data in a temporary
+ * folder.
+ */
 public final class EmbeddedKafka implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
@@ -18,16 +21,22 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   public static EmbeddedKafka start() throws Exception {
     long t0 = System.nanoTime();
-    TestKitNodes nodes = new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build();
-    KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes)
-        // One broker: internal topics cannot have more replicas than that.
-        .setConfigProp("offsets.topic.replication.factor", "1")
-        .setConfigProp("offsets.topic.num.partitions", "3")
-        .setConfigProp("transaction.state.log.replication.factor", "1")
-        .setConfigProp("transaction.state.log.min.isr", "1")
-        .setConfigProp("group.initial.rebalance.delay.ms", "0")
-        .setConfigProp("auto.create.topics.enable", "false")
-        .build();
+    TestKitNodes nodes =
+        new TestKitNodes.Builder()
+            .setCombined(true)
+            .setNumBrokerNodes(1)
+            .setNumControllerNodes(1)
+            .build();
+    KafkaClusterTestKit cluster =
+        new KafkaClusterTestKit.Builder(nodes)
+            // One broker: internal topics cannot have more replicas than that.
+            .setConfigProp("offsets.topic.replication.factor", "1")
+            .setConfigProp("offsets.topic.num.partitions", "3")
+            .setConfigProp("transaction.state.log.replication.factor", "1")
+            .setConfigProp("transaction.state.log.min.isr", "1")
+            .setConfigProp("group.initial.rebalance.delay.ms", "0")
+            .setConfigProp("auto.create.topics.enable", "false")
+            .build();
     try {
       cluster.format();
       cluster.startup();
@@ -37,7 +46,10 @@ public final class EmbeddedKafka implements AutoCloseable {
       throw e;
     }
     EmbeddedKafka kafka = new EmbeddedKafka(cluster);
-    log.info("embedded Kafka (KRaft) ready at {} in {} ms", kafka.bootstrapServers(), (System.nanoTime() - t0) / 1_000_000);
+    log.info(
+        "embedded Kafka (KRaft) ready at {} in {} ms",
+        kafka.bootstrapServers(),
+        (System.nanoTime() - t0) / 1_000_000);
     return kafka;
   }
 

@@ -27,9 +27,12 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
     Path home = Files.createTempDirectory("tugai-mqtt-");
     Path conf = Files.createDirectories(home.resolve("conf"));
     int port = FreePorts.pick();
-    // HiveMQ drops QoS 1 messages past max-queue-size (default 1000) for an offline persistent session:
+    // HiveMQ drops QoS 1 messages past max-queue-size (default 1000) for an offline persistent
+    // session:
     // a gateway restarting under load would lose data, which is exactly what we test against.
-    Files.writeString(conf.resolve("config.xml"), """
+    Files.writeString(
+        conf.resolve("config.xml"),
+        """
         <?xml version="1.0"?>
         <hivemq>
           <listeners>
@@ -40,20 +43,26 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
           </mqtt>
           <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>
         </hivemq>
-        """.formatted(port));
-    EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
-        .withConfigurationFolder(conf)
-        .withDataFolder(Files.createDirectories(home.resolve("data")))
-        .withExtensionsFolder(Files.createDirectories(home.resolve("extensions")))
-        .build();
+        """
+            .formatted(port));
+    EmbeddedHiveMQ hivemq =
+        EmbeddedHiveMQ.builder()
+            .withConfigurationFolder(conf)
+            .withDataFolder(Files.createDirectories(home.resolve("data")))
+            .withExtensionsFolder(Files.createDirectories(home.resolve("extensions")))
+            .build();
     try {
       hivemq.start().join();
     } catch (RuntimeException e) {
       closeQuietly(hivemq);
-      throw new IOException("embedded MQTT broker did not start on port " + port + ": " + e.getMessage(), e);
+      throw new IOException(
+          "embedded MQTT broker did not start on port " + port + ": " + e.getMessage(), e);
     }
     EmbeddedMqttBroker broker = new EmbeddedMqttBroker(hivemq, home, port);
-    log.info("embedded MQTT 5 broker ready at {} in {} ms", broker.url(), (System.nanoTime() - t0) / 1_000_000);
+    log.info(
+        "embedded MQTT 5 broker ready at {} in {} ms",
+        broker.url(),
+        (System.nanoTime() - t0) / 1_000_000);
     return broker;
   }
 

@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** A real Kafka broker process from {@code deploy/kafka}, on a fixed port, that a test can stop and start again. */
+/**
+ * A real Kafka broker process from {@code deploy/kafka}, on a fixed port, that a test can stop and
+ * start again.
+ */
 public final class KafkaBrokerProcess implements AutoCloseable {
 
   private final Path root = Path.of(System.getProperty("tugai.root", ".."));
@@ -16,16 +19,21 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 
   public KafkaBrokerProcess(Path dir) {
     this.dir = dir;
-    // A harness stopped by a signal (Ctrl-C on bin/bench soak) must not leave its broker running: stop exactly the
+    // A harness stopped by a signal (Ctrl-C on bin/bench soak) must not leave its broker running:
+    // stop exactly the
     // process start.sh recorded.
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> pid().flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroy),
-        "stop-kafka-" + port));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> pid().flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroy),
+                "stop-kafka-" + port));
   }
 
   /** The broker's process id while start.sh's pid file names one. */
   public java.util.Optional<Long> pid() {
     try {
-      return java.util.Optional.of(Long.parseLong(Files.readString(dir.resolve("kafka.pid")).trim()));
+      return java.util.Optional.of(
+          Long.parseLong(Files.readString(dir.resolve("kafka.pid")).trim()));
     } catch (IOException | NumberFormatException e) {
       return java.util.Optional.empty();
     }
@@ -36,7 +44,11 @@ public final class KafkaBrokerProcess implements AutoCloseable {
   }
 
   public void start() throws IOException, InterruptedException {
-    run(List.of(root.resolve("deploy/kafka/start.sh").toString(), String.valueOf(port), dir.toString()));
+    run(
+        List.of(
+            root.resolve("deploy/kafka/start.sh").toString(),
+            String.valueOf(port),
+            dir.toString()));
   }
 
   public void stop() throws IOException, InterruptedException {
@@ -44,8 +56,11 @@ public final class KafkaBrokerProcess implements AutoCloseable {
   }
 
   private void run(List<String> command) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("script.log").toFile()));
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .directory(root.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("script.log").toFile()));
     pb.environment().put("KAFKA_CONTROLLER_PORT", String.valueOf(controllerPort));
     Files.createDirectories(dir);
     Process p = pb.start();

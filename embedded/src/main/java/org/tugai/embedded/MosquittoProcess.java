@@ -11,9 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real Mosquitto broker process with persistence and queues sized as an operator would size them (the
- * Debian defaults drop QoS 1 messages past 1000 queued for an offline session). For tests that kill and
- * restart clients under load. Needs the {@code mosquitto} binary on the PATH.
+ * A real Mosquitto broker process with persistence and queues sized as an operator would size them
+ * (the Debian defaults drop QoS 1 messages past 1000 queued for an offline session). For tests that
+ * kill and restart clients under load. Needs the {@code mosquitto} binary on the PATH.
  */
 public final class MosquittoProcess implements AutoCloseable {
 
@@ -27,13 +27,18 @@ public final class MosquittoProcess implements AutoCloseable {
     this.process = process;
     this.home = home;
     this.port = port;
-    // A harness stopped by a signal must not leave its broker running: the process started last, exactly.
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      Process current = this.process;
-      if (current != null && current.isAlive()) {
-        current.destroy();
-      }
-    }, "stop-mosquitto-" + port));
+    // A harness stopped by a signal must not leave its broker running: the process started last,
+    // exactly.
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  Process current = this.process;
+                  if (current != null && current.isAlive()) {
+                    current.destroy();
+                  }
+                },
+                "stop-mosquitto-" + port));
   }
 
   /** The mosquitto binary, if this machine has one. */
@@ -49,24 +54,41 @@ public final class MosquittoProcess implements AutoCloseable {
   }
 
   /** An open broker (anonymous clients allowed), with {@code extraConfig} lines appended. */
-  public static MosquittoProcess start(String extraConfig) throws IOException, InterruptedException {
+  public static MosquittoProcess start(String extraConfig)
+      throws IOException, InterruptedException {
     return start("allow_anonymous true", extraConfig);
   }
 
   /**
-   * A broker with the security settings {@code securityConf} (for tests: the shipped deploy/mosquitto/secure.conf)
-   * that admits only the users of {@code passwordFile}, each limited by {@code aclFile}.
+   * A broker with the security settings {@code securityConf} (for tests: the shipped
+   * deploy/mosquitto/secure.conf) that admits only the users of {@code passwordFile}, each limited
+   * by {@code aclFile}.
    */
-  public static MosquittoProcess startSecure(Path securityConf, Path passwordFile, Path aclFile) throws IOException, InterruptedException {
-    return start(Files.readString(securityConf) + "\npassword_file " + passwordFile + "\nacl_file " + aclFile, "");
+  public static MosquittoProcess startSecure(Path securityConf, Path passwordFile, Path aclFile)
+      throws IOException, InterruptedException {
+    return start(
+        Files.readString(securityConf)
+            + "\npassword_file "
+            + passwordFile
+            + "\nacl_file "
+            + aclFile,
+        "");
   }
 
-  private static MosquittoProcess start(String access, String extraConfig) throws IOException, InterruptedException {
-    Path binary = binary().orElseThrow(() -> new IOException("mosquitto is not installed (Debian: apt-get install mosquitto)"));
+  private static MosquittoProcess start(String access, String extraConfig)
+      throws IOException, InterruptedException {
+    Path binary =
+        binary()
+            .orElseThrow(
+                () ->
+                    new IOException(
+                        "mosquitto is not installed (Debian: apt-get install mosquitto)"));
     Path home = Files.createTempDirectory("tugai-mosquitto-");
     int port = FreePorts.pick();
     Path conf = home.resolve("mosquitto.conf");
-    Files.writeString(conf, """
+    Files.writeString(
+        conf,
+        """
         listener %d 127.0.0.1
         %s
         persistence true
@@ -76,7 +98,8 @@ public final class MosquittoProcess implements AutoCloseable {
         log_dest file %s/mosquitto.log
         user %s
         %s
-        """.formatted(port, access, home, home, System.getProperty("user.name"), extraConfig));
+        """
+            .formatted(port, access, home, home, System.getProperty("user.name"), extraConfig));
     MosquittoProcess mosquitto = new MosquittoProcess(launch(binary, home), home, port);
     try {
       mosquitto.awaitListening();
@@ -89,7 +112,9 @@ public final class MosquittoProcess implements AutoCloseable {
 
   private static Process launch(Path binary, Path home) throws IOException {
     return new ProcessBuilder(binary.toString(), "-c", home.resolve("mosquitto.conf").toString())
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("stdout.log").toFile())).start();
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("stdout.log").toFile()))
+        .start();
   }
 
   private void awaitListening() throws IOException, InterruptedException {
@@ -110,8 +135,9 @@ public final class MosquittoProcess implements AutoCloseable {
   }
 
   /**
-   * Stops the broker as an operator would (SIGTERM: it writes its persistence file) and starts it again on the same
-   * port with the same data: persistent sessions and their queued messages survive.
+   * Stops the broker as an operator would (SIGTERM: it writes its persistence file) and starts it
+   * again on the same port with the same data: persistent sessions and their queued messages
+   * survive.
    */
   public void restart() throws IOException, InterruptedException {
     stopProcess();

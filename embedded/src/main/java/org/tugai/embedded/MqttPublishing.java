@@ -14,10 +14,11 @@ public final class MqttPublishing {
   private MqttPublishing() {}
 
   /**
-   * Publishes and waits for the broker's PUBACK. Paho 1.2.5 frees an in-flight slot slightly after the
-   * PUBACK wakes the publisher, so a tight loop can be told "too many publishes in progress" (32202)
-   * although nothing is outstanding; on a loaded two-core machine that lag reaches milliseconds. Back off
-   * briefly and try again, for up to 30 s, which is far longer than any real in-flight slot stays taken.
+   * Publishes and waits for the broker's PUBACK. Paho 1.2.5 frees an in-flight slot slightly after
+   * the PUBACK wakes the publisher, so a tight loop can be told "too many publishes in progress"
+   * (32202) although nothing is outstanding; on a loaded two-core machine that lag reaches
+   * milliseconds. Back off briefly and try again, for up to 30 s, which is far longer than any real
+   * in-flight slot stays taken.
    */
   public static void publish(MqttClient client, String topic, byte[] payload) throws MqttException {
     long deadline = System.nanoTime() + GIVE_UP_NANOS;
@@ -27,7 +28,8 @@ public final class MqttPublishing {
         client.publish(topic, payload, 1, false);
         return;
       } catch (MqttException e) {
-        if (e.getReasonCode() != MqttClientException.REASON_CODE_MAX_INFLIGHT || System.nanoTime() > deadline) {
+        if (e.getReasonCode() != MqttClientException.REASON_CODE_MAX_INFLIGHT
+            || System.nanoTime() > deadline) {
           throw e;
         }
         LockSupport.parkNanos(pause);

@@ -11,13 +11,15 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A real HTTP server standing in for an SMS gateway or EarthRanger: keeps every alert posted to {@code /hook} with the
- * secret it came with, and can go down and come back on the same port, as a receiver restarting does (connections
- * refused meanwhile).
+ * A real HTTP server standing in for an SMS gateway or EarthRanger: keeps every alert posted to
+ * {@code /hook} with the secret it came with, and can go down and come back on the same port, as a
+ * receiver restarting does (connections refused meanwhile).
  */
 public final class WebhookReceiver implements AutoCloseable {
 
-  /** One POST: the value of the secret header, the {@code X-Tugai-Alert-Id} header, the JSON body. */
+  /**
+   * One POST: the value of the secret header, the {@code X-Tugai-Alert-Id} header, the JSON body.
+   */
   public record Post(String secret, String alertIdHeader, JsonNode body) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,14 +52,19 @@ public final class WebhookReceiver implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("webhook receiver cannot bind 127.0.0.1:" + port, e);
     }
-    server.createContext("/hook", exchange -> {
-      try (InputStream in = exchange.getRequestBody()) {
-        posts.add(new Post(exchange.getRequestHeaders().getFirst(secretHeader), exchange.getRequestHeaders().getFirst("X-Tugai-Alert-Id"),
-            JSON.readTree(in.readAllBytes())));
-      }
-      exchange.sendResponseHeaders(204, -1);
-      exchange.close();
-    });
+    server.createContext(
+        "/hook",
+        exchange -> {
+          try (InputStream in = exchange.getRequestBody()) {
+            posts.add(
+                new Post(
+                    exchange.getRequestHeaders().getFirst(secretHeader),
+                    exchange.getRequestHeaders().getFirst("X-Tugai-Alert-Id"),
+                    JSON.readTree(in.readAllBytes())));
+          }
+          exchange.sendResponseHeaders(204, -1);
+          exchange.close();
+        });
     server.start();
   }
 

@@ -21,9 +21,9 @@ import org.tugai.schemas.SchemaTopic;
 import org.tugai.schemas.Topics;
 
 /**
- * What every input of the gateway hands its messages to: the topics ensured, the deployments read, the router that
- * decodes and checks, and the forwarder that acknowledges only after Kafka. Built once here, for the running gateway
- * and for {@code bin/tugai import} alike.
+ * What every input of the gateway hands its messages to: the topics ensured, the deployments read,
+ * the router that decodes and checks, and the forwarder that acknowledges only after Kafka. Built
+ * once here, for the running gateway and for {@code bin/tugai import} alike.
  */
 public final class ForwardingPath implements AutoCloseable {
 
@@ -34,8 +34,13 @@ public final class ForwardingPath implements AutoCloseable {
   private final MessageRouter router;
   private final KafkaForwarder forwarder;
 
-  private ForwardingPath(Producer<String, byte[]> producer, ScheduledExecutorService retries, DeploymentRegistry registry, TimeWindow window,
-      MessageRouter router, KafkaForwarder forwarder) {
+  private ForwardingPath(
+      Producer<String, byte[]> producer,
+      ScheduledExecutorService retries,
+      DeploymentRegistry registry,
+      TimeWindow window,
+      MessageRouter router,
+      KafkaForwarder forwarder) {
     this.producer = producer;
     this.retries = retries;
     this.registry = registry;
@@ -45,25 +50,58 @@ public final class ForwardingPath implements AutoCloseable {
   }
 
   /**
-   * @param systemic told why Kafka refuses the gateway's records for good (credentials, ACLs): the caller stops its intake
+   * @param systemic told why Kafka refuses the gateway's records for good (credentials, ACLs): the
+   *     caller stops its intake
    */
-  public static ForwardingPath open(GatewayConfig config, GatewayMetrics metrics, Clock clock, Consumer<String> systemic)
-      throws InterruptedException, java.util.concurrent.ExecutionException, java.util.concurrent.TimeoutException {
+  public static ForwardingPath open(
+      GatewayConfig config, GatewayMetrics metrics, Clock clock, Consumer<String> systemic)
+      throws InterruptedException,
+          java.util.concurrent.ExecutionException,
+          java.util.concurrent.TimeoutException {
     Topics topics = config.kafka().topics();
-    TopicAdmin.ensure(config.kafka(), List.of(topics.fixes(), topics.detections(), topics.deployments(), topics.alerts(), topics.alertAcks(),
-        topics.deadLetters(), topics.schemas()));
-    SchemaTopic.publishCurrent(config.kafka().clientConfig(), topics.schemas().name(), Duration.ofSeconds(30));
-    Producer<String, byte[]> producer = new KafkaProducer<>(GatewayService.producerConfig(config.kafka(), config.clientId()),
-        new StringSerializer(), new ByteArraySerializer());
-    ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "gateway-retry"));
+    TopicAdmin.ensure(
+        config.kafka(),
+        List.of(
+            topics.fixes(),
+            topics.detections(),
+            topics.deployments(),
+            topics.alerts(),
+            topics.alertAcks(),
+            topics.deadLetters(),
+            topics.schemas()));
+    SchemaTopic.publishCurrent(
+        config.kafka().clientConfig(), topics.schemas().name(), Duration.ofSeconds(30));
+    Producer<String, byte[]> producer =
+        new KafkaProducer<>(
+            GatewayService.producerConfig(config.kafka(), config.clientId()),
+            new StringSerializer(),
+            new ByteArraySerializer());
+    ScheduledExecutorService retries =
+        Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "gateway-retry"));
     DeploymentRegistry registry = new DeploymentRegistry(config.kafka(), topics.deployments());
     registry.start(Duration.ofSeconds(60));
     TimeWindow window = new TimeWindow(clock, config.maxFutureSkew(), config.earliestTime());
-    MessageRouter router = new MessageRouter(topics, Decoders.of(window, config.lorawan(), config.megaDetectorMinConfidence(),
-        metrics::megaDetectorSkipped), new DeviceCheck(registry, config.unknownDevices()),
-        config.maxPayloadBytes(), clock, metrics);
-    KafkaForwarder forwarder = new KafkaForwarder(producer, retries, config.retryBackoff(), metrics, topics.deadLetters().name(),
-        router::deadLetterInstead, systemic);
+    MessageRouter router =
+        new MessageRouter(
+            topics,
+            Decoders.of(
+                window,
+                config.lorawan(),
+                config.megaDetectorMinConfidence(),
+                metrics::megaDetectorSkipped),
+            new DeviceCheck(registry, config.unknownDevices()),
+            config.maxPayloadBytes(),
+            clock,
+            metrics);
+    KafkaForwarder forwarder =
+        new KafkaForwarder(
+            producer,
+            retries,
+            config.retryBackoff(),
+            metrics,
+            topics.deadLetters().name(),
+            router::deadLetterInstead,
+            systemic);
     return new ForwardingPath(producer, retries, registry, window, router, forwarder);
   }
 

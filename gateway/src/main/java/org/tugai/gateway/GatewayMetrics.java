@@ -22,25 +22,37 @@ public final class GatewayMetrics {
   private static final String FILES = "tugai.gateway.files";
 
   /**
-   * Every documented meter is registered here, at zero, so a scrape shows it from start-up (a dashboard's rate() of a
-   * counter that appears only at its first increment misses that increment).
+   * Every documented meter is registered here, at zero, so a scrape shows it from start-up (a
+   * dashboard's rate() of a counter that appears only at its first increment misses that
+   * increment).
    */
   public GatewayMetrics(MeterRegistry registry) {
     this.registry = registry;
-    this.received = Counter.builder("tugai.gateway.received").description("Messages received (MQTT, satellite, file batches)")
-        .register(registry);
+    this.received =
+        Counter.builder("tugai.gateway.received")
+            .description("Messages received (MQTT, satellite, file batches)")
+            .register(registry);
     this.inFlight = new AtomicInteger();
-    io.micrometer.core.instrument.Gauge.builder("tugai.gateway.in.flight", inFlight, AtomicInteger::get)
-        .description("Messages received whose records Kafka has not all acknowledged yet").register(registry);
-    this.ackLatency = Timer.builder("tugai.gateway.ack.latency").description("Arrival of a message to Kafka's acknowledgement of its records")
-        .publishPercentiles(0.5, 0.99).register(registry);
+    io.micrometer.core.instrument.Gauge.builder(
+            "tugai.gateway.in.flight", inFlight, AtomicInteger::get)
+        .description("Messages received whose records Kafka has not all acknowledged yet")
+        .register(registry);
+    this.ackLatency =
+        Timer.builder("tugai.gateway.ack.latency")
+            .description("Arrival of a message to Kafka's acknowledgement of its records")
+            .publishPercentiles(0.5, 0.99)
+            .register(registry);
     retries();
     for (String code : ReasonCodes.GATEWAY) {
       deadLetters(code);
     }
-    for (String channel : java.util.List.of(org.tugai.schemas.Channels.IRIDIUM_DIRECTIP, org.tugai.schemas.Channels.IRIDIUM_ROCKBLOCK,
-        org.tugai.schemas.Channels.IRIDIUM_EMAIL)) {
-      for (String outcome : java.util.List.of("sent", "duplicate", "empty", "malformed", "unconfirmed")) {
+    for (String channel :
+        java.util.List.of(
+            org.tugai.schemas.Channels.IRIDIUM_DIRECTIP,
+            org.tugai.schemas.Channels.IRIDIUM_ROCKBLOCK,
+            org.tugai.schemas.Channels.IRIDIUM_EMAIL)) {
+      for (String outcome :
+          java.util.List.of("sent", "duplicate", "empty", "malformed", "unconfirmed")) {
         satelliteCounter(channel, outcome);
       }
     }
@@ -54,8 +66,10 @@ public final class GatewayMetrics {
   }
 
   private Counter megaDetectorCounter(String reason) {
-    return Counter.builder("tugai.gateway.megadetector.skipped").description("MegaDetector detections left out, by reason")
-        .tag("reason", reason).register(registry);
+    return Counter.builder("tugai.gateway.megadetector.skipped")
+        .description("MegaDetector detections left out, by reason")
+        .tag("reason", reason)
+        .register(registry);
   }
 
   /** A MegaDetector detection left out: {@code unknown-category} or {@code below-threshold}. */
@@ -69,25 +83,37 @@ public final class GatewayMetrics {
   }
 
   private Counter producedCounter(String topic) {
-    return Counter.builder(PRODUCED).description("Records Kafka acknowledged, by topic").tag("topic", topic).register(registry);
+    return Counter.builder(PRODUCED)
+        .description("Records Kafka acknowledged, by topic")
+        .tag("topic", topic)
+        .register(registry);
   }
 
   private Counter deadLetters(String reason) {
-    return Counter.builder(DEAD_LETTERS).description("Dead letters written, by reason code").tag("reason", reason).register(registry);
+    return Counter.builder(DEAD_LETTERS)
+        .description("Dead letters written, by reason code")
+        .tag("reason", reason)
+        .register(registry);
   }
 
   private Counter retries() {
-    return Counter.builder(RETRIES).description("Records sent to Kafka again after a retriable failure").register(registry);
+    return Counter.builder(RETRIES)
+        .description("Records sent to Kafka again after a retriable failure")
+        .register(registry);
   }
 
   private Counter satelliteCounter(String channel, String outcome) {
-    return Counter.builder(SATELLITE).description("Iridium messages by channel and outcome").tags("channel", channel, "outcome", outcome)
+    return Counter.builder(SATELLITE)
+        .description("Iridium messages by channel and outcome")
+        .tags("channel", channel, "outcome", outcome)
         .register(registry);
   }
 
   private Counter fileCounter(String from, String outcome) {
-    return Counter.builder(FILES).description("Vendor files and e-mails by where they came from and outcome").tags("from", from,
-        "outcome", outcome).register(registry);
+    return Counter.builder(FILES)
+        .description("Vendor files and e-mails by where they came from and outcome")
+        .tags("from", from, "outcome", outcome)
+        .register(registry);
   }
 
   public void received() {
@@ -101,7 +127,8 @@ public final class GatewayMetrics {
   }
 
   /** Counters per topic, looked up once: this is on the hot path of every record. */
-  private final java.util.concurrent.ConcurrentHashMap<String, Counter> produced = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.ConcurrentHashMap<String, Counter> produced =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public void produced(String topic) {
     produced.computeIfAbsent(topic, this::producedCounter).increment();
@@ -115,12 +142,18 @@ public final class GatewayMetrics {
     retries().increment();
   }
 
-  /** A satellite message by channel ({@code iridium-directip}, {@code iridium-rockblock}) and outcome (sent, duplicate, empty, malformed, unconfirmed). */
+  /**
+   * A satellite message by channel ({@code iridium-directip}, {@code iridium-rockblock}) and
+   * outcome (sent, duplicate, empty, malformed, unconfirmed).
+   */
   public void satellite(String channel, String outcome) {
     satelliteCounter(channel, outcome).increment();
   }
 
-  /** A vendor file or e-mail by where it came from ({@code inbox}, {@code mail}) and outcome (imported, repeat, unreadable, unconfirmed). */
+  /**
+   * A vendor file or e-mail by where it came from ({@code inbox}, {@code mail}) and outcome
+   * (imported, repeat, unreadable, unconfirmed).
+   */
   public void file(String from, String outcome) {
     fileCounter(from, outcome).increment();
   }

@@ -22,7 +22,9 @@ import org.tugai.gateway.mqtt.SessionTakeovers;
 import org.tugai.gateway.route.MessageRouter;
 import org.tugai.schemas.Topics;
 
-/** MQTT in, Avro on Kafka out; a device's message is acknowledged only after Kafka has its records. */
+/**
+ * MQTT in, Avro on Kafka out; a device's message is acknowledged only after Kafka has its records.
+ */
 public final class GatewayService implements TugaiService {
 
   private static final Logger log = LoggerFactory.getLogger(GatewayService.class);
@@ -47,18 +49,29 @@ public final class GatewayService implements TugaiService {
     this.config = config;
     this.metrics = new GatewayMetrics(registry);
     org.tugai.schemas.Topics topics = config.kafka().topics();
-    metrics.expectTopics(List.of(topics.fixes().name(), topics.detections().name(), topics.alertAcks().name(), topics.deadLetters().name()));
+    metrics.expectTopics(
+        List.of(
+            topics.fixes().name(),
+            topics.detections().name(),
+            topics.alertAcks().name(),
+            topics.deadLetters().name()));
     this.clock = clock;
     this.takeovers = new SessionTakeovers(registry, clock);
   }
 
-  private final org.tugai.core.service.ServiceFailure failure = new org.tugai.core.service.ServiceFailure("gateway");
+  private final org.tugai.core.service.ServiceFailure failure =
+      new org.tugai.core.service.ServiceFailure("gateway");
 
-  /** A systemic failure: no message is taken any more (those not acknowledged stay with the broker) and the service has failed. */
+  /**
+   * A systemic failure: no message is taken any more (those not acknowledged stay with the broker)
+   * and the service has failed.
+   */
   private void stopIntake(String why) {
     ingresses.forEach(MqttIngress::stopIntake);
     stopOtherInputs();
-    failure.fail(why + "; intake stopped, unacknowledged messages stay with the broker (satellite ones with their sender)");
+    failure.fail(
+        why
+            + "; intake stopped, unacknowledged messages stay with the broker (satellite ones with their sender)");
   }
 
   @Override
@@ -66,7 +79,10 @@ public final class GatewayService implements TugaiService {
     return failure.reason();
   }
 
-  /** Sessions taken over by another connection lately: the gateway still runs, but devices' messages may go elsewhere. */
+  /**
+   * Sessions taken over by another connection lately: the gateway still runs, but devices' messages
+   * may go elsewhere.
+   */
   @Override
   public List<String> problems() {
     List<String> out = new java.util.ArrayList<>(takeovers.problems());
@@ -90,54 +106,105 @@ public final class GatewayService implements TugaiService {
   public void start() throws Exception {
     Topics topics = config.kafka().topics();
     path = ForwardingPath.open(config, metrics, clock, this::stopIntake);
-    // Decoding and producer.send() run here, never on Paho's callback thread: send() blocks while Kafka is away.
+    // Decoding and producer.send() run here, never on Paho's callback thread: send() blocks while
+    // Kafka is away.
     worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "gateway-forward"));
     MessageRouter router = path.router();
     KafkaForwarder forwarder = path.forwarder();
     TimeWindow window = path.window();
     startOtherInputs(router, forwarder, window);
     for (GatewayConfig.Source source : config.sources()) {
-      MqttIngress ingress = new MqttIngress(source.name(), source.mqtt(), source.clientId(), config.subscriptionFilters(source),
-          config.sessionExpiry(), config.receiveMaximum(), takeovers, (topic, payload, ack) -> {
-            metrics.received();
-            worker.execute(() -> forwarder.forward(router.route(source.name(), topic, payload), ack));
-          });
+      MqttIngress ingress =
+          new MqttIngress(
+              source.name(),
+              source.mqtt(),
+              source.clientId(),
+              config.subscriptionFilters(source),
+              config.sessionExpiry(),
+              config.receiveMaximum(),
+              takeovers,
+              (topic, payload, ack) -> {
+                metrics.received();
+                worker.execute(
+                    () -> forwarder.forward(router.route(source.name(), topic, payload), ack));
+              });
       ingresses.add(ingress);
       try {
         ingress.start(config.connectTimeout());
-      } catch (org.eclipse.paho.mqttv5.common.MqttException | java.io.IOException | java.security.GeneralSecurityException e) {
-        throw new IllegalStateException("cannot connect MQTT source '" + source.name() + "' to " + source.mqtt().url() + ": " + e.getMessage(), e);
+      } catch (org.eclipse.paho.mqttv5.common.MqttException
+          | java.io.IOException
+          | java.security.GeneralSecurityException e) {
+        throw new IllegalStateException(
+            "cannot connect MQTT source '"
+                + source.name()
+                + "' to "
+                + source.mqtt().url()
+                + ": "
+                + e.getMessage(),
+            e);
       }
     }
     if (config.alertsOut()) {
-      alerts = new AlertRelay(config.kafka(), config.alertsMqtt(), config.clientId() + "-alerts", config.alertsGroupId(), topics.alerts(),
-          config.alertChannels(), takeovers, failure);
+      alerts =
+          new AlertRelay(
+              config.kafka(),
+              config.alertsMqtt(),
+              config.clientId() + "-alerts",
+              config.alertsGroupId(),
+              topics.alerts(),
+              config.alertChannels(),
+              takeovers,
+              failure);
       alerts.start();
       for (AlertChannels.Channel channel : config.alertChannels().webhooks()) {
-        WebhookRelay webhook = new WebhookRelay(config.kafka(), config.alertsGroupId(), config.clientId(), topics.alerts(),
-            topics.deadLetters(), config.alertChannels(), channel, failure);
+        WebhookRelay webhook =
+            new WebhookRelay(
+                config.kafka(),
+                config.alertsGroupId(),
+                config.clientId(),
+                topics.alerts(),
+                topics.deadLetters(),
+                config.alertChannels(),
+                channel,
+                failure);
         webhook.start();
         webhooks.add(webhook);
       }
     }
     progress = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "gateway-progress"));
     progress.scheduleAtFixedRate(this::logProgress, 60, 60, TimeUnit.SECONDS);
-    log.info("gateway started: {} MQTT source(s) {} -> Kafka {} ({}, {})", ingresses.size(),
-        config.sources().stream().map(s -> s.name() + "=" + s.mqtt().url()).toList(), config.kafka().bootstrapServers(),
-        topics.fixes().name(), topics.detections().name());
+    log.info(
+        "gateway started: {} MQTT source(s) {} -> Kafka {} ({}, {})",
+        ingresses.size(),
+        config.sources().stream().map(s -> s.name() + "=" + s.mqtt().url()).toList(),
+        config.kafka().bootstrapServers(),
+        topics.fixes().name(),
+        topics.detections().name());
   }
 
   /**
-   * Iridium DirectIP, the provider webhook, the inbox folder and the mailbox, each when configured: into the same
-   * checks and the same forwarder as MQTT.
+   * Iridium DirectIP, the provider webhook, the inbox folder and the mailbox, each when configured:
+   * into the same checks and the same forwarder as MQTT.
    */
-  private void startOtherInputs(MessageRouter router, KafkaForwarder forwarder, TimeWindow window) throws java.io.IOException {
+  private void startOtherInputs(MessageRouter router, KafkaForwarder forwarder, TimeWindow window)
+      throws java.io.IOException {
     org.tugai.gateway.iridium.SatelliteSettings satellite = config.satellite();
     org.tugai.gateway.files.FileSettings files = config.files();
-    org.tugai.gateway.iridium.SbdIntake sbd = new org.tugai.gateway.iridium.SbdIntake(path.registry(),
-        new org.tugai.gateway.decode.SbdDecoder(satellite.profiles(), window), router, forwarder, metrics, clock);
-    fileIntake = new org.tugai.gateway.files.FileIntake(
-        new org.tugai.gateway.decode.NativeFixDecoder(window), router, forwarder, metrics, clock);
+    org.tugai.gateway.iridium.SbdIntake sbd =
+        new org.tugai.gateway.iridium.SbdIntake(
+            path.registry(),
+            new org.tugai.gateway.decode.SbdDecoder(satellite.profiles(), window),
+            router,
+            forwarder,
+            metrics,
+            clock);
+    fileIntake =
+        new org.tugai.gateway.files.FileIntake(
+            new org.tugai.gateway.decode.NativeFixDecoder(window),
+            router,
+            forwarder,
+            metrics,
+            clock);
     if (satellite.directIp().isPresent()) {
       directIp = new org.tugai.gateway.iridium.DirectIpServer(satellite.directIp().get(), sbd);
       directIp.start();
@@ -151,12 +218,16 @@ public final class GatewayService implements TugaiService {
       inbox.start();
     }
     if (files.mailbox().isPresent()) {
-      mailbox = new org.tugai.gateway.files.Mailbox(files.mailbox().get(), fileIntake, sbd, metrics);
+      mailbox =
+          new org.tugai.gateway.files.Mailbox(files.mailbox().get(), fileIntake, sbd, metrics);
       mailbox.start();
     }
   }
 
-  /** Satellite, folder and mail inputs take nothing more: what Kafka has not acknowledged stays with its sender, file or mailbox. */
+  /**
+   * Satellite, folder and mail inputs take nothing more: what Kafka has not acknowledged stays with
+   * its sender, file or mailbox.
+   */
   private void stopOtherInputs() {
     for (AutoCloseable input : new AutoCloseable[] {directIp, rockBlock, inbox, mailbox}) {
       if (input != null) {
@@ -174,12 +245,16 @@ public final class GatewayService implements TugaiService {
 
   /** The DirectIP port listened on, when DirectIP is on. */
   public java.util.OptionalInt directIpPort() {
-    return directIp == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(directIp.port());
+    return directIp == null
+        ? java.util.OptionalInt.empty()
+        : java.util.OptionalInt.of(directIp.port());
   }
 
   /** The provider webhook's port, when it is on. */
   public java.util.OptionalInt rockBlockPort() {
-    return rockBlock == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(rockBlock.port());
+    return rockBlock == null
+        ? java.util.OptionalInt.empty()
+        : java.util.OptionalInt.of(rockBlock.port());
   }
 
   private long lastReceived = -1;
@@ -188,17 +263,25 @@ public final class GatewayService implements TugaiService {
     long received = metrics.receivedCount();
     if (received != lastReceived) {
       lastReceived = received;
-      log.info("gateway progress: {} messages received, {} in flight, {} dead letters", received, metrics.inFlight(), metrics.deadLetterCount());
+      log.info(
+          "gateway progress: {} messages received, {} in flight, {} dead letters",
+          received,
+          metrics.inFlight(),
+          metrics.deadLetterCount());
     }
   }
 
-  /** The gateway's producer settings (public so the benchmark's plain producer uses exactly these). */
-  public static Map<String, Object> producerConfig(org.tugai.core.config.KafkaSettings kafka, String clientId) {
+  /**
+   * The gateway's producer settings (public so the benchmark's plain producer uses exactly these).
+   */
+  public static Map<String, Object> producerConfig(
+      org.tugai.core.config.KafkaSettings kafka, String clientId) {
     Map<String, Object> p = kafka.producerConfig();
     p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
     p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    // Give up on one attempt fairly soon and resend ourselves: that keeps the outage visible in the log.
+    // Give up on one attempt fairly soon and resend ourselves: that keeps the outage visible in the
+    // log.
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
     return p;
@@ -227,7 +310,10 @@ public final class GatewayService implements TugaiService {
     if (path != null) {
       path.close();
     }
-    log.info("gateway stopped ({} messages received, {} unacknowledged left with the broker)", metrics.receivedCount(), metrics.inFlight());
+    log.info(
+        "gateway stopped ({} messages received, {} unacknowledged left with the broker)",
+        metrics.receivedCount(),
+        metrics.inFlight());
   }
 
   private static void awaitQuietly(ExecutorService executor) {

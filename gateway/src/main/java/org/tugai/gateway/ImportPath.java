@@ -11,13 +11,15 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The gateway's {@link ForwardingPath} as {@code bin/tugai import} uses it: no running gateway, one caller waiting
- * for Kafka's acknowledgement of what it sent, and told at once (not at the timeout) when Kafka refuses it for good.
+ * The gateway's {@link ForwardingPath} as {@code bin/tugai import} uses it: no running gateway, one
+ * caller waiting for Kafka's acknowledgement of what it sent, and told at once (not at the timeout)
+ * when Kafka refuses it for good.
  */
 public final class ImportPath implements AutoCloseable {
 
   private final ForwardingPath path;
   private final GatewayMetrics metrics;
+
   /** Why Kafka refuses the records for good (credentials, ACLs), once it said so. */
   private final AtomicReference<String> refused;
 
@@ -31,7 +33,10 @@ public final class ImportPath implements AutoCloseable {
       throws InterruptedException, ExecutionException, TimeoutException {
     GatewayMetrics metrics = new GatewayMetrics(meters);
     AtomicReference<String> refused = new AtomicReference<>();
-    return new ImportPath(ForwardingPath.open(config, metrics, clock, why -> refused.compareAndSet(null, why)), metrics, refused);
+    return new ImportPath(
+        ForwardingPath.open(config, metrics, clock, why -> refused.compareAndSet(null, why)),
+        metrics,
+        refused);
   }
 
   public ForwardingPath path() {
@@ -48,7 +53,8 @@ public final class ImportPath implements AutoCloseable {
    * @throws IOException when Kafka refuses the records for good, or sending them failed
    * @throws TimeoutException when Kafka has not acknowledged them within {@code timeout}
    */
-  public <T> T await(CompletableFuture<T> sent, String what, Duration timeout) throws IOException, InterruptedException, TimeoutException {
+  public <T> T await(CompletableFuture<T> sent, String what, Duration timeout)
+      throws IOException, InterruptedException, TimeoutException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       try {
@@ -58,10 +64,12 @@ public final class ImportPath implements AutoCloseable {
           throw new IOException(refused.get());
         }
         if (System.nanoTime() > deadline) {
-          throw new TimeoutException("Kafka did not acknowledge all of " + what + " within " + timeout);
+          throw new TimeoutException(
+              "Kafka did not acknowledge all of " + what + " within " + timeout);
         }
       } catch (ExecutionException e) {
-        throw new IOException(what + " could not be sent: " + e.getCause().getMessage(), e.getCause());
+        throw new IOException(
+            what + " could not be sent: " + e.getCause().getMessage(), e.getCause());
       }
     }
   }

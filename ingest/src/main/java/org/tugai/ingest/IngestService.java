@@ -26,8 +26,9 @@ import org.tugai.schemas.TopicSpec;
 import org.tugai.schemas.Topics;
 
 /**
- * Kafka to the store: one consumer per topic (several on the fixes topic), each writing COPY batches into its
- * tables. All consumers share one group, so instances started with the same group id split the partitions.
+ * Kafka to the store: one consumer per topic (several on the fixes topic), each writing COPY
+ * batches into its tables. All consumers share one group, so instances started with the same group
+ * id split the partitions.
  */
 public final class IngestService implements TugaiService {
 
@@ -40,7 +41,8 @@ public final class IngestService implements TugaiService {
   private Store store;
   private DeadLetterPublisher deadLetters;
   private ScheduledExecutorService progress;
-  private final org.tugai.core.service.ServiceFailure failure = new org.tugai.core.service.ServiceFailure("ingest");
+  private final org.tugai.core.service.ServiceFailure failure =
+      new org.tugai.core.service.ServiceFailure("ingest");
 
   public IngestService(IngestConfig config, MeterRegistry registry) {
     this.config = config;
@@ -52,7 +54,10 @@ public final class IngestService implements TugaiService {
     return "ingest";
   }
 
-  /** A sink that stopped on a systemic failure or died: the other tables may still be written, but the store is no longer whole. */
+  /**
+   * A sink that stopped on a systemic failure or died: the other tables may still be written, but
+   * the store is no longer whole.
+   */
   @Override
   public java.util.Optional<String> failure() {
     return failure.reason();
@@ -61,8 +66,16 @@ public final class IngestService implements TugaiService {
   @Override
   public void start() {
     Topics topics = config.kafka().topics();
-    TopicAdmin.ensure(config.kafka(), List.of(topics.fixesEnriched(), topics.detections(), topics.deployments(), topics.crossings(),
-        topics.alerts(), topics.deadLetters(), topics.schemas()));
+    TopicAdmin.ensure(
+        config.kafka(),
+        List.of(
+            topics.fixesEnriched(),
+            topics.detections(),
+            topics.deployments(),
+            topics.crossings(),
+            topics.alerts(),
+            topics.deadLetters(),
+            topics.schemas()));
     int writers = config.fixWriters() + 5;
     store = Store.open(config.db(), "tugai-ingest", writers, false);
     store.migrate();
@@ -79,14 +92,31 @@ public final class IngestService implements TugaiService {
     sinks.forEach(TopicSink::start);
 
     progress = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "ingest-progress"));
-    progress.scheduleAtFixedRate(() -> log.info("ingest progress: {} rows stored since start", counts()), PROGRESS_EVERY_S,
-        PROGRESS_EVERY_S, TimeUnit.SECONDS);
-    log.info("ingest started: {} consumers in group {} writing to {}", sinks.size(), config.kafka().topicPrefix() + config.groupId(),
+    progress.scheduleAtFixedRate(
+        () -> log.info("ingest progress: {} rows stored since start", counts()),
+        PROGRESS_EVERY_S,
+        PROGRESS_EVERY_S,
+        TimeUnit.SECONDS);
+    log.info(
+        "ingest started: {} consumers in group {} writing to {}",
+        sinks.size(),
+        config.kafka().topicPrefix() + config.groupId(),
         config.db());
   }
 
-  private <V> void add(TopicSpec<String, V> topic, Table<V> table, boolean isDeadLetterTopic, String name) {
-    sinks.add(new TopicSink<>(topic, table, config, store.dataSource(), deadLetters, isDeadLetterTopic, registry, name, failure));
+  private <V> void add(
+      TopicSpec<String, V> topic, Table<V> table, boolean isDeadLetterTopic, String name) {
+    sinks.add(
+        new TopicSink<>(
+            topic,
+            table,
+            config,
+            store.dataSource(),
+            deadLetters,
+            isDeadLetterTopic,
+            registry,
+            name,
+            failure));
   }
 
   /** Rows stored per table since start. */

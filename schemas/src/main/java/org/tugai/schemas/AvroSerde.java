@@ -14,9 +14,9 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Kafka serde for a generated Avro record in single-object encoding ({@code C3 01}, the writer schema's
- * CRC-64-AVRO fingerprint, then the binary body). Decoding resolves the writer schema named by the
- * fingerprint against this build's schema, so older and newer writers both decode.
+ * Kafka serde for a generated Avro record in single-object encoding ({@code C3 01}, the writer
+ * schema's CRC-64-AVRO fingerprint, then the binary body). Decoding resolves the writer schema
+ * named by the fingerprint against this build's schema, so older and newer writers both decode.
  *
  * <p>Immutable and thread-safe; {@code null} stays {@code null} (tombstones on compacted topics).
  */
@@ -49,7 +49,8 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
       buffer.get(bytes);
       return bytes;
     } catch (IOException | AvroRuntimeException | ClassCastException | NullPointerException e) {
-      throw new SerializationException("cannot encode " + type.getSimpleName() + ": " + e.getMessage(), e);
+      throw new SerializationException(
+          "cannot encode " + type.getSimpleName() + ": " + e.getMessage(), e);
     }
   }
 
@@ -60,8 +61,16 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     try {
       return decoder.decode(bytes);
     } catch (IOException | RuntimeException e) {
-      // Bytes come from the outside world: any failure to decode them is a bad record, not a bug here.
-      throw new SerializationException("cannot decode " + type.getSimpleName() + " (" + bytes.length + " bytes): " + e.getMessage(), e);
+      // Bytes come from the outside world: any failure to decode them is a bad record, not a bug
+      // here.
+      throw new SerializationException(
+          "cannot decode "
+              + type.getSimpleName()
+              + " ("
+              + bytes.length
+              + " bytes): "
+              + e.getMessage(),
+          e);
     }
   }
 

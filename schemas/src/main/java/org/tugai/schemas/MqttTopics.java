@@ -1,9 +1,9 @@
 package org.tugai.schemas;
 
 /**
- * The MQTT topics of Tugai's device and ranger contract (docs/devices.md, README's alert sections): one home for their
- * names and the filters that match them. Vendor topics (The Things Stack, ChirpStack) are the vendors' and are read
- * where they are decoded.
+ * The MQTT topics of Tugai's device and ranger contract (docs/devices.md, README's alert sections):
+ * one home for their names and the filters that match them. Vendor topics (The Things Stack,
+ * ChirpStack) are the vendors' and are read where they are decoded.
  */
 public final class MqttTopics {
 
@@ -29,7 +29,10 @@ public final class MqttTopics {
     return ROOT + "alerts/" + channel;
   }
 
-  /** The topic a ranger publishes an acknowledgement of {@code alertId} on, given on {@code channel} as {@code user}. */
+  /**
+   * The topic a ranger publishes an acknowledgement of {@code alertId} on, given on {@code channel}
+   * as {@code user}.
+   */
   public static String ack(String channel, String user, String alertId) {
     return ROOT + "acks/" + channel + "/" + user + "/" + alertId;
   }
@@ -37,8 +40,10 @@ public final class MqttTopics {
   public static final String COLLAR_FIXES = collarFixes("+");
   public static final String CAMERA_DETECTIONS = cameraDetections("+");
   public static final String MEGADETECTOR = megaDetector("+");
+
   /** Every channel's alerts. */
   public static final String ALERTS = alerts("+");
+
   /** The filter the gateway subscribes to for acknowledgements: channel, user, alert id. */
   public static final String ACKS = ack("+", "+", "+");
 

@@ -11,9 +11,10 @@ import org.apache.avro.message.SchemaStore;
 /**
  * Writer schemas by their CRC-64-AVRO fingerprint, as single-object encoding needs them.
  *
- * <p>It knows every released version from {@link SchemaHistory}; a fingerprint it does not know (a record
- * written by a newer release during a rolling upgrade) is asked of the optional {@link SchemaSource},
- * normally the {@code tugai.schemas.v1} topic that every writer publishes its schemas to.
+ * <p>It knows every released version from {@link SchemaHistory}; a fingerprint it does not know (a
+ * record written by a newer release during a rolling upgrade) is asked of the optional {@link
+ * SchemaSource}, normally the {@code tugai.schemas.v1} topic that every writer publishes its
+ * schemas to.
  */
 public final class SchemaCatalog implements SchemaStore {
 
@@ -31,7 +32,10 @@ public final class SchemaCatalog implements SchemaStore {
     SchemaHistory.all().values().stream().flatMap(List::stream).forEach(this::register);
   }
 
-  /** The released versions only: enough wherever no newer writer can exist (tests, a single process). */
+  /**
+   * The released versions only: enough wherever no newer writer can exist (tests, a single
+   * process).
+   */
   public static SchemaCatalog released() {
     return new SchemaCatalog(fp -> Optional.empty());
   }

@@ -11,15 +11,27 @@ import java.util.stream.Collectors;
 import org.apache.avro.Schema;
 
 /**
- * The released versions of every record schema, as committed under {@code org/tugai/schemas/history}.
- * Readers register all of them so that data written by any released writer decodes.
+ * The released versions of every record schema, as committed under {@code
+ * org/tugai/schemas/history}. Readers register all of them so that data written by any released
+ * writer decodes.
  */
 public final class SchemaHistory {
 
   /** Record names, in the order of the .avsc files under src/main/avro. */
   public static final List<String> RECORDS =
-      List.of("Fix", "CameraEvent", "Deployment", "Crossing", "Alert", "AlertAck", "DeadLetter", "DeviceDeployments", "TrackState",
-          "CollarAlertState", "CameraAlertState", "DeviceActivity");
+      List.of(
+          "Fix",
+          "CameraEvent",
+          "Deployment",
+          "Crossing",
+          "Alert",
+          "AlertAck",
+          "DeadLetter",
+          "DeviceDeployments",
+          "TrackState",
+          "CollarAlertState",
+          "CameraAlertState",
+          "DeviceActivity");
 
   private static final String ROOT = "/org/tugai/schemas/history/";
 
@@ -48,6 +60,7 @@ public final class SchemaHistory {
 
   /** Every released version of every record. */
   public static Map<String, List<Schema>> all() {
-    return RECORDS.stream().collect(Collectors.toUnmodifiableMap(Function.identity(), SchemaHistory::versions));
+    return RECORDS.stream()
+        .collect(Collectors.toUnmodifiableMap(Function.identity(), SchemaHistory::versions));
   }
 }

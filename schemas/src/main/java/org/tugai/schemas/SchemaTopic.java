@@ -20,6 +20,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.tugai.avro.Alert;
 import org.tugai.avro.AlertAck;
 import org.tugai.avro.CameraEvent;
@@ -27,25 +29,35 @@ import org.tugai.avro.Crossing;
 import org.tugai.avro.DeadLetter;
 import org.tugai.avro.Deployment;
 import org.tugai.avro.Fix;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The {@code tugai.schemas.v1} topic: a compacted log of every writer schema in use, keyed by fingerprint.
+ * The {@code tugai.schemas.v1} topic: a compacted log of every writer schema in use, keyed by
+ * fingerprint.
  *
- * <p>There is no schema-registry server we can run from Maven Central, so writers publish their schemas
- * here at start-up and a reader that meets an unknown fingerprint (a newer release during a rolling
- * upgrade) reads the topic once to learn it.
+ * <p>There is no schema-registry server we can run from Maven Central, so writers publish their
+ * schemas here at start-up and a reader that meets an unknown fingerprint (a newer release during a
+ * rolling upgrade) reads the topic once to learn it.
  */
 public final class SchemaTopic implements SchemaCatalog.SchemaSource {
 
   private static final Logger log = LoggerFactory.getLogger(SchemaTopic.class);
-  /** Do not re-read the topic for the same unknown fingerprint more often than this: poison data has many. */
+
+  /**
+   * Do not re-read the topic for the same unknown fingerprint more often than this: poison data has
+   * many.
+   */
   private static final long NEGATIVE_CACHE_MS = 30_000;
 
   /** The record schemas this build writes. */
-  public static final List<Schema> CURRENT = List.of(Fix.getClassSchema(), CameraEvent.getClassSchema(),
-      Deployment.getClassSchema(), Crossing.getClassSchema(), Alert.getClassSchema(), AlertAck.getClassSchema(), DeadLetter.getClassSchema());
+  public static final List<Schema> CURRENT =
+      List.of(
+          Fix.getClassSchema(),
+          CameraEvent.getClassSchema(),
+          Deployment.getClassSchema(),
+          Crossing.getClassSchema(),
+          Alert.getClassSchema(),
+          AlertAck.getClassSchema(),
+          DeadLetter.getClassSchema());
 
   private final String topic;
   private final Map<String, Object> clientConfig;
@@ -61,14 +73,19 @@ public final class SchemaTopic implements SchemaCatalog.SchemaSource {
   }
 
   /** Publishes this build's writer schemas and waits until Kafka acknowledged them. */
-  public static void publishCurrent(Map<String, Object> clientConfig, String topic, Duration timeout)
+  public static void publishCurrent(
+      Map<String, Object> clientConfig, String topic, Duration timeout)
       throws InterruptedException, ExecutionException, TimeoutException {
     Map<String, Object> config = new HashMap<>(clientConfig);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.CLIENT_ID_CONFIG, "tugai-schemas-" + ProcessHandle.current().pid());
-    try (Producer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
+    try (Producer<String, String> producer =
+        new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
       for (Schema schema : CURRENT) {
-        producer.send(new ProducerRecord<>(topic, key(SchemaCatalog.fingerprint(schema)), schema.toString()))
+        producer
+            .send(
+                new ProducerRecord<>(
+                    topic, key(SchemaCatalog.fingerprint(schema)), schema.toString()))
             .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       }
     }
@@ -85,7 +102,11 @@ public final class SchemaTopic implements SchemaCatalog.SchemaSource {
     String json = all.get(wanted);
     if (json == null) {
       misses.put(fingerprint, System.currentTimeMillis());
-      log.warn("writer schema {} is neither a released version nor in {} ({} schemas there)", wanted, topic, all.size());
+      log.warn(
+          "writer schema {} is neither a released version nor in {} ({} schemas there)",
+          wanted,
+          topic,
+          all.size());
       return Optional.empty();
     }
     log.info("learned writer schema {} from {}", wanted, topic);
@@ -100,13 +121,16 @@ public final class SchemaTopic implements SchemaCatalog.SchemaSource {
     config.remove(ConsumerConfig.GROUP_ID_CONFIG);
     Map<String, String> schemas = new HashMap<>();
     try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).collect(Collectors.toList());
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .collect(Collectors.toList());
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(10));
       long deadline = System.currentTimeMillis() + 10_000;
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.currentTimeMillis() < deadline) {
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
+          && System.currentTimeMillis() < deadline) {
         for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
           if (r.value() != null) {
             schemas.put(r.key(), r.value());

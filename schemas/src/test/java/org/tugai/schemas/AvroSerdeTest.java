@@ -29,10 +29,22 @@ class AvroSerdeTest {
   private final AvroSerde<Fix> fixes = new AvroSerde<>(Fix.class, catalog);
 
   static Fix fix() {
-    return Fix.newBuilder().setCollarId("TJ-BD-017").setFixTime(Instant.parse("2026-03-01T04:00:00Z"))
-        .setLat(37.312).setLon(68.127).setAltitudeM(391.0).setHdop(1.2).setSatellites(7).setFixType(FixType.THREE_D)
-        .setTemperatureC(14.5).setBatteryV(3.61).setMortality(false).setActivity(42)
-        .setReceivedAt(Instant.parse("2026-03-01T04:00:03Z")).setSource("local:tugai/v1/collars/TJ-BD-017/fixes").build();
+    return Fix.newBuilder()
+        .setCollarId("TJ-BD-017")
+        .setFixTime(Instant.parse("2026-03-01T04:00:00Z"))
+        .setLat(37.312)
+        .setLon(68.127)
+        .setAltitudeM(391.0)
+        .setHdop(1.2)
+        .setSatellites(7)
+        .setFixType(FixType.THREE_D)
+        .setTemperatureC(14.5)
+        .setBatteryV(3.61)
+        .setMortality(false)
+        .setActivity(42)
+        .setReceivedAt(Instant.parse("2026-03-01T04:00:03Z"))
+        .setSource("local:tugai/v1/collars/TJ-BD-017/fixes")
+        .build();
   }
 
   @Test
@@ -40,7 +52,8 @@ class AvroSerdeTest {
     byte[] bytes = fixes.encode(fix());
     assertThat(bytes[0]).isEqualTo((byte) 0xC3);
     assertThat(bytes[1]).isEqualTo((byte) 0x01);
-    long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+    long fingerprint =
+        ByteBuffer.wrap(bytes, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
     assertThat(fingerprint).isEqualTo(SchemaCatalog.fingerprint(Fix.getClassSchema()));
     assertThat(fixes.decode(bytes)).isEqualTo(fix());
   }
@@ -48,12 +61,28 @@ class AvroSerdeTest {
   @Test
   void roundTripsACameraEventWithNestedDetections() {
     AvroSerde<CameraEvent> serde = new AvroSerde<>(CameraEvent.class, catalog);
-    CameraEvent event = CameraEvent.newBuilder().setCameraId("CT-UZ4-03").setEventId("CT-UZ4-03-20260301-0412")
-        .setCapturedAt(Instant.parse("2026-03-01T00:12:09Z")).setMedia(List.of("IMG_0413.JPG", "IMG_0414.JPG")).setModel("MDv5a")
-        .setDetections(List.of(
-            Detection.newBuilder().setCategory(DetectionClass.PERSON).setConfidence(0.93).setBbox(List.of(0.40, 0.38, 0.17, 0.24)).build(),
-            Detection.newBuilder().setCategory(DetectionClass.ANIMAL).setSpecies("Cervus elaphus bactrianus").setConfidence(0.88).setCount(2).build()))
-        .setReceivedAt(Instant.parse("2026-03-01T00:12:10Z")).build();
+    CameraEvent event =
+        CameraEvent.newBuilder()
+            .setCameraId("CT-UZ4-03")
+            .setEventId("CT-UZ4-03-20260301-0412")
+            .setCapturedAt(Instant.parse("2026-03-01T00:12:09Z"))
+            .setMedia(List.of("IMG_0413.JPG", "IMG_0414.JPG"))
+            .setModel("MDv5a")
+            .setDetections(
+                List.of(
+                    Detection.newBuilder()
+                        .setCategory(DetectionClass.PERSON)
+                        .setConfidence(0.93)
+                        .setBbox(List.of(0.40, 0.38, 0.17, 0.24))
+                        .build(),
+                    Detection.newBuilder()
+                        .setCategory(DetectionClass.ANIMAL)
+                        .setSpecies("Cervus elaphus bactrianus")
+                        .setConfidence(0.88)
+                        .setCount(2)
+                        .build()))
+            .setReceivedAt(Instant.parse("2026-03-01T00:12:10Z"))
+            .build();
     assertThat(serde.decode(serde.encode(event))).isEqualTo(event);
   }
 
@@ -66,16 +95,31 @@ class AvroSerdeTest {
   @Test
   void readsAnOlderWriterThatLackedOptionalFields() throws IOException {
     // An older writer that knew only the device fields: enrichment fields must take their defaults.
-    Schema older = SchemaBuilder.record("Fix").namespace("org.tugai.avro").fields()
-        .requiredString("collarId")
-        .name("fixTime").type(timestampMillis()).noDefault()
-        .optionalDouble("lat").optionalDouble("lon")
-        .name("receivedAt").type(timestampMillis()).noDefault()
-        .endRecord();
-    GenericRecord record = new GenericRecordBuilder(older).set("collarId", "C1").set("fixTime", 1_000L)
-        .set("lat", 10.5).set("lon", 20.25).set("receivedAt", 2_000L).build();
+    Schema older =
+        SchemaBuilder.record("Fix")
+            .namespace("org.tugai.avro")
+            .fields()
+            .requiredString("collarId")
+            .name("fixTime")
+            .type(timestampMillis())
+            .noDefault()
+            .optionalDouble("lat")
+            .optionalDouble("lon")
+            .name("receivedAt")
+            .type(timestampMillis())
+            .noDefault()
+            .endRecord();
+    GenericRecord record =
+        new GenericRecordBuilder(older)
+            .set("collarId", "C1")
+            .set("fixTime", 1_000L)
+            .set("lat", 10.5)
+            .set("lon", 20.25)
+            .set("receivedAt", 2_000L)
+            .build();
     catalog.register(older);
-    byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), older).encode(record).array();
+    byte[] bytes =
+        new BinaryMessageEncoder<GenericRecord>(GenericData.get(), older).encode(record).array();
 
     Fix decoded = fixes.decode(bytes);
 
@@ -95,11 +139,16 @@ class AvroSerdeTest {
       record.put(field.name(), GenericData.get().deepCopy(field.schema(), toGeneric(f, field)));
     }
     record.put("speedMps", 4.5);
-    byte[] bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), newer).encode(record).array();
+    byte[] bytes =
+        new BinaryMessageEncoder<GenericRecord>(GenericData.get(), newer).encode(record).array();
 
-    assertThatThrownBy(() -> fixes.decode(bytes)).isInstanceOf(SerializationException.class).hasMessageContaining("cannot decode Fix");
+    assertThatThrownBy(() -> fixes.decode(bytes))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("cannot decode Fix");
 
-    SchemaCatalog learning = SchemaCatalog.withSource(fp -> fp == SchemaCatalog.fingerprint(newer) ? Optional.of(newer) : Optional.empty());
+    SchemaCatalog learning =
+        SchemaCatalog.withSource(
+            fp -> fp == SchemaCatalog.fingerprint(newer) ? Optional.of(newer) : Optional.empty());
     assertThat(new AvroSerde<>(Fix.class, learning).decode(bytes)).isEqualTo(fix());
   }
 
@@ -113,7 +162,8 @@ class AvroSerdeTest {
     for (int i = 10; i < hugeLength.length; i++) {
       hugeLength[i] = (byte) 0xFF;
     }
-    for (byte[] bytes : List.of(truncated, badHeader, hugeLength, new byte[0], new byte[] {(byte) 0xC3})) {
+    for (byte[] bytes :
+        List.of(truncated, badHeader, hugeLength, new byte[0], new byte[] {(byte) 0xC3})) {
       assertThatThrownBy(() -> fixes.decode(bytes)).isInstanceOf(SerializationException.class);
     }
   }
@@ -121,7 +171,8 @@ class AvroSerdeTest {
   @Test
   void encodingARecordWithAMissingRequiredFieldFails() {
     DeadLetter incomplete = new DeadLetter();
-    assertThatThrownBy(() -> new AvroSerde<>(DeadLetter.class, catalog).encode(incomplete)).isInstanceOf(SerializationException.class);
+    assertThatThrownBy(() -> new AvroSerde<>(DeadLetter.class, catalog).encode(incomplete))
+        .isInstanceOf(SerializationException.class);
   }
 
   private static Object toGeneric(Fix fix, Schema.Field field) {
@@ -136,7 +187,8 @@ class AvroSerdeTest {
   }
 
   private static Schema timestampMillis() {
-    return org.apache.avro.LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG));
+    return org.apache.avro.LogicalTypes.timestampMillis()
+        .addToSchema(Schema.create(Schema.Type.LONG));
   }
 
   private static Schema withExtraField(Schema schema) {
@@ -145,6 +197,7 @@ class AvroSerdeTest {
       fields.add(new Schema.Field(f, f.schema()));
     }
     fields.add(new Schema.Field("speedMps", Schema.create(Schema.Type.DOUBLE), "speed, m/s", 0.0));
-    return Schema.createRecord(schema.getName(), schema.getDoc(), schema.getNamespace(), false, fields);
+    return Schema.createRecord(
+        schema.getName(), schema.getDoc(), schema.getNamespace(), false, fields);
   }
 }

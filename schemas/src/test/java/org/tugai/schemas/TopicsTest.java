@@ -30,6 +30,7 @@ class TopicsTest {
   @Test
   void rejectsAPrefixKafkaWouldRefuse() {
     assertThatThrownBy(() -> Topics.of("my topic/", SchemaCatalog.released()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("my topic/");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("my topic/");
   }
 }

@@ -4,7 +4,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.processor.TimestampExtractor;
 import org.tugai.avro.Fix;
 
-/** Event time of a fix is when it was taken, not when it arrived: satellite collars upload hours late. */
+/**
+ * Event time of a fix is when it was taken, not when it arrived: satellite collars upload hours
+ * late.
+ */
 public final class FixTimeExtractor implements TimestampExtractor {
 
   @Override

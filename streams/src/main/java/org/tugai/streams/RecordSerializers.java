@@ -9,7 +9,8 @@ public final class RecordSerializers {
   private RecordSerializers() {}
 
   /** A processor forwarding several record types feeds sinks that each take one. */
-  public static <T extends SpecificRecord> Serializer<SpecificRecord> narrow(Serializer<T> serializer, Class<T> type) {
+  public static <T extends SpecificRecord> Serializer<SpecificRecord> narrow(
+      Serializer<T> serializer, Class<T> type) {
     return (topic, value) -> serializer.serialize(topic, type.cast(value));
   }
 }

@@ -6,9 +6,10 @@ import org.tugai.streams.alert.AlertTopology;
 import org.tugai.streams.geo.Geodata;
 
 /**
- * The whole streams application, composed from its two parts: the fix pipeline ({@link FixTopology}: dedupe,
- * enrichment, quality, crossings) and, when {@code alerts.enabled}, the alert rules and lifecycle
- * ({@link AlertTopology}), which read the fix pipeline's output topics. Neither part knows the other.
+ * The whole streams application, composed from its two parts: the fix pipeline ({@link
+ * FixTopology}: dedupe, enrichment, quality, crossings) and, when {@code alerts.enabled}, the alert
+ * rules and lifecycle ({@link AlertTopology}), which read the fix pipeline's output topics. Neither
+ * part knows the other.
  */
 public final class StreamsApplication {
 

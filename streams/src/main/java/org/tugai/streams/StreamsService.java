@@ -13,17 +13,26 @@ import org.tugai.core.service.TugaiService;
 import org.tugai.schemas.Topics;
 import org.tugai.streams.geo.Geodata;
 
-/** Runs the Kafka Streams topology; its state lives in changelogged stores, so instances can come and go. */
+/**
+ * Runs the Kafka Streams topology; its state lives in changelogged stores, so instances can come
+ * and go.
+ */
 public final class StreamsService implements TugaiService {
 
   private static final Logger log = LoggerFactory.getLogger(StreamsService.class);
 
   private final StreamsServiceConfig config;
   private KafkaStreams streams;
-  private final org.tugai.core.service.ServiceFailure failure = new org.tugai.core.service.ServiceFailure("streams");
+  private final org.tugai.core.service.ServiceFailure failure =
+      new org.tugai.core.service.ServiceFailure("streams");
   private volatile boolean closing;
-  /** Thread replacements lately: a bug that fails on the same record again and again is not worked around forever. */
+
+  /**
+   * Thread replacements lately: a bug that fails on the same record again and again is not worked
+   * around forever.
+   */
   private final java.util.Deque<java.time.Instant> replacements = new java.util.ArrayDeque<>();
+
   static final int MAX_REPLACEMENTS = 3;
   static final Duration REPLACEMENT_WINDOW = Duration.ofMinutes(10);
 
@@ -45,52 +54,79 @@ public final class StreamsService implements TugaiService {
   @Override
   public void start() throws Exception {
     Topics topics = config.kafka().topics();
-    // Every topic, with the same partition count: the lifecycle joins alert updates and acks by partition.
+    // Every topic, with the same partition count: the lifecycle joins alert updates and acks by
+    // partition.
     TopicAdmin.ensure(config.kafka(), topics.all());
     Geodata geo = config.geodata();
-    log.info("geodata: countries from {}, {} zones from {}", config.countriesFile(), geo.featureCount(), config.zoneFiles());
+    log.info(
+        "geodata: countries from {}, {} zones from {}",
+        config.countriesFile(),
+        geo.featureCount(),
+        config.zoneFiles());
     Topology topology = StreamsApplication.build(topics, config, geo);
     log.debug("topology:\n{}", topology.describe());
     streams = new KafkaStreams(topology, config.streamsProperties(topics.deadLetters().name()));
     CountDownLatch running = new CountDownLatch(1);
-    streams.setStateListener((now, before) -> {
-      log.info("streams state {} -> {}", before, now);
-      if (now == KafkaStreams.State.RUNNING) {
-        running.countDown();
-      }
-      if (!closing && (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.PENDING_SHUTDOWN
-          || now == KafkaStreams.State.NOT_RUNNING)) {
-        failure.fail("Kafka Streams went " + before + " -> " + now + " while the service was running");
-      }
-    });
-    streams.setUncaughtExceptionHandler(e -> {
-      if (org.tugai.core.failure.KafkaFailures.classify(e) == org.tugai.core.failure.Failure.SYSTEMIC) {
-        failure.fail("Kafka refuses the streams application: " + e + "; check its credentials and ACLs");
-        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-      }
-      synchronized (replacements) {
-        java.time.Instant now = java.time.Instant.now();
-        replacements.addLast(now);
-        while (replacements.peekFirst().isBefore(now.minus(REPLACEMENT_WINDOW))) {
-          replacements.removeFirst();
-        }
-        if (replacements.size() > MAX_REPLACEMENTS) {
-          failure.fail("stream threads failed " + replacements.size() + " times within " + REPLACEMENT_WINDOW.toMinutes() + " min,"
-              + " last: " + e);
-          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        }
-      }
-      // A processing bug must not silently stall the pipeline: replace the thread and say so loudly.
-      log.error("stream thread failed; replacing it", e);
-      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-    });
+    streams.setStateListener(
+        (now, before) -> {
+          log.info("streams state {} -> {}", before, now);
+          if (now == KafkaStreams.State.RUNNING) {
+            running.countDown();
+          }
+          if (!closing
+              && (now == KafkaStreams.State.ERROR
+                  || now == KafkaStreams.State.PENDING_SHUTDOWN
+                  || now == KafkaStreams.State.NOT_RUNNING)) {
+            failure.fail(
+                "Kafka Streams went " + before + " -> " + now + " while the service was running");
+          }
+        });
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          if (org.tugai.core.failure.KafkaFailures.classify(e)
+              == org.tugai.core.failure.Failure.SYSTEMIC) {
+            failure.fail(
+                "Kafka refuses the streams application: " + e + "; check its credentials and ACLs");
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+          }
+          synchronized (replacements) {
+            java.time.Instant now = java.time.Instant.now();
+            replacements.addLast(now);
+            while (replacements.peekFirst().isBefore(now.minus(REPLACEMENT_WINDOW))) {
+              replacements.removeFirst();
+            }
+            if (replacements.size() > MAX_REPLACEMENTS) {
+              failure.fail(
+                  "stream threads failed "
+                      + replacements.size()
+                      + " times within "
+                      + REPLACEMENT_WINDOW.toMinutes()
+                      + " min,"
+                      + " last: "
+                      + e);
+              return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            }
+          }
+          // A processing bug must not silently stall the pipeline: replace the thread and say so
+          // loudly.
+          log.error("stream thread failed; replacing it", e);
+          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
     streams.start();
     if (!running.await(120, TimeUnit.SECONDS)) {
-      throw new IllegalStateException("Kafka Streams did not reach RUNNING within 120 s (state " + streams.state() + ")");
+      throw new IllegalStateException(
+          "Kafka Streams did not reach RUNNING within 120 s (state " + streams.state() + ")");
     }
-    log.info("streams started: {} -> {} + {}; alert rules {} -> {} (application id {}, {}, state in {})", topics.fixes().name(),
-        topics.fixesEnriched().name(), topics.crossings().name(), config.alerts().enabled() ? "on" : "off", topics.alerts().name(),
-        config.kafka().topicPrefix() + config.applicationId(), config.processingGuarantee(), config.stateDir());
+    log.info(
+        "streams started: {} -> {} + {}; alert rules {} -> {} (application id {}, {}, state in {})",
+        topics.fixes().name(),
+        topics.fixesEnriched().name(),
+        topics.crossings().name(),
+        config.alerts().enabled() ? "on" : "off",
+        topics.alerts().name(),
+        config.kafka().topicPrefix() + config.applicationId(),
+        config.processingGuarantee(),
+        config.stateDir());
   }
 
   @Override

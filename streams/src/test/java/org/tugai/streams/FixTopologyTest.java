@@ -32,18 +32,40 @@ class FixTopologyTest {
 
   @BeforeEach
   void setUp() {
-    // At least once here: TopologyTestDriver 4.3.1 does not pass on the dead letters a deserialization handler hands
+    // At least once here: TopologyTestDriver 4.3.1 does not pass on the dead letters a
+    // deserialization handler hands
     // back under exactly once. UndecodableDeploymentIT shows them, exactly once, on a real broker.
-    StreamsServiceConfig config = StreamsServiceConfig.from(Settings.of(java.util.Map.of("kafka.bootstrap-servers", "unused:9092",
-        "streams.processing-guarantee", "at_least_once")));
+    StreamsServiceConfig config =
+        StreamsServiceConfig.from(
+            Settings.of(
+                java.util.Map.of(
+                    "kafka.bootstrap-servers",
+                    "unused:9092",
+                    "streams.processing-guarantee",
+                    "at_least_once")));
     Properties props = config.streamsProperties(topics.deadLetters().name());
-    driver = new TopologyTestDriver(FixTopology.build(topics, Duration.ofDays(7), config.track(), TestGeodata.SHIPPED), props);
-    fixes = driver.createInputTopic(topics.fixes().name(), new StringSerializer(), topics.fixes().valueSerde().serializer());
-    rawFixes = driver.createInputTopic(topics.fixes().name(), new StringSerializer(), new ByteArraySerializer());
-    enriched = driver.createOutputTopic(topics.fixesEnriched().name(), topics.fixesEnriched().keySerde().deserializer(),
-        topics.fixesEnriched().valueSerde().deserializer());
-    deadLetters = driver.createOutputTopic(topics.deadLetters().name(), topics.deadLetters().keySerde().deserializer(),
-        topics.deadLetters().valueSerde().deserializer());
+    driver =
+        new TopologyTestDriver(
+            FixTopology.build(topics, Duration.ofDays(7), config.track(), TestGeodata.SHIPPED),
+            props);
+    fixes =
+        driver.createInputTopic(
+            topics.fixes().name(),
+            new StringSerializer(),
+            topics.fixes().valueSerde().serializer());
+    rawFixes =
+        driver.createInputTopic(
+            topics.fixes().name(), new StringSerializer(), new ByteArraySerializer());
+    enriched =
+        driver.createOutputTopic(
+            topics.fixesEnriched().name(),
+            topics.fixesEnriched().keySerde().deserializer(),
+            topics.fixesEnriched().valueSerde().deserializer());
+    deadLetters =
+        driver.createOutputTopic(
+            topics.deadLetters().name(),
+            topics.deadLetters().keySerde().deserializer(),
+            topics.deadLetters().valueSerde().deserializer());
   }
 
   @AfterEach
@@ -52,8 +74,14 @@ class FixTopologyTest {
   }
 
   static Fix fix(String collar, String time, double lat) {
-    return Fix.newBuilder().setCollarId(collar).setFixTime(Instant.parse(time)).setLat(lat).setLon(68.4)
-        .setFixType(FixType.THREE_D).setReceivedAt(Instant.parse("2026-03-02T00:00:00Z")).build();
+    return Fix.newBuilder()
+        .setCollarId(collar)
+        .setFixTime(Instant.parse(time))
+        .setLat(lat)
+        .setLon(68.4)
+        .setFixType(FixType.THREE_D)
+        .setReceivedAt(Instant.parse("2026-03-02T00:00:00Z"))
+        .build();
   }
 
   static String key(Fix f) {
@@ -80,7 +108,9 @@ class FixTopologyTest {
     pipe(f, arrival);
     pipe(f, arrival.plusSeconds(10));
     pipe(f, arrival.plusSeconds(3600));
-    assertThat(enriched.readValuesToList()).extracting(FixTopologyTest::key).containsExactly(key(f));
+    assertThat(enriched.readValuesToList())
+        .extracting(FixTopologyTest::key)
+        .containsExactly(key(f));
   }
 
   @Test
@@ -109,12 +139,13 @@ class FixTopologyTest {
     driver.advanceWallClockTime(Duration.ofDays(6));
     pipe(f, arrival);
     assertThat(enriched.readValuesToList()).hasSize(1);
-    // Seven days after it first arrived (the dropped copy does not extend it), the key is swept out.
+    // Seven days after it first arrived (the dropped copy does not extend it), the key is swept
+    // out.
     driver.advanceWallClockTime(Duration.ofDays(1).plusMinutes(2));
     pipe(f, arrival);
     assertThat(enriched.readValuesToList()).hasSize(1);
-    org.apache.kafka.streams.state.KeyValueStore<String, Long> seen = driver.getKeyValueStore(
-        org.tugai.streams.dedupe.FixDedupeProcessor.STORE);
+    org.apache.kafka.streams.state.KeyValueStore<String, Long> seen =
+        driver.getKeyValueStore(org.tugai.streams.dedupe.FixDedupeProcessor.STORE);
     assertThat(seen.approximateNumEntries()).isLessThanOrEqualTo(1);
   }
 
@@ -127,25 +158,32 @@ class FixTopologyTest {
     pipe(a, arrival);
     pipe(b, arrival);
     pipe(c, arrival);
-    assertThat(enriched.readKeyValuesToList()).extracting(kv -> kv.key + "/" + kv.value.getLat())
+    assertThat(enriched.readKeyValuesToList())
+        .extracting(kv -> kv.key + "/" + kv.value.getLat())
         .containsExactly("C1/37.3", "C2/37.4", "C1/37.5");
   }
 
   @Test
   void aLateOutOfOrderBatchIsKeptAndItsRepeatIsDropped() {
     Fix recent = fix("C1", "2026-03-01T12:00:00Z", 37.3);
-    List<Fix> batch = List.of(fix("C1", "2026-03-01T06:00:00Z", 37.1), fix("C1", "2026-03-01T05:00:00Z", 37.0));
+    List<Fix> batch =
+        List.of(fix("C1", "2026-03-01T06:00:00Z", 37.1), fix("C1", "2026-03-01T05:00:00Z", 37.0));
     pipe(recent, Instant.parse("2026-03-01T12:00:10Z"));
     batch.forEach(f -> pipe(f, Instant.parse("2026-03-01T13:00:00Z")));
     batch.forEach(f -> pipe(f, Instant.parse("2026-03-01T13:05:00Z")));
-    assertThat(enriched.readValuesToList()).extracting(Fix::getFixTime).containsExactly(
-        Instant.parse("2026-03-01T12:00:00Z"), Instant.parse("2026-03-01T06:00:00Z"), Instant.parse("2026-03-01T05:00:00Z"));
+    assertThat(enriched.readValuesToList())
+        .extracting(Fix::getFixTime)
+        .containsExactly(
+            Instant.parse("2026-03-01T12:00:00Z"),
+            Instant.parse("2026-03-01T06:00:00Z"),
+            Instant.parse("2026-03-01T05:00:00Z"));
   }
 
   @Test
   void outputCarriesTheFixTimeAsRecordTimestamp() {
     pipe(fix("C1", "2026-03-01T04:00:00Z", 37.3), Instant.parse("2026-03-01T09:00:00Z"));
-    assertThat(enriched.readRecord().getRecordTime()).isEqualTo(Instant.parse("2026-03-01T04:00:00Z"));
+    assertThat(enriched.readRecord().getRecordTime())
+        .isEqualTo(Instant.parse("2026-03-01T04:00:00Z"));
   }
 
   @Test
@@ -155,7 +193,9 @@ class FixTopologyTest {
     Fix next = fix("C1", "2026-03-01T04:15:00Z", 37.5);
     pipe(next, Instant.parse("2026-03-01T04:15:05Z"));
 
-    assertThat(enriched.readValuesToList()).extracting(FixTopologyTest::key).containsExactly(key(next));
+    assertThat(enriched.readValuesToList())
+        .extracting(FixTopologyTest::key)
+        .containsExactly(key(next));
     DeadLetter letter = deadLetters.readValue();
     assertThat(letter.getComponent()).isEqualTo("streams");
     assertThat(letter.getReasonCode()).isEqualTo("undecodable");

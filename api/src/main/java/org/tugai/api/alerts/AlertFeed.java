@@ -29,12 +29,13 @@ import org.tugai.core.config.KafkaSettings;
 import org.tugai.schemas.TopicSpec;
 
 /**
- * {@code GET /api/v1/alerts/stream}: server-sent events, one {@code alert} event per new or updated alert, read
- * live from the alerts topic (not from the store, so a ranger sees an alert as soon as streams raised it). Each
- * client gets only what its token may see, and only while the token is good: every {@link #TOKEN_CHECK} the
- * feed asks the store which of its clients' tokens are still valid, and ends the streams of revoked or expired
- * ones (with a last {@code revoked} event). The consumer reads from the end without a group: nothing to commit,
- * and every API replica serves all its clients.
+ * {@code GET /api/v1/alerts/stream}: server-sent events, one {@code alert} event per new or updated
+ * alert, read live from the alerts topic (not from the store, so a ranger sees an alert as soon as
+ * streams raised it). Each client gets only what its token may see, and only while the token is
+ * good: every {@link #TOKEN_CHECK} the feed asks the store which of its clients' tokens are still
+ * valid, and ends the streams of revoked or expired ones (with a last {@code revoked} event). The
+ * consumer reads from the end without a group: nothing to commit, and every API replica serves all
+ * its clients.
  */
 public final class AlertFeed implements AutoCloseable {
 
@@ -47,7 +48,8 @@ public final class AlertFeed implements AutoCloseable {
   private final TopicSpec<String, Alert> topic;
   private final Thread thread;
   private final AtomicBoolean running = new AtomicBoolean(true);
-  private final org.tugai.core.service.ServiceFailure failure = new org.tugai.core.service.ServiceFailure("api (live alert feed)");
+  private final org.tugai.core.service.ServiceFailure failure =
+      new org.tugai.core.service.ServiceFailure("api (live alert feed)");
   static final Duration TOKEN_CHECK = Duration.ofSeconds(2);
   private final ApiTokens tokens;
   private final java.util.concurrent.ScheduledExecutorService checker;
@@ -55,11 +57,13 @@ public final class AlertFeed implements AutoCloseable {
   public AlertFeed(KafkaSettings kafka, TopicSpec<String, Alert> topic, ApiTokens tokens) {
     this.topic = topic;
     this.tokens = tokens;
-    this.checker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "tugai-api-alert-feed-tokens");
-      t.setDaemon(true);
-      return t;
-    });
+    this.checker =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "tugai-api-alert-feed-tokens");
+              t.setDaemon(true);
+              return t;
+            });
     Map<String, Object> p = kafka.consumerConfig();
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -75,7 +79,10 @@ public final class AlertFeed implements AutoCloseable {
 
   public void start() {
     thread.start();
-    checker.scheduleWithFixedDelay(this::endRevokedStreams, TOKEN_CHECK.toMillis(), TOKEN_CHECK.toMillis(),
+    checker.scheduleWithFixedDelay(
+        this::endRevokedStreams,
+        TOKEN_CHECK.toMillis(),
+        TOKEN_CHECK.toMillis(),
         java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
@@ -91,20 +98,28 @@ public final class AlertFeed implements AutoCloseable {
     try {
       valid = tokens.stillValid(ids);
     } catch (java.sql.SQLException | RuntimeException e) {
-      // The store away: the streams go on (their tokens were good when checked last) and are checked again shortly.
+      // The store away: the streams go on (their tokens were good when checked last) and are
+      // checked again shortly.
       if (Instant.now().isAfter(lastCheckFailure.plusSeconds(60))) {
         lastCheckFailure = Instant.now();
-        log.warn("alert feed: cannot check the clients' tokens ({}); retrying every {} s", e.toString(), TOKEN_CHECK.toSeconds());
+        log.warn(
+            "alert feed: cannot check the clients' tokens ({}); retrying every {} s",
+            e.toString(),
+            TOKEN_CHECK.toSeconds());
       }
       return;
     }
     for (Subscriber s : subscribers) {
       if (!valid.contains(s.caller().tokenId())) {
-        log.info("alert feed: ending the stream of token {} ({}): revoked or expired", s.caller().tokenId(), s.caller().name());
+        log.info(
+            "alert feed: ending the stream of token {} ({}): revoked or expired",
+            s.caller().tokenId(),
+            s.caller().name());
         subscribers.remove(s);
         try {
           synchronized (s.client()) {
-            s.client().sendEvent("revoked", Map.of("reason", "the token was revoked or has expired"));
+            s.client()
+                .sendEvent("revoked", Map.of("reason", "the token was revoked or has expired"));
             s.client().close();
           }
         } catch (RuntimeException gone) {
@@ -139,7 +154,8 @@ public final class AlertFeed implements AutoCloseable {
           if (e instanceof WakeupException) {
             throw e;
           }
-          // Kafka away or the topic being recreated: the feed waits and resumes; the store has every alert anyway.
+          // Kafka away or the topic being recreated: the feed waits and resumes; the store has
+          // every alert anyway.
           log.warn("alert feed: {}; retrying in 5 s", e.toString());
           consumer.unsubscribe();
           sleep(Duration.ofSeconds(5));
@@ -176,7 +192,12 @@ public final class AlertFeed implements AutoCloseable {
       alert = topic.valueSerde().deserializer().deserialize(r.topic(), r.value());
     } catch (RuntimeException e) {
       // The store's sink dead-letters such a record; the live feed only skips it.
-      log.warn("alert feed: record {}-{}@{} is not a readable alert: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+      log.warn(
+          "alert feed: record {}-{}@{} is not a readable alert: {}",
+          r.topic(),
+          r.partition(),
+          r.offset(),
+          e.getMessage());
       return;
     }
     if (alert == null) {
@@ -227,7 +248,8 @@ public final class AlertFeed implements AutoCloseable {
     m.put("media", a.getMedia());
     m.put("channels", a.getChannels());
     m.put("acknowledgedBy", a.getAcknowledgedBy());
-    m.put("acknowledgedAt", a.getAcknowledgedAt() == null ? null : a.getAcknowledgedAt().toString());
+    m.put(
+        "acknowledgedAt", a.getAcknowledgedAt() == null ? null : a.getAcknowledgedAt().toString());
     m.put("note", a.getNote());
     m.put("updatedAt", a.getUpdatedAt().toString());
     return m;

@@ -7,8 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 /**
- * The live alert feed as server-sent events whatever the client's {@code Accept} says: Javalin's own SseHandler
- * answers an empty 200 unless the request asks for {@code text/event-stream}, which a curl or a proxy may not.
+ * The live alert feed as server-sent events whatever the client's {@code Accept} says: Javalin's
+ * own SseHandler answers an empty 200 unless the request asks for {@code text/event-stream}, which
+ * a curl or a proxy may not.
  */
 public final class AlertStream implements Handler {
 

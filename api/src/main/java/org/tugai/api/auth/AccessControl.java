@@ -12,8 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs before every matched route: a route with roles needs {@code Authorization: Bearer <token>} of one of them
- * (401 without a valid token, 403 with the wrong role). The caller is then available to the handler.
+ * Runs before every matched route: a route with roles needs {@code Authorization: Bearer <token>}
+ * of one of them (401 without a valid token, 403 with the wrong role). The caller is then available
+ * to the handler.
  */
 public final class AccessControl {
 
@@ -32,7 +33,10 @@ public final class AccessControl {
       return;
     }
     String header = ctx.header("Authorization");
-    String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : null;
+    String token =
+        header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+            ? header.substring(7).strip()
+            : null;
     Optional<Caller> caller;
     try {
       caller = tokens.verify(token);
@@ -45,7 +49,13 @@ public final class AccessControl {
       throw new UnauthorizedResponse("a valid API token is required: Authorization: Bearer tg_...");
     }
     if (!roles.contains(caller.get().role())) {
-      throw new ForbiddenResponse("role '" + caller.get().role().word() + "' may not use " + ctx.method() + " " + ctx.endpointHandlerPath());
+      throw new ForbiddenResponse(
+          "role '"
+              + caller.get().role().word()
+              + "' may not use "
+              + ctx.method()
+              + " "
+              + ctx.endpointHandlerPath());
     }
     ctx.attribute(CALLER, caller.get());
   }

@@ -18,10 +18,10 @@ import java.util.Set;
 import javax.sql.DataSource;
 
 /**
- * API tokens: {@code tg_<id>_<secret>}, the id 12 hex digits (so it never holds the {@code _} that ends it; ids of
- * tokens made before could, and are still found by their whole printed id). Only the SHA-256 of the whole token is stored. A plain hash (not a slow
- * password hash) is right here: the secret is 256 random bits, so there is nothing to guess, and every request
- * checks one.
+ * API tokens: {@code tg_<id>_<secret>}, the id 12 hex digits (so it never holds the {@code _} that
+ * ends it; ids of tokens made before could, and are still found by their whole printed id). Only
+ * the SHA-256 of the whole token is stored. A plain hash (not a slow password hash) is right here:
+ * the secret is 256 random bits, so there is nothing to guess, and every request checks one.
  */
 public final class ApiTokens {
 
@@ -37,11 +37,13 @@ public final class ApiTokens {
   /** A token made: the secret is shown once and never stored. */
   public record Issued(String tokenId, String token) {}
 
-  public Issued create(String name, Role role, Collection<String> zones, Instant expiresAt) throws SQLException {
+  public Issued create(String name, Role role, Collection<String> zones, Instant expiresAt)
+      throws SQLException {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("a token needs a name (who holds it)");
     }
-    java.util.Optional<String> problem = org.tugai.schemas.text.StorableText.problemInName("the token's name", name, 200);
+    java.util.Optional<String> problem =
+        org.tugai.schemas.text.StorableText.problemInName("the token's name", name, 200);
     if (problem.isPresent()) {
       throw new IllegalArgumentException(problem.get());
     }
@@ -55,8 +57,9 @@ public final class ApiTokens {
     String tokenId = java.util.HexFormat.of().formatHex(id);
     String token = "tg_" + tokenId + "_" + B64.encodeToString(secret);
     try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(
-            "INSERT INTO api_tokens (token_id, token_hash, name, role, zones, expires_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+        PreparedStatement ps =
+            c.prepareStatement(
+                "INSERT INTO api_tokens (token_id, token_hash, name, role, zones, expires_at) VALUES (?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, tokenId);
       ps.setBytes(2, hash(token));
       ps.setString(3, name);
@@ -77,14 +80,21 @@ public final class ApiTokens {
       return Optional.empty();
     }
     try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement("SELECT token_id, name, role, zones FROM api_tokens WHERE token_hash = ?"
-            + " AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())")) {
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT token_id, name, role, zones FROM api_tokens WHERE token_hash = ?"
+                    + " AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())")) {
       ps.setBytes(1, hash(token));
       try (ResultSet rs = ps.executeQuery()) {
         Optional<Caller> caller = Optional.empty();
         if (rs.next()) {
-          caller = Optional.of(new Caller(rs.getString("token_id"), rs.getString("name"), Role.of(rs.getString("role")),
-              Set.copyOf(List.of((String[]) rs.getArray("zones").getArray()))));
+          caller =
+              Optional.of(
+                  new Caller(
+                      rs.getString("token_id"),
+                      rs.getString("name"),
+                      Role.of(rs.getString("role")),
+                      Set.copyOf(List.of((String[]) rs.getArray("zones").getArray()))));
         }
         if (!c.getAutoCommit()) {
           c.rollback();
@@ -94,12 +104,18 @@ public final class ApiTokens {
     }
   }
 
-  /** Revokes the token named by its printed id or given whole ({@code tg_..._...}); false when no active token matches. */
+  /**
+   * Revokes the token named by its printed id or given whole ({@code tg_..._...}); false when no
+   * active token matches.
+   */
   public boolean revoke(String idOrToken) throws SQLException {
     boolean whole = isWholeToken(idOrToken);
     try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement("UPDATE api_tokens SET revoked_at = now() WHERE "
-            + (whole ? "token_hash = ?" : "token_id = ?") + " AND revoked_at IS NULL")) {
+        PreparedStatement ps =
+            c.prepareStatement(
+                "UPDATE api_tokens SET revoked_at = now() WHERE "
+                    + (whole ? "token_hash = ?" : "token_id = ?")
+                    + " AND revoked_at IS NULL")) {
       if (whole) {
         ps.setBytes(1, hash(idOrToken));
       } else {
@@ -119,24 +135,44 @@ public final class ApiTokens {
   }
 
   /** One token as {@code token list} shows it: never its secret. */
-  public record Listed(String tokenId, String name, Role role, List<String> zones, Instant createdAt, Instant expiresAt,
+  public record Listed(
+      String tokenId,
+      String name,
+      Role role,
+      List<String> zones,
+      Instant createdAt,
+      Instant expiresAt,
       Instant revokedAt) {
 
     public String state(Instant now) {
-      return revokedAt != null ? "revoked" : expiresAt != null && !expiresAt.isAfter(now) ? "expired" : "active";
+      return revokedAt != null
+          ? "revoked"
+          : expiresAt != null && !expiresAt.isAfter(now) ? "expired" : "active";
     }
   }
 
   public List<Listed> list() throws SQLException {
     try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement("SELECT token_id, name, role, zones, created_at, expires_at, revoked_at FROM api_tokens"
-            + " ORDER BY created_at, token_id");
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT token_id, name, role, zones, created_at, expires_at, revoked_at FROM api_tokens"
+                    + " ORDER BY created_at, token_id");
         ResultSet rs = ps.executeQuery()) {
       List<Listed> out = new java.util.ArrayList<>();
       while (rs.next()) {
-        out.add(new Listed(rs.getString("token_id"), rs.getString("name"), Role.of(rs.getString("role")), List.of((String[]) rs.getArray("zones").getArray()),
-            rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("expires_at") == null ? null : rs.getTimestamp("expires_at").toInstant(),
-            rs.getTimestamp("revoked_at") == null ? null : rs.getTimestamp("revoked_at").toInstant()));
+        out.add(
+            new Listed(
+                rs.getString("token_id"),
+                rs.getString("name"),
+                Role.of(rs.getString("role")),
+                List.of((String[]) rs.getArray("zones").getArray()),
+                rs.getTimestamp("created_at").toInstant(),
+                rs.getTimestamp("expires_at") == null
+                    ? null
+                    : rs.getTimestamp("expires_at").toInstant(),
+                rs.getTimestamp("revoked_at") == null
+                    ? null
+                    : rs.getTimestamp("revoked_at").toInstant()));
       }
       if (!c.getAutoCommit()) {
         c.rollback();
@@ -145,14 +181,19 @@ public final class ApiTokens {
     }
   }
 
-  /** Which of {@code tokenIds} may still be used now (not revoked, not expired): the live feed asks every few seconds. */
+  /**
+   * Which of {@code tokenIds} may still be used now (not revoked, not expired): the live feed asks
+   * every few seconds.
+   */
   public Set<String> stillValid(Collection<String> tokenIds) throws SQLException {
     if (tokenIds.isEmpty()) {
       return Set.of();
     }
     try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement("SELECT token_id FROM api_tokens WHERE token_id = ANY(?) AND revoked_at IS NULL"
-            + " AND (expires_at IS NULL OR expires_at > now())")) {
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT token_id FROM api_tokens WHERE token_id = ANY(?) AND revoked_at IS NULL"
+                    + " AND (expires_at IS NULL OR expires_at > now())")) {
       ps.setArray(1, c.createArrayOf("text", tokenIds.toArray()));
       Set<String> out = new java.util.HashSet<>();
       try (ResultSet rs = ps.executeQuery()) {

@@ -22,6 +22,7 @@ public enum Role implements RouteRole {
         return r;
       }
     }
-    throw new IllegalArgumentException("role must be ranger, scientist or admin, not '" + word + "'");
+    throw new IllegalArgumentException(
+        "role must be ranger, scientist or admin, not '" + word + "'");
   }
 }

@@ -7,8 +7,9 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Request bodies read with a limit that holds while reading: a {@code Content-Length} above it is refused before
- * a byte is read, and a chunked body (which has none) is refused as soon as it passes the limit.
+ * Request bodies read with a limit that holds while reading: a {@code Content-Length} above it is
+ * refused before a byte is read, and a chunked body (which has none) is refused as soon as it
+ * passes the limit.
  */
 public final class Bodies {
 
@@ -17,10 +18,12 @@ public final class Bodies {
   public static byte[] read(Context ctx, int maxBytes) {
     long declared = ctx.req().getContentLengthLong();
     if (declared > maxBytes) {
-      throw new HttpResponseException(413, "the body has " + declared + " bytes; at most " + maxBytes);
+      throw new HttpResponseException(
+          413, "the body has " + declared + " bytes; at most " + maxBytes);
     }
     try (InputStream in = ctx.req().getInputStream()) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Math.max(declared, 256), maxBytes));
+      ByteArrayOutputStream out =
+          new ByteArrayOutputStream((int) Math.min(Math.max(declared, 256), maxBytes));
       byte[] buffer = new byte[8_192];
       int n;
       while ((n = in.read(buffer)) > 0) {

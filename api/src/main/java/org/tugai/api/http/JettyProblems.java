@@ -15,16 +15,25 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.tugai.schemas.text.StorableText;
 
 /**
- * Errors Jetty answers itself, before a request reaches the API (a NUL or an ambiguous encoding in the path, a
- * malformed request line, headers too large): the same problem documents as {@link Problems}, not Jetty's HTML page.
+ * Errors Jetty answers itself, before a request reaches the API (a NUL or an ambiguous encoding in
+ * the path, a malformed request line, headers too large): the same problem documents as {@link
+ * Problems}, not Jetty's HTML page.
  */
 public final class JettyProblems extends ErrorHandler {
 
   static byte[] document(int status, String detail) {
     String title = HttpStatus.getMessage(status);
     String shown = json(StorableText.escape(detail == null || detail.isBlank() ? title : detail));
-    return ("{\"type\":\"about:blank\",\"title\":" + json(title) + ",\"status\":" + status + ",\"detail\":" + shown + ",\"error\":" + shown
-        + "}").getBytes(StandardCharsets.UTF_8);
+    return ("{\"type\":\"about:blank\",\"title\":"
+            + json(title)
+            + ",\"status\":"
+            + status
+            + ",\"detail\":"
+            + shown
+            + ",\"error\":"
+            + shown
+            + "}")
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   private static String json(String s) {
@@ -40,10 +49,15 @@ public final class JettyProblems extends ErrorHandler {
   }
 
   @Override
-  public void handle(String target, Request baseRequest, HttpServletRequest request, HttpServletResponse response) throws IOException {
+  public void handle(
+      String target, Request baseRequest, HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
     baseRequest.setHandled(true);
     Object message = request.getAttribute(RequestDispatcher.ERROR_MESSAGE);
-    byte[] body = document(response.getStatus(), detail(response.getStatus(), message == null ? null : message.toString()));
+    byte[] body =
+        document(
+            response.getStatus(),
+            detail(response.getStatus(), message == null ? null : message.toString()));
     response.setContentType(Problems.CONTENT_TYPE);
     response.setHeader("Cache-Control", "no-store");
     response.setHeader("X-Content-Type-Options", "nosniff");
@@ -63,7 +77,8 @@ public final class JettyProblems extends ErrorHandler {
     if (reason != null && !reason.isBlank() && !reason.equals(HttpStatus.getMessage(status))) {
       return reason;
     }
-    return status == 400 ? "the request is malformed: its path holds a NUL, a control character or an ambiguous escape, or a header is invalid"
+    return status == 400
+        ? "the request is malformed: its path holds a NUL, a control character or an ambiguous escape, or a header is invalid"
         : null;
   }
 }

@@ -12,9 +12,10 @@ import org.slf4j.LoggerFactory;
 import org.tugai.schemas.text.StorableText;
 
 /**
- * Every error the API answers, as {@code application/problem+json} (RFC 9457): {@code type}, {@code title},
- * {@code status}, {@code detail}; {@code error} repeats the detail for clients written before. Nothing internal
- * (no exception class, no stack trace, no SQL) reaches the caller; the log has it.
+ * Every error the API answers, as {@code application/problem+json} (RFC 9457): {@code type}, {@code
+ * title}, {@code status}, {@code detail}; {@code error} repeats the detail for clients written
+ * before. Nothing internal (no exception class, no stack trace, no SQL) reaches the caller; the log
+ * has it.
  */
 public final class Problems {
 
@@ -24,20 +25,27 @@ public final class Problems {
   private Problems() {}
 
   public static void install(Javalin app) {
-    app.exception(HttpResponseException.class, (e, ctx) -> answer(ctx, e.getStatus(), e.getMessage()));
-    app.exception(SQLException.class, (e, ctx) -> {
-      log.warn("{} {} failed on the store: {}", ctx.method(), ctx.path(), e.getMessage());
-      answer(ctx, 503, "the store is unavailable; try again");
-    });
-    app.exception(Exception.class, (e, ctx) -> {
-      log.error("{} {} failed", ctx.method(), ctx.path(), e);
-      answer(ctx, 500, "the request failed on the server; the server's log has the details");
-    });
-    app.error(404, ctx -> {
-      if (!CONTENT_TYPE.equals(ctx.res().getContentType())) {
-        answer(ctx, 404, "no such resource: " + ctx.path());
-      }
-    });
+    app.exception(
+        HttpResponseException.class, (e, ctx) -> answer(ctx, e.getStatus(), e.getMessage()));
+    app.exception(
+        SQLException.class,
+        (e, ctx) -> {
+          log.warn("{} {} failed on the store: {}", ctx.method(), ctx.path(), e.getMessage());
+          answer(ctx, 503, "the store is unavailable; try again");
+        });
+    app.exception(
+        Exception.class,
+        (e, ctx) -> {
+          log.error("{} {} failed", ctx.method(), ctx.path(), e);
+          answer(ctx, 500, "the request failed on the server; the server's log has the details");
+        });
+    app.error(
+        404,
+        ctx -> {
+          if (!CONTENT_TYPE.equals(ctx.res().getContentType())) {
+            answer(ctx, 404, "no such resource: " + ctx.path());
+          }
+        });
   }
 
   /** Answers {@code status} with {@code detail} as a problem document. */
@@ -47,7 +55,8 @@ public final class Problems {
     body.put("type", "about:blank");
     body.put("title", s.getMessage());
     body.put("status", status);
-    String shown = StorableText.escape(detail == null || detail.isBlank() ? s.getMessage() : detail);
+    String shown =
+        StorableText.escape(detail == null || detail.isBlank() ? s.getMessage() : detail);
     body.put("detail", shown);
     body.put("error", shown);
     ctx.status(status).json(body).contentType(CONTENT_TYPE);

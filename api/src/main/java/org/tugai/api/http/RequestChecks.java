@@ -9,10 +9,10 @@ import java.util.Set;
 import org.tugai.schemas.text.StorableText;
 
 /**
- * Checks every request gets before its handler: only the query parameters the route knows, each given once,
- * and no parameter (query or path) with text the store could not compare (NUL, control characters) or of
- * unbounded length; the handler then checks each value's form. Data responses are never cached and never
- * sniffed as another type.
+ * Checks every request gets before its handler: only the query parameters the route knows, each
+ * given once, and no parameter (query or path) with text the store could not compare (NUL, control
+ * characters) or of unbounded length; the handler then checks each value's form. Data responses are
+ * never cached and never sniffed as another type.
  */
 public final class RequestChecks {
 
@@ -24,11 +24,17 @@ public final class RequestChecks {
     for (Map.Entry<String, List<String>> p : ctx.queryParamMap().entrySet()) {
       String name = StorableText.escape(p.getKey());
       if (!known.contains(p.getKey())) {
-        throw new BadRequestResponse("unknown query parameter '" + name + "'" + (known.isEmpty() ? "; this route takes none"
-            : "; this route takes " + known.stream().sorted().toList()));
+        throw new BadRequestResponse(
+            "unknown query parameter '"
+                + name
+                + "'"
+                + (known.isEmpty()
+                    ? "; this route takes none"
+                    : "; this route takes " + known.stream().sorted().toList()));
       }
       if (p.getValue().size() > 1) {
-        throw new BadRequestResponse("query parameter '" + name + "' is given " + p.getValue().size() + " times");
+        throw new BadRequestResponse(
+            "query parameter '" + name + "' is given " + p.getValue().size() + " times");
       }
       check("query parameter '" + name + "'", p.getValue().get(0));
     }
@@ -44,7 +50,10 @@ public final class RequestChecks {
     }
   }
 
-  /** Headers for every {@code /api/} response: data about animals and rangers is not for shared caches. */
+  /**
+   * Headers for every {@code /api/} response: data about animals and rangers is not for shared
+   * caches.
+   */
   public static void dataHeaders(Context ctx) {
     ctx.header("Cache-Control", "no-store");
     ctx.header("X-Content-Type-Options", "nosniff");

@@ -15,10 +15,11 @@ import org.tugai.core.config.ConfigException;
 import org.tugai.core.geo.Layer;
 
 /**
- * {@code GET /api/v1/layers} and {@code /api/v1/layers/{name}}: the operator's geodata as GeoJSON, so the dashboard
- * draws countries, protected areas, hotspots and population units without any tile server. {@code countries} is
- * the countries file; every other name is a zone {@code type} from the zone files (protected-area, hotspot,
- * population-unit, ...), so another region's layers work unchanged.
+ * {@code GET /api/v1/layers} and {@code /api/v1/layers/{name}}: the operator's geodata as GeoJSON,
+ * so the dashboard draws countries, protected areas, hotspots and population units without any tile
+ * server. {@code countries} is the countries file; every other name is a zone {@code type} from the
+ * zone files (protected-area, hotspot, population-unit, ...), so another region's layers work
+ * unchanged.
  */
 public final class LayersEndpoint {
 
@@ -59,7 +60,9 @@ public final class LayersEndpoint {
   private static ObjectNode read(String location, String key) {
     try (InputStream in = Layer.open(location)) {
       JsonNode root = JSON.readTree(in);
-      if (root == null || !"FeatureCollection".equals(root.path("type").asText()) || !(root.path("features") instanceof ArrayNode)) {
+      if (root == null
+          || !"FeatureCollection".equals(root.path("type").asText())
+          || !(root.path("features") instanceof ArrayNode)) {
         throw new ConfigException(key, location + " is not a GeoJSON FeatureCollection");
       }
       return (ObjectNode) root;
@@ -90,7 +93,8 @@ public final class LayersEndpoint {
   public void layer(Context ctx) {
     byte[] body = layers.get(ctx.pathParam("name"));
     if (body == null) {
-      throw new NotFoundResponse("no layer '" + ctx.pathParam("name") + "'; there are " + counts.keySet());
+      throw new NotFoundResponse(
+          "no layer '" + ctx.pathParam("name") + "'; there are " + counts.keySet());
     }
     ctx.contentType("application/geo+json").result(body);
   }

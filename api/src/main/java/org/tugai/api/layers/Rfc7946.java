@@ -5,16 +5,18 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Makes a GeoJSON object what RFC 7946 asks of what is served: polygons follow the right-hand rule (§3.1.6: exterior
- * rings counterclockwise, holes clockwise), no FeatureCollection or Geometry carries {@code properties} (§7.1: its
- * members move to the foreign member {@code metadata}), and coordinates have at most {@link #DECIMALS} decimals
- * (§11.2: 6 decimals are about 10 cm, finer than the layers are drawn). The operator's files may be either way round;
- * what leaves the API is always this way.
+ * Makes a GeoJSON object what RFC 7946 asks of what is served: polygons follow the right-hand rule
+ * (§3.1.6: exterior rings counterclockwise, holes clockwise), no FeatureCollection or Geometry
+ * carries {@code properties} (§7.1: its members move to the foreign member {@code metadata}), and
+ * coordinates have at most {@link #DECIMALS} decimals (§11.2: 6 decimals are about 10 cm, finer
+ * than the layers are drawn). The operator's files may be either way round; what leaves the API is
+ * always this way.
  */
 public final class Rfc7946 {
 
   /** Decimals of layer coordinates: 0.000001 degrees is about 0.1 m. */
   public static final int DECIMALS = 6;
+
   private static final double SCALE = Math.pow(10, DECIMALS);
 
   private Rfc7946() {}
@@ -35,7 +37,7 @@ public final class Rfc7946 {
         case "GeometryCollection" -> o.path("geometries").forEach(Rfc7946::normalize);
         case "Polygon" -> polygon(o.path("coordinates"));
         case "MultiPolygon" -> o.path("coordinates").forEach(Rfc7946::polygon);
-        default -> { }
+        default -> {}
       }
       if (o.has("coordinates")) {
         round(o.get("coordinates"));
@@ -46,7 +48,14 @@ public final class Rfc7946 {
 
   private static boolean isGeometry(String type) {
     return switch (type) {
-      case "Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon", "GeometryCollection" -> true;
+      case "Point",
+          "MultiPoint",
+          "LineString",
+          "MultiLineString",
+          "Polygon",
+          "MultiPolygon",
+          "GeometryCollection" ->
+          true;
       default -> false;
     };
   }

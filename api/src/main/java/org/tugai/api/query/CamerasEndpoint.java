@@ -13,7 +13,8 @@ import javax.sql.DataSource;
 public final class CamerasEndpoint {
 
   private static final JsonFactory JSON = new JsonFactory();
-  private static final String QUERY = """
+  private static final String QUERY =
+      """
       SELECT d.deployment_id, d.device_id AS camera_id, d.site_id, d.lat, d.lon, d.deploy_on, d.deploy_off,
              (SELECT max(captured_at) FROM camera_events e WHERE e.camera_id = d.device_id) AS last_event,
              (SELECT count(*) FROM camera_events e WHERE e.camera_id = d.device_id) AS events
@@ -29,7 +30,9 @@ public final class CamerasEndpoint {
 
   public void handle(Context ctx) throws Exception {
     ctx.contentType("application/json");
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(QUERY); ResultSet rs = ps.executeQuery();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(QUERY);
+        ResultSet rs = ps.executeQuery();
         JsonGenerator json = JSON.createGenerator(ctx.outputStream(), JsonEncoding.UTF8)) {
       json.writeStartArray();
       while (rs.next()) {

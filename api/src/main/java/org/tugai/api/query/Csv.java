@@ -14,7 +14,10 @@ public final class Csv {
         w.write(',');
       }
       String f = fields[i] == null ? "" : fields[i];
-      if (f.indexOf(',') >= 0 || f.indexOf('"') >= 0 || f.indexOf('\n') >= 0 || f.indexOf('\r') >= 0) {
+      if (f.indexOf(',') >= 0
+          || f.indexOf('"') >= 0
+          || f.indexOf('\n') >= 0
+          || f.indexOf('\r') >= 0) {
         w.write('"');
         w.write(f.replace("\"", "\"\""));
         w.write('"');

@@ -11,8 +11,12 @@ import org.tugai.schemas.text.StorableText;
 /** Query parameters, checked: a bad one is a 400 that names it. */
 public final class Params {
 
-  /** Times outside these years are mistakes (or probes), not data: refused before they reach the store. */
+  /**
+   * Times outside these years are mistakes (or probes), not data: refused before they reach the
+   * store.
+   */
   static final Instant EARLIEST = Instant.parse("1900-01-01T00:00:00Z");
+
   static final Instant LATEST = Instant.parse("2200-01-01T00:00:00Z");
 
   public static final int DEFAULT_LIMIT = 1_000;
@@ -28,13 +32,21 @@ public final class Params {
     }
     Instant t;
     try {
-      t = v.length() == 10 ? LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(v);
+      t =
+          v.length() == 10
+              ? LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant()
+              : Instant.parse(v);
     } catch (DateTimeParseException e) {
-      throw new BadRequestResponse("'" + name + "' must be an ISO-8601 time such as 2026-03-01T00:00:00Z or a date, not '"
-          + StorableText.escape(v) + "'");
+      throw new BadRequestResponse(
+          "'"
+              + name
+              + "' must be an ISO-8601 time such as 2026-03-01T00:00:00Z or a date, not '"
+              + StorableText.escape(v)
+              + "'");
     }
     if (t.isBefore(EARLIEST) || !t.isBefore(LATEST)) {
-      throw new BadRequestResponse("'" + name + "' must lie between " + EARLIEST + " and " + LATEST + ", not " + v);
+      throw new BadRequestResponse(
+          "'" + name + "' must lie between " + EARLIEST + " and " + LATEST + ", not " + v);
     }
     return t;
   }
@@ -52,7 +64,14 @@ public final class Params {
   public static String choice(Context ctx, String name, java.util.Collection<String> allowed) {
     String v = text(ctx, name);
     if (v != null && !allowed.contains(v)) {
-      throw new BadRequestResponse("'" + name + "' must be one of " + allowed.stream().sorted().toList() + ", not '" + v + "'");
+      throw new BadRequestResponse(
+          "'"
+              + name
+              + "' must be one of "
+              + allowed.stream().sorted().toList()
+              + ", not '"
+              + v
+              + "'");
     }
     return v;
   }
@@ -69,7 +88,8 @@ public final class Params {
       }
       return n;
     } catch (NumberFormatException e) {
-      throw new BadRequestResponse("'limit' must be a whole number from 1 to " + MAX_LIMIT + ", not '" + v + "'");
+      throw new BadRequestResponse(
+          "'limit' must be a whole number from 1 to " + MAX_LIMIT + ", not '" + v + "'");
     }
   }
 

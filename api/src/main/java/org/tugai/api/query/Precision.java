@@ -7,9 +7,9 @@ import org.tugai.api.auth.Caller;
 import org.tugai.api.auth.Role;
 
 /**
- * How precise a position a caller may see. Admins see everything; scientists see positions older than the
- * embargo as recorded and newer ones snapped to the centre of a grid cell; rangers see positions inside their
- * own zones and nothing elsewhere.
+ * How precise a position a caller may see. Admins see everything; scientists see positions older
+ * than the embargo as recorded and newer ones snapped to the centre of a grid cell; rangers see
+ * positions inside their own zones and nothing elsewhere.
  *
  * @param embargo {@code api.scientist-embargo}
  * @param gridDeg {@code api.coarse-grid-deg}
@@ -17,7 +17,11 @@ import org.tugai.api.auth.Role;
 public record Precision(Duration embargo, double gridDeg) {
 
   /** What to do with one position. */
-  public enum Treatment { PRECISE, COARSENED, HIDDEN }
+  public enum Treatment {
+    PRECISE,
+    COARSENED,
+    HIDDEN
+  }
 
   public Treatment treat(Caller caller, Instant time, List<String> zones, Instant now) {
     return switch (caller.role()) {

@@ -10,7 +10,10 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.util.Locale;
 
-/** Result rows as JSON objects: snake_case columns become camelCase keys, times ISO-8601 UTC, arrays lists. */
+/**
+ * Result rows as JSON objects: snake_case columns become camelCase keys, times ISO-8601 UTC, arrays
+ * lists.
+ */
 final class Rows {
 
   private Rows() {}
@@ -40,7 +43,8 @@ final class Rows {
     json.writeEndObject();
   }
 
-  private static void value(ResultSet rs, int i, int type, String typeName, JsonGenerator json) throws SQLException, IOException {
+  private static void value(ResultSet rs, int i, int type, String typeName, JsonGenerator json)
+      throws SQLException, IOException {
     switch (type) {
       case Types.TIMESTAMP, Types.TIMESTAMP_WITH_TIMEZONE -> {
         Timestamp t = rs.getTimestamp(i);

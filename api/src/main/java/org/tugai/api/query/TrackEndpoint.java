@@ -28,23 +28,26 @@ import org.tugai.api.auth.Caller;
 import org.tugai.core.store.GoodFixes;
 
 /**
- * {@code GET /api/v1/animals/{id}/track?from&to&format=geojson|movebank-csv}. Rows stream from a database cursor
- * straight into the response, so a multi-year track never sits in memory; only the good fixes' coordinates are
- * kept (16 bytes each) for the closing LineString.
+ * {@code GET /api/v1/animals/{id}/track?from&to&format=geojson|movebank-csv}. Rows stream from a
+ * database cursor straight into the response, so a multi-year track never sits in memory; only the
+ * good fixes' coordinates are kept (16 bytes each) for the closing LineString.
  */
 public final class TrackEndpoint {
 
   private static final JsonFactory JSON = new JsonFactory();
-  private static final DateTimeFormatter MOVEBANK_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
-  private static final String QUERY = """
+  private static final DateTimeFormatter MOVEBANK_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
+  private static final String QUERY =
+      """
       SELECT collar_id, fix_time, lat, lon, altitude_m, hdop, satellites, fix_type, temperature_c, battery_v,
              quality_flags, country, zones, location_class, error_radius_m, error_semi_major_m, error_semi_minor_m,
              error_ellipse_orientation_deg, mortality, activity
         FROM fixes WHERE animal_id = ? AND fix_time >= ? AND fix_time < ? ORDER BY fix_time""";
-  static final String MOVEBANK_HEADER = "event-id,visible,timestamp,location-long,location-lat,height-above-ellipsoid,gps:hdop,"
-      + "gps:satellite-count,external-temperature,tag-voltage,algorithm-marked-outlier,sensor-type,individual-taxon-canonical-name,"
-      + "tag-local-identifier,individual-local-identifier,tugai:quality-flags,tugai:coarsened,argos:lc,argos:error-radius,argos:semi-major,"
-      + "argos:semi-minor,argos:orientation,mortality-status,activity-count,gps:fix-type-raw,study-name";
+  static final String MOVEBANK_HEADER =
+      "event-id,visible,timestamp,location-long,location-lat,height-above-ellipsoid,gps:hdop,"
+          + "gps:satellite-count,external-temperature,tag-voltage,algorithm-marked-outlier,sensor-type,individual-taxon-canonical-name,"
+          + "tag-local-identifier,individual-local-identifier,tugai:quality-flags,tugai:coarsened,argos:lc,argos:error-radius,argos:semi-major,"
+          + "argos:semi-minor,argos:orientation,mortality-status,activity-count,gps:fix-type-raw,study-name";
 
   private final DataSource dataSource;
   private final Precision precision;
@@ -64,7 +67,8 @@ public final class TrackEndpoint {
     Params.range(from, to);
     String format = ctx.queryParamAsClass("format", String.class).getOrDefault("geojson");
     if (!format.equals("geojson") && !format.equals("movebank-csv")) {
-      throw new BadRequestResponse("'format' must be geojson or movebank-csv, not '" + format + "'");
+      throw new BadRequestResponse(
+          "'format' must be geojson or movebank-csv, not '" + format + "'");
     }
     Instant preciseBefore = precision.preciseBefore(caller, Instant.now());
     try (Connection c = dataSource.getConnection()) {
@@ -81,7 +85,11 @@ public final class TrackEndpoint {
             geoJson(rs, ctx.outputStream(), animal, from, to, preciseBefore);
           } else {
             ctx.contentType("text/csv; charset=utf-8");
-            ctx.header("Content-Disposition", "attachment; filename=\"" + animal.replaceAll("[^A-Za-z0-9._-]", "_") + "-track.csv\"");
+            ctx.header(
+                "Content-Disposition",
+                "attachment; filename=\""
+                    + animal.replaceAll("[^A-Za-z0-9._-]", "_")
+                    + "-track.csv\"");
             movebank(rs, ctx.outputStream(), animal, species, preciseBefore);
           }
         }
@@ -92,7 +100,9 @@ public final class TrackEndpoint {
   }
 
   private static String speciesOf(Connection c, String animal) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT species FROM deployments WHERE animal_id = ? ORDER BY deploy_on DESC LIMIT 1")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT species FROM deployments WHERE animal_id = ? ORDER BY deploy_on DESC LIMIT 1")) {
       ps.setString(1, animal);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
@@ -103,14 +113,21 @@ public final class TrackEndpoint {
     }
   }
 
-  private void geoJson(ResultSet rs, OutputStream out, String animal, Instant from, Instant to, Instant preciseBefore)
+  private void geoJson(
+      ResultSet rs,
+      OutputStream out,
+      String animal,
+      Instant from,
+      Instant to,
+      Instant preciseBefore)
       throws SQLException, IOException {
     double[] line = new double[4_096];
     int points = 0;
     try (JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
       json.writeStartObject();
       json.writeStringField("type", "FeatureCollection");
-      // RFC 7946 §7.1: a FeatureCollection has no "properties"; what describes the whole track is a foreign member.
+      // RFC 7946 §7.1: a FeatureCollection has no "properties"; what describes the whole track is a
+      // foreign member.
       json.writeObjectFieldStart("metadata");
       json.writeStringField("animalId", animal);
       json.writeStringField("from", from.toString());
@@ -203,15 +220,20 @@ public final class TrackEndpoint {
     }
   }
 
-  /** Track coordinates at 7 decimals (about 1 cm, finer than any GPS fix; RFC 7946 §11.2 asks for no false precision). */
+  /**
+   * Track coordinates at 7 decimals (about 1 cm, finer than any GPS fix; RFC 7946 §11.2 asks for no
+   * false precision).
+   */
   static double position(double degrees) {
     return Math.round(degrees * 1e7) / 1e7;
   }
 
-  private static void number(JsonGenerator json, String field, ResultSet rs, int column) throws SQLException, IOException {
+  private static void number(JsonGenerator json, String field, ResultSet rs, int column)
+      throws SQLException, IOException {
     double v = rs.getDouble(column);
     if (rs.wasNull()) {
-      // Absent measurements are left out rather than written as null: a year of points is sent at once.
+      // Absent measurements are left out rather than written as null: a year of points is sent at
+      // once.
       return;
     }
     if (v == Math.rint(v) && Math.abs(v) < 1e15) {
@@ -221,7 +243,8 @@ public final class TrackEndpoint {
     }
   }
 
-  private void movebank(ResultSet rs, OutputStream out, String animal, String species, Instant preciseBefore)
+  private void movebank(
+      ResultSet rs, OutputStream out, String animal, String species, Instant preciseBefore)
       throws SQLException, IOException {
     Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
     w.write(MOVEBANK_HEADER);
@@ -241,22 +264,46 @@ public final class TrackEndpoint {
       }
       Double voltage = nullable(rs, "battery_v");
       String locationClass = rs.getString("location_class");
-      // A Doppler position is Movebank's argos-doppler-shift sensor; G is a GPS position that Argos only relayed.
-      String sensor = locationClass == null || locationClass.equals("G") ? "gps" : "argos-doppler-shift";
-      Csv.row(w, Long.toString(eventId(collar, time)), Boolean.toString(!outlier), MOVEBANK_TIME.format(time),
-          hasPosition ? Double.toString(lon) : "", hasPosition ? Double.toString(lat) : "", text(nullable(rs, "altitude_m")),
-          text(nullable(rs, "hdop")), text(nullable(rs, "satellites") == null ? null : nullable(rs, "satellites").intValue()), text(nullable(rs, "temperature_c")),
-          voltage == null ? "" : Long.toString(Math.round(voltage * 1000)), Boolean.toString(outlier), sensor,
-          species == null ? "" : species, collar, animal, String.join("|", flags), Boolean.toString(coarsened), text(locationClass),
-          text(nullable(rs, "error_radius_m")), text(nullable(rs, "error_semi_major_m")), text(nullable(rs, "error_semi_minor_m")), text(nullable(rs, "error_ellipse_orientation_deg")), mortality(rs),
-          text(nullable(rs, "activity") == null ? null : nullable(rs, "activity").longValue()), rs.getString("fix_type"), studyName);
+      // A Doppler position is Movebank's argos-doppler-shift sensor; G is a GPS position that Argos
+      // only relayed.
+      String sensor =
+          locationClass == null || locationClass.equals("G") ? "gps" : "argos-doppler-shift";
+      Csv.row(
+          w,
+          Long.toString(eventId(collar, time)),
+          Boolean.toString(!outlier),
+          MOVEBANK_TIME.format(time),
+          hasPosition ? Double.toString(lon) : "",
+          hasPosition ? Double.toString(lat) : "",
+          text(nullable(rs, "altitude_m")),
+          text(nullable(rs, "hdop")),
+          text(nullable(rs, "satellites") == null ? null : nullable(rs, "satellites").intValue()),
+          text(nullable(rs, "temperature_c")),
+          voltage == null ? "" : Long.toString(Math.round(voltage * 1000)),
+          Boolean.toString(outlier),
+          sensor,
+          species == null ? "" : species,
+          collar,
+          animal,
+          String.join("|", flags),
+          Boolean.toString(coarsened),
+          text(locationClass),
+          text(nullable(rs, "error_radius_m")),
+          text(nullable(rs, "error_semi_major_m")),
+          text(nullable(rs, "error_semi_minor_m")),
+          text(nullable(rs, "error_ellipse_orientation_deg")),
+          mortality(rs),
+          text(nullable(rs, "activity") == null ? null : nullable(rs, "activity").longValue()),
+          rs.getString("fix_type"),
+          studyName);
     }
     w.flush();
   }
 
   /**
-   * Movebank's event-id is a number: a stable hash of the natural key, the same in every export, held to 53 bits so
-   * that R's {@code read.csv} and pandas, which read it as a double, read it exactly.
+   * Movebank's event-id is a number: a stable hash of the natural key, the same in every export,
+   * held to 53 bits so that R's {@code read.csv} and pandas, which read it as a double, read it
+   * exactly.
    */
   static long eventId(String collar, Instant time) {
     long h = 1125899906842597L;
@@ -266,7 +313,9 @@ public final class TrackEndpoint {
     return h & ((1L << 53) - 1);
   }
 
-  /** The collar's mortality sensor as Movebank's mortality-status; empty where the collar has none. */
+  /**
+   * The collar's mortality sensor as Movebank's mortality-status; empty where the collar has none.
+   */
   private static String mortality(ResultSet rs) throws SQLException {
     boolean dead = rs.getBoolean("mortality");
     return rs.wasNull() ? "" : dead ? "mortality" : "normal";

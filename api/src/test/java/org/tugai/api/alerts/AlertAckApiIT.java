@@ -23,7 +23,10 @@ import org.tugai.embedded.junit.TugaiInfrastructure;
 import org.tugai.schemas.SchemaCatalog;
 import org.tugai.schemas.Topics;
 
-/** POST /api/v1/alerts/{id}/ack puts the acknowledgement on the alert-acks topic, as MQTT does; bad bodies are 400. */
+/**
+ * POST /api/v1/alerts/{id}/ack puts the acknowledgement on the alert-acks topic, as MQTT does; bad
+ * bodies are 400.
+ */
 @ExtendWith(TugaiInfrastructure.class)
 class AlertAckApiIT {
 
@@ -32,34 +35,73 @@ class AlertAckApiIT {
     String prefix = Infrastructure.uniqueName("ackapi") + ".";
     Infrastructure.Database db = infra.newDatabase();
     Topics topics = Topics.of(prefix, SchemaCatalog.released());
-    ApiConfig config = ApiConfig.from(Settings.of(Map.of("kafka.bootstrap-servers", infra.kafkaBootstrapServers(), "kafka.topic-prefix",
-        prefix, "db.url", db.url(), "db.user", db.user(), "db.password", db.password(), "http.port", "0")));
-    try (ApiService api = new ApiService(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+    ApiConfig config =
+        ApiConfig.from(
+            Settings.of(
+                Map.of(
+                    "kafka.bootstrap-servers",
+                    infra.kafkaBootstrapServers(),
+                    "kafka.topic-prefix",
+                    prefix,
+                    "db.url",
+                    db.url(),
+                    "db.user",
+                    db.user(),
+                    "db.password",
+                    db.password(),
+                    "http.port",
+                    "0")));
+    try (ApiService api =
+        new ApiService(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
       api.start();
-      String token = new org.tugai.api.auth.ApiTokens(org.tugai.api.TestDataSources.of(db)).create("duty officer", org.tugai.api.auth.Role.ADMIN, List.of(), null).token();
+      String token =
+          new org.tugai.api.auth.ApiTokens(org.tugai.api.TestDataSources.of(db))
+              .create("duty officer", org.tugai.api.auth.Role.ADMIN, List.of(), null)
+              .token();
       HttpClient http = HttpClient.newHttpClient();
       String base = "http://127.0.0.1:" + api.port() + "/api/v1/alerts/";
       String alertId = "CT-1|intrusion|1781550000000";
-      String encoded = java.net.URLEncoder.encode(alertId, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
-      HttpResponse<String> ok = http.send(HttpRequest.newBuilder(URI.create(base + encoded + "/ack")).header("Authorization", "Bearer " + token)
-          .POST(HttpRequest.BodyPublishers.ofString("{\"note\": \"on our way\"}")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      String encoded =
+          java.net.URLEncoder.encode(alertId, java.nio.charset.StandardCharsets.UTF_8)
+              .replace("+", "%20");
+      HttpResponse<String> ok =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + encoded + "/ack"))
+                  .header("Authorization", "Bearer " + token)
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"note\": \"on our way\"}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(ok.statusCode()).isEqualTo(202);
       assertThat(ok.body()).contains("duty officer");
 
-      for (String bad : List.of("{\"by\": \"ranger-dilnoza\"}", "{\"by\": \"\"}", "{\"by\": 42}", "{truncated", "[]",
-          "{\"note\": \"x\"} garbage", "{\"note\": \"on our way\\u0000\"}", "{\"note\": \"" + "x".repeat(2_001) + "\"}",
-          "{\"note\": 7}")) {
-        HttpResponse<String> rejected = http.send(HttpRequest.newBuilder(URI.create(base + "x/ack")).header("Authorization", "Bearer " + token)
-            .POST(HttpRequest.BodyPublishers.ofString(bad)).build(), HttpResponse.BodyHandlers.ofString());
+      for (String bad :
+          List.of(
+              "{\"by\": \"ranger-dilnoza\"}",
+              "{\"by\": \"\"}",
+              "{\"by\": 42}",
+              "{truncated",
+              "[]",
+              "{\"note\": \"x\"} garbage",
+              "{\"note\": \"on our way\\u0000\"}",
+              "{\"note\": \"" + "x".repeat(2_001) + "\"}",
+              "{\"note\": 7}")) {
+        HttpResponse<String> rejected =
+            http.send(
+                HttpRequest.newBuilder(URI.create(base + "x/ack"))
+                    .header("Authorization", "Bearer " + token)
+                    .POST(HttpRequest.BodyPublishers.ofString(bad))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(rejected.statusCode()).as(bad).isEqualTo(400);
         assertThat(rejected.body()).contains("error");
       }
 
-      List<ConsumerRecord<String, byte[]>> records = TopicContents.read(infra.kafkaBootstrapServers(), topics.alertAcks().name());
+      List<ConsumerRecord<String, byte[]>> records =
+          TopicContents.read(infra.kafkaBootstrapServers(), topics.alertAcks().name());
       assertThat(records).hasSize(1);
       assertThat(records.get(0).key()).isEqualTo(alertId);
-      AlertAck ack = topics.alertAcks().valueSerde().deserializer().deserialize("t", records.get(0).value());
+      AlertAck ack =
+          topics.alertAcks().valueSerde().deserializer().deserialize("t", records.get(0).value());
       assertThat(ack.getBy()).isEqualTo("duty officer");
       assertThat(ack.getNote()).isEqualTo("on our way");
       assertThat(ack.getSource()).startsWith("api:");

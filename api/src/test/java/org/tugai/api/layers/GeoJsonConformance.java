@@ -7,9 +7,10 @@ import org.locationtech.jts.algorithm.Orientation;
 import org.locationtech.jts.geom.Coordinate;
 
 /**
- * An RFC 7946 check written apart from {@link Rfc7946}: parses every geometry with JTS' GeoJSON reader, tests ring
- * orientation with JTS' own {@link Orientation#isCCW}, and lists what breaks §7.1 (members a type must not have),
- * §3.1.6 (right-hand rule) and the stated coordinate precision. Empty means conformant.
+ * An RFC 7946 check written apart from {@link Rfc7946}: parses every geometry with JTS' GeoJSON
+ * reader, tests ring orientation with JTS' own {@link Orientation#isCCW}, and lists what breaks
+ * §7.1 (members a type must not have), §3.1.6 (right-hand rule) and the stated coordinate
+ * precision. Empty means conformant.
  */
 public final class GeoJsonConformance {
 
@@ -46,7 +47,8 @@ public final class GeoJsonConformance {
   private static void forbid(JsonNode node, String at, List<String> out, String... members) {
     for (String m : members) {
       if (node.has(m)) {
-        out.add(at + ": a " + node.path("type").asText() + " must not have '" + m + "' (RFC 7946 7.1)");
+        out.add(
+            at + ": a " + node.path("type").asText() + " must not have '" + m + "' (RFC 7946 7.1)");
       }
     }
   }
@@ -72,7 +74,7 @@ public final class GeoJsonConformance {
           geometry(g.path("geometries").get(i), at + ".geometries[" + i + "]", maxDecimals, out);
         }
       }
-      default -> { }
+      default -> {}
     }
   }
 
@@ -89,9 +91,15 @@ public final class GeoJsonConformance {
       }
       boolean ccw = Orientation.isCCW(c);
       if (r == 0 && !ccw) {
-        out.add(at + " ring 0: the exterior ring is clockwise; the right-hand rule wants counterclockwise (RFC 7946 3.1.6)");
+        out.add(
+            at
+                + " ring 0: the exterior ring is clockwise; the right-hand rule wants counterclockwise (RFC 7946 3.1.6)");
       } else if (r > 0 && ccw) {
-        out.add(at + " ring " + r + ": a hole is counterclockwise; the right-hand rule wants clockwise (RFC 7946 3.1.6)");
+        out.add(
+            at
+                + " ring "
+                + r
+                + ": a hole is counterclockwise; the right-hand rule wants clockwise (RFC 7946 3.1.6)");
       }
     }
   }
@@ -99,7 +107,8 @@ public final class GeoJsonConformance {
   private static void decimals(JsonNode coordinates, String at, int maxDecimals, List<String> out) {
     if (coordinates.isNumber()) {
       java.math.BigDecimal exact = coordinates.decimalValue().stripTrailingZeros();
-      if (exact.scale() > maxDecimals && out.stream().noneMatch(p -> p.startsWith(at + ": coordinates"))) {
+      if (exact.scale() > maxDecimals
+          && out.stream().noneMatch(p -> p.startsWith(at + ": coordinates"))) {
         out.add(at + ": coordinates with " + exact.scale() + " decimals, more than " + maxDecimals);
       }
       return;

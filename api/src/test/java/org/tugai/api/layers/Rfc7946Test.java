@@ -11,8 +11,11 @@ class Rfc7946Test {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
-  void clockwiseExteriorsAndCounterclockwiseHolesAreTurnedAndCollectionPropertiesMoved() throws Exception {
-    JsonNode fc = JSON.readTree("""
+  void clockwiseExteriorsAndCounterclockwiseHolesAreTurnedAndCollectionPropertiesMoved()
+      throws Exception {
+    JsonNode fc =
+        JSON.readTree(
+            """
         {"type": "FeatureCollection", "properties": {"source": "Natural Earth"}, "features": [
           {"type": "Feature", "properties": {"name": "box"}, "geometry": {"type": "Polygon", "coordinates": [
             [[0, 0], [0, 1], [1, 1], [1, 0], [0, 0]],
@@ -28,7 +31,8 @@ class Rfc7946Test {
     assertThat(GeoJsonConformance.problems(fc, 6)).isEmpty();
     assertThat(fc.has("properties")).isFalse();
     assertThat(fc.path("metadata").path("source").asText()).isEqualTo("Natural Earth");
-    assertThat(fc.path("features").get(2).path("geometry").path("coordinates").get(0).asDouble()).isEqualTo(68.123457);
+    assertThat(fc.path("features").get(2).path("geometry").path("coordinates").get(0).asDouble())
+        .isEqualTo(68.123457);
     // The same ring, only walked the other way.
     assertThat(fc.path("features").get(0).path("geometry").path("coordinates").get(0).toString())
         .isEqualTo("[[0.0,0.0],[1.0,0.0],[1.0,1.0],[0.0,1.0],[0.0,0.0]]");
@@ -36,11 +40,15 @@ class Rfc7946Test {
 
   @Test
   void theShippedLayersAreServedConformant() {
-    LayersEndpoint layers = new LayersEndpoint(org.tugai.core.geo.Countries.SHIPPED,
-        java.util.List.of(org.tugai.core.geo.Layer.SHIPPED_ZONES));
+    LayersEndpoint layers =
+        new LayersEndpoint(
+            org.tugai.core.geo.Countries.SHIPPED,
+            java.util.List.of(org.tugai.core.geo.Layer.SHIPPED_ZONES));
     assertThat(layers.names()).contains("countries", "protected-area");
     for (String name : layers.names()) {
-      assertThat(GeoJsonConformance.problems(layers.json(name), Rfc7946.DECIMALS)).as(name).isEmpty();
+      assertThat(GeoJsonConformance.problems(layers.json(name), Rfc7946.DECIMALS))
+          .as(name)
+          .isEmpty();
     }
   }
 }

@@ -25,7 +25,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code bin/tugai registry import FILE.csv}: deployments into the compacted deployments topic. */
-@Command(name = "registry", description = "Manage the deployment registry.", subcommands = RegistryCommand.Import.class)
+@Command(
+    name = "registry",
+    description = "Manage the deployment registry.",
+    subcommands = RegistryCommand.Import.class)
 public final class RegistryCommand {
 
   /** Gives the environment to subcommands (the root command owns it). */
@@ -33,19 +36,30 @@ public final class RegistryCommand {
     Map<String, String> env();
   }
 
-  @ParentCommand
-  Environment root;
+  @ParentCommand Environment root;
 
-  /** Writes deployments to the compacted deployments topic and waits until Kafka has all of them; returns the topic. */
+  /**
+   * Writes deployments to the compacted deployments topic and waits until Kafka has all of them;
+   * returns the topic.
+   */
   public static String publish(KafkaSettings kafka, List<Deployment> deployments) throws Exception {
     Topics topics = kafka.topics();
     TopicAdmin.ensure(kafka, List.of(topics.deployments()));
     Map<String, Object> p = kafka.producerConfig();
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
       List<Future<RecordMetadata>> sent = new java.util.ArrayList<>();
       for (Deployment d : deployments) {
-        sent.add(producer.send(new ProducerRecord<>(topics.deployments().name(), d.getDeploymentId(),
-            topics.deployments().valueSerde().serializer().serialize(topics.deployments().name(), d))));
+        sent.add(
+            producer.send(
+                new ProducerRecord<>(
+                    topics.deployments().name(),
+                    d.getDeploymentId(),
+                    topics
+                        .deployments()
+                        .valueSerde()
+                        .serializer()
+                        .serialize(topics.deployments().name(), d))));
       }
       for (Future<RecordMetadata> f : sent) {
         f.get(60, TimeUnit.SECONDS);
@@ -54,15 +68,22 @@ public final class RegistryCommand {
     return topics.deployments().name();
   }
 
-  @Command(name = "import", description = "Load deployments (collar -> animal, species, population, start / end) from a CSV file.")
+  @Command(
+      name = "import",
+      description =
+          "Load deployments (collar -> animal, species, population, start / end) from a CSV file.")
   static final class Import implements Callable<Integer> {
-    @ParentCommand
-    RegistryCommand registry;
+    @ParentCommand RegistryCommand registry;
 
-    @Parameters(index = "0", paramLabel = "FILE.csv", description = "Movebank reference-data style CSV")
+    @Parameters(
+        index = "0",
+        paramLabel = "FILE.csv",
+        description = "Movebank reference-data style CSV")
     Path file;
 
-    @Option(names = "--config", description = "YAML config file; TUGAI_* environment variables override it")
+    @Option(
+        names = "--config",
+        description = "YAML config file; TUGAI_* environment variables override it")
     Path config;
 
     @Override
@@ -82,5 +103,4 @@ public final class RegistryCommand {
       return parsed.skipped().isEmpty() ? 0 : org.tugai.app.Tugai.REFUSED_ROWS;
     }
   }
-
 }

@@ -18,13 +18,15 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 
 /**
- * Rows of a Movebank CSV export (the "Download data" CSV of a study: {@code timestamp}, {@code location-long},
- * {@code location-lat}, {@code tag-local-identifier}, {@code gps:hdop}, {@code gps:satellite-count}, the Argos attributes
- * ({@code argos:lc}, {@code argos:error-radius}, {@code argos:semi-major}, {@code argos:semi-minor}, {@code argos:orientation}),
- * {@code gps:fix-type-raw}, {@code activity-count}, {@code mortality-status},
- * {@code height-above-ellipsoid}, {@code external-temperature}, {@code tag-voltage}, ...) as Tugai collar fixes.
- * A row without coordinates is a failed fix (the collar tried and got no position): it stays a fix, without a
- * position, as the field's convention is. A row that cannot be a fix at all is skipped with the reason.
+ * Rows of a Movebank CSV export (the "Download data" CSV of a study: {@code timestamp}, {@code
+ * location-long}, {@code location-lat}, {@code tag-local-identifier}, {@code gps:hdop}, {@code
+ * gps:satellite-count}, the Argos attributes ({@code argos:lc}, {@code argos:error-radius}, {@code
+ * argos:semi-major}, {@code argos:semi-minor}, {@code argos:orientation}), {@code
+ * gps:fix-type-raw}, {@code activity-count}, {@code mortality-status}, {@code
+ * height-above-ellipsoid}, {@code external-temperature}, {@code tag-voltage}, ...) as Tugai collar
+ * fixes. A row without coordinates is a failed fix (the collar tried and got no position): it stays
+ * a fix, without a position, as the field's convention is. A row that cannot be a fix at all is
+ * skipped with the reason.
  */
 public final class MovebankCsv implements Iterator<MovebankCsv.Row>, AutoCloseable {
 
@@ -34,12 +36,14 @@ public final class MovebankCsv implements Iterator<MovebankCsv.Row>, AutoCloseab
   }
 
   /** A fix as the collar would send it; {@code failed} when it has no position. */
-  public record Fix(long line, String collarId, Instant fixTime, boolean failed, String json) implements Row {}
+  public record Fix(long line, String collarId, Instant fixTime, boolean failed, String json)
+      implements Row {}
 
   public record Skipped(long line, String reason) implements Row {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final DateTimeFormatter MOVEBANK_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSS][.SS][.S]");
+  private static final DateTimeFormatter MOVEBANK_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSS][.SS][.S]");
 
   private final MappingIterator<Map<String, String>> rows;
   private long line = 1;
@@ -49,8 +53,11 @@ public final class MovebankCsv implements Iterator<MovebankCsv.Row>, AutoCloseab
   }
 
   public static MovebankCsv read(Reader in) throws IOException {
-    MappingIterator<Map<String, String>> rows = new CsvMapper().readerForMapOf(String.class)
-        .with(CsvSchema.emptySchema().withHeader()).readValues(in);
+    MappingIterator<Map<String, String>> rows =
+        new CsvMapper()
+            .readerForMapOf(String.class)
+            .with(CsvSchema.emptySchema().withHeader())
+            .readValues(in);
     return new MovebankCsv(rows);
   }
 
@@ -69,7 +76,10 @@ public final class MovebankCsv implements Iterator<MovebankCsv.Row>, AutoCloseab
     try {
       row = rows.next();
     } catch (RuntimeException e) {
-      return new Skipped(line, org.tugai.schemas.text.StorableText.escape("not a CSV row: " + e.getMessage().lines().findFirst().orElse("")));
+      return new Skipped(
+          line,
+          org.tugai.schemas.text.StorableText.escape(
+              "not a CSV row: " + e.getMessage().lines().findFirst().orElse("")));
     }
     try {
       return fix(line, row);
@@ -79,9 +89,11 @@ public final class MovebankCsv implements Iterator<MovebankCsv.Row>, AutoCloseab
   }
 
   static Fix fix(long line, Map<String, String> row) {
-    // A NUL or control character anywhere means a damaged export: the whole row is refused, not half of it used.
+    // A NUL or control character anywhere means a damaged export: the whole row is refused, not
+    // half of it used.
     for (Map.Entry<String, String> cell : row.entrySet()) {
-      java.util.Optional<String> problem = org.tugai.schemas.text.StorableText.problemInText(cell.getKey(), cell.getValue(), 10_000);
+      java.util.Optional<String> problem =
+          org.tugai.schemas.text.StorableText.problemInText(cell.getKey(), cell.getValue(), 10_000);
       if (problem.isPresent()) {
         throw new IllegalArgumentException(problem.get());
       }
@@ -106,7 +118,8 @@ public final class MovebankCsv implements Iterator<MovebankCsv.Row>, AutoCloseab
       throw new IllegalArgumentException("only one of location-lat and location-long is given");
     }
     if (lat != null && (lat < -90 || lat > 90 || lon < -180 || lon > 180)) {
-      throw new IllegalArgumentException(String.format(Locale.ROOT, "location %s, %s is outside the globe", lat, lon));
+      throw new IllegalArgumentException(
+          String.format(Locale.ROOT, "location %s, %s is outside the globe", lat, lon));
     }
     ObjectNode fix = JSON.createObjectNode();
     fix.put("collarId", collar);
@@ -120,20 +133,25 @@ public final class MovebankCsv implements Iterator<MovebankCsv.Row>, AutoCloseab
       Double satellites = number(row, "gps:satellite-count");
       String locationClass = text(row, "argos:lc");
       if (locationClass != null) {
-        // A Doppler position has no GPS solution type: its quality is the class and the error estimates.
+        // A Doppler position has no GPS solution type: its quality is the class and the error
+        // estimates.
         fix.put("locationClass", locationClass);
         put(fix, "errorRadiusM", number(row, "argos:error-radius"));
         put(fix, "errorSemiMajorM", number(row, "argos:semi-major"));
         put(fix, "errorSemiMinorM", number(row, "argos:semi-minor"));
         put(fix, "errorEllipseOrientationDeg", number(row, "argos:orientation"));
       } else {
-        // Tugai's own exports say the fix type; a study's export without it is judged by the satellites.
+        // Tugai's own exports say the fix type; a study's export without it is judged by the
+        // satellites.
         String rawType = text(row, "gps:fix-type-raw");
-        String type = rawType == null ? null : switch (rawType.trim().toUpperCase(Locale.ROOT)) {
-          case "3D" -> "3D";
-          case "2D" -> "2D";
-          default -> null;
-        };
+        String type =
+            rawType == null
+                ? null
+                : switch (rawType.trim().toUpperCase(Locale.ROOT)) {
+                  case "3D" -> "3D";
+                  case "2D" -> "2D";
+                  default -> null;
+                };
         if (type != null) {
           fix.put("fixType", type);
         } else if (rawType == null || !rawType.equalsIgnoreCase("unknown")) {
@@ -159,7 +177,8 @@ public final class MovebankCsv implements Iterator<MovebankCsv.Row>, AutoCloseab
     }
     String mortality = text(row, "mortality-status");
     if (mortality != null) {
-      fix.put("mortality", !mortality.toLowerCase(Locale.ROOT).matches("0|false|alive|no|none|normal"));
+      fix.put(
+          "mortality", !mortality.toLowerCase(Locale.ROOT).matches("0|false|alive|no|none|normal"));
     }
     return new Fix(line, collar, fixTime, failed, fix.toString());
   }
@@ -173,7 +192,8 @@ public final class MovebankCsv implements Iterator<MovebankCsv.Row>, AutoCloseab
   /** A cell's text, refused (the row skipped with the reason) when the store could not hold it. */
   private static String text(Map<String, String> row, String column) {
     String v = row.get(column);
-    java.util.Optional<String> problem = org.tugai.schemas.text.StorableText.problemInName(column, v, 500);
+    java.util.Optional<String> problem =
+        org.tugai.schemas.text.StorableText.problemInName(column, v, 500);
     if (problem.isPresent()) {
       throw new IllegalArgumentException(problem.get());
     }

@@ -28,12 +28,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code bin/tugai replay movebank FILE.csv}: a Movebank export published as collar fixes over MQTT. */
-@Command(name = "replay", description = "Publish recorded data as devices would.", subcommands = ReplayCommand.Movebank.class)
+/**
+ * {@code bin/tugai replay movebank FILE.csv}: a Movebank export published as collar fixes over
+ * MQTT.
+ */
+@Command(
+    name = "replay",
+    description = "Publish recorded data as devices would.",
+    subcommands = ReplayCommand.Movebank.class)
 public final class ReplayCommand {
 
-  @ParentCommand
-  RegistryCommand.Environment root;
+  @ParentCommand RegistryCommand.Environment root;
 
   /** What a replay did. */
   public record Counts(long sent, long failed, Map<String, Long> skipped) {
@@ -42,41 +47,62 @@ public final class ReplayCommand {
     }
   }
 
-  @Command(name = "movebank", description = "Publish a Movebank CSV export as collar fixes (tugai/v1/collars/{tag-local-identifier}/fixes).")
+  @Command(
+      name = "movebank",
+      description =
+          "Publish a Movebank CSV export as collar fixes (tugai/v1/collars/{tag-local-identifier}/fixes).")
   static final class Movebank implements Callable<Integer> {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
-    @ParentCommand
-    ReplayCommand replay;
+    @ParentCommand ReplayCommand replay;
 
-    @Parameters(index = "0", paramLabel = "FILE.csv", description = "a Movebank CSV export (Download data > CSV)")
+    @Parameters(
+        index = "0",
+        paramLabel = "FILE.csv",
+        description = "a Movebank CSV export (Download data > CSV)")
     Path file;
 
-    @Option(names = "--speed", defaultValue = "0", description = "recorded seconds per real second; 0 (default) sends as fast as the broker takes them")
+    @Option(
+        names = "--speed",
+        defaultValue = "0",
+        description =
+            "recorded seconds per real second; 0 (default) sends as fast as the broker takes them")
     double speed;
 
-    @Option(names = "--config", description = "YAML config file; TUGAI_* environment variables override it (mqtt.url, mqtt.username, ...)")
+    @Option(
+        names = "--config",
+        description =
+            "YAML config file; TUGAI_* environment variables override it (mqtt.url, mqtt.username, ...)")
     Path config;
 
     @Override
     public Integer call() throws Exception {
       if (speed < 0 || Double.isNaN(speed)) {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--speed must be 0 or more, not " + speed);
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(), "--speed must be 0 or more, not " + speed);
       }
-      // The command line's own mistakes first: they are usage errors, whatever the configuration says.
+      // The command line's own mistakes first: they are usage errors, whatever the configuration
+      // says.
       if (!Files.isReadable(file)) {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "cannot read " + file);
       }
       Settings settings = Settings.load(Optional.ofNullable(config), replay.root.env());
       MqttSettings mqtt = MqttSettings.from(settings);
       settings.checkAllKeysKnown();
-      MqttClient client = DeviceClient.connect(mqtt, "tugai-replay-" + ProcessHandle.current().pid());
+      MqttClient client =
+          DeviceClient.connect(mqtt, "tugai-replay-" + ProcessHandle.current().pid());
       try {
         Counts counts = replay(file, client, speed);
-        System.out.printf(Locale.ROOT, "replay finished: %,d fixes sent (%,d of them failed fixes without a position), %,d rows skipped%n",
-            counts.sent(), counts.failed(), counts.skippedRows());
-        counts.skipped().forEach((reason, n) -> System.out.printf(Locale.ROOT, "  skipped %,d: %s%n", n, reason));
+        System.out.printf(
+            Locale.ROOT,
+            "replay finished: %,d fixes sent (%,d of them failed fixes without a position), %,d rows skipped%n",
+            counts.sent(),
+            counts.failed(),
+            counts.skippedRows());
+        counts
+            .skipped()
+            .forEach(
+                (reason, n) -> System.out.printf(Locale.ROOT, "  skipped %,d: %s%n", n, reason));
         return counts.skippedRows() == 0 ? 0 : org.tugai.app.Tugai.REFUSED_ROWS;
       } finally {
         client.disconnect();
@@ -89,7 +115,8 @@ public final class ReplayCommand {
   public static Counts replay(Path file, MqttClient client, double speed) throws Exception {
     long total = lines(file) - 1;
     Progress progress = new Progress(total);
-    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8); MovebankCsv rows = MovebankCsv.read(in)) {
+    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+        MovebankCsv rows = MovebankCsv.read(in)) {
       if (speed == 0) {
         while (rows.hasNext()) {
           progress.handle(rows.next(), client);
@@ -145,13 +172,17 @@ public final class ReplayCommand {
     void handle(MovebankCsv.Row row, MqttClient client) throws Exception {
       rows++;
       if (row instanceof MovebankCsv.Fix f) {
-        MqttPublishing.publish(client, MqttTopics.collarFixes(f.collarId()), f.json().getBytes(StandardCharsets.UTF_8));
+        MqttPublishing.publish(
+            client,
+            MqttTopics.collarFixes(f.collarId()),
+            f.json().getBytes(StandardCharsets.UTF_8));
         sent++;
         if (f.failed()) {
           failed++;
         }
       } else if (row instanceof MovebankCsv.Skipped s) {
-        // Grouped by reason without the row's own values, so a thousand bad rows make one line, with an example.
+        // Grouped by reason without the row's own values, so a thousand bad rows make one line,
+        // with an example.
         String reason = s.reason().replaceAll("'[^']*'", "'...'");
         if (!skipped.containsKey(reason)) {
           System.out.printf(Locale.ROOT, "line %d skipped: %s%n", s.line(), s.reason());
@@ -165,8 +196,17 @@ public final class ReplayCommand {
 
     void report() {
       lastReport = System.nanoTime();
-      String of = total > 0 ? String.format(Locale.ROOT, " / %,d (%.0f%%)", total, 100.0 * rows / total) : "";
-      System.out.printf(Locale.ROOT, "replay: %,d rows%s: %,d fixes sent, %,d failed fixes, %,d skipped%n", rows, of, sent, failed,
+      String of =
+          total > 0
+              ? String.format(Locale.ROOT, " / %,d (%.0f%%)", total, 100.0 * rows / total)
+              : "";
+      System.out.printf(
+          Locale.ROOT,
+          "replay: %,d rows%s: %,d fixes sent, %,d failed fixes, %,d skipped%n",
+          rows,
+          of,
+          sent,
+          failed,
           skipped.values().stream().mapToLong(Long::longValue).sum());
     }
   }

@@ -7,7 +7,10 @@ import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.tugai.core.config.MqttSettings;
 import org.tugai.gateway.mqtt.TrustedCa;
 
-/** An MQTT client that publishes as a field device would, with the credentials and CA of {@code mqtt.*}. */
+/**
+ * An MQTT client that publishes as a field device would, with the credentials and CA of {@code
+ * mqtt.*}.
+ */
 public final class DeviceClient {
 
   private DeviceClient() {}

@@ -20,21 +20,29 @@ import org.tugai.embedded.MqttPublishing;
 import org.tugai.schemas.MqttTopics;
 
 /**
- * A field station as its hardware behaves, talking MQTT exactly as devices do: collared deer (one of them dies,
- * one collar goes silent, one is a satellite collar whose fixes arrive in late batches) and camera traps in the
- * reserves that see deer, boar and jackals, now and then a dog, and a person, mostly at night. Each
- * {@link #round} is one fix interval of simulated time.
+ * A field station as its hardware behaves, talking MQTT exactly as devices do: collared deer (one
+ * of them dies, one collar goes silent, one is a satellite collar whose fixes arrive in late
+ * batches) and camera traps in the reserves that see deer, boar and jackals, now and then a dog,
+ * and a person, mostly at night. Each {@link #round} is one fix interval of simulated time.
  */
 public final class FieldSimulator implements AutoCloseable {
 
-  /** A camera trap: id, site and position (the zone follows from the position, as for real ones). */
+  /**
+   * A camera trap: id, site and position (the zone follows from the position, as for real ones).
+   */
   public record Camera(String cameraId, String siteId, double lat, double lon) {}
 
   /** Simulated time between a collar's fixes. */
   public static final long FIX_INTERVAL_MS = Duration.ofMinutes(15).toMillis();
+
   private static final String[][] WILDLIFE = {
-      {"Cervus elaphus bactrianus", "0.91"}, {"Cervus elaphus bactrianus", "0.86"}, {"Sus scrofa", "0.88"}, {"Canis aureus", "0.82"},
-      {"Lepus tolai", "0.77"}, {"Phasianus colchicus", "0.8"}};
+    {"Cervus elaphus bactrianus", "0.91"},
+    {"Cervus elaphus bactrianus", "0.86"},
+    {"Sus scrofa", "0.88"},
+    {"Canis aureus", "0.82"},
+    {"Lepus tolai", "0.77"},
+    {"Phasianus colchicus", "0.8"}
+  };
 
   private final MqttClient client;
   private final Herd herd;
@@ -52,7 +60,8 @@ public final class FieldSimulator implements AutoCloseable {
   private Instant last;
 
   /** Connects to the broker; {@code simTime} says what time it is in the simulation. */
-  public FieldSimulator(MqttSettings mqtt, String clientId, int collars, Supplier<Instant> simTime) throws Exception {
+  public FieldSimulator(MqttSettings mqtt, String clientId, int collars, Supplier<Instant> simTime)
+      throws Exception {
     this.simTime = simTime;
     herd = new Herd("TJ-BD", collars, 7);
     List<Herd.Deer> d = herd.deer();
@@ -68,24 +77,48 @@ public final class FieldSimulator implements AutoCloseable {
     client = DeviceClient.connect(mqtt, clientId);
   }
 
-  /** The deployments to register (what {@code bin/tugai registry import} does): each collar on its deer, each camera at its site. */
+  /**
+   * The deployments to register (what {@code bin/tugai registry import} does): each collar on its
+   * deer, each camera at its site.
+   */
   public List<Deployment> deployments(Instant since, Duration realFixInterval) {
     List<Deployment> out = new ArrayList<>();
     for (Herd.Deer d : herd.deer()) {
-      // The silence rule runs on the wall clock: the expected interval is the real time between rounds.
+      // The silence rule runs on the wall clock: the expected interval is the real time between
+      // rounds.
       int expected = (int) Math.max(1, realFixInterval.toSeconds() * (d == satellite ? 4 : 1));
-      out.add(Deployment.newBuilder().setDeploymentId(d.collarId() + "@demo").setDeviceId(d.collarId()).setDeviceType(DeviceType.COLLAR)
-          .setAnimalId(d.animalId()).setSpecies("Cervus elaphus bactrianus").setSex(d.sex()).setPopulation(d.population())
-          .setDeployOn(since).setExpectedIntervalS(expected).build());
+      out.add(
+          Deployment.newBuilder()
+              .setDeploymentId(d.collarId() + "@demo")
+              .setDeviceId(d.collarId())
+              .setDeviceType(DeviceType.COLLAR)
+              .setAnimalId(d.animalId())
+              .setSpecies("Cervus elaphus bactrianus")
+              .setSex(d.sex())
+              .setPopulation(d.population())
+              .setDeployOn(since)
+              .setExpectedIntervalS(expected)
+              .build());
     }
     for (Camera c : cameras) {
-      out.add(Deployment.newBuilder().setDeploymentId(c.cameraId() + "@demo").setDeviceId(c.cameraId()).setDeviceType(DeviceType.CAMERA)
-          .setSiteId(c.siteId()).setLat(c.lat()).setLon(c.lon()).setDeployOn(since).build());
+      out.add(
+          Deployment.newBuilder()
+              .setDeploymentId(c.cameraId() + "@demo")
+              .setDeviceId(c.cameraId())
+              .setDeviceType(DeviceType.CAMERA)
+              .setSiteId(c.siteId())
+              .setLat(c.lat())
+              .setLon(c.lon())
+              .setDeployOn(since)
+              .build());
     }
     return out;
   }
 
-  /** One fix interval: a fix per collar, camera triggers, now and then a broken message for the dead letters. */
+  /**
+   * One fix interval: a fix per collar, camera triggers, now and then a broken message for the dead
+   * letters.
+   */
   public void round() throws MqttException {
     Instant now = simTime.get().truncatedTo(ChronoUnit.SECONDS);
     if (last != null && !now.isAfter(last)) {
@@ -107,7 +140,8 @@ public final class FieldSimulator implements AutoCloseable {
         // Iridium-style: fixes are stored on the collar and uploaded four at a time, an hour late.
         satelliteBacklog.add(fix);
         if (satelliteBacklog.size() == 4) {
-          publish(MqttTopics.collarFixes(d.collarId()), "[" + String.join(",", satelliteBacklog) + "]");
+          publish(
+              MqttTopics.collarFixes(d.collarId()), "[" + String.join(",", satelliteBacklog) + "]");
           fixes.addAndGet(4);
           satelliteBacklog.clear();
         }
@@ -125,8 +159,13 @@ public final class FieldSimulator implements AutoCloseable {
     if (round % 20 == 0) {
       // A collar with a broken GPS: latitude 91. The gateway dead-letters it with the reason.
       Herd.Deer d = herd.deer().get(random.nextInt(herd.deer().size()));
-      publish(MqttTopics.collarFixes(d.collarId()), "{\"collarId\":\"" + d.collarId() + "\",\"fixTime\":\"" + now
-          + "\",\"lat\":91.5,\"lon\":68.3}");
+      publish(
+          MqttTopics.collarFixes(d.collarId()),
+          "{\"collarId\":\""
+              + d.collarId()
+              + "\",\"fixTime\":\""
+              + now
+              + "\",\"lat\":91.5,\"lon\":68.3}");
       broken.incrementAndGet();
     }
   }
@@ -135,14 +174,28 @@ public final class FieldSimulator implements AutoCloseable {
     boolean failed = !d.dead() && random.nextDouble() < 0.03;
     if (failed) {
       // Canopy or terrain: the collar woke up but got no position.
-      return String.format(Locale.ROOT, "{\"collarId\":\"%s\",\"fixTime\":\"%s\",\"fixType\":\"none\",\"batteryV\":%.2f}",
-          d.collarId(), t, d.batteryV());
+      return String.format(
+          Locale.ROOT,
+          "{\"collarId\":\"%s\",\"fixTime\":\"%s\",\"fixType\":\"none\",\"batteryV\":%.2f}",
+          d.collarId(),
+          t,
+          d.batteryV());
     }
-    return String.format(Locale.ROOT,
+    return String.format(
+        Locale.ROOT,
         "{\"collarId\":\"%s\",\"fixTime\":\"%s\",\"lat\":%.6f,\"lon\":%.6f,\"altitudeM\":%d,\"hdop\":%.1f,\"satellites\":%d,"
             + "\"fixType\":\"3D\",\"temperatureC\":%.1f,\"batteryV\":%.2f,\"mortality\":%s,\"activity\":%d}",
-        d.collarId(), t, d.lat(), d.lon(), 330 + random.nextInt(40), 0.7 + random.nextDouble() * 1.5, 5 + random.nextInt(7),
-        8 + random.nextDouble() * 14, d.batteryV(), d.dead(), d.dead() ? 0 : (int) (Herd.activity(t, d.lon()) * 90 + random.nextInt(10)));
+        d.collarId(),
+        t,
+        d.lat(),
+        d.lon(),
+        330 + random.nextInt(40),
+        0.7 + random.nextDouble() * 1.5,
+        5 + random.nextInt(7),
+        8 + random.nextDouble() * 14,
+        d.batteryV(),
+        d.dead(),
+        d.dead() ? 0 : (int) (Herd.activity(t, d.lon()) * 90 + random.nextInt(10)));
   }
 
   private String cameraEvent(Camera c, Instant t) {
@@ -151,18 +204,41 @@ public final class FieldSimulator implements AutoCloseable {
     double roll = random.nextDouble();
     String detection;
     if ((roll < 0.05 && night) || roll < 0.01 || round == 3) {
-      detection = String.format(Locale.ROOT, "{\"class\":\"person\",\"confidence\":%.2f,\"bbox\":[0.41,0.35,0.12,0.31]}",
-          0.8 + random.nextDouble() * 0.19);
+      detection =
+          String.format(
+              Locale.ROOT,
+              "{\"class\":\"person\",\"confidence\":%.2f,\"bbox\":[0.41,0.35,0.12,0.31]}",
+              0.8 + random.nextDouble() * 0.19);
     } else if (roll < 0.08) {
-      detection = "{\"class\":\"animal\",\"species\":\"Canis familiaris\",\"confidence\":0.87,\"count\":" + (1 + random.nextInt(3)) + "}";
+      detection =
+          "{\"class\":\"animal\",\"species\":\"Canis familiaris\",\"confidence\":0.87,\"count\":"
+              + (1 + random.nextInt(3))
+              + "}";
     } else {
       String[] animal = WILDLIFE[random.nextInt(WILDLIFE.length)];
-      detection = "{\"class\":\"animal\",\"species\":\"" + animal[0] + "\",\"confidence\":" + animal[1] + ",\"count\":"
-          + (1 + random.nextInt(3)) + "}";
+      detection =
+          "{\"class\":\"animal\",\"species\":\""
+              + animal[0]
+              + "\",\"confidence\":"
+              + animal[1]
+              + ",\"count\":"
+              + (1 + random.nextInt(3))
+              + "}";
     }
     String eventId = c.cameraId() + "-" + t.toString().replaceAll("[^0-9]", "").substring(0, 12);
-    return "{\"cameraId\":\"" + c.cameraId() + "\",\"eventId\":\"" + eventId + "\",\"capturedAt\":\"" + t + "\",\"media\":[\"" + eventId
-        + "-1.JPG\",\"" + eventId + "-2.JPG\"],\"model\":\"MDv5a\",\"detections\":[" + detection + "]}";
+    return "{\"cameraId\":\""
+        + c.cameraId()
+        + "\",\"eventId\":\""
+        + eventId
+        + "\",\"capturedAt\":\""
+        + t
+        + "\",\"media\":[\""
+        + eventId
+        + "-1.JPG\",\""
+        + eventId
+        + "-2.JPG\"],\"model\":\"MDv5a\",\"detections\":["
+        + detection
+        + "]}";
   }
 
   private void publish(String topic, String json) throws MqttException {

@@ -7,26 +7,45 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Collared Bukhara deer moving plausibly in tugai forest: each deer lives along a stretch of river (a polyline of
- * waypoints on the Vakhsh, the Panj or the Zarafshon), wanders up and down it and keeps close to the water, is
- * active at dawn and dusk and lies up at midday. Stretches that span the Panj or the Zarafshon border make some
- * deer cross it. Deterministic for a seed.
+ * Collared Bukhara deer moving plausibly in tugai forest: each deer lives along a stretch of river
+ * (a polyline of waypoints on the Vakhsh, the Panj or the Zarafshon), wanders up and down it and
+ * keeps close to the water, is active at dawn and dusk and lies up at midday. Stretches that span
+ * the Panj or the Zarafshon border make some deer cross it. Deterministic for a seed.
  */
 public final class Herd {
 
   /** A stretch of river: waypoints as {lat, lon}, the population unit and the zone it lies in. */
   record Stretch(String name, String population, double[][] waypoints) {}
 
-  static final Stretch VAKHSH = new Stretch("Vakhsh, Beshai Palangon", "Tj1",
-      new double[][] {{37.40, 68.33}, {37.33, 68.35}, {37.26, 68.36}, {37.19, 68.38}, {37.14, 68.39}});
+  static final Stretch VAKHSH =
+      new Stretch(
+          "Vakhsh, Beshai Palangon",
+          "Tj1",
+          new double[][] {
+            {37.40, 68.33}, {37.33, 68.35}, {37.26, 68.36}, {37.19, 68.38}, {37.14, 68.39}
+          });
   // The Panj is the Tajik-Afghan border here: deer on this stretch wade across it.
-  static final Stretch PANJ = new Stretch("Panj at the Vakhsh mouth", "Tj1",
-      new double[][] {{37.20, 68.28}, {37.15, 68.32}, {37.12, 68.36}, {37.08, 68.40}, {37.06, 68.45}});
-  // The Zarafshon leaves Tajikistan near 67.5 E: this stretch runs from the Tajik reserve into Uzbekistan.
-  static final Stretch ZARAFSHON = new Stretch("Zarafshon at the border", "Tj5",
-      new double[][] {{39.52, 67.75}, {39.50, 67.62}, {39.49, 67.52}, {39.50, 67.44}, {39.52, 67.36}});
-  static final Stretch ZARAFSHON_UZ = new Stretch("Zarafshon National Nature Park", "Uz4",
-      new double[][] {{39.66, 66.95}, {39.68, 67.02}, {39.70, 67.10}, {39.72, 67.16}});
+  static final Stretch PANJ =
+      new Stretch(
+          "Panj at the Vakhsh mouth",
+          "Tj1",
+          new double[][] {
+            {37.20, 68.28}, {37.15, 68.32}, {37.12, 68.36}, {37.08, 68.40}, {37.06, 68.45}
+          });
+  // The Zarafshon leaves Tajikistan near 67.5 E: this stretch runs from the Tajik reserve into
+  // Uzbekistan.
+  static final Stretch ZARAFSHON =
+      new Stretch(
+          "Zarafshon at the border",
+          "Tj5",
+          new double[][] {
+            {39.52, 67.75}, {39.50, 67.62}, {39.49, 67.52}, {39.50, 67.44}, {39.52, 67.36}
+          });
+  static final Stretch ZARAFSHON_UZ =
+      new Stretch(
+          "Zarafshon National Nature Park",
+          "Uz4",
+          new double[][] {{39.66, 66.95}, {39.68, 67.02}, {39.70, 67.10}, {39.72, 67.16}});
 
   /** One animal: where it is on its stretch (0..1), which way it walks, and its state. */
   public static final class Deer {
@@ -42,7 +61,13 @@ public final class Herd {
     double batteryV;
     boolean dead;
 
-    Deer(String collarId, String animalId, String sex, Stretch stretch, double along, Random random) {
+    Deer(
+        String collarId,
+        String animalId,
+        String sex,
+        Stretch stretch,
+        double along,
+        Random random) {
       this.collarId = collarId;
       this.animalId = animalId;
       this.sex = sex;
@@ -108,13 +133,35 @@ public final class Herd {
   /** {@code count} deer spread over the stretches; collar ids {@code prefix}-001, -002, ... */
   public Herd(String prefix, int count, long seed) {
     random = new Random(seed);
-    Stretch[] stretches = {VAKHSH, VAKHSH, PANJ, VAKHSH, PANJ, ZARAFSHON, ZARAFSHON_UZ, PANJ, ZARAFSHON, VAKHSH, ZARAFSHON_UZ, ZARAFSHON};
+    Stretch[] stretches = {
+      VAKHSH,
+      VAKHSH,
+      PANJ,
+      VAKHSH,
+      PANJ,
+      ZARAFSHON,
+      ZARAFSHON_UZ,
+      PANJ,
+      ZARAFSHON,
+      VAKHSH,
+      ZARAFSHON_UZ,
+      ZARAFSHON
+    };
     for (int i = 0; i < count; i++) {
       Stretch stretch = stretches[i % stretches.length];
       // Deer on a border stretch start near the border, so the demo shows crossings within minutes.
-      double along = stretch == PANJ || stretch == ZARAFSHON ? 0.35 + 0.3 * random.nextDouble() : random.nextDouble();
-      deer.add(new Deer(String.format("%s-%03d", prefix, i + 1), String.format("BD-%02d", i + 1), i % 3 == 0 ? "m" : "f",
-          stretch, along, random));
+      double along =
+          stretch == PANJ || stretch == ZARAFSHON
+              ? 0.35 + 0.3 * random.nextDouble()
+              : random.nextDouble();
+      deer.add(
+          new Deer(
+              String.format("%s-%03d", prefix, i + 1),
+              String.format("BD-%02d", i + 1),
+              i % 3 == 0 ? "m" : "f",
+              stretch,
+              along,
+              random));
     }
   }
 
@@ -123,8 +170,8 @@ public final class Herd {
   }
 
   /**
-   * Moves one deer through {@code minutes} of simulated time ending at {@code at}: walking speed follows the
-   * daily rhythm at local solar time; at a stretch's end it turns back.
+   * Moves one deer through {@code minutes} of simulated time ending at {@code at}: walking speed
+   * follows the daily rhythm at local solar time; at a stretch's end it turns back.
    */
   public void step(Deer d, Instant at, double minutes) {
     if (d.dead) {
@@ -149,9 +196,17 @@ public final class Herd {
     d.dead = true;
   }
 
-  /** 0..1: high at dawn and dusk, low at midday, moderate at night (local solar time from the longitude). */
+  /**
+   * 0..1: high at dawn and dusk, low at midday, moderate at night (local solar time from the
+   * longitude).
+   */
   static double activity(Instant at, double lon) {
-    double hour = (at.atOffset(ZoneOffset.UTC).getHour() + at.atOffset(ZoneOffset.UTC).getMinute() / 60.0 + lon / 15 + 24) % 24;
+    double hour =
+        (at.atOffset(ZoneOffset.UTC).getHour()
+                + at.atOffset(ZoneOffset.UTC).getMinute() / 60.0
+                + lon / 15
+                + 24)
+            % 24;
     double dawn = Math.exp(-Math.pow((hour - 6.5) / 1.5, 2));
     double dusk = Math.exp(-Math.pow((hour - 19) / 1.5, 2));
     return 0.1 + 0.9 * Math.max(dawn, dusk) + (hour < 5 || hour > 21 ? 0.15 : 0);

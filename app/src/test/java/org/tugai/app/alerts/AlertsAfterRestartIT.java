@@ -32,10 +32,11 @@ import org.tugai.schemas.SchemaCatalog;
 import org.tugai.schemas.Topics;
 
 /**
- * A power cut at the station: {@code bin/tugai run} is SIGKILLed and started again. Its consumer groups use
- * static membership, so the restarted process takes its partitions back at once: a person seen by a camera
- * after the restart reaches the rangers' topic within 10 s of "tugai started", without waiting out the
- * session timeout (45 s) of the members the power cut left behind.
+ * A power cut at the station: {@code bin/tugai run} is SIGKILLed and started again. Its consumer
+ * groups use static membership, so the restarted process takes its partitions back at once: a
+ * person seen by a camera after the restart reaches the rangers' topic within 10 s of "tugai
+ * started", without waiting out the session timeout (45 s) of the members the power cut left
+ * behind.
  */
 @ExtendWith(TugaiInfrastructure.class)
 class AlertsAfterRestartIT {
@@ -46,25 +47,50 @@ class AlertsAfterRestartIT {
   @TempDir Path dir;
 
   @Test
-  void aDetectionAfterASigkillAndRestartReachesRangersWithinTenSecondsOfStartUp(Infrastructure infra) throws Exception {
+  void aDetectionAfterASigkillAndRestartReachesRangersWithinTenSecondsOfStartUp(
+      Infrastructure infra) throws Exception {
     String prefix = Infrastructure.uniqueName("restart") + ".";
     Topics topics = Topics.of(prefix, SchemaCatalog.released());
     Infrastructure.Database db = infra.newDatabase();
     Path log = dir.resolve("tugai.log");
     try (KafkaBrokerProcess kafka = new KafkaBrokerProcess(dir.resolve("kafka"))) {
       kafka.start();
-      Map<String, String> env = new HashMap<>(Map.of("TUGAI_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-          "TUGAI_KAFKA_TOPIC_PREFIX", prefix, "TUGAI_MQTT_URL", infra.mqttUrl(), "TUGAI_DB_URL", db.url(), "TUGAI_DB_USER", db.user(),
-          "TUGAI_DB_PASSWORD", db.password(), "TUGAI_HTTP_PORT", "0", "TUGAI_GATEWAY_CLIENT_ID", Infrastructure.uniqueName("gw"),
-          "TUGAI_GATEWAY_UNKNOWN_DEVICES", "accept", "TUGAI_STREAMS_STATE_DIR", dir.resolve("state").toString()));
+      Map<String, String> env =
+          new HashMap<>(
+              Map.of(
+                  "TUGAI_KAFKA_BOOTSTRAP_SERVERS",
+                  kafka.bootstrapServers(),
+                  "TUGAI_KAFKA_TOPIC_PREFIX",
+                  prefix,
+                  "TUGAI_MQTT_URL",
+                  infra.mqttUrl(),
+                  "TUGAI_DB_URL",
+                  db.url(),
+                  "TUGAI_DB_USER",
+                  db.user(),
+                  "TUGAI_DB_PASSWORD",
+                  db.password(),
+                  "TUGAI_HTTP_PORT",
+                  "0",
+                  "TUGAI_GATEWAY_CLIENT_ID",
+                  Infrastructure.uniqueName("gw"),
+                  "TUGAI_GATEWAY_UNKNOWN_DEVICES",
+                  "accept",
+                  "TUGAI_STREAMS_STATE_DIR",
+                  dir.resolve("state").toString()));
       env.put("TUGAI_STREAMS_COMMIT_INTERVAL", "200ms");
 
       List<JsonNode> onMqtt = new CopyOnWriteArrayList<>();
-      MqttClient ranger = new MqttClient(infra.mqttUrl(), Infrastructure.uniqueName("ranger"), new MemoryPersistence());
+      MqttClient ranger =
+          new MqttClient(
+              infra.mqttUrl(), Infrastructure.uniqueName("ranger"), new MemoryPersistence());
       ranger.connect(new MqttConnectionOptions());
-      ranger.subscribe(new MqttSubscription[] {new MqttSubscription(MqttTopics.alerts(ZONE), 1)},
+      ranger.subscribe(
+          new MqttSubscription[] {new MqttSubscription(MqttTopics.alerts(ZONE), 1)},
           new IMqttMessageListener[] {(t, m) -> onMqtt.add(JSON.readTree(m.getPayload()))});
-      MqttClient device = new MqttClient(infra.mqttUrl(), Infrastructure.uniqueName("cam"), new MemoryPersistence());
+      MqttClient device =
+          new MqttClient(
+              infra.mqttUrl(), Infrastructure.uniqueName("cam"), new MemoryPersistence());
       device.connect(new MqttConnectionOptions());
       String before = Infrastructure.uniqueName("CT").replace("-", "");
       String after = before + "b";
@@ -73,8 +99,13 @@ class AlertsAfterRestartIT {
         TugaiProcess first = TugaiProcess.start("run", "tugai started", env, log);
         AlertDeliveryIT.deploy(kafka.bootstrapServers(), topics, before, 39.47, 67.60);
         AlertDeliveryIT.deploy(kafka.bootstrapServers(), topics, after, 39.48, 67.61);
-        MqttPublishing.publish(device, MqttTopics.cameraDetections(before), AlertDeliveryIT.detection(before, "e1", t));
-        await().atMost(Duration.ofSeconds(90)).until(() -> onMqtt.stream().anyMatch(j -> before.equals(j.path("deviceId").asText())));
+        MqttPublishing.publish(
+            device,
+            MqttTopics.cameraDetections(before),
+            AlertDeliveryIT.detection(before, "e1", t));
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .until(() -> onMqtt.stream().anyMatch(j -> before.equals(j.path("deviceId").asText())));
 
         long pid = first.pid();
         first.kill(); // a power cut: no leave-group, no commit, no disconnect
@@ -82,9 +113,17 @@ class AlertsAfterRestartIT {
 
         try (TugaiProcess second = TugaiProcess.start("run", "tugai started", env, log)) {
           long started = System.nanoTime();
-          MqttPublishing.publish(device, MqttTopics.cameraDetections(after), AlertDeliveryIT.detection(after, "e2", t.plusSeconds(30)));
-          await().atMost(Duration.ofSeconds(10)).until(() -> onMqtt.stream().anyMatch(j -> after.equals(j.path("deviceId").asText())));
-          System.out.printf("alert after restart on the rangers' topic %.1f s after 'tugai started'%n", (System.nanoTime() - started) / 1e9);
+          MqttPublishing.publish(
+              device,
+              MqttTopics.cameraDetections(after),
+              AlertDeliveryIT.detection(after, "e2", t.plusSeconds(30)));
+          await()
+              .atMost(Duration.ofSeconds(10))
+              .until(
+                  () -> onMqtt.stream().anyMatch(j -> after.equals(j.path("deviceId").asText())));
+          System.out.printf(
+              "alert after restart on the rangers' topic %.1f s after 'tugai started'%n",
+              (System.nanoTime() - started) / 1e9);
           assertThat(Files.readString(log)).contains("tugai started");
           assertThat(second.pid()).isNotEqualTo(pid);
         }

@@ -36,8 +36,8 @@ import org.tugai.streams.StreamsService;
 import org.tugai.streams.StreamsServiceConfig;
 
 /**
- * A multi-day simulated track over a real broker, partly delivered as satellite batches (newest first) and
- * twice: the store ends up with exactly the crossings that happened, alternating sides.
+ * A multi-day simulated track over a real broker, partly delivered as satellite batches (newest
+ * first) and twice: the store ends up with exactly the crossings that happened, alternating sides.
  */
 @ExtendWith(TugaiInfrastructure.class)
 class CrossingsIT {
@@ -45,34 +45,69 @@ class CrossingsIT {
   @TempDir Path state;
 
   @Test
-  void aMultiDayTrackWithSeveralCrossingsConvergesInTheStore(Infrastructure infra) throws Exception {
+  void aMultiDayTrackWithSeveralCrossingsConvergesInTheStore(Infrastructure infra)
+      throws Exception {
     String prefix = Infrastructure.uniqueName("cross") + ".";
     Infrastructure.Database db = infra.newDatabase();
-    Settings settings = Settings.of(Map.of("kafka.bootstrap-servers", infra.kafkaBootstrapServers(), "kafka.topic-prefix", prefix,
-        "kafka.partitions", "3", "db.url", db.url(), "db.user", db.user(), "db.password", db.password(),
-        "streams.state-dir", state.toString(), "streams.commit-interval", "100ms"));
+    Settings settings =
+        Settings.of(
+            Map.of(
+                "kafka.bootstrap-servers",
+                infra.kafkaBootstrapServers(),
+                "kafka.topic-prefix",
+                prefix,
+                "kafka.partitions",
+                "3",
+                "db.url",
+                db.url(),
+                "db.user",
+                db.user(),
+                "db.password",
+                db.password(),
+                "streams.state-dir",
+                state.toString(),
+                "streams.commit-interval",
+                "100ms"));
     Topics topics = Topics.of(prefix, SchemaCatalog.released());
-    SimulatedDeer deer = new SimulatedDeer(Infrastructure.uniqueName("SIM"), 3, 4, Instant.now().minus(10, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS));
-    try (IngestService ingest = new IngestService(IngestConfig.from(settings), new SimpleMeterRegistry());
-         StreamsService streams = new StreamsService(StreamsServiceConfig.from(settings))) {
+    SimulatedDeer deer =
+        new SimulatedDeer(
+            Infrastructure.uniqueName("SIM"),
+            3,
+            4,
+            Instant.now().minus(10, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS));
+    try (IngestService ingest =
+            new IngestService(IngestConfig.from(settings), new SimpleMeterRegistry());
+        StreamsService streams = new StreamsService(StreamsServiceConfig.from(settings))) {
       ingest.start();
       streams.start();
-      try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", infra.kafkaBootstrapServers()),
-          new StringSerializer(), new ByteArraySerializer())) {
+      try (KafkaProducer<String, byte[]> producer =
+          new KafkaProducer<>(
+              Map.of("bootstrap.servers", infra.kafkaBootstrapServers()),
+              new StringSerializer(),
+              new ByteArraySerializer())) {
         for (Deployment d : deer.deployments()) {
-          producer.send(new ProducerRecord<>(topics.deployments().name(), d.getDeploymentId(),
-              topics.deployments().valueSerde().serializer().serialize("t", d))).get(30, TimeUnit.SECONDS);
+          producer
+              .send(
+                  new ProducerRecord<>(
+                      topics.deployments().name(),
+                      d.getDeploymentId(),
+                      topics.deployments().valueSerde().serializer().serialize("t", d)))
+              .get(30, TimeUnit.SECONDS);
         }
         for (int d = 0; d < deer.days(); d++) {
           for (int k = 0; k < deer.deer(); k++) {
             List<Fix> day = new ArrayList<>(deer.day(k, d));
             if (d == 1) {
-              Collections.reverse(day);       // a store-and-forward upload, newest first
+              Collections.reverse(day); // a store-and-forward upload, newest first
             }
-            int copies = d == 2 ? 2 : 1;      // a gateway restart replays a day
+            int copies = d == 2 ? 2 : 1; // a gateway restart replays a day
             for (int c = 0; c < copies; c++) {
               for (Fix f : day) {
-                producer.send(new ProducerRecord<>(topics.fixes().name(), f.getCollarId(), topics.fixes().valueSerde().serializer().serialize("t", f)));
+                producer.send(
+                    new ProducerRecord<>(
+                        topics.fixes().name(),
+                        f.getCollarId(),
+                        topics.fixes().valueSerde().serializer().serialize("t", f)));
               }
             }
           }
@@ -80,20 +115,32 @@ class CrossingsIT {
         }
       }
       int expected = deer.deer() * deer.crossingsPerDeer();
-      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
-          .until(() -> count(db, "SELECT count(*) FROM current_crossings") == expected
-              && count(db, "SELECT count(*) FROM fixes") == (long) deer.deer() * deer.days() * 24);
-      await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> count(db, "SELECT count(*) FROM current_crossings") == expected);
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofSeconds(1))
+          .until(
+              () ->
+                  count(db, "SELECT count(*) FROM current_crossings") == expected
+                      && count(db, "SELECT count(*) FROM fixes")
+                          == (long) deer.deer() * deer.days() * 24);
+      await()
+          .during(Duration.ofSeconds(3))
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> count(db, "SELECT count(*) FROM current_crossings") == expected);
       try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
-           ResultSet rs = c.createStatement().executeQuery(
-               "SELECT collar_id, from_country, to_country, hotspot, population FROM current_crossings ORDER BY collar_id, crossed_at")) {
+          ResultSet rs =
+              c.createStatement()
+                  .executeQuery(
+                      "SELECT collar_id, from_country, to_country, hotspot, population FROM current_crossings ORDER BY collar_id, crossed_at")) {
         String lastCollar = null;
         String lastTo = null;
         int rows = 0;
         while (rs.next()) {
           rows++;
           if (rs.getString(1).equals(lastCollar)) {
-            assertThat(rs.getString(2)).as("crossings of one deer alternate sides").isEqualTo(lastTo);
+            assertThat(rs.getString(2))
+                .as("crossings of one deer alternate sides")
+                .isEqualTo(lastTo);
           } else {
             assertThat(rs.getString(2)).isEqualTo("TJK");
           }
@@ -108,7 +155,8 @@ class CrossingsIT {
   }
 
   static long count(Infrastructure.Database db, String sql) throws Exception {
-    try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password()); ResultSet rs = c.createStatement().executeQuery(sql)) {
+    try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
+        ResultSet rs = c.createStatement().executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
     }

@@ -12,8 +12,8 @@ import org.tugai.avro.FixType;
 import org.tugai.core.geo.Countries;
 
 /**
- * Collared deer living on both banks of the Panj: each spends a day on one side, then swims across in the
- * evening, day after day. Hourly fixes; the border is the real 1:10m line.
+ * Collared deer living on both banks of the Panj: each spends a day on one side, then swims across
+ * in the evening, day after day. Hourly fixes; the border is the real 1:10m line.
  */
 final class SimulatedDeer {
 
@@ -38,9 +38,16 @@ final class SimulatedDeer {
   List<Deployment> deployments() {
     List<Deployment> out = new ArrayList<>();
     for (int k = 0; k < deer; k++) {
-      out.add(Deployment.newBuilder().setDeploymentId(collar(k) + "@dep").setDeviceId(collar(k)).setDeviceType(DeviceType.COLLAR)
-          .setAnimalId("deer-" + collar(k)).setSpecies("Cervus elaphus bactrianus").setPopulation("Tj1")
-          .setDeployOn(start.minus(Duration.ofDays(1))).build());
+      out.add(
+          Deployment.newBuilder()
+              .setDeploymentId(collar(k) + "@dep")
+              .setDeviceId(collar(k))
+              .setDeviceType(DeviceType.COLLAR)
+              .setAnimalId("deer-" + collar(k))
+              .setSpecies("Cervus elaphus bactrianus")
+              .setPopulation("Tj1")
+              .setDeployOn(start.minus(Duration.ofDays(1)))
+              .build());
     }
     return out;
   }
@@ -60,8 +67,18 @@ final class SimulatedDeer {
         north = side * new double[] {0.02, -0.02, -0.05}[h - 21];
       }
       Instant t = start.plus(Duration.ofDays(d)).plus(Duration.ofHours(h));
-      fixes.add(Fix.newBuilder().setCollarId(collar(k)).setFixTime(t).setLat(border + north).setLon(lon)
-          .setFixType(FixType.THREE_D).setHdop(1.0).setSatellites(9).setReceivedAt(t.plusSeconds(20)).setSource("sim").build());
+      fixes.add(
+          Fix.newBuilder()
+              .setCollarId(collar(k))
+              .setFixTime(t)
+              .setLat(border + north)
+              .setLon(lon)
+              .setFixType(FixType.THREE_D)
+              .setHdop(1.0)
+              .setSatellites(9)
+              .setReceivedAt(t.plusSeconds(20))
+              .setSource("sim")
+              .build());
     }
     return fixes;
   }

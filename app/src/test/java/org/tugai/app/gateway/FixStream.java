@@ -20,7 +20,8 @@ final class FixStream {
 
   private final String collarPrefix;
   private final int collars;
-  private final Instant base = Instant.now().minus(30, ChronoUnit.DAYS).truncatedTo(ChronoUnit.MINUTES);
+  private final Instant base =
+      Instant.now().minus(30, ChronoUnit.DAYS).truncatedTo(ChronoUnit.MINUTES);
 
   FixStream(String collarPrefix, int collars) {
     this.collarPrefix = collarPrefix;
@@ -31,9 +32,16 @@ final class FixStream {
   void publish(MqttClient client, int i) throws MqttException {
     String collar = collarPrefix + (i % collars);
     Instant time = base.plus(i / collars, ChronoUnit.MINUTES);
-    String json = String.format(Locale.ROOT, "{\"collarId\":\"%s\",\"fixTime\":\"%s\",\"lat\":%.5f,\"lon\":%.5f,\"fixType\":\"3D\"}",
-        collar, time, 37.2 + (i % 1000) * 1e-4, 68.3 + (i % 700) * 1e-4);
-    MqttPublishing.publish(client, MqttTopics.collarFixes(collar), json.getBytes(StandardCharsets.UTF_8));
+    String json =
+        String.format(
+            Locale.ROOT,
+            "{\"collarId\":\"%s\",\"fixTime\":\"%s\",\"lat\":%.5f,\"lon\":%.5f,\"fixType\":\"3D\"}",
+            collar,
+            time,
+            37.2 + (i % 1000) * 1e-4,
+            68.3 + (i % 700) * 1e-4);
+    MqttPublishing.publish(
+        client, MqttTopics.collarFixes(collar), json.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Counts of what a topic holds for this stream: total records and distinct natural keys. */

@@ -25,8 +25,9 @@ import org.tugai.schemas.SchemaCatalog;
 import org.tugai.schemas.Topics;
 
 /**
- * A gateway killed with SIGKILL in the middle of 10,000 fixes through a real Mosquitto loses none of them:
- * what it had not acknowledged, the broker keeps in the persistent session and delivers to the next one.
+ * A gateway killed with SIGKILL in the middle of 10,000 fixes through a real Mosquitto loses none
+ * of them: what it had not acknowledged, the broker keeps in the persistent session and delivers to
+ * the next one.
  */
 @ExtendWith(TugaiInfrastructure.class)
 class GatewayCrashIT {
@@ -38,23 +39,33 @@ class GatewayCrashIT {
 
   @Test
   void sigkillMidStreamLosesNothing(Infrastructure infra) throws Exception {
-    Assumptions.assumeTrue(MosquittoProcess.binary().isPresent(), "needs the mosquitto binary (apt-get install mosquitto)");
+    Assumptions.assumeTrue(
+        MosquittoProcess.binary().isPresent(),
+        "needs the mosquitto binary (apt-get install mosquitto)");
     String prefix = Infrastructure.uniqueName("crash") + ".";
     String bootstrap = infra.kafkaBootstrapServers();
     Topics topics = Topics.of(prefix, SchemaCatalog.released());
     try (MosquittoProcess mosquitto = MosquittoProcess.start("")) {
-      Map<String, String> env = Map.of(
-          "TUGAI_KAFKA_BOOTSTRAP_SERVERS", bootstrap,
-          "TUGAI_KAFKA_TOPIC_PREFIX", prefix,
-          "TUGAI_MQTT_URL", mosquitto.url(),
-          "TUGAI_GATEWAY_CLIENT_ID", Infrastructure.uniqueName("gw"),
-          "TUGAI_GATEWAY_RECEIVE_MAXIMUM", "500");
+      Map<String, String> env =
+          Map.of(
+              "TUGAI_KAFKA_BOOTSTRAP_SERVERS",
+              bootstrap,
+              "TUGAI_KAFKA_TOPIC_PREFIX",
+              prefix,
+              "TUGAI_MQTT_URL",
+              mosquitto.url(),
+              "TUGAI_GATEWAY_CLIENT_ID",
+              Infrastructure.uniqueName("gw"),
+              "TUGAI_GATEWAY_RECEIVE_MAXIMUM",
+              "500");
       Path log1 = dir.resolve("gateway-1.log");
       Path log2 = dir.resolve("gateway-2.log");
       FixStream stream = new FixStream(Infrastructure.uniqueName("K"), 10);
       AtomicReference<TugaiProcess> second = new AtomicReference<>();
       TugaiProcess first = TugaiProcess.start("gateway", env, log1);
-      MqttClient device = new MqttClient(mosquitto.url(), Infrastructure.uniqueName("collars"), new MemoryPersistence());
+      MqttClient device =
+          new MqttClient(
+              mosquitto.url(), Infrastructure.uniqueName("collars"), new MemoryPersistence());
       device.connect(new MqttConnectionOptions());
       try {
         for (int i = 0; i < FIXES; i++) {
@@ -70,13 +81,21 @@ class GatewayCrashIT {
         }
         device.disconnect();
 
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
+        await()
+            .atMost(Duration.ofSeconds(120))
+            .pollInterval(Duration.ofSeconds(1))
             .until(() -> stream.arrived(bootstrap, topics.fixes()).distinct().size() == FIXES);
         FixStream.Arrived arrived = stream.arrived(bootstrap, topics.fixes());
-        log.info("all {} fixes in Kafka after SIGKILL: {} records, {} duplicates", FIXES, arrived.total(), arrived.duplicates());
+        log.info(
+            "all {} fixes in Kafka after SIGKILL: {} records, {} duplicates",
+            FIXES,
+            arrived.total(),
+            arrived.duplicates());
         assertThat(arrived.distinct()).hasSize(FIXES);
         assertThat(arrived.total()).isGreaterThanOrEqualTo(FIXES);
-        assertThat(Files.readString(log1)).contains("gateway started").doesNotContain("gateway stopped");
+        assertThat(Files.readString(log1))
+            .contains("gateway started")
+            .doesNotContain("gateway stopped");
       } finally {
         if (second.get() != null) {
           second.get().close();

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.tugai.avro.Fix;
 import org.tugai.app.TugaiProcess;
+import org.tugai.avro.Fix;
 import org.tugai.embedded.MosquittoProcess;
 import org.tugai.embedded.junit.Infrastructure;
 import org.tugai.embedded.junit.TopicContents;
@@ -27,9 +27,9 @@ import org.tugai.schemas.SchemaCatalog;
 import org.tugai.schemas.Topics;
 
 /**
- * Two gateway processes on one MQTT 5 shared subscription split the load; one is killed and restarted by
- * its supervisor (same client id), and nothing is lost: what the broker had sent or queued to the dead one
- * waits in its persistent session.
+ * Two gateway processes on one MQTT 5 shared subscription split the load; one is killed and
+ * restarted by its supervisor (same client id), and nothing is lost: what the broker had sent or
+ * queued to the dead one waits in its persistent session.
  */
 @ExtendWith(TugaiInfrastructure.class)
 class SharedSubscriptionIT {
@@ -41,23 +41,44 @@ class SharedSubscriptionIT {
 
   @Test
   void twoGatewaysSplitTheLoadAndAKilledOneLosesNothing(Infrastructure infra) throws Exception {
-    Assumptions.assumeTrue(MosquittoProcess.binary().isPresent(), "needs the mosquitto binary (apt-get install mosquitto)");
+    Assumptions.assumeTrue(
+        MosquittoProcess.binary().isPresent(),
+        "needs the mosquitto binary (apt-get install mosquitto)");
     String prefix = Infrastructure.uniqueName("shared") + ".";
     String bootstrap = infra.kafkaBootstrapServers();
     Topics topics = Topics.of(prefix, SchemaCatalog.released());
     FixStream stream = new FixStream(Infrastructure.uniqueName("S"), 16);
     try (MosquittoProcess mosquitto = MosquittoProcess.start("")) {
-      Map<String, String> common = Map.of(
-          "TUGAI_KAFKA_BOOTSTRAP_SERVERS", bootstrap,
-          "TUGAI_KAFKA_TOPIC_PREFIX", prefix,
-          "TUGAI_MQTT_URL", mosquitto.url(),
-          "TUGAI_GATEWAY_SHARED_GROUP", "gateways");
-      Map<String, String> envA = with(common, "TUGAI_GATEWAY_CLIENT_ID", prefix + "gw-a", "TUGAI_GATEWAY_SOURCE_NAME", "gw-a");
-      Map<String, String> envB = with(common, "TUGAI_GATEWAY_CLIENT_ID", prefix + "gw-b", "TUGAI_GATEWAY_SOURCE_NAME", "gw-b");
+      Map<String, String> common =
+          Map.of(
+              "TUGAI_KAFKA_BOOTSTRAP_SERVERS",
+              bootstrap,
+              "TUGAI_KAFKA_TOPIC_PREFIX",
+              prefix,
+              "TUGAI_MQTT_URL",
+              mosquitto.url(),
+              "TUGAI_GATEWAY_SHARED_GROUP",
+              "gateways");
+      Map<String, String> envA =
+          with(
+              common,
+              "TUGAI_GATEWAY_CLIENT_ID",
+              prefix + "gw-a",
+              "TUGAI_GATEWAY_SOURCE_NAME",
+              "gw-a");
+      Map<String, String> envB =
+          with(
+              common,
+              "TUGAI_GATEWAY_CLIENT_ID",
+              prefix + "gw-b",
+              "TUGAI_GATEWAY_SOURCE_NAME",
+              "gw-b");
       TugaiProcess a = TugaiProcess.start("gateway", envA, dir.resolve("a.log"));
       TugaiProcess b = TugaiProcess.start("gateway", envB, dir.resolve("b.log"));
       TugaiProcess bAgain = null;
-      MqttClient device = new MqttClient(mosquitto.url(), Infrastructure.uniqueName("collars"), new MemoryPersistence());
+      MqttClient device =
+          new MqttClient(
+              mosquitto.url(), Infrastructure.uniqueName("collars"), new MemoryPersistence());
       device.connect(new MqttConnectionOptions());
       try {
         for (int i = 0; i < FIXES; i++) {
@@ -71,7 +92,9 @@ class SharedSubscriptionIT {
             log.info("gateway b restarted after {} fixes", i + 1);
           }
         }
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
+        await()
+            .atMost(Duration.ofSeconds(120))
+            .pollInterval(Duration.ofSeconds(1))
             .until(() -> stream.arrived(bootstrap, topics.fixes()).distinct().size() == FIXES);
         Map<String, Integer> bySource = recordsBySource(bootstrap, topics);
         log.info("all {} fixes in Kafka; records by gateway: {}", FIXES, bySource);
@@ -88,7 +111,8 @@ class SharedSubscriptionIT {
     }
   }
 
-  private static Map<String, String> with(Map<String, String> base, String k1, String v1, String k2, String v2) {
+  private static Map<String, String> with(
+      Map<String, String> base, String k1, String v1, String k2, String v2) {
     Map<String, String> m = new HashMap<>(base);
     m.put(k1, v1);
     m.put(k2, v2);

@@ -14,7 +14,8 @@ import org.slf4j.Logger;
 
 class TransactionRaceNoiseTest {
 
-  static final String RETRY = "[Producer clientId=p] Got error produce response with correlation id {} on topic-partition {}, retrying ({} attempts left). Error: {}";
+  static final String RETRY =
+      "[Producer clientId=p] Got error produce response with correlation id {} on topic-partition {}, retrying ({} attempts left). Error: {}";
 
   LoggerContext context;
   ListAppender<ILoggingEvent> seen;
@@ -35,26 +36,50 @@ class TransactionRaceNoiseTest {
 
   @Test
   void theRetriedTransactionRaceIsDropped() {
-    context.getLogger(TransactionRaceNoise.SENDER).warn(RETRY, 23L, "t-0", 2147483646, "CONCURRENT_TRANSACTIONS");
-    context.getLogger(TransactionRaceNoise.SENDER).warn(RETRY, 24L, "t-0", 2147483646, "OUT_OF_ORDER_SEQUENCE_NUMBER");
+    context
+        .getLogger(TransactionRaceNoise.SENDER)
+        .warn(RETRY, 23L, "t-0", 2147483646, "CONCURRENT_TRANSACTIONS");
+    context
+        .getLogger(TransactionRaceNoise.SENDER)
+        .warn(RETRY, 24L, "t-0", 2147483646, "OUT_OF_ORDER_SEQUENCE_NUMBER");
     // As Kafka's LogContext hands it over: formatted already, no parameters.
-    context.getLogger(TransactionRaceNoise.SENDER).warn("[Producer clientId=p, transactionalId=t] Got error produce response with"
-        + " correlation id 23 on topic-partition t-0, retrying (2147483646 attempts left). Error: CONCURRENT_TRANSACTIONS");
-    context.getLogger(TransactionRaceNoise.REPLICA_MANAGER).error("[ReplicaManager broker=0] Error processing append operation on partition t-0",
-        new OutOfOrderSequenceException("Expected sequence 0 for transactions v2 idempotent producer with no existing state."));
+    context
+        .getLogger(TransactionRaceNoise.SENDER)
+        .warn(
+            "[Producer clientId=p, transactionalId=t] Got error produce response with"
+                + " correlation id 23 on topic-partition t-0, retrying (2147483646 attempts left). Error: CONCURRENT_TRANSACTIONS");
+    context
+        .getLogger(TransactionRaceNoise.REPLICA_MANAGER)
+        .error(
+            "[ReplicaManager broker=0] Error processing append operation on partition t-0",
+            new OutOfOrderSequenceException(
+                "Expected sequence 0 for transactions v2 idempotent producer with no existing state."));
     assertThat(seen.list).isEmpty();
   }
 
   @Test
   void everythingElseIsKept() {
-    context.getLogger(TransactionRaceNoise.SENDER).warn(RETRY, 25L, "t-0", 3, "NOT_ENOUGH_REPLICAS");
-    context.getLogger(TransactionRaceNoise.SENDER).warn("[Producer clientId=p] Got error produce response with correlation id 26 on"
-        + " topic-partition t-0, retrying (2 attempts left). Error: NOT_LEADER_OR_FOLLOWER");
-    context.getLogger(TransactionRaceNoise.SENDER).error("fatal", new OutOfOrderSequenceException("x"));
-    context.getLogger(TransactionRaceNoise.REPLICA_MANAGER).error("append failed", new TopicAuthorizationException("denied"));
+    context
+        .getLogger(TransactionRaceNoise.SENDER)
+        .warn(RETRY, 25L, "t-0", 3, "NOT_ENOUGH_REPLICAS");
+    context
+        .getLogger(TransactionRaceNoise.SENDER)
+        .warn(
+            "[Producer clientId=p] Got error produce response with correlation id 26 on"
+                + " topic-partition t-0, retrying (2 attempts left). Error: NOT_LEADER_OR_FOLLOWER");
+    context
+        .getLogger(TransactionRaceNoise.SENDER)
+        .error("fatal", new OutOfOrderSequenceException("x"));
+    context
+        .getLogger(TransactionRaceNoise.REPLICA_MANAGER)
+        .error("append failed", new TopicAuthorizationException("denied"));
     context.getLogger(TransactionRaceNoise.REPLICA_MANAGER).error("no cause");
-    context.getLogger("org.tugai.streams.StreamsService").error("retrying CONCURRENT_TRANSACTIONS", new OutOfOrderSequenceException("x"));
-    assertThat(seen.list).extracting(ILoggingEvent::getLevel)
-        .containsExactly(Level.WARN, Level.WARN, Level.ERROR, Level.ERROR, Level.ERROR, Level.ERROR);
+    context
+        .getLogger("org.tugai.streams.StreamsService")
+        .error("retrying CONCURRENT_TRANSACTIONS", new OutOfOrderSequenceException("x"));
+    assertThat(seen.list)
+        .extracting(ILoggingEvent::getLevel)
+        .containsExactly(
+            Level.WARN, Level.WARN, Level.ERROR, Level.ERROR, Level.ERROR, Level.ERROR);
   }
 }

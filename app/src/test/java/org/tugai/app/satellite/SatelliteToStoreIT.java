@@ -46,9 +46,10 @@ import org.tugai.gateway.iridium.DirectIp;
 import org.tugai.gateway.iridium.RockBlockWebhook;
 
 /**
- * Satellite inputs through the whole pipeline into PostgreSQL: a DirectIP message delivered twice at once (the
- * Iridium gateway retrying before our confirmation) and again after it, a webhook delivered twice, and a vendor export
- * dropped twice under two names. Every fix is stored exactly once.
+ * Satellite inputs through the whole pipeline into PostgreSQL: a DirectIP message delivered twice
+ * at once (the Iridium gateway retrying before our confirmation) and again after it, a webhook
+ * delivered twice, and a vendor export dropped twice under two names. Every fix is stored exactly
+ * once.
  */
 @ExtendWith(TugaiInfrastructure.class)
 class SatelliteToStoreIT {
@@ -67,67 +68,165 @@ class SatelliteToStoreIT {
     int directIp = FreePorts.pick();
     int webhook = FreePorts.pick();
     Path inbox = Files.createDirectories(dir.resolve("inbox"));
-    Settings settings = Settings.of(Map.ofEntries(Map.entry("kafka.bootstrap-servers", infra.kafkaBootstrapServers()),
-        Map.entry("kafka.topic-prefix", prefix), Map.entry("kafka.partitions", "2"), Map.entry("mqtt.url", infra.mqttUrl()),
-        Map.entry("db.url", db.url()), Map.entry("db.user", db.user()), Map.entry("db.password", db.password()),
-        Map.entry("gateway.client-id", Infrastructure.uniqueName("gateway")), Map.entry("gateway.alerts-out", "false"),
-        Map.entry("gateway.directip.port", String.valueOf(directIp)), Map.entry("gateway.directip.bind", "127.0.0.1"),
-        Map.entry("gateway.rockblock.port", String.valueOf(webhook)), Map.entry("gateway.rockblock.bind", "127.0.0.1"),
-        Map.entry("gateway.rockblock.secret", SECRET), Map.entry("gateway.inbox.dir", inbox.toString()),
-        Map.entry("gateway.inbox.poll-every", "200ms"), Map.entry("gateway.inbox.settle", "0s"),
-        Map.entry("streams.state-dir", dir.resolve("state").toString()), Map.entry("streams.commit-interval", "100ms"),
-        Map.entry("metrics.port", "0")));
+    Settings settings =
+        Settings.of(
+            Map.ofEntries(
+                Map.entry("kafka.bootstrap-servers", infra.kafkaBootstrapServers()),
+                Map.entry("kafka.topic-prefix", prefix),
+                Map.entry("kafka.partitions", "2"),
+                Map.entry("mqtt.url", infra.mqttUrl()),
+                Map.entry("db.url", db.url()),
+                Map.entry("db.user", db.user()),
+                Map.entry("db.password", db.password()),
+                Map.entry("gateway.client-id", Infrastructure.uniqueName("gateway")),
+                Map.entry("gateway.alerts-out", "false"),
+                Map.entry("gateway.directip.port", String.valueOf(directIp)),
+                Map.entry("gateway.directip.bind", "127.0.0.1"),
+                Map.entry("gateway.rockblock.port", String.valueOf(webhook)),
+                Map.entry("gateway.rockblock.bind", "127.0.0.1"),
+                Map.entry("gateway.rockblock.secret", SECRET),
+                Map.entry("gateway.inbox.dir", inbox.toString()),
+                Map.entry("gateway.inbox.poll-every", "200ms"),
+                Map.entry("gateway.inbox.settle", "0s"),
+                Map.entry("streams.state-dir", dir.resolve("state").toString()),
+                Map.entry("streams.commit-interval", "100ms"),
+                Map.entry("metrics.port", "0")));
     Instant deployed = Instant.parse("2026-01-01T00:00:00Z");
-    RegistryCommand.publish(KafkaSettings.from(settings), List.of(
-        Deployment.newBuilder().setDeploymentId(collar + "@1").setDeviceId(collar).setDeviceType(DeviceType.COLLAR).setDeployOn(deployed)
-            .setImei(IMEI).build(),
-        Deployment.newBuilder().setDeploymentId(collar + "-rb@1").setDeviceId(collar + "-rb").setDeviceType(DeviceType.COLLAR)
-            .setDeployOn(deployed).setImei(RB_IMEI).build(),
-        Deployment.newBuilder().setDeploymentId("712044A@1").setDeviceId("712044A").setDeviceType(DeviceType.COLLAR).setDeployOn(deployed)
-            .build()));
+    RegistryCommand.publish(
+        KafkaSettings.from(settings),
+        List.of(
+            Deployment.newBuilder()
+                .setDeploymentId(collar + "@1")
+                .setDeviceId(collar)
+                .setDeviceType(DeviceType.COLLAR)
+                .setDeployOn(deployed)
+                .setImei(IMEI)
+                .build(),
+            Deployment.newBuilder()
+                .setDeploymentId(collar + "-rb@1")
+                .setDeviceId(collar + "-rb")
+                .setDeviceType(DeviceType.COLLAR)
+                .setDeployOn(deployed)
+                .setImei(RB_IMEI)
+                .build(),
+            Deployment.newBuilder()
+                .setDeploymentId("712044A@1")
+                .setDeviceId("712044A")
+                .setDeviceType(DeviceType.COLLAR)
+                .setDeployOn(deployed)
+                .build()));
     try (Services services = Services.configure(settings, Set.of("ingest", "streams", "gateway"))) {
       services.start();
       Instant base = Instant.now().minus(8, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
-      byte[] message = DirectIp.encode(77, IMEI, 0, 41, 0, base.plus(4, ChronoUnit.HOURS), records(base, 4), Optional.empty());
-      // Two deliveries of one message at once, as a retrying Iridium gateway makes them, then one more after the confirmation.
-      CompletableFuture<byte[]> first = CompletableFuture.supplyAsync(() -> send(directIp, message));
-      CompletableFuture<byte[]> second = CompletableFuture.supplyAsync(() -> send(directIp, message));
+      byte[] message =
+          DirectIp.encode(
+              77,
+              IMEI,
+              0,
+              41,
+              0,
+              base.plus(4, ChronoUnit.HOURS),
+              records(base, 4),
+              Optional.empty());
+      // Two deliveries of one message at once, as a retrying Iridium gateway makes them, then one
+      // more after the confirmation.
+      CompletableFuture<byte[]> first =
+          CompletableFuture.supplyAsync(() -> send(directIp, message));
+      CompletableFuture<byte[]> second =
+          CompletableFuture.supplyAsync(() -> send(directIp, message));
       assertThat(first.get()).containsExactly(DirectIp.confirmation(true));
       assertThat(second.get()).containsExactly(DirectIp.confirmation(true));
       assertThat(send(directIp, message)).containsExactly(DirectIp.confirmation(true));
 
-      String form = "imei=" + RB_IMEI + "&momsn=5&transmit_time=" + DateTimeFormatter.ofPattern("yy-MM-dd%20HH:mm:ss")
-          .withZone(ZoneOffset.UTC).format(base.plus(3, ChronoUnit.HOURS)) + "&data=" + HexFormat.of().formatHex(records(base, 2));
+      String form =
+          "imei="
+              + RB_IMEI
+              + "&momsn=5&transmit_time="
+              + DateTimeFormatter.ofPattern("yy-MM-dd%20HH:mm:ss")
+                  .withZone(ZoneOffset.UTC)
+                  .format(base.plus(3, ChronoUnit.HOURS))
+              + "&data="
+              + HexFormat.of().formatHex(records(base, 2));
       for (int i = 0; i < 2; i++) {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + webhook
-            + RockBlockWebhook.PATH + "?secret=" + SECRET)).header("Content-Type", "application/x-www-form-urlencoded")
-            .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r =
+            HttpClient.newHttpClient()
+                .send(
+                    HttpRequest.newBuilder(
+                            URI.create(
+                                "http://127.0.0.1:"
+                                    + webhook
+                                    + RockBlockWebhook.PATH
+                                    + "?secret="
+                                    + SECRET))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(form))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
       }
 
       byte[] export;
-      try (InputStream in = Files.newInputStream(Path.of("..", "gateway", "src", "test", "resources", "vendor", "telonics-complete.csv"))) {
+      try (InputStream in =
+          Files.newInputStream(
+              Path.of(
+                  "..",
+                  "gateway",
+                  "src",
+                  "test",
+                  "resources",
+                  "vendor",
+                  "telonics-complete.csv"))) {
         export = in.readAllBytes();
       }
       Files.write(inbox.resolve("712044A Complete.csv"), export);
-      Files.setLastModifiedTime(inbox.resolve("712044A Complete.csv"), java.nio.file.attribute.FileTime.from(Instant.now().minusSeconds(60)));
+      Files.setLastModifiedTime(
+          inbox.resolve("712044A Complete.csv"),
+          java.nio.file.attribute.FileTime.from(Instant.now().minusSeconds(60)));
 
-      await().atMost(Duration.ofSeconds(90)).until(() -> count(db, "SELECT count(*) FROM fixes WHERE collar_id = '" + collar + "'") == 4
-          && count(db, "SELECT count(*) FROM fixes WHERE collar_id = '" + collar + "-rb'") == 2
-          && count(db, "SELECT count(*) FROM fixes WHERE collar_id = '712044A'") == 6);
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .until(
+              () ->
+                  count(db, "SELECT count(*) FROM fixes WHERE collar_id = '" + collar + "'") == 4
+                      && count(
+                              db,
+                              "SELECT count(*) FROM fixes WHERE collar_id = '" + collar + "-rb'")
+                          == 2
+                      && count(db, "SELECT count(*) FROM fixes WHERE collar_id = '712044A'") == 6);
       // The same export once more under another name, as a sync job copies it: nothing new.
       Files.write(inbox.resolve("copy of 712044A.csv"), export);
-      Files.setLastModifiedTime(inbox.resolve("copy of 712044A.csv"), java.nio.file.attribute.FileTime.from(Instant.now().minusSeconds(60)));
-      await().atMost(Duration.ofSeconds(30)).until(() -> !Files.exists(inbox.resolve("copy of 712044A.csv")));
+      Files.setLastModifiedTime(
+          inbox.resolve("copy of 712044A.csv"),
+          java.nio.file.attribute.FileTime.from(Instant.now().minusSeconds(60)));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> !Files.exists(inbox.resolve("copy of 712044A.csv")));
 
-      assertThat(count(db, "SELECT count(*) - count(DISTINCT (collar_id, fix_time)) FROM fixes")).isZero();
-      assertThat(count(db, "SELECT count(*) FROM fixes WHERE collar_id = '" + collar + "'")).isEqualTo(4);
+      assertThat(count(db, "SELECT count(*) - count(DISTINCT (collar_id, fix_time)) FROM fixes"))
+          .isZero();
+      assertThat(count(db, "SELECT count(*) FROM fixes WHERE collar_id = '" + collar + "'"))
+          .isEqualTo(4);
       assertThat(count(db, "SELECT count(*) FROM fixes WHERE collar_id = '712044A'")).isEqualTo(6);
-      assertThat(count(db, "SELECT count(*) FROM fixes WHERE collar_id = '712044A' AND location_class = '1' AND error_radius_m = 612")).isEqualTo(1);
-      assertThat(count(db, "SELECT count(*) FROM fixes WHERE collar_id = '712044A' AND location_class = 'B'"
-          + " AND 'poor-quality' = ANY(quality_flags)")).isEqualTo(1);
-      assertThat(count(db, "SELECT count(*) FROM fixes WHERE collar_id = '" + collar + "' AND source LIKE 'iridium-directip:" + IMEI
-          + ":41'")).isEqualTo(4);
+      assertThat(
+              count(
+                  db,
+                  "SELECT count(*) FROM fixes WHERE collar_id = '712044A' AND location_class = '1' AND error_radius_m = 612"))
+          .isEqualTo(1);
+      assertThat(
+              count(
+                  db,
+                  "SELECT count(*) FROM fixes WHERE collar_id = '712044A' AND location_class = 'B'"
+                      + " AND 'poor-quality' = ANY(quality_flags)"))
+          .isEqualTo(1);
+      assertThat(
+              count(
+                  db,
+                  "SELECT count(*) FROM fixes WHERE collar_id = '"
+                      + collar
+                      + "' AND source LIKE 'iridium-directip:"
+                      + IMEI
+                      + ":41'"))
+          .isEqualTo(4);
     }
   }
 
@@ -135,8 +234,12 @@ class SatelliteToStoreIT {
   private static byte[] records(Instant first, int n) {
     ByteBuffer b = ByteBuffer.allocate(16 * n);
     for (int i = 0; i < n; i++) {
-      b.putInt((int) first.plusSeconds(3_600L * i).getEpochSecond()).putInt(374_000_000 + i * 1_000).putInt(682_000_000 + i * 1_000)
-          .putShort((short) 400).put((byte) 11).put((byte) ((9 << 3) | (3 << 1)));
+      b.putInt((int) first.plusSeconds(3_600L * i).getEpochSecond())
+          .putInt(374_000_000 + i * 1_000)
+          .putInt(682_000_000 + i * 1_000)
+          .putShort((short) 400)
+          .put((byte) 11)
+          .put((byte) ((9 << 3) | (3 << 1)));
     }
     return b.array();
   }
@@ -155,7 +258,8 @@ class SatelliteToStoreIT {
   }
 
   private static long count(Infrastructure.Database db, String sql) throws SQLException {
-    try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password()); Statement s = c.createStatement();
+    try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
+        Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);

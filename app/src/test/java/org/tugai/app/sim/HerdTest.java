@@ -32,7 +32,9 @@ class HerdTest {
       for (Herd.Deer d : herd.deer()) {
         herd.step(d, t, 15);
         assertThat(distanceToRiverM(d)).as(d.collarId()).isLessThan(600);
-        COUNTRIES.countryAt(d.lat(), d.lon()).ifPresent(c -> visited.computeIfAbsent(d.collarId(), k -> new HashSet<>()).add(c));
+        COUNTRIES
+            .countryAt(d.lat(), d.lon())
+            .ifPresent(c -> visited.computeIfAbsent(d.collarId(), k -> new HashSet<>()).add(c));
       }
     }
     long crossers = visited.values().stream().filter(s -> s.size() > 1).count();
@@ -41,7 +43,8 @@ class HerdTest {
 
   @Test
   void deerAreActiveAtDawnAndDuskAndLieUpAtMidday() {
-    // 68.3 E is UTC+4.55 in solar time: 06:30 local is about 01:57 UTC, 13:00 local about 08:27 UTC.
+    // 68.3 E is UTC+4.55 in solar time: 06:30 local is about 01:57 UTC, 13:00 local about 08:27
+    // UTC.
     double dawn = Herd.activity(Instant.parse("2026-05-01T01:57:00Z"), 68.3);
     double midday = Herd.activity(Instant.parse("2026-05-01T08:27:00Z"), 68.3);
     double dusk = Herd.activity(Instant.parse("2026-05-01T14:27:00Z"), 68.3);
@@ -77,8 +80,14 @@ class HerdTest {
     for (int i = 1; i < w.length; i++) {
       for (int k = 0; k <= 100; k++) {
         double f = k / 100.0;
-        best = Math.min(best, Countries.haversineM(d.lat(), d.lon(), w[i - 1][0] + (w[i][0] - w[i - 1][0]) * f,
-            w[i - 1][1] + (w[i][1] - w[i - 1][1]) * f));
+        best =
+            Math.min(
+                best,
+                Countries.haversineM(
+                    d.lat(),
+                    d.lon(),
+                    w[i - 1][0] + (w[i][0] - w[i - 1][0]) * f,
+                    w[i - 1][1] + (w[i][1] - w[i - 1][1]) * f));
       }
     }
     return best;

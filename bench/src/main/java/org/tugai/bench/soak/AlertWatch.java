@@ -17,8 +17,9 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.tugai.schemas.MqttTopics;
 
 /**
- * A ranger's phone for the verifier: subscribed at QoS 1 to every zone's alert topic with a session the broker keeps
- * (Mosquitto's persistence carries it through a restart), recording the id of each alert that arrives.
+ * A ranger's phone for the verifier: subscribed at QoS 1 to every zone's alert topic with a session
+ * the broker keeps (Mosquitto's persistence carries it through a restart), recording the id of each
+ * alert that arrives.
  */
 final class AlertWatch implements AutoCloseable {
 
@@ -30,39 +31,43 @@ final class AlertWatch implements AutoCloseable {
   private final MqttAsyncClient client;
 
   AlertWatch(String url) throws MqttException {
-    client = new MqttAsyncClient(url, "soak-ranger-" + ProcessHandle.current().pid(), new MemoryPersistence());
-    client.setCallback(new MqttCallback() {
-      @Override
-      public void messageArrived(String topic, MqttMessage message) throws IOException {
-        messages.incrementAndGet();
-        String id = JSON.readTree(message.getPayload()).path("alertId").asText("");
-        if (!id.isEmpty()) {
-          ids.add(id);
-        }
-      }
+    client =
+        new MqttAsyncClient(
+            url, "soak-ranger-" + ProcessHandle.current().pid(), new MemoryPersistence());
+    client.setCallback(
+        new MqttCallback() {
+          @Override
+          public void messageArrived(String topic, MqttMessage message) throws IOException {
+            messages.incrementAndGet();
+            String id = JSON.readTree(message.getPayload()).path("alertId").asText("");
+            if (!id.isEmpty()) {
+              ids.add(id);
+            }
+          }
 
-      @Override
-      public void connectComplete(boolean reconnect, String serverUri) {
-        // Subscribed again on every connection: a session the broker lost (it should not) would otherwise go quiet.
-        try {
-          client.subscribe(TOPIC, 1);
-        } catch (MqttException e) {
-          System.out.println("soak: the alert watch could not subscribe: " + e);
-        }
-      }
+          @Override
+          public void connectComplete(boolean reconnect, String serverUri) {
+            // Subscribed again on every connection: a session the broker lost (it should not) would
+            // otherwise go quiet.
+            try {
+              client.subscribe(TOPIC, 1);
+            } catch (MqttException e) {
+              System.out.println("soak: the alert watch could not subscribe: " + e);
+            }
+          }
 
-      @Override
-      public void disconnected(MqttDisconnectResponse response) {}
+          @Override
+          public void disconnected(MqttDisconnectResponse response) {}
 
-      @Override
-      public void mqttErrorOccurred(MqttException exception) {}
+          @Override
+          public void mqttErrorOccurred(MqttException exception) {}
 
-      @Override
-      public void deliveryComplete(IMqttToken token) {}
+          @Override
+          public void deliveryComplete(IMqttToken token) {}
 
-      @Override
-      public void authPacketArrived(int reasonCode, MqttProperties properties) {}
-    });
+          @Override
+          public void authPacketArrived(int reasonCode, MqttProperties properties) {}
+        });
     MqttConnectionOptions o = new MqttConnectionOptions();
     o.setCleanStart(false);
     o.setSessionExpiryInterval(7_200L);

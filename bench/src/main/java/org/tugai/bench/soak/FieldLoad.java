@@ -20,17 +20,20 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.tugai.schemas.MqttTopics;
 
 /**
- * Collars and camera traps publishing QoS 1 at a steady rate, as a field would through a broker that restarts: each
- * message's natural key is recorded when it is sent and again when the broker acknowledged it, so the verifier
- * can tell lost (acknowledged, not stored) from never acknowledged. One message in 1,000 is deliberately bad.
+ * Collars and camera traps publishing QoS 1 at a steady rate, as a field would through a broker
+ * that restarts: each message's natural key is recorded when it is sent and again when the broker
+ * acknowledged it, so the verifier can tell lost (acknowledged, not stored) from never
+ * acknowledged. One message in 1,000 is deliberately bad.
  *
- * <p>The load keeps the device contract of docs/devices.md: a PUBACK with reason 0x10 (no matching subscribers) means
- * no gateway was subscribed to take the message, and the broker dropped it; the device keeps the message and sends it
- * again a second later. Mosquitto answers so after its own restart, until a gateway of a shared subscription has
- * reconnected. Only a PUBACK 0x00 counts as acknowledged.
+ * <p>The load keeps the device contract of docs/devices.md: a PUBACK with reason 0x10 (no matching
+ * subscribers) means no gateway was subscribed to take the message, and the broker dropped it; the
+ * device keeps the message and sends it again a second later. Mosquitto answers so after its own
+ * restart, until a gateway of a shared subscription has reconnected. Only a PUBACK 0x00 counts as
+ * acknowledged.
  *
- * <p>With crossers, one collar in ten walks to and fro across the Panj (the Tajik-Afghan border) at about 4 km/h, an
- * hour on each side: crossings, their revisions and crossing notices for the verifier to check.
+ * <p>With crossers, one collar in ten walks to and fro across the Panj (the Tajik-Afghan border) at
+ * about 4 km/h, an hour on each side: crossings, their revisions and crossing notices for the
+ * verifier to check.
  */
 final class FieldLoad implements AutoCloseable {
 
@@ -45,8 +48,10 @@ final class FieldLoad implements AutoCloseable {
   final AtomicLong badSent = new AtomicLong();
   final AtomicLong badAcked = new AtomicLong();
   final AtomicLong refusedByClient = new AtomicLong();
+
   /** PUBACK 0x10: the broker took the message but had no subscriber for it (it is gone). */
   final Set<String> noSubscribers = ConcurrentHashMap.newKeySet();
+
   /** When each message was acknowledged, to place a lost one among the faults. */
   final java.util.Map<String, Instant> ackedAt = new ConcurrentHashMap<>();
 
@@ -57,39 +62,52 @@ final class FieldLoad implements AutoCloseable {
   private final String url;
   private final MqttConnectionOptions options = new MqttConnectionOptions();
   private volatile MqttAsyncClient client;
+
   /** Since when the client has been without its connection; null while connected. */
   private Instant disconnectedSince;
+
   /** Clients replaced after failing to reconnect on their own. */
   final AtomicLong replacedClients = new AtomicLong();
-  private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "soak-load"));
+
+  private final ScheduledExecutorService ticker =
+      Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "soak-load"));
   private long sequence;
 
   /** Latitude of the border on each crosser's meridian; NaN for the collars that stay put. */
   private final double[] borderLat;
+
   private final double[] lonOf;
 
   FieldLoad(String url, int collars, int cameras, int ratePerSecond) throws MqttException {
     this(url, collars, cameras, ratePerSecond, false);
   }
 
-  FieldLoad(String url, int collars, int cameras, int ratePerSecond, boolean crossers) throws MqttException {
+  FieldLoad(String url, int collars, int cameras, int ratePerSecond, boolean crossers)
+      throws MqttException {
     this.collars = collars;
     this.borderLat = new double[collars];
     this.lonOf = new double[collars];
-    org.tugai.core.geo.Countries countries = crossers ? org.tugai.core.geo.Countries.load(org.tugai.core.geo.Countries.SHIPPED) : null;
+    org.tugai.core.geo.Countries countries =
+        crossers ? org.tugai.core.geo.Countries.load(org.tugai.core.geo.Countries.SHIPPED) : null;
     for (int c = 0; c < collars; c++) {
       borderLat[c] = Double.NaN;
       if (crossers && isCrosser(c)) {
         lonOf[c] = 68.25 + 0.40 * c / collars;
         double lon = lonOf[c];
-        borderLat[c] = countries.crossingPoint(37.30, lon, 36.90, lon, "TJK").map(p -> p.y)
-            .orElseThrow(() -> new IllegalStateException("no TJK/AFG border on the meridian " + lon));
+        borderLat[c] =
+            countries
+                .crossingPoint(37.30, lon, 36.90, lon, "TJK")
+                .map(p -> p.y)
+                .orElseThrow(
+                    () -> new IllegalStateException("no TJK/AFG border on the meridian " + lon));
       }
     }
     this.cameras = cameras;
     this.ratePerSecond = ratePerSecond;
-    // Simulated time runs a minute per message per device, from a month ago: always inside the gateway's window.
-    this.base = Instant.now().minus(Duration.ofDays(30)).truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+    // Simulated time runs a minute per message per device, from a month ago: always inside the
+    // gateway's window.
+    this.base =
+        Instant.now().minus(Duration.ofDays(30)).truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
     this.url = url;
     options.setCleanStart(false);
     options.setSessionExpiryInterval(3600L);
@@ -105,8 +123,9 @@ final class FieldLoad implements AutoCloseable {
   }
 
   /**
-   * A client still without its connection 15 s after losing it is replaced by a new one with the same id, as a
-   * device restarts its modem: after a Mosquitto restart, Paho's own reconnect was seen to fail for good.
+   * A client still without its connection 15 s after losing it is replaced by a new one with the
+   * same id, as a device restarts its modem: after a Mosquitto restart, Paho's own reconnect was
+   * seen to fail for good.
    */
   private void watchConnection() {
     MqttAsyncClient current = client;
@@ -120,7 +139,8 @@ final class FieldLoad implements AutoCloseable {
     } else if (Duration.between(disconnectedSince, now).toSeconds() >= 15) {
       disconnectedSince = now;
       replacedClients.incrementAndGet();
-      System.out.println("soak: the field's MQTT client has not reconnected in 15 s; a new one takes over");
+      System.out.println(
+          "soak: the field's MQTT client has not reconnected in 15 s; a new one takes over");
       closeQuietly(current);
       try {
         MqttAsyncClient fresh = new MqttAsyncClient(url, clientId(), new MemoryPersistence());
@@ -138,11 +158,15 @@ final class FieldLoad implements AutoCloseable {
 
   void start() {
     int perTick = Math.max(1, ratePerSecond / 50);
-    ticker.scheduleAtFixedRate(() -> {
-      for (int i = 0; i < perTick; i++) {
-        publishNext();
-      }
-    }, 0, 20, TimeUnit.MILLISECONDS);
+    ticker.scheduleAtFixedRate(
+        () -> {
+          for (int i = 0; i < perTick; i++) {
+            publishNext();
+          }
+        },
+        0,
+        20,
+        TimeUnit.MILLISECONDS);
     ticker.scheduleWithFixedDelay(this::watchConnection, 1, 1, TimeUnit.SECONDS);
   }
 
@@ -150,17 +174,32 @@ final class FieldLoad implements AutoCloseable {
     long n = sequence++;
     if (n % 1000 == 999) {
       String id = BAD + n;
-      send(MqttTopics.collarFixes(id), "{\"collarId\":\"" + id + "\",\"fixTime\":\"" + base + "\",\"lat\":999,\"lon\":68.1}",
-          null, null, id, true);
+      send(
+          MqttTopics.collarFixes(id),
+          "{\"collarId\":\"" + id + "\",\"fixTime\":\"" + base + "\",\"lat\":999,\"lon\":68.1}",
+          null,
+          null,
+          id,
+          true);
       return;
     }
     if (cameras > 0 && n % 10 == 9) {
       String camera = CAMERA + (n % cameras);
       String event = "e" + n;
       Instant t = base.plusSeconds(n / 10);
-      send(MqttTopics.cameraDetections(camera), String.format(Locale.ROOT, "{\"cameraId\":\"%s\",\"eventId\":\"%s\","
-          + "\"capturedAt\":\"%s\",\"media\":[\"IMG_%d.JPG\"],\"detections\":[{\"class\":\"animal\",\"confidence\":0.8}]}",
-          camera, event, t, n), eventsSent, eventsAcked, camera + "/" + event);
+      send(
+          MqttTopics.cameraDetections(camera),
+          String.format(
+              Locale.ROOT,
+              "{\"cameraId\":\"%s\",\"eventId\":\"%s\","
+                  + "\"capturedAt\":\"%s\",\"media\":[\"IMG_%d.JPG\"],\"detections\":[{\"class\":\"animal\",\"confidence\":0.8}]}",
+              camera,
+              event,
+              t,
+              n),
+          eventsSent,
+          eventsAcked,
+          camera + "/" + event);
       return;
     }
     int c = (int) (n % collars);
@@ -170,12 +209,23 @@ final class FieldLoad implements AutoCloseable {
     double lat = 37.30 + 0.001 * Math.sin(n / 97.0) + c * 1e-4;
     double lon = 68.10 + 0.001 * Math.cos(n / 89.0);
     if (!Double.isNaN(borderLat[c])) {
-      // 1.3 km either side of the border, a period of two hours of fixes a minute apart: about 4 km/h at the river.
+      // 1.3 km either side of the border, a period of two hours of fixes a minute apart: about 4
+      // km/h at the river.
       lat = borderLat[c] + 0.012 * Math.sin(2 * Math.PI * (k + c) / 120.0);
       lon = lonOf[c];
     }
-    send(MqttTopics.collarFixes(collar), String.format(Locale.ROOT, "{\"collarId\":\"%s\",\"fixTime\":\"%s\",\"lat\":%.6f,"
-        + "\"lon\":%.6f,\"fixType\":\"3D\",\"hdop\":1.0,\"satellites\":8}", collar, t, lat, lon), fixesSent, fixesAcked,
+    send(
+        MqttTopics.collarFixes(collar),
+        String.format(
+            Locale.ROOT,
+            "{\"collarId\":\"%s\",\"fixTime\":\"%s\",\"lat\":%.6f,"
+                + "\"lon\":%.6f,\"fixType\":\"3D\",\"hdop\":1.0,\"satellites\":8}",
+            collar,
+            t,
+            lat,
+            lon),
+        fixesSent,
+        fixesAcked,
         collar + "@" + t.toEpochMilli());
   }
 
@@ -183,7 +233,8 @@ final class FieldLoad implements AutoCloseable {
     send(topic, json, sent, acked, key, false);
   }
 
-  private void send(String topic, String json, Set<String> sent, Set<String> acked, Object key, boolean bad) {
+  private void send(
+      String topic, String json, Set<String> sent, Set<String> acked, Object key, boolean bad) {
     MqttMessage m = new MqttMessage(json.getBytes(StandardCharsets.UTF_8));
     m.setQos(1);
     try {
@@ -194,34 +245,40 @@ final class FieldLoad implements AutoCloseable {
       } else {
         sent.add((String) key);
       }
-      client.publish(topic, m, null, new MqttActionListener() {
-        @Override
-        public void onSuccess(IMqttToken token) {
-          int[] codes = token.getReasonCodes();
-          if (codes != null && codes.length > 0 && codes[0] == 0x10) {
-            noSubscribers.add(String.valueOf(key));
-            try {
-              ticker.schedule(() -> send(topic, json, sent, acked, key, bad), 1, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException stopped) {
-              // The load has stopped: this message stays unacknowledged, which the verifier does not count as lost.
+      client.publish(
+          topic,
+          m,
+          null,
+          new MqttActionListener() {
+            @Override
+            public void onSuccess(IMqttToken token) {
+              int[] codes = token.getReasonCodes();
+              if (codes != null && codes.length > 0 && codes[0] == 0x10) {
+                noSubscribers.add(String.valueOf(key));
+                try {
+                  ticker.schedule(
+                      () -> send(topic, json, sent, acked, key, bad), 1, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                  // The load has stopped: this message stays unacknowledged, which the verifier
+                  // does not count as lost.
+                }
+                return;
+              }
+              if (codes == null || codes.length == 0 || codes[0] < 0x80) {
+                if (bad) {
+                  badAcked.incrementAndGet();
+                } else {
+                  acked.add((String) key);
+                  ackedAt.put((String) key, Instant.now());
+                }
+              }
             }
-            return;
-          }
-          if (codes == null || codes.length == 0 || codes[0] < 0x80) {
-            if (bad) {
-              badAcked.incrementAndGet();
-            } else {
-              acked.add((String) key);
-              ackedAt.put((String) key, Instant.now());
-            }
-          }
-        }
 
-        @Override
-        public void onFailure(IMqttToken token, Throwable e) {
-          // Not acknowledged: it may or may not arrive; the verifier does not count it as lost.
-        }
-      });
+            @Override
+            public void onFailure(IMqttToken token, Throwable e) {
+              // Not acknowledged: it may or may not arrive; the verifier does not count it as lost.
+            }
+          });
     } catch (MqttException notConnected) {
       // The broker is away (restarting): this message was never handed over.
       refusedByClient.incrementAndGet();
@@ -249,7 +306,10 @@ final class FieldLoad implements AutoCloseable {
     closeQuietly(client);
   }
 
-  /** Disconnects and closes {@code client} even while it is reconnecting (after a broker restart it may still be). */
+  /**
+   * Disconnects and closes {@code client} even while it is reconnecting (after a broker restart it
+   * may still be).
+   */
   static void closeQuietly(MqttAsyncClient client) {
     try {
       if (client.isConnected()) {
@@ -261,7 +321,8 @@ final class FieldLoad implements AutoCloseable {
     try {
       client.close(true);
     } catch (MqttException e) {
-      System.out.println("soak: MQTT client " + client.getClientId() + " did not close cleanly: " + e);
+      System.out.println(
+          "soak: MQTT client " + client.getClientId() + " did not close cleanly: " + e);
     }
   }
 }

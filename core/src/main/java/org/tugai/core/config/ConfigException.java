@@ -14,9 +14,15 @@ public final class ConfigException extends RuntimeException {
     this.key = key;
   }
 
-  /** The config file itself is the problem (missing, unreadable, not a mapping): there is no key to name. */
+  /**
+   * The config file itself is the problem (missing, unreadable, not a mapping): there is no key to
+   * name.
+   */
   public static ConfigException file(String file, String problem) {
-    return new ConfigException("--config", (file.isEmpty() ? "the config file" : "config file " + file) + ": " + problem, true);
+    return new ConfigException(
+        "--config",
+        (file.isEmpty() ? "the config file" : "config file " + file) + ": " + problem,
+        true);
   }
 
   public String key() {

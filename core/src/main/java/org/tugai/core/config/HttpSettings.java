@@ -9,6 +9,7 @@ package org.tugai.core.config;
 public record HttpSettings(String host, int port) {
 
   public static HttpSettings from(Settings s) {
-    return new HttpSettings(s.string("http.host", "127.0.0.1"), s.integer("http.port", 8080, 0, 65_535));
+    return new HttpSettings(
+        s.string("http.host", "127.0.0.1"), s.integer("http.port", 8080, 0, 65_535));
   }
 }

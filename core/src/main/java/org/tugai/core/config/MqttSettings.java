@@ -6,15 +6,20 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * An MQTT broker to connect to. Read from {@code mqtt.*}, or from another prefix such as
- * {@code gateway.sources.ttn.*} for further sources.
+ * An MQTT broker to connect to. Read from {@code mqtt.*}, or from another prefix such as {@code
+ * gateway.sources.ttn.*} for further sources.
  *
  * @param url {@code url}: tcp://host:port, ssl://host:port, ws:// or wss://
  * @param username {@code username}, optional
  * @param password {@code password}, optional
- * @param caFile {@code ca-file}, optional: PEM certificate(s) to trust for ssl:// and wss:// (else the JVM's trust store)
+ * @param caFile {@code ca-file}, optional: PEM certificate(s) to trust for ssl:// and wss:// (else
+ *     the JVM's trust store)
  */
-public record MqttSettings(String url, Optional<String> username, Optional<String> password, Optional<java.nio.file.Path> caFile) {
+public record MqttSettings(
+    String url,
+    Optional<String> username,
+    Optional<String> password,
+    Optional<java.nio.file.Path> caFile) {
 
   private static final List<String> SCHEMES = List.of("tcp", "ssl", "ws", "wss");
 
@@ -26,8 +31,13 @@ public record MqttSettings(String url, Optional<String> username, Optional<Strin
     String url = s.string(prefix + "url");
     try {
       URI uri = new URI(url);
-      if (uri.getScheme() == null || !SCHEMES.contains(uri.getScheme()) || uri.getHost() == null || uri.getPort() <= 0) {
-        throw new ConfigException(prefix + "url", "'" + url + "' is not like tcp://host:port (schemes: tcp, ssl, ws, wss)");
+      if (uri.getScheme() == null
+          || !SCHEMES.contains(uri.getScheme())
+          || uri.getHost() == null
+          || uri.getPort() <= 0) {
+        throw new ConfigException(
+            prefix + "url",
+            "'" + url + "' is not like tcp://host:port (schemes: tcp, ssl, ws, wss)");
       }
     } catch (URISyntaxException e) {
       throw new ConfigException(prefix + "url", "'" + url + "' is not a URL: " + e.getReason());

@@ -26,16 +26,16 @@ import java.util.stream.Collectors;
 /**
  * Configuration: one YAML file plus environment overrides.
  *
- * <p>Keys are dotted, lower-case, kebab-case paths into the file ({@code kafka.bootstrap-servers}). The
- * override rule: {@code TUGAI_} + the key upper-cased with every {@code .} and {@code -} turned into
- * {@code _} ({@code TUGAI_KAFKA_BOOTSTRAP_SERVERS}). The environment wins over the file.
+ * <p>Keys are dotted, lower-case, kebab-case paths into the file ({@code kafka.bootstrap-servers}).
+ * The override rule: {@code TUGAI_} + the key upper-cased with every {@code .} and {@code -} turned
+ * into {@code _} ({@code TUGAI_KAFKA_BOOTSTRAP_SERVERS}). The environment wins over the file.
  *
- * <p>Pass-through groups ({@code kafka.client.*}: properties handed verbatim to Kafka clients) are read
- * with {@link #group}; their overrides are {@code TUGAI_KAFKA_CLIENT_} + the property with {@code .} as
- * {@code _} (for example {@code TUGAI_KAFKA_CLIENT_SECURITY_PROTOCOL}).
+ * <p>Pass-through groups ({@code kafka.client.*}: properties handed verbatim to Kafka clients) are
+ * read with {@link #group}; their overrides are {@code TUGAI_KAFKA_CLIENT_} + the property with
+ * {@code .} as {@code _} (for example {@code TUGAI_KAFKA_CLIENT_SECURITY_PROTOCOL}).
  *
- * <p>Every typed getter validates, and throws {@link ConfigException} naming the key; {@link #checkAllKeysKnown}
- * catches typos in the file.
+ * <p>Every typed getter validates, and throws {@link ConfigException} naming the key; {@link
+ * #checkAllKeysKnown} catches typos in the file.
  */
 public final class Settings {
 
@@ -77,7 +77,13 @@ public final class Settings {
   /** Settings from key / value pairs, for tests and embedded use; no environment. */
   public static Settings of(Map<String, ?> values) {
     Map<String, Object> copy = new TreeMap<>();
-    values.forEach((k, v) -> copy.put(k, v instanceof List<?> l ? l.stream().map(String::valueOf).toList() : String.valueOf(v)));
+    values.forEach(
+        (k, v) ->
+            copy.put(
+                k,
+                v instanceof List<?> l
+                    ? l.stream().map(String::valueOf).toList()
+                    : String.valueOf(v)));
     return new Settings(copy, Map.of(), "values");
   }
 
@@ -103,13 +109,22 @@ public final class Settings {
   }
 
   private Optional<String> text(String key) {
-    return raw(key).map(v -> v instanceof List<?> l ? l.stream().map(String::valueOf).collect(Collectors.joining(",")) : (String) v)
+    return raw(key)
+        .map(
+            v ->
+                v instanceof List<?> l
+                    ? l.stream().map(String::valueOf).collect(Collectors.joining(","))
+                    : (String) v)
         .map(String::trim);
   }
 
   public String string(String key) {
-    return text(key).filter(s -> !s.isEmpty())
-        .orElseThrow(() -> new ConfigException(key, "missing; set it in the config file or in " + envName(key)));
+    return text(key)
+        .filter(s -> !s.isEmpty())
+        .orElseThrow(
+            () ->
+                new ConfigException(
+                    key, "missing; set it in the config file or in " + envName(key)));
   }
 
   public String string(String key, String defaultValue) {
@@ -166,7 +181,10 @@ public final class Settings {
     };
   }
 
-  /** A duration such as {@code 500ms}, {@code 30s}, {@code 5m}, {@code 48h}, {@code 7d} or ISO-8601 {@code PT30S}. */
+  /**
+   * A duration such as {@code 500ms}, {@code 30s}, {@code 5m}, {@code 48h}, {@code 7d} or ISO-8601
+   * {@code PT30S}.
+   */
   public Duration duration(String key, Duration defaultValue, Duration min, Duration max) {
     Optional<String> value = text(key);
     if (value.isEmpty()) {
@@ -194,7 +212,8 @@ public final class Settings {
     try {
       return Duration.parse(text.trim());
     } catch (DateTimeParseException e) {
-      throw new ConfigException(key, "'" + text + "' is not a duration (examples: 500ms, 30s, 5m, 48h, 7d)");
+      throw new ConfigException(
+          key, "'" + text + "' is not a duration (examples: 500ms, 30s, 5m, 48h, 7d)");
     }
   }
 
@@ -207,7 +226,10 @@ public final class Settings {
     if (value.get() instanceof List<?> l) {
       return l.stream().map(String::valueOf).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
-    return Arrays.stream(((String) value.get()).split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    return Arrays.stream(((String) value.get()).split(","))
+        .map(String::trim)
+        .filter(s -> !s.isEmpty())
+        .toList();
   }
 
   /** One of the given choices, case-insensitive; returned lower-case. */
@@ -219,25 +241,34 @@ public final class Settings {
     return value;
   }
 
-  /** Every key below {@code prefix} with the prefix removed, e.g. Kafka client properties to pass through. */
+  /**
+   * Every key below {@code prefix} with the prefix removed, e.g. Kafka client properties to pass
+   * through.
+   */
   public Map<String, String> group(String prefix) {
     groupsRead.add(prefix);
     Map<String, String> out = new LinkedHashMap<>();
-    file.forEach((k, v) -> {
-      if (k.startsWith(prefix) && k.length() > prefix.length()) {
-        out.put(k.substring(prefix.length()), String.valueOf(v));
-      }
-    });
-    String envPrefix = envName(prefix.endsWith(".") ? prefix.substring(0, prefix.length() - 1) : prefix) + "_";
-    env.forEach((k, v) -> {
-      if (k.startsWith(envPrefix) && k.length() > envPrefix.length()) {
-        out.put(k.substring(envPrefix.length()).toLowerCase(Locale.ROOT).replace('_', '.'), v);
-      }
-    });
+    file.forEach(
+        (k, v) -> {
+          if (k.startsWith(prefix) && k.length() > prefix.length()) {
+            out.put(k.substring(prefix.length()), String.valueOf(v));
+          }
+        });
+    String envPrefix =
+        envName(prefix.endsWith(".") ? prefix.substring(0, prefix.length() - 1) : prefix) + "_";
+    env.forEach(
+        (k, v) -> {
+          if (k.startsWith(envPrefix) && k.length() > envPrefix.length()) {
+            out.put(k.substring(envPrefix.length()).toLowerCase(Locale.ROOT).replace('_', '.'), v);
+          }
+        });
     return out;
   }
 
-  /** The names directly below {@code prefix} in the file: {@code names("gateway.sources.")} gives the source names. */
+  /**
+   * The names directly below {@code prefix} in the file: {@code names("gateway.sources.")} gives
+   * the source names.
+   */
   public java.util.SortedSet<String> names(String prefix) {
     java.util.SortedSet<String> names = new java.util.TreeSet<>();
     for (String key : file.keySet()) {
@@ -251,20 +282,28 @@ public final class Settings {
   }
 
   /**
-   * True when {@code variable} is the override of a key some service read (or lies under a group read, such as
-   * {@code TUGAI_KAFKA_CLIENT_*}): lets deployment files be checked against the code.
+   * True when {@code variable} is the override of a key some service read (or lies under a group
+   * read, such as {@code TUGAI_KAFKA_CLIENT_*}): lets deployment files be checked against the code.
    */
   public boolean isOverrideOfAKnownKey(String variable) {
     return read.stream().anyMatch(k -> envName(k).equals(variable))
-        || groupsRead.stream().anyMatch(g -> variable.startsWith(envName(g.endsWith(".") ? g.substring(0, g.length() - 1) : g) + "_"));
+        || groupsRead.stream()
+            .anyMatch(
+                g ->
+                    variable.startsWith(
+                        envName(g.endsWith(".") ? g.substring(0, g.length() - 1) : g) + "_"));
   }
 
   /** Fails on the first key in the file that no service read: almost always a typo. */
   public void checkAllKeysKnown() {
     for (String key : file.keySet()) {
       if (!read.contains(key) && groupsRead.stream().noneMatch(key::startsWith)) {
-        String hint = read.stream().filter(known -> similar(known, key)).findFirst()
-            .map(known -> "; did you mean '" + known + "'?").orElse("; known keys are listed in the README");
+        String hint =
+            read.stream()
+                .filter(known -> similar(known, key))
+                .findFirst()
+                .map(known -> "; did you mean '" + known + "'?")
+                .orElse("; known keys are listed in the README");
         throw new ConfigException(key, "unknown key in " + origin + hint);
       }
     }
@@ -273,7 +312,8 @@ public final class Settings {
   private static boolean similar(String a, String b) {
     String lastA = a.substring(a.lastIndexOf('.') + 1);
     String lastB = b.substring(b.lastIndexOf('.') + 1);
-    return lastA.equals(lastB) || a.replaceAll("[^a-z]", "").equals(b.replaceAll("[^a-z]", ""))
+    return lastA.equals(lastB)
+        || a.replaceAll("[^a-z]", "").equals(b.replaceAll("[^a-z]", ""))
         || (a.startsWith(b.substring(0, Math.min(b.length(), Math.max(1, b.length() - 2)))));
   }
 

@@ -1,6 +1,8 @@
 package org.tugai.core.failure;
 
-/** Answers of a webhook receiver (or any HTTP peer we push to): the one place webhook delivery asks. */
+/**
+ * Answers of a webhook receiver (or any HTTP peer we push to): the one place webhook delivery asks.
+ */
 public final class HttpFailures {
 
   private HttpFailures() {}
@@ -10,7 +12,8 @@ public final class HttpFailures {
     if (status == 408 || status == 425 || status == 429 || status >= 500) {
       return Failure.RETRIABLE;
     }
-    // The receiver does not know us or our secret, or the URL is wrong: configuration, on either side.
+    // The receiver does not know us or our secret, or the URL is wrong: configuration, on either
+    // side.
     if (status == 401 || status == 403 || status == 404 || status == 405 || status == 407) {
       return Failure.SYSTEMIC;
     }
@@ -18,10 +21,14 @@ public final class HttpFailures {
     return Failure.POISON;
   }
 
-  /** The outcome of a request that got no answer (connection refused, reset, timed out, TLS failure). */
+  /**
+   * The outcome of a request that got no answer (connection refused, reset, timed out, TLS
+   * failure).
+   */
   public static Failure classify(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof javax.net.ssl.SSLHandshakeException || t instanceof java.net.MalformedURLException
+      if (t instanceof javax.net.ssl.SSLHandshakeException
+          || t instanceof java.net.MalformedURLException
           || t instanceof IllegalArgumentException) {
         return Failure.SYSTEMIC;
       }

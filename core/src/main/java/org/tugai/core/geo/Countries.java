@@ -5,11 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.locationtech.jts.geom.Coordinate;
-import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.algorithm.LineIntersector;
 import org.locationtech.jts.algorithm.RobustLineIntersector;
+import org.locationtech.jts.geom.Coordinate;
 import org.locationtech.jts.geom.Envelope;
+import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.geom.LineSegment;
 import org.locationtech.jts.geom.Point;
 import org.locationtech.jts.index.strtree.STRtree;
@@ -17,8 +17,9 @@ import org.locationtech.jts.operation.distance.IndexedFacetDistance;
 import org.locationtech.jts.operation.union.UnaryUnionOp;
 
 /**
- * Country polygons by ISO 3166-1 alpha-3 code, with what crossing detection asks of them: which country a
- * point is in, how far it is from that country's border, and where a segment between two fixes crosses it.
+ * Country polygons by ISO 3166-1 alpha-3 code, with what crossing detection asks of them: which
+ * country a point is in, how far it is from that country's border, and where a segment between two
+ * fixes crosses it.
  */
 public final class Countries {
 
@@ -26,8 +27,13 @@ public final class Countries {
 
   private final Layer layer;
   private final Map<String, Geometry> byIso = new LinkedHashMap<>();
-  /** Per country: an index for repeated nearest-point queries against its border (thousands of vertices). */
+
+  /**
+   * Per country: an index for repeated nearest-point queries against its border (thousands of
+   * vertices).
+   */
   private final Map<String, IndexedFacetDistance> borderDistance = new LinkedHashMap<>();
+
   /** Per country: its border cut into single segments, indexed, for segment crossings. */
   private final Map<String, STRtree> borderSegments = new LinkedHashMap<>();
 
@@ -38,39 +44,46 @@ public final class Countries {
     }
     List<GeoFeature> merged = new ArrayList<>();
     // Several features may share a code (Baikonur is KAZ): one geometry per country.
-    parts.forEach((iso, geometries) -> {
-      Geometry g = geometries.size() == 1 ? geometries.get(0) : UnaryUnionOp.union(geometries);
-      byIso.put(iso, g);
-      Geometry border = g.getBoundary();
-      borderDistance.put(iso, new IndexedFacetDistance(border));
-      STRtree segments = new STRtree();
-      for (int i = 0; i < border.getNumGeometries(); i++) {
-        Coordinate[] line = border.getGeometryN(i).getCoordinates();
-        for (int j = 0; j + 1 < line.length; j++) {
-          LineSegment segment = new LineSegment(line[j], line[j + 1]);
-          segments.insert(new Envelope(line[j], line[j + 1]), segment);
-        }
-      }
-      segments.build();
-      borderSegments.put(iso, segments);
-      merged.add(new GeoFeature(iso, iso, "country", Map.of("iso_a3", iso), g));
-    });
+    parts.forEach(
+        (iso, geometries) -> {
+          Geometry g = geometries.size() == 1 ? geometries.get(0) : UnaryUnionOp.union(geometries);
+          byIso.put(iso, g);
+          Geometry border = g.getBoundary();
+          borderDistance.put(iso, new IndexedFacetDistance(border));
+          STRtree segments = new STRtree();
+          for (int i = 0; i < border.getNumGeometries(); i++) {
+            Coordinate[] line = border.getGeometryN(i).getCoordinates();
+            for (int j = 0; j + 1 < line.length; j++) {
+              LineSegment segment = new LineSegment(line[j], line[j + 1]);
+              segments.insert(new Envelope(line[j], line[j + 1]), segment);
+            }
+          }
+          segments.build();
+          borderSegments.put(iso, segments);
+          merged.add(new GeoFeature(iso, iso, "country", Map.of("iso_a3", iso), g));
+        });
     this.layer = new Layer(layer.name(), merged);
   }
 
-  /** Countries from a GeoJSON file (or {@code classpath:} resource) whose features carry {@code iso_a3}. */
+  /**
+   * Countries from a GeoJSON file (or {@code classpath:} resource) whose features carry {@code
+   * iso_a3}.
+   */
   public static Countries load(String location) {
     return new Countries(Layer.load("countries", location, "iso_a3", "country"));
   }
 
-  public static final String SHIPPED = "classpath:/org/tugai/geodata/central-asia-admin0-10m.geojson";
+  public static final String SHIPPED =
+      "classpath:/org/tugai/geodata/central-asia-admin0-10m.geojson";
 
   public Optional<String> countryAt(double lat, double lon) {
     List<GeoFeature> found = layer.containing(lat, lon);
     return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0).id());
   }
 
-  /** Great-circle distance in metres from the point to the nearest point of the country's border. */
+  /**
+   * Great-circle distance in metres from the point to the nearest point of the country's border.
+   */
   public double distanceToBorderM(double lat, double lon, String iso) {
     IndexedFacetDistance border = borderDistance.get(iso);
     if (border == null) {
@@ -82,10 +95,11 @@ public final class Countries {
   }
 
   /**
-   * Where the straight segment from the fix in {@code fromIso} to the next fix leaves that country: the
-   * crossing of the border nearest to the first fix; empty when the segment does not cross it.
+   * Where the straight segment from the fix in {@code fromIso} to the next fix leaves that country:
+   * the crossing of the border nearest to the first fix; empty when the segment does not cross it.
    */
-  public Optional<Coordinate> crossingPoint(double lat1, double lon1, double lat2, double lon2, String fromIso) {
+  public Optional<Coordinate> crossingPoint(
+      double lat1, double lon1, double lat2, double lon2, String fromIso) {
     STRtree segments = borderSegments.get(fromIso);
     if (segments == null) {
       return Optional.empty();
@@ -117,8 +131,12 @@ public final class Countries {
   public static double haversineM(double lat1, double lon1, double lat2, double lon2) {
     double dLat = Math.toRadians(lat2 - lat1);
     double dLon = Math.toRadians(lon2 - lon1);
-    double a = Math.sin(dLat / 2) * Math.sin(dLat / 2)
-        + Math.cos(Math.toRadians(lat1)) * Math.cos(Math.toRadians(lat2)) * Math.sin(dLon / 2) * Math.sin(dLon / 2);
+    double a =
+        Math.sin(dLat / 2) * Math.sin(dLat / 2)
+            + Math.cos(Math.toRadians(lat1))
+                * Math.cos(Math.toRadians(lat2))
+                * Math.sin(dLon / 2)
+                * Math.sin(dLon / 2);
     return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(a)));
   }
 }

@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
 import org.tugai.core.config.KafkaSettings;
 import org.tugai.schemas.TopicSpec;
 
-/** Creates the topics a service needs, if they do not exist yet. Safe to run from every instance. */
+/**
+ * Creates the topics a service needs, if they do not exist yet. Safe to run from every instance.
+ */
 public final class TopicAdmin {
 
   private static final Logger log = LoggerFactory.getLogger(TopicAdmin.class);
@@ -28,80 +30,122 @@ public final class TopicAdmin {
   public static void ensure(KafkaSettings kafka, Collection<? extends TopicSpec<?, ?>> topics) {
     try (Admin admin = Admin.create(kafka.clientConfig())) {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-      List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name()))
-          .map(t -> new NewTopic(t.name(), Optional.of(kafka.partitions()), Optional.of(kafka.replicationFactor())).configs(t.configs()))
-          .toList();
-      Map<String, org.apache.kafka.common.KafkaFuture<Void>> created = missing.isEmpty() ? Map.of() : admin.createTopics(missing).values();
+      List<NewTopic> missing =
+          topics.stream()
+              .filter(t -> !existing.contains(t.name()))
+              .map(
+                  t ->
+                      new NewTopic(
+                              t.name(),
+                              Optional.of(kafka.partitions()),
+                              Optional.of(kafka.replicationFactor()))
+                          .configs(t.configs()))
+              .toList();
+      Map<String, org.apache.kafka.common.KafkaFuture<Void>> created =
+          missing.isEmpty() ? Map.of() : admin.createTopics(missing).values();
       for (Map.Entry<String, org.apache.kafka.common.KafkaFuture<Void>> e : created.entrySet()) {
         try {
           e.getValue().get(30, TimeUnit.SECONDS);
           log.info("created topic {}", e.getKey());
         } catch (ExecutionException ex) {
           if (!(ex.getCause() instanceof TopicExistsException)) {
-            throw new IllegalStateException("cannot create topic " + e.getKey() + ": " + ex.getCause().getMessage(), ex.getCause());
+            throw new IllegalStateException(
+                "cannot create topic " + e.getKey() + ": " + ex.getCause().getMessage(),
+                ex.getCause());
           }
         }
       }
-      // Also for topics that existed: another service of this process may have created them a moment ago.
+      // Also for topics that existed: another service of this process may have created them a
+      // moment ago.
       awaitLeaders(admin, topics.stream().map(TopicSpec::name).distinct().toList());
       upgrade(admin, topics.stream().filter(t -> existing.contains(t.name())).toList());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating topics", e);
     } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot reach Kafka at " + kafka.bootstrapServers() + " to create topics: " + e, e);
+      throw new IllegalStateException(
+          "cannot reach Kafka at " + kafka.bootstrapServers() + " to create topics: " + e, e);
     }
   }
 
   /**
-   * Topics made by an earlier version get the configs this one creates them with (today: retention measured from
-   * arrival, see {@link TopicSpec#configs()}). Where Kafka refuses (no ALTER_CONFIGS right) the service still starts,
-   * and says what an operator should run.
+   * Topics made by an earlier version get the configs this one creates them with (today: retention
+   * measured from arrival, see {@link TopicSpec#configs()}). Where Kafka refuses (no ALTER_CONFIGS
+   * right) the service still starts, and says what an operator should run.
    */
-  private static void upgrade(Admin admin, List<? extends TopicSpec<?, ?>> existing) throws InterruptedException, TimeoutException {
+  private static void upgrade(Admin admin, List<? extends TopicSpec<?, ?>> existing)
+      throws InterruptedException, TimeoutException {
     if (existing.isEmpty()) {
       return;
     }
-    Map<org.apache.kafka.common.config.ConfigResource, TopicSpec<?, ?>> byResource = new java.util.LinkedHashMap<>();
-    existing.forEach(t -> byResource.put(new org.apache.kafka.common.config.ConfigResource(
-        org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t.name()), t));
+    Map<org.apache.kafka.common.config.ConfigResource, TopicSpec<?, ?>> byResource =
+        new java.util.LinkedHashMap<>();
+    existing.forEach(
+        t ->
+            byResource.put(
+                new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t.name()),
+                t));
     try {
-      Map<org.apache.kafka.common.config.ConfigResource, org.apache.kafka.clients.admin.Config> current =
-          admin.describeConfigs(byResource.keySet()).all().get(30, TimeUnit.SECONDS);
-      Map<org.apache.kafka.common.config.ConfigResource, Collection<org.apache.kafka.clients.admin.AlterConfigOp>> changes =
-          new java.util.LinkedHashMap<>();
-      byResource.forEach((resource, spec) -> {
-        String wanted = spec.configs().get("message.timestamp.type");
-        org.apache.kafka.clients.admin.ConfigEntry now = current.get(resource).get("message.timestamp.type");
-        if (wanted != null && (now == null || !wanted.equals(now.value()))) {
-          changes.put(resource, List.of(new org.apache.kafka.clients.admin.AlterConfigOp(
-              new org.apache.kafka.clients.admin.ConfigEntry("message.timestamp.type", wanted),
-              org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)));
-        }
-      });
+      Map<org.apache.kafka.common.config.ConfigResource, org.apache.kafka.clients.admin.Config>
+          current = admin.describeConfigs(byResource.keySet()).all().get(30, TimeUnit.SECONDS);
+      Map<
+              org.apache.kafka.common.config.ConfigResource,
+              Collection<org.apache.kafka.clients.admin.AlterConfigOp>>
+          changes = new java.util.LinkedHashMap<>();
+      byResource.forEach(
+          (resource, spec) -> {
+            String wanted = spec.configs().get("message.timestamp.type");
+            org.apache.kafka.clients.admin.ConfigEntry now =
+                current.get(resource).get("message.timestamp.type");
+            if (wanted != null && (now == null || !wanted.equals(now.value()))) {
+              changes.put(
+                  resource,
+                  List.of(
+                      new org.apache.kafka.clients.admin.AlterConfigOp(
+                          new org.apache.kafka.clients.admin.ConfigEntry(
+                              "message.timestamp.type", wanted),
+                          org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)));
+            }
+          });
       if (!changes.isEmpty()) {
         admin.incrementalAlterConfigs(changes).all().get(30, TimeUnit.SECONDS);
-        changes.keySet().forEach(r -> log.info("topic {}: message.timestamp.type set to LogAppendTime (retention from arrival)", r.name()));
+        changes
+            .keySet()
+            .forEach(
+                r ->
+                    log.info(
+                        "topic {}: message.timestamp.type set to LogAppendTime (retention from arrival)",
+                        r.name()));
       }
     } catch (ExecutionException e) {
-      log.warn("cannot check or update the configs of existing topics ({}): set message.timestamp.type=LogAppendTime on the"
-          + " event-log topics by hand (kafka-configs.sh --alter --entity-type topics ...), or old data replayed through them may"
-          + " be deleted before it is stored", e.getCause().getMessage());
+      log.warn(
+          "cannot check or update the configs of existing topics ({}): set message.timestamp.type=LogAppendTime on the"
+              + " event-log topics by hand (kafka-configs.sh --alter --entity-type topics ...), or old data replayed through them may"
+              + " be deleted before it is stored",
+          e.getCause().getMessage());
     }
   }
 
   /**
-   * A created topic is committed by the controller before every broker's metadata has it: a Kafka Streams global
-   * consumer started in that gap finds "no partitions available" and the client dies. So the topics are only
-   * handed back once a broker describes every partition with a leader.
+   * A created topic is committed by the controller before every broker's metadata has it: a Kafka
+   * Streams global consumer started in that gap finds "no partitions available" and the client
+   * dies. So the topics are only handed back once a broker describes every partition with a leader.
    */
-  private static void awaitLeaders(Admin admin, List<String> names) throws InterruptedException, ExecutionException, TimeoutException {
+  private static void awaitLeaders(Admin admin, List<String> names)
+      throws InterruptedException, ExecutionException, TimeoutException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (true) {
       try {
-        Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
-        boolean ready = described.values().stream().allMatch(d -> !d.partitions().isEmpty()
-            && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+        Map<String, TopicDescription> described =
+            admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+        boolean ready =
+            described.values().stream()
+                .allMatch(
+                    d ->
+                        !d.partitions().isEmpty()
+                            && d.partitions().stream()
+                                .allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
         if (ready) {
           return;
         }
@@ -111,7 +155,8 @@ public final class TopicAdmin {
         }
       }
       if (System.nanoTime() > deadline) {
-        throw new TimeoutException("topics " + names + " have no partition leaders 30 s after creation");
+        throw new TimeoutException(
+            "topics " + names + " have no partition leaders 30 s after creation");
       }
       Thread.sleep(100);
     }

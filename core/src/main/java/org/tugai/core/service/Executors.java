@@ -10,8 +10,8 @@ public final class Executors {
   private Executors() {}
 
   /**
-   * Interrupts what runs on {@code executor} and waits up to {@code patience} for it to end; a null executor (never
-   * started) is fine. An interrupt of the caller is kept for it.
+   * Interrupts what runs on {@code executor} and waits up to {@code patience} for it to end; a null
+   * executor (never started) is fine. An interrupt of the caller is kept for it.
    */
   public static void stop(ExecutorService executor, Duration patience) {
     if (executor == null) {

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What {@code /health} says of a process's services: failed ones (DOWN), ones with problems though they run
- * (DEGRADED), or neither (UP). Anything but UP answers 503.
+ * What {@code /health} says of a process's services: failed ones (DOWN), ones with problems though
+ * they run (DEGRADED), or neither (UP). Anything but UP answers 503.
  *
  * @param failures one line per failed service
  * @param problems one line per problem of a running service

@@ -7,10 +7,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Whether a service has failed for good: a systemic failure (configuration or permission) or one of its threads
- * ended while the service was not stopping. The first reason is kept and logged once at ERROR; {@code /health}
- * reports it and, by default, the process exits so that a supervisor restarts it. A service that only runs some
- * of its threads never looks healthy.
+ * Whether a service has failed for good: a systemic failure (configuration or permission) or one of
+ * its threads ended while the service was not stopping. The first reason is kept and logged once at
+ * ERROR; {@code /health} reports it and, by default, the process exits so that a supervisor
+ * restarts it. A service that only runs some of its threads never looks healthy.
  */
 public final class ServiceFailure {
 
@@ -35,23 +35,26 @@ public final class ServiceFailure {
   }
 
   /**
-   * A thread running {@code body}; if it ends (returns or throws) while {@code stopping} is false, the service has
-   * failed. {@code body} handles what it expects itself; what escapes it is, by definition, unexpected.
+   * A thread running {@code body}; if it ends (returns or throws) while {@code stopping} is false,
+   * the service has failed. {@code body} handles what it expects itself; what escapes it is, by
+   * definition, unexpected.
    */
   public Thread thread(String name, Runnable body, BooleanSupplier stopping) {
-    return new Thread(() -> {
-      try {
-        body.run();
-      } catch (Throwable t) {
-        if (!stopping.getAsBoolean()) {
-          log.error("thread {} of {} died", name, service, t);
-          fail("thread " + name + " died: " + t);
-        }
-        return;
-      }
-      if (!stopping.getAsBoolean()) {
-        fail("thread " + name + " ended while the service was running");
-      }
-    }, name);
+    return new Thread(
+        () -> {
+          try {
+            body.run();
+          } catch (Throwable t) {
+            if (!stopping.getAsBoolean()) {
+              log.error("thread {} of {} died", name, service, t);
+              fail("thread " + name + " died: " + t);
+            }
+            return;
+          }
+          if (!stopping.getAsBoolean()) {
+            fail("thread " + name + " ended while the service was running");
+          }
+        },
+        name);
   }
 }

@@ -5,8 +5,9 @@ import java.util.stream.Collectors;
 import org.tugai.schemas.FixFlags;
 
 /**
- * What makes a stored fix good enough for a track line, a last position or a daily mean: it has a position and
- * none of the quality flags that mean the position is wrong. The one definition the store's views and the API share.
+ * What makes a stored fix good enough for a track line, a last position or a daily mean: it has a
+ * position and none of the quality flags that mean the position is wrong. The one definition the
+ * store's views and the API share.
  */
 public final class GoodFixes {
 
@@ -14,8 +15,10 @@ public final class GoodFixes {
   public static final Set<String> BAD_FLAGS = FixFlags.BAD_POSITION;
 
   /** The same rule as a SQL condition on the {@code fixes} table. */
-  public static final String SQL = "lat IS NOT NULL AND lon IS NOT NULL AND NOT (quality_flags && ARRAY["
-      + BAD_FLAGS.stream().sorted().map(f -> "'" + f + "'").collect(Collectors.joining(", ")) + "]::text[])";
+  public static final String SQL =
+      "lat IS NOT NULL AND lon IS NOT NULL AND NOT (quality_flags && ARRAY["
+          + BAD_FLAGS.stream().sorted().map(f -> "'" + f + "'").collect(Collectors.joining(", "))
+          + "]::text[])";
 
   private GoodFixes() {}
 }

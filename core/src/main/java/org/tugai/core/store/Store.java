@@ -11,8 +11,8 @@ import org.tugai.core.config.DbSettings;
 import org.tugai.core.store.migration.V5__Timescale;
 
 /**
- * The PostgreSQL / TimescaleDB store: a connection pool and the schema migrations, shared by the sink (which
- * writes) and the API (which reads), so both always agree on the schema.
+ * The PostgreSQL / TimescaleDB store: a connection pool and the schema migrations, shared by the
+ * sink (which writes) and the API (which reads), so both always agree on the schema.
  */
 public final class Store implements AutoCloseable {
 
@@ -28,8 +28,8 @@ public final class Store implements AutoCloseable {
   }
 
   /**
-   * A pool of {@code poolSize} connections (at least {@code db.pool-size}), with autocommit off: every writer
-   * and reader decides its own transaction.
+   * A pool of {@code poolSize} connections (at least {@code db.pool-size}), with autocommit off:
+   * every writer and reader decides its own transaction.
    */
   public static Store open(DbSettings db, String poolName, int poolSize, boolean readOnly) {
     HikariConfig config = new HikariConfig();
@@ -40,10 +40,14 @@ public final class Store implements AutoCloseable {
     config.setPoolName(poolName);
     config.setAutoCommit(false);
     config.setReadOnly(readOnly);
-    // With autocommit off, the pool's own queries (the validity check when it opens a connection) would open a
-    // transaction and leave the new connection "idle in transaction": on PostgreSQL that holds a snapshot for as
-    // long as it idles; a single-session server such as PGlite's TimescaleDB stalls every other connection behind
-    // it. Isolated internal queries end their transaction, and an init statement makes the pool end the one its
+    // With autocommit off, the pool's own queries (the validity check when it opens a connection)
+    // would open a
+    // transaction and leave the new connection "idle in transaction": on PostgreSQL that holds a
+    // snapshot for as
+    // long as it idles; a single-session server such as PGlite's TimescaleDB stalls every other
+    // connection behind
+    // it. Isolated internal queries end their transaction, and an init statement makes the pool end
+    // the one its
     // validity check began.
     config.setIsolateInternalQueries(true);
     config.setConnectionInitSql("SELECT 1");
@@ -65,19 +69,31 @@ public final class Store implements AutoCloseable {
   }
 
   /**
-   * The same, before any pool exists: Flyway's connections then never meet the pool's being opened (a
-   * single-session server such as PGlite's TimescaleDB loses track of a pipeline when connections interleave).
+   * The same, before any pool exists: Flyway's connections then never meet the pool's being opened
+   * (a single-session server such as PGlite's TimescaleDB loses track of a pipeline when
+   * connections interleave).
    */
   public static void migrate(DbSettings settings) {
-    var result = Flyway.configure().dataSource(settings.url(), settings.user(), settings.password())
-        .locations(MIGRATIONS)
-        // A session lock instead of one held in a transaction: no connection waits on another's open transaction
-        // (single-session servers such as PGlite's TimescaleDB would otherwise stall).
-        .configuration(Map.of("flyway.postgresql.transactional.lock", "false"))
-        .placeholders(Map.of(V5__Timescale.COMPRESS_AFTER, settings.compressFixesAfter(),
-            V5__Timescale.DEAD_LETTER_RETENTION, settings.deadLetterRetention()))
-        .load().migrate();
-    log.info("store schema at version {} ({} migrations applied)", result.targetSchemaVersion, result.migrationsExecuted);
+    var result =
+        Flyway.configure()
+            .dataSource(settings.url(), settings.user(), settings.password())
+            .locations(MIGRATIONS)
+            // A session lock instead of one held in a transaction: no connection waits on another's
+            // open transaction
+            // (single-session servers such as PGlite's TimescaleDB would otherwise stall).
+            .configuration(Map.of("flyway.postgresql.transactional.lock", "false"))
+            .placeholders(
+                Map.of(
+                    V5__Timescale.COMPRESS_AFTER,
+                    settings.compressFixesAfter(),
+                    V5__Timescale.DEAD_LETTER_RETENTION,
+                    settings.deadLetterRetention()))
+            .load()
+            .migrate();
+    log.info(
+        "store schema at version {} ({} migrations applied)",
+        result.targetSchemaVersion,
+        result.migrationsExecuted);
   }
 
   @Override

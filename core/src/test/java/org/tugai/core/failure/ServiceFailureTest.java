@@ -11,12 +11,17 @@ class ServiceFailureTest {
   @Test
   void aThreadThatDiesOrEndsWhileRunningFailsTheServiceAndAStopDoesNot() throws Exception {
     ServiceFailure died = new ServiceFailure("ingest");
-    Thread t = died.thread("ingest-fixes-0", () -> {
-      throw new IllegalStateException("boom");
-    }, () -> false);
+    Thread t =
+        died.thread(
+            "ingest-fixes-0",
+            () -> {
+              throw new IllegalStateException("boom");
+            },
+            () -> false);
     t.start();
     t.join();
-    assertThat(died.reason()).hasValueSatisfying(r -> assertThat(r).contains("ingest-fixes-0").contains("boom"));
+    assertThat(died.reason())
+        .hasValueSatisfying(r -> assertThat(r).contains("ingest-fixes-0").contains("boom"));
 
     ServiceFailure ended = new ServiceFailure("gateway");
     Thread quiet = ended.thread("alerts-out", () -> {}, () -> false);
@@ -26,9 +31,13 @@ class ServiceFailureTest {
 
     ServiceFailure stopped = new ServiceFailure("api");
     AtomicBoolean stopping = new AtomicBoolean(true);
-    Thread s = stopped.thread("feed", () -> {
-      throw new IllegalStateException("woken on close");
-    }, stopping::get);
+    Thread s =
+        stopped.thread(
+            "feed",
+            () -> {
+              throw new IllegalStateException("woken on close");
+            },
+            stopping::get);
     s.start();
     s.join();
     assertThat(stopped.reason()).isEmpty();

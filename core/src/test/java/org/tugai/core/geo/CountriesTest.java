@@ -14,7 +14,12 @@ class CountriesTest {
   @BeforeAll
   static void load() {
     countries = Countries.load(Countries.SHIPPED);
-    zones = Layer.load("zones", "classpath:/org/tugai/geodata/bukhara-deer-zones.example.geojson", "id", "zone");
+    zones =
+        Layer.load(
+            "zones",
+            "classpath:/org/tugai/geodata/bukhara-deer-zones.example.geojson",
+            "id",
+            "zone");
   }
 
   @Test
@@ -24,8 +29,8 @@ class CountriesTest {
     assertThat(countries.countryAt(36.70, 67.11)).contains("AFG"); // Mazar-i-Sharif
     assertThat(countries.countryAt(39.08, 63.58)).contains("TKM"); // Turkmenabat
     assertThat(countries.countryAt(43.24, 76.89)).contains("KAZ"); // Almaty
-    assertThat(countries.countryAt(45.6, 63.3)).contains("KAZ");   // Baikonur unit belongs to KAZ
-    assertThat(countries.countryAt(40.0, 50.0)).isEmpty();          // Caspian Sea
+    assertThat(countries.countryAt(45.6, 63.3)).contains("KAZ"); // Baikonur unit belongs to KAZ
+    assertThat(countries.countryAt(40.0, 50.0)).isEmpty(); // Caspian Sea
   }
 
   @Test
@@ -50,9 +55,14 @@ class CountriesTest {
 
   @Test
   void shippedZonesAreApproximateAndTyped() {
-    assertThat(zones.features()).hasSizeGreaterThan(20).allSatisfy(f -> assertThat(f.flag("approximate")).isTrue());
-    assertThat(zones.containing(37.30, 68.40)).extracting(GeoFeature::id).contains("pa-beshai-palangon", "Tj1");
-    assertThat(zones.features()).extracting(GeoFeature::type)
+    assertThat(zones.features())
+        .hasSizeGreaterThan(20)
+        .allSatisfy(f -> assertThat(f.flag("approximate")).isTrue());
+    assertThat(zones.containing(37.30, 68.40))
+        .extracting(GeoFeature::id)
+        .contains("pa-beshai-palangon", "Tj1");
+    assertThat(zones.features())
+        .extracting(GeoFeature::type)
         .contains("protected-area", "hotspot", "population-unit", "farmland", "hazard");
   }
 }

@@ -24,7 +24,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.tugai.embedded.junit.Infrastructure;
 import org.tugai.embedded.junit.TugaiInfrastructure;
 
-/** Reading a topic to its end now, committed records only, and following it until stopped or woken. */
+/**
+ * Reading a topic to its end now, committed records only, and following it until stopped or woken.
+ */
 @ExtendWith(TugaiInfrastructure.class)
 class PollLoopIT {
 
@@ -37,14 +39,16 @@ class PollLoopIT {
       }
       producer.flush();
     }
-    // A transaction left open: a read_committed reader's end is before it, so the read ends without it.
+    // A transaction left open: a read_committed reader's end is before it, so the read ends without
+    // it.
     KafkaProducer<String, String> open = producer(infra, "poll-loop-open");
     open.initTransactions();
     open.beginTransaction();
     open.send(new ProducerRecord<>(topic, 0, "open", "not committed")).get();
     try (KafkaConsumer<String, String> consumer = consumer(infra)) {
       List<ConsumerRecord<String, String>> read = new CopyOnWriteArrayList<>();
-      List<TopicPartition> partitions = PollLoop.fromBeginning(consumer, topic, Duration.ofSeconds(30), read::add);
+      List<TopicPartition> partitions =
+          PollLoop.fromBeginning(consumer, topic, Duration.ofSeconds(30), read::add);
       assertThat(partitions).hasSize(3);
       assertThat(read).extracting(ConsumerRecord::key).hasSize(30).doesNotContain("open");
       // Once committed, it lies before the end and is read.
@@ -71,7 +75,8 @@ class PollLoopIT {
       // Paused, the partition never advances: the loop must give up, not spin.
       consumer.pause(List.of(p));
       assertThatThrownBy(() -> PollLoop.toEnd(consumer, List.of(p), Duration.ofSeconds(2), r -> {}))
-          .isInstanceOf(IllegalStateException.class).hasMessageContaining(topic);
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining(topic);
     }
   }
 
@@ -87,8 +92,15 @@ class PollLoopIT {
     consumer.seekToBeginning(List.of(p));
     List<String> seen = new CopyOnWriteArrayList<>();
     AtomicBoolean running = new AtomicBoolean(true);
-    Thread thread = new Thread(() -> PollLoop.follow(consumer, running::get, Duration.ofMillis(200),
-        batch -> batch.forEach(r -> seen.add(r.key()))), "poll-loop-follow");
+    Thread thread =
+        new Thread(
+            () ->
+                PollLoop.follow(
+                    consumer,
+                    running::get,
+                    Duration.ofMillis(200),
+                    batch -> batch.forEach(r -> seen.add(r.key()))),
+            "poll-loop-follow");
     thread.start();
     try (KafkaProducer<String, String> producer = producer(infra, null)) {
       await().atMost(Duration.ofSeconds(30)).until(() -> seen.contains("first"));
@@ -99,19 +111,25 @@ class PollLoopIT {
     ConsumerThreads.stop(consumer, thread, Duration.ofSeconds(10));
     assertThat(thread.isAlive()).isFalse();
     // Closed by the loop: a closed consumer refuses to be used.
-    assertThatThrownBy(() -> consumer.poll(Duration.ZERO)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> consumer.poll(Duration.ZERO))
+        .isInstanceOf(IllegalStateException.class);
   }
 
   private static String topic(Infrastructure infra, String name, int partitions) throws Exception {
     String topic = Infrastructure.uniqueName(name);
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", infra.kafkaBootstrapServers()))) {
-      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+      admin
+          .createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
     }
     return topic;
   }
 
-  private static KafkaProducer<String, String> producer(Infrastructure infra, String transactionalId) {
-    Map<String, Object> c = new java.util.HashMap<>(Map.of("bootstrap.servers", infra.kafkaBootstrapServers()));
+  private static KafkaProducer<String, String> producer(
+      Infrastructure infra, String transactionalId) {
+    Map<String, Object> c =
+        new java.util.HashMap<>(Map.of("bootstrap.servers", infra.kafkaBootstrapServers()));
     if (transactionalId != null) {
       c.put("transactional.id", transactionalId + "-" + System.nanoTime());
     }
@@ -119,7 +137,13 @@ class PollLoopIT {
   }
 
   private static KafkaConsumer<String, String> consumer(Infrastructure infra) {
-    return new KafkaConsumer<>(Map.of("bootstrap.servers", infra.kafkaBootstrapServers(), "isolation.level", "read_committed"),
-        new StringDeserializer(), new StringDeserializer());
+    return new KafkaConsumer<>(
+        Map.of(
+            "bootstrap.servers",
+            infra.kafkaBootstrapServers(),
+            "isolation.level",
+            "read_committed"),
+        new StringDeserializer(),
+        new StringDeserializer());
   }
 }

@@ -30,7 +30,10 @@ import org.tugai.schemas.SchemaCatalog;
 import org.tugai.schemas.SchemaTopic;
 import org.tugai.schemas.Topics;
 
-/** A reader built before a schema change decodes records of the newer writer, learning its schema from Kafka. */
+/**
+ * A reader built before a schema change decodes records of the newer writer, learning its schema
+ * from Kafka.
+ */
 @ExtendWith(TugaiInfrastructure.class)
 class SchemaTopicIT {
 
@@ -39,8 +42,16 @@ class SchemaTopicIT {
 
   @BeforeEach
   void setUp(Infrastructure infra) {
-    kafka = KafkaSettings.from(Settings.of(Map.of("kafka.bootstrap-servers", infra.kafkaBootstrapServers(),
-        "kafka.topic-prefix", Infrastructure.uniqueName("it") + ".", "kafka.partitions", "1")));
+    kafka =
+        KafkaSettings.from(
+            Settings.of(
+                Map.of(
+                    "kafka.bootstrap-servers",
+                    infra.kafkaBootstrapServers(),
+                    "kafka.topic-prefix",
+                    Infrastructure.uniqueName("it") + ".",
+                    "kafka.partitions",
+                    "1")));
     Topics topics = kafka.topics();
     schemasTopic = topics.schemas().name();
     TopicAdmin.ensure(kafka, List.of(topics.schemas()));
@@ -50,7 +61,8 @@ class SchemaTopicIT {
   void writersPublishTheirSchemasAtStartUp() throws Exception {
     SchemaTopic.publishCurrent(kafka.clientConfig(), schemasTopic, Duration.ofSeconds(30));
     long fingerprint = SchemaCatalog.fingerprint(Fix.getClassSchema());
-    assertThat(new SchemaTopic(schemasTopic, kafka.clientConfig()).find(fingerprint)).contains(Fix.getClassSchema());
+    assertThat(new SchemaTopic(schemasTopic, kafka.clientConfig()).find(fingerprint))
+        .contains(Fix.getClassSchema());
   }
 
   @Test
@@ -58,9 +70,17 @@ class SchemaTopicIT {
     Schema newer = withField(Fix.getClassSchema(), "speedMps");
     byte[] bytes = encodeWith(newer);
     // The newer release publishes its schema as every writer does at start-up.
-    try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()),
-        new StringSerializer(), new StringSerializer())) {
-      producer.send(new ProducerRecord<>(schemasTopic, SchemaTopic.key(SchemaCatalog.fingerprint(newer)), newer.toString()))
+    try (var producer =
+        new KafkaProducer<>(
+            Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()),
+            new StringSerializer(),
+            new StringSerializer())) {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  schemasTopic,
+                  SchemaTopic.key(SchemaCatalog.fingerprint(newer)),
+                  newer.toString()))
           .get(30, TimeUnit.SECONDS);
     }
 
@@ -68,34 +88,43 @@ class SchemaTopicIT {
 
     assertThat(decoded.getCollarId()).isEqualTo("C9");
     assertThat(decoded.getLat()).isEqualTo(37.5);
-    assertThatThrownBy(() -> Topics.standard().fixes().valueSerde().deserializer().deserialize("t", bytes)).isInstanceOf(SerializationException.class);
+    assertThatThrownBy(
+            () -> Topics.standard().fixes().valueSerde().deserializer().deserialize("t", bytes))
+        .isInstanceOf(SerializationException.class);
   }
 
   @Test
   void anUnknownWriterIsAClearDecodingError() throws Exception {
     byte[] bytes = encodeWith(withField(Fix.getClassSchema(), "neverPublished"));
-    assertThatThrownBy(() -> kafka.topics().fixes().valueSerde().deserializer().deserialize("t", bytes))
-        .isInstanceOf(SerializationException.class).hasMessageContaining("cannot decode Fix");
+    assertThatThrownBy(
+            () -> kafka.topics().fixes().valueSerde().deserializer().deserialize("t", bytes))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("cannot decode Fix");
   }
 
   private static Schema withField(Schema schema, String name) {
     List<Schema.Field> fields = new ArrayList<>();
     schema.getFields().forEach(f -> fields.add(new Schema.Field(f, f.schema())));
-    fields.add(new Schema.Field(name, Schema.create(Schema.Type.DOUBLE), "added by a newer release", 0.0));
-    return Schema.createRecord(schema.getName(), schema.getDoc(), schema.getNamespace(), false, fields);
+    fields.add(
+        new Schema.Field(name, Schema.create(Schema.Type.DOUBLE), "added by a newer release", 0.0));
+    return Schema.createRecord(
+        schema.getName(), schema.getDoc(), schema.getNamespace(), false, fields);
   }
 
   private static byte[] encodeWith(Schema schema) throws Exception {
     // The builder fills every field that has a default, whatever the schema version adds.
-    GenericRecord r = new GenericRecordBuilder(schema)
-        .set("collarId", "C9")
-        .set("fixTime", Instant.parse("2026-03-01T04:00:00Z").toEpochMilli())
-        .set("lat", 37.5)
-        .set("lon", 68.0)
-        .set("fixType", new GenericData.EnumSymbol(schema.getField("fixType").schema(), "THREE_D"))
-        .set("receivedAt", Instant.parse("2026-03-01T04:00:01Z").toEpochMilli())
-        .set(schema.getFields().get(schema.getFields().size() - 1).name(), 4.5)
-        .build();
+    GenericRecord r =
+        new GenericRecordBuilder(schema)
+            .set("collarId", "C9")
+            .set("fixTime", Instant.parse("2026-03-01T04:00:00Z").toEpochMilli())
+            .set("lat", 37.5)
+            .set("lon", 68.0)
+            .set(
+                "fixType",
+                new GenericData.EnumSymbol(schema.getField("fixType").schema(), "THREE_D"))
+            .set("receivedAt", Instant.parse("2026-03-01T04:00:01Z").toEpochMilli())
+            .set(schema.getFields().get(schema.getFields().size() - 1).name(), 4.5)
+            .build();
     return new BinaryMessageEncoder<GenericRecord>(GenericData.get(), schema).encode(r).array();
   }
 }

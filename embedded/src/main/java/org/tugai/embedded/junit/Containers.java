@@ -20,7 +20,8 @@ final class Containers implements AutoCloseable {
   static Containers startIfDocker() {
     try {
       if (DockerClientFactory.instance().isDockerAvailable()) {
-        log.info("a Docker engine answers: tests use Testcontainers for services the environment does not give");
+        log.info(
+            "a Docker engine answers: tests use Testcontainers for services the environment does not give");
         return new Containers();
       }
     } catch (RuntimeException | LinkageError e) {
@@ -39,8 +40,10 @@ final class Containers implements AutoCloseable {
 
   synchronized String mqtt() {
     if (mosquitto == null) {
-      mosquitto = new GenericContainer<>(DockerImageName.parse("eclipse-mosquitto:2.0.22"))
-          .withCommand("mosquitto", "-c", "/mosquitto-no-auth.conf").withExposedPorts(1883);
+      mosquitto =
+          new GenericContainer<>(DockerImageName.parse("eclipse-mosquitto:2.0.22"))
+              .withCommand("mosquitto", "-c", "/mosquitto-no-auth.conf")
+              .withExposedPorts(1883);
       mosquitto.start();
     }
     return "tcp://" + mosquitto.getHost() + ":" + mosquitto.getMappedPort(1883);
@@ -48,10 +51,14 @@ final class Containers implements AutoCloseable {
 
   synchronized Infrastructure.Database postgres() {
     if (timescale == null) {
-      timescale = new PostgreSQLContainer(DockerImageName.parse("timescale/timescaledb:2.22.1-pg17").asCompatibleSubstituteFor("postgres"));
+      timescale =
+          new PostgreSQLContainer(
+              DockerImageName.parse("timescale/timescaledb:2.22.1-pg17")
+                  .asCompatibleSubstituteFor("postgres"));
       timescale.start();
     }
-    return new Infrastructure.Database(timescale.getJdbcUrl(), timescale.getUsername(), timescale.getPassword());
+    return new Infrastructure.Database(
+        timescale.getJdbcUrl(), timescale.getUsername(), timescale.getPassword());
   }
 
   @Override

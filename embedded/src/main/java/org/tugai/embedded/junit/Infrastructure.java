@@ -18,13 +18,17 @@ import org.tugai.embedded.EmbeddedPostgres;
 
 /**
  * The real services integration tests run against, from one place, each chosen on first use:
+ *
  * <ol>
  *   <li>given by the environment ({@code TUGAI_KAFKA_BOOTSTRAP_SERVERS}, {@code TUGAI_MQTT_URL},
- *       {@code TUGAI_DB_URL} with {@code TUGAI_DB_USER} / {@code TUGAI_DB_PASSWORD});</li>
- *   <li>else Testcontainers, where a Docker engine answers (TimescaleDB, Apache Kafka, Mosquitto images);</li>
- *   <li>else embedded in this JVM (KRaft broker, HiveMQ CE, zonky PostgreSQL).</li>
+ *       {@code TUGAI_DB_URL} with {@code TUGAI_DB_USER} / {@code TUGAI_DB_PASSWORD});
+ *   <li>else Testcontainers, where a Docker engine answers (TimescaleDB, Apache Kafka, Mosquitto
+ *       images);
+ *   <li>else embedded in this JVM (KRaft broker, HiveMQ CE, zonky PostgreSQL).
  * </ol>
- * One instance per test JVM; tests isolate themselves with {@link #uniqueName} prefixes and {@link #newDatabase}.
+ *
+ * One instance per test JVM; tests isolate themselves with {@link #uniqueName} prefixes and {@link
+ * #newDatabase}.
  */
 public final class Infrastructure implements AutoCloseable {
 
@@ -76,7 +80,10 @@ public final class Infrastructure implements AutoCloseable {
     return mqtt;
   }
 
-  /** True when the MQTT broker is a Mosquitto given by the environment (some tests need its exact behaviour). */
+  /**
+   * True when the MQTT broker is a Mosquitto given by the environment (some tests need its exact
+   * behaviour).
+   */
   public boolean mqttFromEnvironment() {
     return env.containsKey("TUGAI_MQTT_URL");
   }
@@ -88,7 +95,8 @@ public final class Infrastructure implements AutoCloseable {
     try (Connection c = DriverManager.getConnection(admin.url(), admin.user(), admin.password())) {
       c.createStatement().execute("CREATE DATABASE " + name);
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot create test database on " + admin.url() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot create test database on " + admin.url() + ": " + e.getMessage(), e);
     }
     return new Database(withDatabase(admin.url(), name), admin.user(), admin.password());
   }
@@ -97,7 +105,11 @@ public final class Infrastructure implements AutoCloseable {
     if (server == null) {
       String url = env.get("TUGAI_DB_URL");
       if (url != null) {
-        server = new Database(url, env.getOrDefault("TUGAI_DB_USER", "postgres"), env.getOrDefault("TUGAI_DB_PASSWORD", ""));
+        server =
+            new Database(
+                url,
+                env.getOrDefault("TUGAI_DB_USER", "postgres"),
+                env.getOrDefault("TUGAI_DB_PASSWORD", ""));
         log.info("tests use PostgreSQL from the environment at {}", url);
       } else if (containers() != null) {
         server = containers.postgres();
@@ -109,7 +121,9 @@ public final class Infrastructure implements AutoCloseable {
     return server;
   }
 
-  /** A name no other test run on the same services uses: for topic prefixes, client ids, device ids. */
+  /**
+   * A name no other test run on the same services uses: for topic prefixes, client ids, device ids.
+   */
   public static String uniqueName(String stem) {
     return stem + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
@@ -124,12 +138,16 @@ public final class Infrastructure implements AutoCloseable {
     return containers;
   }
 
-  /** Testcontainers probes slowly and noisily; skip it outright where no Docker engine can be reached. */
+  /**
+   * Testcontainers probes slowly and noisily; skip it outright where no Docker engine can be
+   * reached.
+   */
   private boolean dockerLikely() {
     if (env.containsKey("TUGAI_TEST_NO_DOCKER")) {
       return false;
     }
-    return env.containsKey("DOCKER_HOST") || Files.exists(Path.of("/var/run/docker.sock"))
+    return env.containsKey("DOCKER_HOST")
+        || Files.exists(Path.of("/var/run/docker.sock"))
         || Files.exists(Path.of(System.getProperty("user.home"), ".docker", "run", "docker.sock"));
   }
 

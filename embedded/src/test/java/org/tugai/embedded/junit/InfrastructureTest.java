@@ -16,6 +16,8 @@ class InfrastructureTest {
 
   @Test
   void uniqueNamesDiffer() {
-    assertThat(Infrastructure.uniqueName("a")).startsWith("a-").isNotEqualTo(Infrastructure.uniqueName("a"));
+    assertThat(Infrastructure.uniqueName("a"))
+        .startsWith("a-")
+        .isNotEqualTo(Infrastructure.uniqueName("a"));
   }
 }

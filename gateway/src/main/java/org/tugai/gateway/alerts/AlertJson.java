@@ -16,7 +16,8 @@ public final class AlertJson {
   private AlertJson() {}
 
   /**
-   * For one channel: coordinates rounded to the grid unless {@code gridDeg} is 0, and the channel named.
+   * For one channel: coordinates rounded to the grid unless {@code gridDeg} is 0, and the channel
+   * named.
    *
    * @param channel the channel it is sent on, or null
    * @param gridDeg grid in degrees, or 0 for precise coordinates
@@ -33,7 +34,10 @@ public final class AlertJson {
     if (a.getLat() != null && a.getLon() != null) {
       ObjectNode location = o.putObject("location");
       if (gridDeg > 0) {
-        location.put("lat", round(a.getLat(), gridDeg)).put("lon", round(a.getLon(), gridDeg)).put("roundedToDeg", gridDeg);
+        location
+            .put("lat", round(a.getLat(), gridDeg))
+            .put("lon", round(a.getLon(), gridDeg))
+            .put("roundedToDeg", gridDeg);
       } else {
         location.put("lat", a.getLat()).put("lon", a.getLon());
       }
@@ -55,13 +59,16 @@ public final class AlertJson {
     new java.util.TreeMap<>(a.getDetails()).forEach(details::put);
     if (a.getAcknowledgedBy() != null) {
       o.put("acknowledgedBy", a.getAcknowledgedBy());
-      o.put("acknowledgedAt", a.getAcknowledgedAt() == null ? null : a.getAcknowledgedAt().toString());
+      o.put(
+          "acknowledgedAt",
+          a.getAcknowledgedAt() == null ? null : a.getAcknowledgedAt().toString());
     }
     if (a.getNote() != null) {
       o.put("note", a.getNote());
     }
     o.put("updatedAt", a.getUpdatedAt().toString());
-    // The ranger puts their own MQTT user name for {user}: the broker's ACL admits nobody else there.
+    // The ranger puts their own MQTT user name for {user}: the broker's ACL admits nobody else
+    // there.
     o.put("ackTopic", MqttTopics.ack(channel, "{user}", a.getAlertId()));
     try {
       return MAPPER.writeValueAsBytes(o);
@@ -70,15 +77,18 @@ public final class AlertJson {
     }
   }
 
-  /** The centre of the grid cell: a ranger still gets a place to head for, to within half a cell. */
+  /**
+   * The centre of the grid cell: a ranger still gets a place to head for, to within half a cell.
+   */
   static double round(double value, double gridDeg) {
     double cell = Math.floor(value / gridDeg) * gridDeg + gridDeg / 2;
-    return java.math.BigDecimal.valueOf(cell).setScale(6, java.math.RoundingMode.HALF_UP).doubleValue();
+    return java.math.BigDecimal.valueOf(cell)
+        .setScale(6, java.math.RoundingMode.HALF_UP)
+        .doubleValue();
   }
 
   private static void array(ObjectNode o, String name, List<String> values) {
     ArrayNode a = o.putArray(name);
     values.forEach(a::add);
   }
-
 }

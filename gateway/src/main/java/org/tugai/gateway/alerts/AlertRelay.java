@@ -46,20 +46,24 @@ import org.tugai.schemas.TopicSpec;
 
 /**
  * Alerts out to rangers: each record of {@code tugai.alerts.v1} is published as JSON, QoS 1, to
- * {@code tugai/v1/alerts/{zone}} for every channel it routes to. The Kafka offset of a record is committed
- * only after the MQTT broker acknowledged every one of its publishes, so an alert is never lost between Kafka
- * and the rangers' broker (it may be published twice after a crash; the alert id makes that harmless).
+ * {@code tugai/v1/alerts/{zone}} for every channel it routes to. The Kafka offset of a record is
+ * committed only after the MQTT broker acknowledged every one of its publishes, so an alert is
+ * never lost between Kafka and the rangers' broker (it may be published twice after a crash; the
+ * alert id makes that harmless).
  *
- * <p>Publishes go out in a window no wider than the broker's receive maximum (from its CONNACK), each
- * released by its own acknowledgement, so a backlog drains at the broker's speed: the relay never exceeds
- * what the broker takes, never re-publishes what it acknowledged, and never sleeps while a publish could go
- * out. Publishes lost with a connection are sent again, oldest first, once it is back; offsets are
- * committed in order as acknowledgements come back.
+ * <p>Publishes go out in a window no wider than the broker's receive maximum (from its CONNACK),
+ * each released by its own acknowledgement, so a backlog drains at the broker's speed: the relay
+ * never exceeds what the broker takes, never re-publishes what it acknowledged, and never sleeps
+ * while a publish could go out. Publishes lost with a connection are sent again, oldest first, once
+ * it is back; offsets are committed in order as acknowledgements come back.
  */
 public final class AlertRelay implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(AlertRelay.class);
-  /** Records taken from Kafka but not yet delivered, beyond which the relay stops polling for more. */
+
+  /**
+   * Records taken from Kafka but not yet delivered, beyond which the relay stops polling for more.
+   */
   static final int MAX_PENDING_RECORDS = 5_000;
 
   private final KafkaSettings kafka;
@@ -68,8 +72,13 @@ public final class AlertRelay implements AutoCloseable {
   private static final String CONNECTION = "alerts out";
   private final SessionTakeovers takeovers;
   private final org.tugai.core.service.ServiceFailure failure;
-  /** Set while the broker refuses our publishes for good (not authorised): publishing waits until then, then tries again. */
+
+  /**
+   * Set while the broker refuses our publishes for good (not authorised): publishing waits until
+   * then, then tries again.
+   */
   private volatile String refused;
+
   private volatile long holdUntilNanos;
   static final Duration REFUSED_PAUSE = Duration.ofSeconds(30);
   private final String groupId;
@@ -80,19 +89,31 @@ public final class AlertRelay implements AutoCloseable {
   private Thread thread;
   private volatile boolean running;
   private final AtomicLong published = new AtomicLong();
+
   /** Free places in the broker's receive window. */
   private Semaphore window;
+
   private volatile int windowSize;
+
   /** Publishes due, oldest first; a publish lost with its connection comes back here. */
   private final PriorityBlockingQueue<Publish> due = new PriorityBlockingQueue<>();
+
   /** Per partition, the records in offset order with the publishes each still waits for. */
   private final Map<TopicPartition, java.util.TreeMap<Long, Pending>> pending = new HashMap<>();
+
   private final Object progress = new Object();
-  /** Publishes handed to the client and not yet settled; a lost connection settles them all as lost. */
+
+  /**
+   * Publishes handed to the client and not yet settled; a lost connection settles them all as lost.
+   */
   private final Set<Attempt> outstanding = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   private long sequence;
 
-  /** One try of one publish; settled exactly once, by its acknowledgement, its failure or its lost connection. */
+  /**
+   * One try of one publish; settled exactly once, by its acknowledgement, its failure or its lost
+   * connection.
+   */
   private record Attempt(Publish publish, java.util.concurrent.atomic.AtomicBoolean settled) {
     boolean settle() {
       return settled.compareAndSet(false, true);
@@ -108,15 +129,23 @@ public final class AlertRelay implements AutoCloseable {
     }
   }
 
-  private record Publish(long seq, String mqttTopic, byte[] json, Pending of) implements Comparable<Publish> {
+  private record Publish(long seq, String mqttTopic, byte[] json, Pending of)
+      implements Comparable<Publish> {
     @Override
     public int compareTo(Publish o) {
       return Long.compare(seq, o.seq);
     }
   }
 
-  public AlertRelay(KafkaSettings kafka, MqttSettings mqtt, String clientId, String groupId, TopicSpec<String, Alert> topic,
-      AlertChannels channels, SessionTakeovers takeovers, org.tugai.core.service.ServiceFailure failure) {
+  public AlertRelay(
+      KafkaSettings kafka,
+      MqttSettings mqtt,
+      String clientId,
+      String groupId,
+      TopicSpec<String, Alert> topic,
+      AlertChannels channels,
+      SessionTakeovers takeovers,
+      org.tugai.core.service.ServiceFailure failure) {
     this.failure = failure;
     this.takeovers = takeovers;
     takeovers.register(CONNECTION);
@@ -144,42 +173,54 @@ public final class AlertRelay implements AutoCloseable {
 
     Map<String, Object> c = kafka.consumerConfig();
     c.put(ConsumerConfig.GROUP_ID_CONFIG, kafka.topicPrefix() + groupId);
-    // Static membership: a relay restarted under the same client id takes its partitions back at once.
+    // Static membership: a relay restarted under the same client id takes its partitions back at
+    // once.
     c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, memberName(clientId));
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
     consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
-    consumer.subscribe(List.of(topic.name()), new ConsumerRebalanceListener() {
-      @Override
-      public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-        commitDone();
-        forget(partitions);
-      }
+    consumer.subscribe(
+        List.of(topic.name()),
+        new ConsumerRebalanceListener() {
+          @Override
+          public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            commitDone();
+            forget(partitions);
+          }
 
-      @Override
-      public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
+          @Override
+          public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
 
-      @Override
-      public void onPartitionsLost(Collection<TopicPartition> partitions) {
-        forget(partitions);
-      }
-    });
+          @Override
+          public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            forget(partitions);
+          }
+        });
     running = true;
     thread = failure.thread("gateway-alerts-out", this::run, () -> !running);
     thread.start();
-    log.info("alerts out: {} -> MQTT {} tugai/v1/alerts/{zone}, at most {} publishes in flight (the broker's receive maximum)",
-        topic.name(), mqtt.url(), windowSize);
+    log.info(
+        "alerts out: {} -> MQTT {} tugai/v1/alerts/{zone}, at most {} publishes in flight (the broker's receive maximum)",
+        topic.name(),
+        mqtt.url(),
+        windowSize);
   }
 
-  /** A static group member name from {@code id}: Kafka allows letters, digits, '.', '_' and '-' only. */
+  /**
+   * A static group member name from {@code id}: Kafka allows letters, digits, '.', '_' and '-'
+   * only.
+   */
   static String memberName(String id) {
     return id.replaceAll("[^A-Za-z0-9._-]", "_");
   }
 
   /** The broker's receive maximum from its CONNACK (65,535 when it sets none, as MQTT 5 says). */
   static int receiveMaximum(IMqttToken connack) {
-    Integer max = connack.getResponseProperties() == null ? null : connack.getResponseProperties().getReceiveMaximum();
+    Integer max =
+        connack.getResponseProperties() == null
+            ? null
+            : connack.getResponseProperties().getReceiveMaximum();
     return max == null || max <= 0 ? 65_535 : max;
   }
 
@@ -207,8 +248,9 @@ public final class AlertRelay implements AutoCloseable {
         } else if (!consumer.paused().isEmpty()) {
           consumer.resume(consumer.paused());
         }
-        ConsumerRecords<String, byte[]> records = consumer.poll(due.isEmpty() && pendingRecords() == 0 ? Duration.ofMillis(500)
-            : Duration.ZERO);
+        ConsumerRecords<String, byte[]> records =
+            consumer.poll(
+                due.isEmpty() && pendingRecords() == 0 ? Duration.ofMillis(500) : Duration.ZERO);
         records.forEach(this::take);
         sendWhatTheWindowAllows();
         if (System.nanoTime() - lastCommit > 200_000_000L) {
@@ -248,14 +290,20 @@ public final class AlertRelay implements AutoCloseable {
     try {
       alert = topic.valueSerde().deserializer().deserialize(r.topic(), r.value());
     } catch (SerializationException e) {
-      log.error("skipping undecodable alert at {}/{}: {}", r.partition(), r.offset(), e.getMessage());
+      log.error(
+          "skipping undecodable alert at {}/{}: {}", r.partition(), r.offset(), e.getMessage());
       alert = null;
     }
     Set<String> targets = alert == null ? Set.of() : channels(alert);
     Pending p = new Pending(targets.size());
     pending.computeIfAbsent(tp, k -> new java.util.TreeMap<>()).put(r.offset(), p);
     for (String channel : targets) {
-      due.add(new Publish(sequence++, MqttTopics.alerts(channel), AlertJson.toJson(alert, channel, channels.gridDeg(channel)), p));
+      due.add(
+          new Publish(
+              sequence++,
+              MqttTopics.alerts(channel),
+              AlertJson.toJson(alert, channel, channels.gridDeg(channel)),
+              p));
     }
   }
 
@@ -274,17 +322,21 @@ public final class AlertRelay implements AutoCloseable {
       Attempt attempt = new Attempt(next, new java.util.concurrent.atomic.AtomicBoolean());
       outstanding.add(attempt);
       try {
-        client.publish(next.mqttTopic(), message, null, new MqttActionListener() {
-          @Override
-          public void onSuccess(IMqttToken token) {
-            acknowledged(attempt, token);
-          }
+        client.publish(
+            next.mqttTopic(),
+            message,
+            null,
+            new MqttActionListener() {
+              @Override
+              public void onSuccess(IMqttToken token) {
+                acknowledged(attempt, token);
+              }
 
-          @Override
-          public void onFailure(IMqttToken token, Throwable failure) {
-            lost(attempt, failure);
-          }
-        });
+              @Override
+              public void onFailure(IMqttToken token, Throwable failure) {
+                lost(attempt, failure);
+              }
+            });
       } catch (MqttException e) {
         lost(attempt, e);
         return;
@@ -302,14 +354,23 @@ public final class AlertRelay implements AutoCloseable {
     if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
       switch (MqttFailures.classify(codes[0])) {
         case SYSTEMIC -> {
-          // Not authorised: nothing gets through until the ACL is fixed (Mosquitto re-reads it on SIGHUP, no restart
+          // Not authorised: nothing gets through until the ACL is fixed (Mosquitto re-reads it on
+          // SIGHUP, no restart
           // needed). Nothing is committed past this alert; it is tried again every REFUSED_PAUSE.
           if (refused == null) {
-            log.error("alerts out: the rangers' broker refuses {} (reason code 0x{}): check the ACL of the relay's user; "
-                + "alerts wait and are tried again every {} s", p.mqttTopic(), Integer.toHexString(codes[0]), REFUSED_PAUSE.toSeconds());
+            log.error(
+                "alerts out: the rangers' broker refuses {} (reason code 0x{}): check the ACL of the relay's user; "
+                    + "alerts wait and are tried again every {} s",
+                p.mqttTopic(),
+                Integer.toHexString(codes[0]),
+                REFUSED_PAUSE.toSeconds());
           }
-          refused = "the rangers' broker refuses alerts on " + p.mqttTopic() + " (reason code 0x" + Integer.toHexString(codes[0])
-              + "): alerts wait in Kafka until the ACL lets the relay publish";
+          refused =
+              "the rangers' broker refuses alerts on "
+                  + p.mqttTopic()
+                  + " (reason code 0x"
+                  + Integer.toHexString(codes[0])
+                  + "): alerts wait in Kafka until the ACL lets the relay publish";
           holdUntilNanos = System.nanoTime() + REFUSED_PAUSE.toNanos();
           due.add(p);
           window.release();
@@ -320,8 +381,11 @@ public final class AlertRelay implements AutoCloseable {
           window.release();
           return;
         }
-        case POISON -> log.error("alerts out: the rangers' broker refused {} for good (reason code 0x{}); it is skipped", p.mqttTopic(),
-            Integer.toHexString(codes[0]));
+        case POISON ->
+            log.error(
+                "alerts out: the rangers' broker refused {} for good (reason code 0x{}); it is skipped",
+                p.mqttTopic(),
+                Integer.toHexString(codes[0]));
       }
     } else if (refused != null) {
       log.info("alerts out: the rangers' broker takes alerts again");
@@ -341,7 +405,8 @@ public final class AlertRelay implements AutoCloseable {
       return;
     }
     Publish p = attempt.publish();
-    log.debug("publish to {} not acknowledged ({}); it goes again", p.mqttTopic(), failure.toString());
+    log.debug(
+        "publish to {} not acknowledged ({}); it goes again", p.mqttTopic(), failure.toString());
     due.add(p);
     window.release();
     synchronized (progress) {
@@ -349,7 +414,10 @@ public final class AlertRelay implements AutoCloseable {
     }
   }
 
-  /** Commits, per partition, past every record whose publishes were all acknowledged, up to the first that was not. */
+  /**
+   * Commits, per partition, past every record whose publishes were all acknowledged, up to the
+   * first that was not.
+   */
   private void commitDone() {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     for (Map.Entry<TopicPartition, java.util.TreeMap<Long, Pending>> e : pending.entrySet()) {
@@ -366,7 +434,10 @@ public final class AlertRelay implements AutoCloseable {
       try {
         consumer.commitSync(offsets);
       } catch (org.apache.kafka.common.KafkaException e) {
-        log.warn("alert relay could not commit {} ({}); those alerts may be published again", offsets, e.toString());
+        log.warn(
+            "alert relay could not commit {} ({}); those alerts may be published again",
+            offsets,
+            e.toString());
       }
     }
   }
@@ -386,9 +457,12 @@ public final class AlertRelay implements AutoCloseable {
   private final class Callback implements MqttCallback {
     @Override
     public void disconnected(MqttDisconnectResponse response) {
-      log.warn("alerts out: lost the rangers' broker ({}); reconnecting, nothing is committed until it is back", response);
+      log.warn(
+          "alerts out: lost the rangers' broker ({}); reconnecting, nothing is committed until it is back",
+          response);
       takeovers.disconnected(CONNECTION, clientId, response);
-      // A new clean session forgets what was in flight: all of it goes again once connected, oldest first.
+      // A new clean session forgets what was in flight: all of it goes again once connected, oldest
+      // first.
       List.copyOf(outstanding).forEach(a -> lost(a, new java.io.IOException("connection lost")));
     }
 
@@ -417,9 +491,12 @@ public final class AlertRelay implements AutoCloseable {
     public void authPacketArrived(int reasonCode, MqttProperties properties) {}
   }
 
-  /** The alert's channels; without any, its zones; without those, "unrouted" so nothing disappears. */
+  /**
+   * The alert's channels; without any, its zones; without those, "unrouted" so nothing disappears.
+   */
   static Set<String> channels(Alert alert) {
-    Set<String> channels = new LinkedHashSet<>(alert.getChannels().isEmpty() ? alert.getZones() : alert.getChannels());
+    Set<String> channels =
+        new LinkedHashSet<>(alert.getChannels().isEmpty() ? alert.getZones() : alert.getChannels());
     channels.removeIf(c -> c.isBlank() || c.contains("/") || c.contains("+") || c.contains("#"));
     if (channels.isEmpty()) {
       channels.add("unrouted");

@@ -34,16 +34,17 @@ import org.tugai.schemas.ReasonCodes;
 import org.tugai.schemas.TopicSpec;
 
 /**
- * Alerts of one channel to its webhook (an SMS gateway, EarthRanger, a messenger bot): a JSON POST with the
- * channel's secret header. Each webhook channel has its own consumer group and thread, so a receiver that
- * is down delays only itself, never MQTT delivery or another channel. A receiver that answers with an error is
- * tried {@code alerts.webhook.attempts} times per alert, with doubling pauses; then the alert goes to the dead
- * letters with the reason, and the channel goes on. A receiver that does not answer at all (restarting, its
- * network down, a proxy in front of it answering 502/503/504) is an outage, not a bad alert: the same alert is
- * tried again, pauses capped at {@link #OUTAGE_PAUSE_CAP}, for up to {@code alerts.webhook.outage} from when it
- * stopped answering, so a receiver down for minutes gets every alert once it is back; only past that are alerts
- * dead-lettered, one try each, until it answers again. Offsets are committed once the alert was delivered or
- * dead-lettered, never when the relay is stopped in the middle of trying.
+ * Alerts of one channel to its webhook (an SMS gateway, EarthRanger, a messenger bot): a JSON POST
+ * with the channel's secret header. Each webhook channel has its own consumer group and thread, so
+ * a receiver that is down delays only itself, never MQTT delivery or another channel. A receiver
+ * that answers with an error is tried {@code alerts.webhook.attempts} times per alert, with
+ * doubling pauses; then the alert goes to the dead letters with the reason, and the channel goes
+ * on. A receiver that does not answer at all (restarting, its network down, a proxy in front of it
+ * answering 502/503/504) is an outage, not a bad alert: the same alert is tried again, pauses
+ * capped at {@link #OUTAGE_PAUSE_CAP}, for up to {@code alerts.webhook.outage} from when it stopped
+ * answering, so a receiver down for minutes gets every alert once it is back; only past that are
+ * alerts dead-lettered, one try each, until it answers again. Offsets are committed once the alert
+ * was delivered or dead-lettered, never when the relay is stopped in the middle of trying.
  */
 public final class WebhookRelay implements AutoCloseable {
 
@@ -51,8 +52,13 @@ public final class WebhookRelay implements AutoCloseable {
 
   private final KafkaSettings kafka;
   private final String groupId;
-  /** Static group member name: this gateway's, so a restarted gateway takes its partitions back at once. */
+
+  /**
+   * Static group member name: this gateway's, so a restarted gateway takes its partitions back at
+   * once.
+   */
   private final String memberId;
+
   private final TopicSpec<String, Alert> alerts;
   private final TopicSpec<String, DeadLetter> deadLetters;
   private final AlertChannels settings;
@@ -65,22 +71,41 @@ public final class WebhookRelay implements AutoCloseable {
   private long delivered;
   private long failed;
   private final org.tugai.core.service.ServiceFailure failure;
-  /** Set while the receiver refuses us for good (401, 403, 404, a TLS failure): the channel's alerts wait. */
+
+  /**
+   * Set while the receiver refuses us for good (401, 403, 404, a TLS failure): the channel's alerts
+   * wait.
+   */
   private volatile String refused;
+
   static final Duration REFUSED_PAUSE = Duration.ofSeconds(30);
   static final Duration OUTAGE_PAUSE_CAP = Duration.ofSeconds(15);
+
   /** Since when the receiver has not answered at all; null while it answers. */
   private volatile Instant unreachableSince;
 
   /** Why this channel's alerts are not delivered though the relay runs, if they are not. */
   public java.util.Optional<String> problem() {
     Instant since = unreachableSince;
-    return java.util.Optional.ofNullable(refused != null ? refused
-        : since != null ? "webhook of channel " + channel.id() + ": the receiver has not answered since " + since : null);
+    return java.util.Optional.ofNullable(
+        refused != null
+            ? refused
+            : since != null
+                ? "webhook of channel "
+                    + channel.id()
+                    + ": the receiver has not answered since "
+                    + since
+                : null);
   }
 
-  public WebhookRelay(KafkaSettings kafka, String groupId, String memberId, TopicSpec<String, Alert> alerts,
-      TopicSpec<String, DeadLetter> deadLetters, AlertChannels settings, AlertChannels.Channel channel,
+  public WebhookRelay(
+      KafkaSettings kafka,
+      String groupId,
+      String memberId,
+      TopicSpec<String, Alert> alerts,
+      TopicSpec<String, DeadLetter> deadLetters,
+      AlertChannels settings,
+      AlertChannels.Channel channel,
       org.tugai.core.service.ServiceFailure failure) {
     this.failure = failure;
     this.kafka = kafka;
@@ -95,17 +120,26 @@ public final class WebhookRelay implements AutoCloseable {
 
   public void start() {
     Map<String, Object> c = kafka.consumerConfig();
-    c.put(ConsumerConfig.GROUP_ID_CONFIG, kafka.topicPrefix() + groupId + "-webhook-" + channel.id());
-    c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, AlertRelay.memberName(memberId + "-webhook-" + channel.id()));
+    c.put(
+        ConsumerConfig.GROUP_ID_CONFIG, kafka.topicPrefix() + groupId + "-webhook-" + channel.id());
+    c.put(
+        ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
+        AlertRelay.memberName(memberId + "-webhook-" + channel.id()));
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    // One alert per poll, committed once delivered or dead-lettered, and a poll interval longer than the
-    // worst case of one alert (every try timing out, pauses capped at a minute): a dead receiver must not
+    // One alert per poll, committed once delivered or dead-lettered, and a poll interval longer
+    // than the
+    // worst case of one alert (every try timing out, pauses capped at a minute): a dead receiver
+    // must not
     // get this consumer thrown out of its group and the same alerts retried from the start forever.
     c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
-    long worstMs = settings.webhookAttempts() * (settings.webhookTimeout().toMillis() * 2 + 60_000L)
-        + settings.webhookOutage().toMillis() + 2 * (settings.webhookTimeout().toMillis() + OUTAGE_PAUSE_CAP.toMillis());
-    c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, Math.max(300_000L, worstMs)));
+    long worstMs =
+        settings.webhookAttempts() * (settings.webhookTimeout().toMillis() * 2 + 60_000L)
+            + settings.webhookOutage().toMillis()
+            + 2 * (settings.webhookTimeout().toMillis() + OUTAGE_PAUSE_CAP.toMillis());
+    c.put(
+        ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
+        (int) Math.min(Integer.MAX_VALUE, Math.max(300_000L, worstMs)));
     consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
     Map<String, Object> p = kafka.producerConfig();
     producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
@@ -113,7 +147,8 @@ public final class WebhookRelay implements AutoCloseable {
     running = true;
     thread = failure.thread("gateway-webhook-" + channel.id(), this::run, () -> !running);
     thread.start();
-    log.info("webhook: alerts of channel {} -> POST {}", channel.id(), channel.webhook().orElseThrow());
+    log.info(
+        "webhook: alerts of channel {} -> POST {}", channel.id(), channel.webhook().orElseThrow());
   }
 
   private void run() {
@@ -126,8 +161,10 @@ public final class WebhookRelay implements AutoCloseable {
             return;
           }
           if (!deliver(r)) {
-            // Refused for good by the receiver: the same alert is read again after the pause, nothing committed.
-            consumer.seek(new org.apache.kafka.common.TopicPartition(r.topic(), r.partition()), r.offset());
+            // Refused for good by the receiver: the same alert is read again after the pause,
+            // nothing committed.
+            consumer.seek(
+                new org.apache.kafka.common.TopicPartition(r.topic(), r.partition()), r.offset());
             again = true;
             break;
           }
@@ -149,22 +186,31 @@ public final class WebhookRelay implements AutoCloseable {
     }
   }
 
-  /** Delivers or dead-letters one alert; false when the receiver refuses us for good (it is tried again later). */
+  /**
+   * Delivers or dead-letters one alert; false when the receiver refuses us for good (it is tried
+   * again later).
+   */
   private boolean deliver(ConsumerRecord<String, byte[]> r) throws InterruptedException {
     Alert alert;
     try {
       alert = alerts.valueSerde().deserializer().deserialize(r.topic(), r.value());
     } catch (SerializationException e) {
-      log.error("skipping undecodable alert at {}/{}: {}", r.partition(), r.offset(), e.getMessage());
+      log.error(
+          "skipping undecodable alert at {}/{}: {}", r.partition(), r.offset(), e.getMessage());
       return true;
     }
-    if (alert == null || !(AlertChannels.ALL.equals(channel.id()) || AlertRelay.channels(alert).contains(channel.id()))) {
+    if (alert == null
+        || !(AlertChannels.ALL.equals(channel.id())
+            || AlertRelay.channels(alert).contains(channel.id()))) {
       return true;
     }
     byte[] json = AlertJson.toJson(alert, channel.id(), settings.gridDeg(channel.id()));
-    HttpRequest.Builder request = HttpRequest.newBuilder(channel.webhook().orElseThrow()).timeout(settings.webhookTimeout())
-        .header("Content-Type", "application/json").header("X-Tugai-Alert-Id", alert.getAlertId())
-        .POST(HttpRequest.BodyPublishers.ofByteArray(json));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(channel.webhook().orElseThrow())
+            .timeout(settings.webhookTimeout())
+            .header("Content-Type", "application/json")
+            .header("X-Tugai-Alert-Id", alert.getAlertId())
+            .POST(HttpRequest.BodyPublishers.ofByteArray(json));
     channel.secret().ifPresent(secret -> request.header(channel.secretHeader(), secret));
     long pause = settings.webhookBackoff().toMillis();
     long outagePause = pause;
@@ -176,7 +222,8 @@ public final class WebhookRelay implements AutoCloseable {
       Failure kind;
       boolean unanswered;
       try {
-        HttpResponse<Void> response = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
+        HttpResponse<Void> response =
+            http.send(request.build(), HttpResponse.BodyHandlers.discarding());
         if (response.statusCode() / 100 == 2) {
           delivered++;
           if (refused != null || unreachableSince != null) {
@@ -188,7 +235,10 @@ public final class WebhookRelay implements AutoCloseable {
         }
         problem = "HTTP " + response.statusCode();
         kind = HttpFailures.classifyStatus(response.statusCode());
-        unanswered = response.statusCode() == 502 || response.statusCode() == 503 || response.statusCode() == 504;
+        unanswered =
+            response.statusCode() == 502
+                || response.statusCode() == 503
+                || response.statusCode() == 504;
       } catch (IOException e) {
         problem = e.toString();
         kind = HttpFailures.classify(e);
@@ -200,10 +250,19 @@ public final class WebhookRelay implements AutoCloseable {
       }
       if (kind == Failure.SYSTEMIC) {
         if (refused == null) {
-          log.error("webhook {}: the receiver refuses us ({}): check the channel's webhook-url and secret; its alerts wait and are"
-              + " tried again every {} s", channel.id(), problem, REFUSED_PAUSE.toSeconds());
+          log.error(
+              "webhook {}: the receiver refuses us ({}): check the channel's webhook-url and secret; its alerts wait and are"
+                  + " tried again every {} s",
+              channel.id(),
+              problem,
+              REFUSED_PAUSE.toSeconds());
         }
-        refused = "webhook of channel " + channel.id() + " refuses alerts (" + problem + "): they wait in Kafka";
+        refused =
+            "webhook of channel "
+                + channel.id()
+                + " refuses alerts ("
+                + problem
+                + "): they wait in Kafka";
         Thread.sleep(REFUSED_PAUSE.toMillis());
         return false;
       }
@@ -214,7 +273,10 @@ public final class WebhookRelay implements AutoCloseable {
         Instant now = Instant.now();
         if (unreachableSince == null) {
           unreachableSince = now;
-          log.warn("webhook {}: the receiver does not answer ({}); its alerts wait for it up to {}", channel.id(), problem,
+          log.warn(
+              "webhook {}: the receiver does not answer ({}); its alerts wait for it up to {}",
+              channel.id(),
+              problem,
               settings.webhookOutage());
         }
         if (Duration.between(unreachableSince, now).compareTo(settings.webhookOutage()) < 0) {
@@ -227,8 +289,14 @@ public final class WebhookRelay implements AutoCloseable {
       }
       attempt++;
       if (attempt < settings.webhookAttempts()) {
-        log.warn("webhook {}: alert {} not taken ({}), try {} of {}, next in {} ms", channel.id(), alert.getAlertId(), problem, attempt,
-            settings.webhookAttempts(), pause);
+        log.warn(
+            "webhook {}: alert {} not taken ({}), try {} of {}, next in {} ms",
+            channel.id(),
+            alert.getAlertId(),
+            problem,
+            attempt,
+            settings.webhookAttempts(),
+            pause);
         Thread.sleep(pause);
         pause = Math.min(pause * 2, 60_000);
       }
@@ -237,12 +305,33 @@ public final class WebhookRelay implements AutoCloseable {
       return true;
     }
     failed++;
-    log.error("webhook {}: alert {} dead-lettered after {} tries ({})", channel.id(), alert.getAlertId(), tries, problem);
-    DeadLetter letter = DeadLetters.letter("gateway", "webhook:" + channel.id() + ":" + channel.webhook().orElseThrow(),
-        ReasonCodes.WEBHOOK_FAILED, "webhook of channel " + channel.id() + " did not take alert " + alert.getAlertId() + " in " + tries
-        + " tries; last: " + problem, alert.getDeviceId(), json, Instant.now());
-    producer.send(new ProducerRecord<>(deadLetters.name(), alert.getAlertId(), deadLetters.valueSerde().serializer()
-        .serialize(deadLetters.name(), letter)));
+    log.error(
+        "webhook {}: alert {} dead-lettered after {} tries ({})",
+        channel.id(),
+        alert.getAlertId(),
+        tries,
+        problem);
+    DeadLetter letter =
+        DeadLetters.letter(
+            "gateway",
+            "webhook:" + channel.id() + ":" + channel.webhook().orElseThrow(),
+            ReasonCodes.WEBHOOK_FAILED,
+            "webhook of channel "
+                + channel.id()
+                + " did not take alert "
+                + alert.getAlertId()
+                + " in "
+                + tries
+                + " tries; last: "
+                + problem,
+            alert.getDeviceId(),
+            json,
+            Instant.now());
+    producer.send(
+        new ProducerRecord<>(
+            deadLetters.name(),
+            alert.getAlertId(),
+            deadLetters.valueSerde().serializer().serialize(deadLetters.name(), letter)));
     return true;
   }
 
@@ -253,6 +342,7 @@ public final class WebhookRelay implements AutoCloseable {
       thread.interrupt(); // out of a retry pause or a POST in progress
     }
     ConsumerThreads.stop(consumer, thread, Duration.ofSeconds(10));
-    log.info("webhook {} stopped ({} delivered, {} dead-lettered)", channel.id(), delivered, failed);
+    log.info(
+        "webhook {} stopped ({} delivered, {} dead-lettered)", channel.id(), delivered, failed);
   }
 }

@@ -33,15 +33,17 @@ import org.tugai.schemas.Channels;
 import org.tugai.schemas.text.StorableText;
 
 /**
- * A Camera Trap Data Package (Camtrap DP 1.0, as Agouti, Trapper and Wildlife Insights export it) read as Tugai's
- * deployments and camera events. Events come from the event-level observations ({@code eventID}, or their
- * {@code eventStart}/{@code eventEnd}), each holding the deployment's media taken within its span; a media-level
- * observation becomes a detection on its one file ({@code mediaIndex}); media no observation mentions become
- * events of their own, flagged {@code unclassified}. A blank observation is an event without detections. Every event
- * is flagged {@code imported}: stored and exported with the live data, never a reason for an alert.
+ * A Camera Trap Data Package (Camtrap DP 1.0, as Agouti, Trapper and Wildlife Insights export it)
+ * read as Tugai's deployments and camera events. Events come from the event-level observations
+ * ({@code eventID}, or their {@code eventStart}/{@code eventEnd}), each holding the deployment's
+ * media taken within its span; a media-level observation becomes a detection on its one file
+ * ({@code mediaIndex}); media no observation mentions become events of their own, flagged {@code
+ * unclassified}. A blank observation is an event without detections. Every event is flagged {@code
+ * imported}: stored and exported with the live data, never a reason for an alert.
  *
- * <p>A row that cannot be represented (a missing or malformed required cell, text the store cannot hold, a reference
- * to a deployment or medium the package does not have) is a {@link Problem} and left out; the rest is read.
+ * <p>A row that cannot be represented (a missing or malformed required cell, text the store cannot
+ * hold, a reference to a deployment or medium the package does not have) is a {@link Problem} and
+ * left out; the rest is read.
  */
 public final class CamtrapDpPackage {
 
@@ -51,9 +53,15 @@ public final class CamtrapDpPackage {
   /**
    * What the package holds, as Tugai records.
    *
-   * @param source the {@code source} its events carry and its dead letters name ({@code import:camtrap-dp:DIR})
+   * @param source the {@code source} its events carry and its dead letters name ({@code
+   *     import:camtrap-dp:DIR})
    */
-  public record Contents(String source, List<Deployment> deployments, List<CameraEvent> events, int observations, List<Problem> problems) {}
+  public record Contents(
+      String source,
+      List<Deployment> deployments,
+      List<CameraEvent> events,
+      int observations,
+      List<Problem> problems) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -63,14 +71,21 @@ public final class CamtrapDpPackage {
   private static final class Event {
     final String id;
     final String deploymentId;
-    /** Its place among the observed events, in the order the observations table names them first. */
+
+    /**
+     * Its place among the observed events, in the order the observations table names them first.
+     */
     final int order;
+
     Instant start;
     Instant end;
     final List<Medium> media = new ArrayList<>();
     final List<Detection> detections = new ArrayList<>();
     final List<Map.Entry<String, Detection>> onMedia = new ArrayList<>();
-    /** An observation names it (a blank one too); an event made for a lone medium is not classified. */
+
+    /**
+     * An observation names it (a blank one too); an event made for a lone medium is not classified.
+     */
     boolean observed;
 
     Event(String id, String deploymentId, int order, Instant start, Instant end) {
@@ -87,16 +102,22 @@ public final class CamtrapDpPackage {
   }
 
   /**
-   * One deployment's observed events sorted by start, to find a medium's event by time without scanning them all.
-   * Events may overlap; the one the observations table named first wins, as it would reading the table in order.
+   * One deployment's observed events sorted by start, to find a medium's event by time without
+   * scanning them all. Events may overlap; the one the observations table named first wins, as it
+   * would reading the table in order.
    */
   private static final class Timeline {
     private final Event[] byStart;
-    /** The latest end among {@code byStart[0..i]}: scanning back from a medium's time can stop below it. */
+
+    /**
+     * The latest end among {@code byStart[0..i]}: scanning back from a medium's time can stop below
+     * it.
+     */
     private final Instant[] reach;
 
     Timeline(List<Event> events) {
-      byStart = events.stream().sorted(Comparator.comparing((Event e) -> e.start)).toArray(Event[]::new);
+      byStart =
+          events.stream().sorted(Comparator.comparing((Event e) -> e.start)).toArray(Event[]::new);
       reach = new Instant[byStart.length];
       for (int i = 0; i < byStart.length; i++) {
         reach[i] = i == 0 || byStart[i].end.isAfter(reach[i - 1]) ? byStart[i].end : reach[i - 1];
@@ -127,12 +148,13 @@ public final class CamtrapDpPackage {
   private CamtrapDpPackage() {}
 
   /**
-   * Reads the package table by table, row by row: memory holds the package's media and events as Tugai records, not
-   * its CSV text.
+   * Reads the package table by table, row by row: memory holds the package's media and events as
+   * Tugai records, not its CSV text.
    *
    * @param dir the package's directory (its {@code datapackage.json} and the CSV files it names)
    * @param receivedAt the time of the import, the events' {@code receivedAt}
-   * @throws IOException when {@code dir} holds no Camtrap DP package or one of its tables cannot be read
+   * @throws IOException when {@code dir} holds no Camtrap DP package or one of its tables cannot be
+   *     read
    */
   public static Contents read(Path dir, Instant receivedAt) throws IOException {
     Path descriptor = dir.resolve("datapackage.json");
@@ -141,77 +163,131 @@ public final class CamtrapDpPackage {
     }
     JsonNode pkg = JSON.readTree(descriptor.toFile());
     if (!pkg.path("profile").asText("").contains("camtrap-dp")) {
-      throw new IOException(descriptor + " is not a Camtrap DP package (its profile is '" + pkg.path("profile").asText("") + "')");
+      throw new IOException(
+          descriptor
+              + " is not a Camtrap DP package (its profile is '"
+              + pkg.path("profile").asText("")
+              + "')");
     }
     List<Problem> problems = new ArrayList<>();
-    String source = Channels.IMPORT_PREFIX + "camtrap-dp:" + StorableText.clean(dir.toAbsolutePath().normalize().getFileName().toString());
+    String source =
+        Channels.IMPORT_PREFIX
+            + "camtrap-dp:"
+            + StorableText.clean(dir.toAbsolutePath().normalize().getFileName().toString());
 
     Map<String, Deployment> deployments = new LinkedHashMap<>();
-    eachRow(dir, pkg, "deployments", problems, r -> {
-      Deployment d = deployment(r);
-      deployments.put(d.getDeploymentId(), d);
-    });
+    eachRow(
+        dir,
+        pkg,
+        "deployments",
+        problems,
+        r -> {
+          Deployment d = deployment(r);
+          deployments.put(d.getDeploymentId(), d);
+        });
 
     Map<String, Medium> media = new LinkedHashMap<>();
-    eachRow(dir, pkg, "media", problems, r -> {
-      String deployment = r.required("deploymentID");
-      if (!deployments.containsKey(deployment)) {
-        throw new IllegalArgumentException("deploymentID '" + deployment + "' is no deployment of the package");
-      }
-      Medium m = new Medium(r.required("mediaID"), deployment, r.time("timestamp"), r.text("filePath", InputLimits.MAX_MEDIA_NAME)
-          .orElseThrow(() -> new IllegalArgumentException("filePath is empty")));
-      media.put(m.id(), m);
-    });
+    eachRow(
+        dir,
+        pkg,
+        "media",
+        problems,
+        r -> {
+          String deployment = r.required("deploymentID");
+          if (!deployments.containsKey(deployment)) {
+            throw new IllegalArgumentException(
+                "deploymentID '" + deployment + "' is no deployment of the package");
+          }
+          Medium m =
+              new Medium(
+                  r.required("mediaID"),
+                  deployment,
+                  r.time("timestamp"),
+                  r.text("filePath", InputLimits.MAX_MEDIA_NAME)
+                      .orElseThrow(() -> new IllegalArgumentException("filePath is empty")));
+          media.put(m.id(), m);
+        });
 
     // Events first (event-level observations), then the media-level ones placed in them.
     Map<String, Event> events = new LinkedHashMap<>();
     List<Map.Entry<String, Detection>> mediaLevel = new ArrayList<>();
     int[] observations = {0};
-    eachRow(dir, pkg, "observations", problems, r -> {
-      String deployment = r.required("deploymentID");
-      Deployment d = deployments.get(deployment);
-      if (d == null) {
-        throw new IllegalArgumentException("deploymentID '" + deployment + "' is no deployment of the package");
-      }
-      if (r.get("observationLevel").equals("media")) {
-        String mediaId = r.required("mediaID");
-        if (!media.containsKey(mediaId)) {
-          throw new IllegalArgumentException("mediaID '" + mediaId + "' is no medium of the package");
-        }
-        Optional<Detection> found = detection(r);
-        // A blank media-level observation still says its medium was looked at: its event is classified.
-        mediaLevel.add(new java.util.AbstractMap.SimpleImmutableEntry<>(mediaId, found.orElse(null)));
-        observations[0]++;
-        return;
-      }
-      Instant start = r.time("eventStart");
-      Instant end = r.time("eventEnd");
-      if (end.isBefore(start)) {
-        throw new IllegalArgumentException("eventEnd " + end + " is before eventStart " + start);
-      }
-      String eventId = eventId(r.text("eventID", InputLimits.MAX_ID).orElse(start.toEpochMilli() + "-" + end.toEpochMilli()), d);
-      Optional<Detection> found = detection(r); // before the event exists: a refused row makes none
-      Event e = events.computeIfAbsent(deployment + "\n" + eventId, k -> new Event(eventId, deployment, events.size(), start, end));
-      e.start = start.isBefore(e.start) ? start : e.start;
-      e.end = end.isAfter(e.end) ? end : e.end;
-      e.observed = true;
-      found.ifPresent(e.detections::add);
-      observations[0]++;
-    });
+    eachRow(
+        dir,
+        pkg,
+        "observations",
+        problems,
+        r -> {
+          String deployment = r.required("deploymentID");
+          Deployment d = deployments.get(deployment);
+          if (d == null) {
+            throw new IllegalArgumentException(
+                "deploymentID '" + deployment + "' is no deployment of the package");
+          }
+          if (r.get("observationLevel").equals("media")) {
+            String mediaId = r.required("mediaID");
+            if (!media.containsKey(mediaId)) {
+              throw new IllegalArgumentException(
+                  "mediaID '" + mediaId + "' is no medium of the package");
+            }
+            Optional<Detection> found = detection(r);
+            // A blank media-level observation still says its medium was looked at: its event is
+            // classified.
+            mediaLevel.add(
+                new java.util.AbstractMap.SimpleImmutableEntry<>(mediaId, found.orElse(null)));
+            observations[0]++;
+            return;
+          }
+          Instant start = r.time("eventStart");
+          Instant end = r.time("eventEnd");
+          if (end.isBefore(start)) {
+            throw new IllegalArgumentException(
+                "eventEnd " + end + " is before eventStart " + start);
+          }
+          String eventId =
+              eventId(
+                  r.text("eventID", InputLimits.MAX_ID)
+                      .orElse(start.toEpochMilli() + "-" + end.toEpochMilli()),
+                  d);
+          Optional<Detection> found =
+              detection(r); // before the event exists: a refused row makes none
+          Event e =
+              events.computeIfAbsent(
+                  deployment + "\n" + eventId,
+                  k -> new Event(eventId, deployment, events.size(), start, end));
+          e.start = start.isBefore(e.start) ? start : e.start;
+          e.end = end.isAfter(e.end) ? end : e.end;
+          e.observed = true;
+          found.ifPresent(e.detections::add);
+          observations[0]++;
+        });
 
     Map<String, Timeline> timelines = new HashMap<>();
-    events.values().stream().collect(Collectors.groupingBy(e -> e.deploymentId))
+    events.values().stream()
+        .collect(Collectors.groupingBy(e -> e.deploymentId))
         .forEach((deployment, theirs) -> timelines.put(deployment, new Timeline(theirs)));
     List<Medium> ordered = new ArrayList<>(media.values());
     ordered.sort(Comparator.comparing(Medium::timestamp).thenComparing(Medium::id));
     Map<String, Event> eventOfMedium = new HashMap<>();
     Map<String, Event> lone = new LinkedHashMap<>();
     for (Medium m : ordered) {
-      Event home = Optional.ofNullable(timelines.get(m.deploymentId())).flatMap(t -> t.at(m.timestamp()))
-          // A medium outside every event: an event of its own, shared by the deployment's media of the same instant
-          // (classified below if a media-level observation names it).
-          .orElseGet(() -> lone.computeIfAbsent(m.deploymentId() + "\n" + m.timestamp(),
-              k -> new Event(eventId(m.id(), deployments.get(m.deploymentId())), m.deploymentId(), -1, m.timestamp(), m.timestamp())));
+      Event home =
+          Optional.ofNullable(timelines.get(m.deploymentId()))
+              .flatMap(t -> t.at(m.timestamp()))
+              // A medium outside every event: an event of its own, shared by the deployment's media
+              // of the same instant
+              // (classified below if a media-level observation names it).
+              .orElseGet(
+                  () ->
+                      lone.computeIfAbsent(
+                          m.deploymentId() + "\n" + m.timestamp(),
+                          k ->
+                              new Event(
+                                  eventId(m.id(), deployments.get(m.deploymentId())),
+                                  m.deploymentId(),
+                                  -1,
+                                  m.timestamp(),
+                                  m.timestamp())));
       home.media.add(m);
       eventOfMedium.put(m.id(), home);
     }
@@ -232,17 +308,26 @@ public final class CamtrapDpPackage {
           index.put(e.media.get(i).id(), i);
         }
         for (Map.Entry<String, Detection> on : e.onMedia) {
-          detections.add(Detection.newBuilder(on.getValue()).setMediaIndex(index.get(on.getKey())).build());
+          detections.add(
+              Detection.newBuilder(on.getValue()).setMediaIndex(index.get(on.getKey())).build());
         }
       }
       List<String> flags = new ArrayList<>(List.of(CameraEventFlags.IMPORTED));
       if (!e.observed) {
         flags.add(CameraEventFlags.UNCLASSIFIED);
       }
-      out.add(CameraEvent.newBuilder().setCameraId(deployments.get(e.deploymentId).getDeviceId()).setEventId(e.id)
-          .setCapturedAt(e.start).setEndedAt(e.end.isAfter(e.start) ? e.end : null)
-          .setMedia(e.media.stream().map(Medium::filePath).toList()).setDetections(detections).setReceivedAt(receivedAt)
-          .setSource(source).setQualityFlags(flags).build());
+      out.add(
+          CameraEvent.newBuilder()
+              .setCameraId(deployments.get(e.deploymentId).getDeviceId())
+              .setEventId(e.id)
+              .setCapturedAt(e.start)
+              .setEndedAt(e.end.isAfter(e.start) ? e.end : null)
+              .setMedia(e.media.stream().map(Medium::filePath).toList())
+              .setDetections(detections)
+              .setReceivedAt(receivedAt)
+              .setSource(source)
+              .setQualityFlags(flags)
+              .build());
     }
     return new Contents(source, List.copyOf(deployments.values()), out, observations[0], problems);
   }
@@ -253,10 +338,15 @@ public final class CamtrapDpPackage {
     return all;
   }
 
-  /** Tugai's event id: the package's, without the {@code camera/} prefix Tugai's own export gives it. */
+  /**
+   * Tugai's event id: the package's, without the {@code camera/} prefix Tugai's own export gives
+   * it.
+   */
   private static String eventId(String id, Deployment d) {
     String prefix = d.getDeviceId() + "/";
-    return id.startsWith(prefix) && id.length() > prefix.length() ? id.substring(prefix.length()) : id;
+    return id.startsWith(prefix) && id.length() > prefix.length()
+        ? id.substring(prefix.length())
+        : id;
   }
 
   private static Deployment deployment(Row r) {
@@ -266,33 +356,56 @@ public final class CamtrapDpPackage {
     Instant start = r.time("deploymentStart");
     Instant end = r.time("deploymentEnd");
     if (end.isBefore(start)) {
-      throw new IllegalArgumentException("deploymentEnd " + end + " is before deploymentStart " + start);
+      throw new IllegalArgumentException(
+          "deploymentEnd " + end + " is before deploymentStart " + start);
     }
-    return Deployment.newBuilder().setDeploymentId(id).setDeviceId(r.text("cameraID", InputLimits.MAX_ID).orElse(id))
-        .setDeviceType(DeviceType.CAMERA).setSiteId(r.text("locationID", InputLimits.MAX_NAME)
-            .or(() -> r.text("locationName", InputLimits.MAX_NAME)).orElse(null))
-        // deploymentEnd is the last moment of the deployment; Tugai's deployOff is the first moment after it.
-        .setDeployOn(start).setDeployOff(end.plusMillis(1)).setLat(lat).setLon(lon).build();
+    return Deployment.newBuilder()
+        .setDeploymentId(id)
+        .setDeviceId(r.text("cameraID", InputLimits.MAX_ID).orElse(id))
+        .setDeviceType(DeviceType.CAMERA)
+        .setSiteId(
+            r.text("locationID", InputLimits.MAX_NAME)
+                .or(() -> r.text("locationName", InputLimits.MAX_NAME))
+                .orElse(null))
+        // deploymentEnd is the last moment of the deployment; Tugai's deployOff is the first moment
+        // after it.
+        .setDeployOn(start)
+        .setDeployOff(end.plusMillis(1))
+        .setLat(lat)
+        .setLon(lon)
+        .build();
   }
 
-  /** The observation as a detection; empty for a blank one (an event with no detection is blank). */
+  /**
+   * The observation as a detection; empty for a blank one (an event with no detection is blank).
+   */
   private static Optional<Detection> detection(Row r) {
     String type = r.required("observationType");
-    DetectionClass category = switch (type) {
-      case "animal" -> DetectionClass.ANIMAL;
-      case "human" -> DetectionClass.PERSON;
-      case "vehicle" -> DetectionClass.VEHICLE;
-      case "blank" -> null;
-      case "unknown", "unclassified" -> DetectionClass.UNKNOWN;
-      default -> throw new IllegalArgumentException("observationType '" + type + "' is none of animal, human, vehicle, blank, unknown,"
-          + " unclassified");
-    };
+    DetectionClass category =
+        switch (type) {
+          case "animal" -> DetectionClass.ANIMAL;
+          case "human" -> DetectionClass.PERSON;
+          case "vehicle" -> DetectionClass.VEHICLE;
+          case "blank" -> null;
+          case "unknown", "unclassified" -> DetectionClass.UNKNOWN;
+          default ->
+              throw new IllegalArgumentException(
+                  "observationType '"
+                      + type
+                      + "' is none of animal, human, vehicle, blank, unknown,"
+                      + " unclassified");
+        };
     if (category == null) {
       return Optional.empty();
     }
     List<Double> box = null;
     if (!r.get("bboxX").isEmpty()) {
-      box = List.of(r.number("bboxX", 0, 1), r.number("bboxY", 0, 1), r.number("bboxWidth", 0, 1), r.number("bboxHeight", 0, 1));
+      box =
+          List.of(
+              r.number("bboxX", 0, 1),
+              r.number("bboxY", 0, 1),
+              r.number("bboxWidth", 0, 1),
+              r.number("bboxHeight", 0, 1));
     }
     String count = r.get("count");
     Integer n;
@@ -303,15 +416,28 @@ public final class CamtrapDpPackage {
     }
     String method = r.get("classificationMethod");
     if (!method.isEmpty() && !method.equals("human") && !method.equals("machine")) {
-      throw new IllegalArgumentException("classificationMethod '" + method + "' is neither human nor machine");
+      throw new IllegalArgumentException(
+          "classificationMethod '" + method + "' is neither human nor machine");
     }
-    return Optional.of(Detection.newBuilder().setCategory(category).setSpecies(r.text("scientificName", InputLimits.MAX_NAME).orElse(null))
-        // A person's classification usually has no probability: it counts as certain.
-        .setConfidence(r.get("classificationProbability").isEmpty() ? 1.0 : r.number("classificationProbability", 0, 1))
-        .setBbox(box).setCount(n).setObservationType(type).setClassifiedBy(r.text("classifiedBy", InputLimits.MAX_NAME).orElse(null))
-        .setClassificationMethod(method.isEmpty() ? null : method).setLifeStage(r.text("lifeStage", InputLimits.MAX_NAME).orElse(null))
-        .setSex(r.text("sex", InputLimits.MAX_NAME).orElse(null)).setBehavior(r.text("behavior", InputLimits.MAX_TEXT).orElse(null))
-        .setObservationId(r.required("observationID")).build());
+    return Optional.of(
+        Detection.newBuilder()
+            .setCategory(category)
+            .setSpecies(r.text("scientificName", InputLimits.MAX_NAME).orElse(null))
+            // A person's classification usually has no probability: it counts as certain.
+            .setConfidence(
+                r.get("classificationProbability").isEmpty()
+                    ? 1.0
+                    : r.number("classificationProbability", 0, 1))
+            .setBbox(box)
+            .setCount(n)
+            .setObservationType(type)
+            .setClassifiedBy(r.text("classifiedBy", InputLimits.MAX_NAME).orElse(null))
+            .setClassificationMethod(method.isEmpty() ? null : method)
+            .setLifeStage(r.text("lifeStage", InputLimits.MAX_NAME).orElse(null))
+            .setSex(r.text("sex", InputLimits.MAX_NAME).orElse(null))
+            .setBehavior(r.text("behavior", InputLimits.MAX_TEXT).orElse(null))
+            .setObservationId(r.required("observationID"))
+            .build());
   }
 
   /** What one row becomes; an {@link IllegalArgumentException} is that row's problem. */
@@ -320,7 +446,9 @@ public final class CamtrapDpPackage {
     void read(Row row);
   }
 
-  private static void eachRow(Path dir, JsonNode pkg, String name, List<Problem> problems, RowReader reader) throws IOException {
+  private static void eachRow(
+      Path dir, JsonNode pkg, String name, List<Problem> problems, RowReader reader)
+      throws IOException {
     String path = name + ".csv";
     for (JsonNode resource : pkg.path("resources")) {
       if (resource.path("name").asText().equals(name) && resource.path("path").isTextual()) {
@@ -329,11 +457,15 @@ public final class CamtrapDpPackage {
     }
     Path file = dir.resolve(path).normalize();
     if (!file.startsWith(dir.normalize()) || !Files.isRegularFile(file)) {
-      throw new IOException("the package's " + name + " table " + path + " is not a file in " + dir);
+      throw new IOException(
+          "the package's " + name + " table " + path + " is not a file in " + dir);
     }
     try (Reader text = new BOMlessReader(Files.newBufferedReader(file, StandardCharsets.UTF_8));
-        MappingIterator<Map<String, String>> it = new CsvMapper().readerForMapOf(String.class)
-            .with(CsvSchema.emptySchema().withHeader()).readValues(text)) {
+        MappingIterator<Map<String, String>> it =
+            new CsvMapper()
+                .readerForMapOf(String.class)
+                .with(CsvSchema.emptySchema().withHeader())
+                .readValues(text)) {
       long n = 0;
       while (it.hasNext()) {
         Row r = new Row(++n, it.next());
@@ -348,7 +480,10 @@ public final class CamtrapDpPackage {
     }
   }
 
-  /** Skips the byte-order mark spreadsheet programs put before the header, which would become part of its first name. */
+  /**
+   * Skips the byte-order mark spreadsheet programs put before the header, which would become part
+   * of its first name.
+   */
   private static final class BOMlessReader extends java.io.FilterReader {
     private boolean first = true;
 
@@ -392,9 +527,11 @@ public final class CamtrapDpPackage {
       if (v.isEmpty()) {
         return Optional.empty();
       }
-      StorableText.problemInText(field, v, max).ifPresent(p -> {
-        throw new IllegalArgumentException(p);
-      });
+      StorableText.problemInText(field, v, max)
+          .ifPresent(
+              p -> {
+                throw new IllegalArgumentException(p);
+              });
       return Optional.of(v);
     }
 
@@ -403,9 +540,11 @@ public final class CamtrapDpPackage {
       if (v.isEmpty()) {
         throw new IllegalArgumentException(field + " is empty");
       }
-      StorableText.problemInName(field, v, InputLimits.MAX_ID).ifPresent(p -> {
-        throw new IllegalArgumentException(p);
-      });
+      StorableText.problemInName(field, v, InputLimits.MAX_ID)
+          .ifPresent(
+              p -> {
+                throw new IllegalArgumentException(p);
+              });
       return v;
     }
 
@@ -418,7 +557,8 @@ public final class CamtrapDpPackage {
         throw new IllegalArgumentException(field + " '" + v + "' is not a number");
       }
       if (!(d >= min && d <= max)) {
-        throw new IllegalArgumentException(String.format(Locale.ROOT, "%s %s is outside %s..%s", field, v, min, max));
+        throw new IllegalArgumentException(
+            String.format(Locale.ROOT, "%s %s is outside %s..%s", field, v, min, max));
       }
       return d;
     }
@@ -428,7 +568,8 @@ public final class CamtrapDpPackage {
       try {
         return OffsetDateTime.parse(v).toInstant();
       } catch (DateTimeParseException e) {
-        throw new IllegalArgumentException(field + " '" + v + "' is not an ISO 8601 time with its offset");
+        throw new IllegalArgumentException(
+            field + " '" + v + "' is not an ISO 8601 time with its offset");
       }
     }
   }

@@ -9,9 +9,9 @@ import org.tugai.schemas.ReasonCodes;
 import org.tugai.schemas.text.StorableText;
 
 /**
- * A ranger's acknowledgement on {@code tugai/v1/acks/{channel}/{user}/{alertId}}: {@code {"note": "..."}}. Who
- * acknowledged is the topic's user (the broker's ACL admits only that user there); a payload {@code by} naming
- * anyone else is refused, never recorded.
+ * A ranger's acknowledgement on {@code tugai/v1/acks/{channel}/{user}/{alertId}}: {@code {"note":
+ * "..."}}. Who acknowledged is the topic's user (the broker's ACL admits only that user there); a
+ * payload {@code by} naming anyone else is refused, never recorded.
  */
 public final class AlertAckDecoder {
 
@@ -19,7 +19,8 @@ public final class AlertAckDecoder {
   static final int MAX_ALERT_ID = 500;
   static final int MAX_NOTE = InputLimits.MAX_TEXT;
 
-  public Decoded<AlertAck> decode(DeviceTopic topic, byte[] payload, String source, Instant receivedAt) {
+  public Decoded<AlertAck> decode(
+      DeviceTopic topic, byte[] payload, String source, Instant receivedAt) {
     String alertId = topic.deviceId();
     try {
       text(StorableText.problemInName("the alert id", alertId, MAX_ALERT_ID));
@@ -27,17 +28,32 @@ public final class AlertAckDecoder {
       text(StorableText.problemInName("the user", topic.user(), MAX_NAME));
       JsonNode root = payload.length == 0 ? null : JsonPayload.parse(payload);
       if (root != null && !root.isObject()) {
-        throw new RejectedException(ReasonCodes.NOT_AN_OBJECT, "an acknowledgement is empty or a JSON object like {\"note\": \"on our way\"}");
+        throw new RejectedException(
+            ReasonCodes.NOT_AN_OBJECT,
+            "an acknowledgement is empty or a JSON object like {\"note\": \"on our way\"}");
       }
       JsonFields f = root == null ? null : new JsonFields(root);
       String note = f == null ? null : f.optionalFreeText("note", MAX_NOTE);
       String claimed = f == null ? null : f.optionalText("by", MAX_NAME);
       if (claimed != null && !claimed.equals(topic.user())) {
-        throw new RejectedException(ReasonCodes.IDENTITY_MISMATCH, "the payload says by '" + StorableText.clean(claimed)
-            + "' but the acknowledgement was published as MQTT user '" + topic.user() + "'");
+        throw new RejectedException(
+            ReasonCodes.IDENTITY_MISMATCH,
+            "the payload says by '"
+                + StorableText.clean(claimed)
+                + "' but the acknowledgement was published as MQTT user '"
+                + topic.user()
+                + "'");
       }
-      AlertAck ack = AlertAck.newBuilder().setAlertId(alertId).setBy(topic.user()).setNote(note).setAt(receivedAt).setSource(source)
-          .setVia("mqtt-user:" + topic.user()).setChannel(topic.channel()).build();
+      AlertAck ack =
+          AlertAck.newBuilder()
+              .setAlertId(alertId)
+              .setBy(topic.user())
+              .setNote(note)
+              .setAt(receivedAt)
+              .setSource(source)
+              .setVia("mqtt-user:" + topic.user())
+              .setChannel(topic.channel())
+              .build();
       return new Decoded<>(List.of(ack), List.of());
     } catch (RejectedException e) {
       return Decoded.rejectedWhole(payload, alertId, e.rejection());

@@ -17,24 +17,35 @@ final class FixReader {
   }
 
   /**
-   * @param fallbackTime the fix time when the payload carries none (a LoRaWAN uplink's receive time); null if required
+   * @param fallbackTime the fix time when the payload carries none (a LoRaWAN uplink's receive
+   *     time); null if required
    */
-  Fix.Builder read(JsonNode node, FixFields names, String topicDeviceId, Instant fallbackTime) throws RejectedException {
+  Fix.Builder read(JsonNode node, FixFields names, String topicDeviceId, Instant fallbackTime)
+      throws RejectedException {
     if (!node.isObject()) {
-      throw new RejectedException(ReasonCodes.NOT_AN_OBJECT, "a fix must be a JSON object, not " + node.getNodeType().name().toLowerCase(Locale.ROOT));
+      throw new RejectedException(
+          ReasonCodes.NOT_AN_OBJECT,
+          "a fix must be a JSON object, not " + node.getNodeType().name().toLowerCase(Locale.ROOT));
     }
     JsonFields f = new JsonFields(node);
     String collarId = topicDeviceId;
     if (names.collarId() != null) {
       collarId = f.id(names.collarId());
       if (!collarId.equals(topicDeviceId)) {
-        throw new RejectedException(ReasonCodes.DEVICE_MISMATCH,
-            names.collarId() + " '" + collarId + "' in the payload differs from '" + topicDeviceId + "' in the topic");
+        throw new RejectedException(
+            ReasonCodes.DEVICE_MISMATCH,
+            names.collarId()
+                + " '"
+                + collarId
+                + "' in the payload differs from '"
+                + topicDeviceId
+                + "' in the topic");
       }
     }
     // Millisecond precision, as stored: the natural key must be the same before and after encoding.
-    Instant fixTime = (fallbackTime != null && !f.has(names.fixTime()) ? fallbackTime : time(f, names))
-        .truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    Instant fixTime =
+        (fallbackTime != null && !f.has(names.fixTime()) ? fallbackTime : time(f, names))
+            .truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     window.check("fixTime", fixTime);
     Instant deviceTime = names.sentAt() == null ? null : f.optionalTime(names.sentAt());
 
@@ -43,7 +54,8 @@ final class FixReader {
     if (hasLat != hasLon) {
       String missing = hasLat ? names.lon() : names.lat();
       String given = hasLat ? names.lat() : names.lon();
-      throw new RejectedException(ReasonCodes.INCONSISTENT, missing + " is missing while " + given + " is given");
+      throw new RejectedException(
+          ReasonCodes.INCONSISTENT, missing + " is missing while " + given + " is given");
     }
     Double lat = f.optionalNumber(names.lat(), -90, 90);
     Double lon = f.optionalNumber(names.lon(), -180, 180);
@@ -54,13 +66,20 @@ final class FixReader {
     }
     FixType type = fixType(f, names, lat != null);
     if (type == FixType.NONE && lat != null) {
-      throw new RejectedException(ReasonCodes.INCONSISTENT, "fixType none (a failed fix) must not carry a position");
+      throw new RejectedException(
+          ReasonCodes.INCONSISTENT, "fixType none (a failed fix) must not carry a position");
     }
     if (lat == null && type != FixType.NONE) {
-      throw new RejectedException(ReasonCodes.MISSING_FIELD, names.lat() + " / " + names.lon() + " are missing; a failed fix says \"fixType\": \"none\"");
+      throw new RejectedException(
+          ReasonCodes.MISSING_FIELD,
+          names.lat()
+              + " / "
+              + names.lon()
+              + " are missing; a failed fix says \"fixType\": \"none\"");
     }
     if (zero && !names.zeroMeansNoFix()) {
-      throw new RejectedException(ReasonCodes.NULL_ISLAND, "position is exactly (0, 0): the receiver reported no real fix");
+      throw new RejectedException(
+          ReasonCodes.NULL_ISLAND, "position is exactly (0, 0): the receiver reported no real fix");
     }
     return Fix.newBuilder()
         .setCollarId(collarId)
@@ -81,20 +100,30 @@ final class FixReader {
         .setErrorRadiusM(f.optionalNumber(names.quality().errorRadiusM(), 0, 10_000_000))
         .setErrorSemiMajorM(f.optionalNumber(names.quality().errorSemiMajorM(), 0, 10_000_000))
         .setErrorSemiMinorM(f.optionalNumber(names.quality().errorSemiMinorM(), 0, 10_000_000))
-        .setErrorEllipseOrientationDeg(f.optionalNumber(names.quality().errorEllipseOrientationDeg(), 0, 360));
+        .setErrorEllipseOrientationDeg(
+            f.optionalNumber(names.quality().errorEllipseOrientationDeg(), 0, 360));
   }
 
-  /** Argos / Kineis classes as the services write them; anything else would be a class no rule knows. */
-  private static final java.util.Set<String> LOCATION_CLASSES = java.util.Set.of("G", "3", "2", "1", "0", "A", "B", "Z");
+  /**
+   * Argos / Kineis classes as the services write them; anything else would be a class no rule
+   * knows.
+   */
+  private static final java.util.Set<String> LOCATION_CLASSES =
+      java.util.Set.of("G", "3", "2", "1", "0", "A", "B", "Z");
 
   private static String locationClass(JsonFields f, String field) throws RejectedException {
     if (field == null || !f.has(field)) {
       return null;
     }
-    String text = f.isNumber(field) ? String.valueOf((int) f.requiredNumber(field, 0, 3)) : f.optionalText(field, 2);
+    String text =
+        f.isNumber(field)
+            ? String.valueOf((int) f.requiredNumber(field, 0, 3))
+            : f.optionalText(field, 2);
     String upper = text == null ? null : text.trim().toUpperCase(Locale.ROOT);
     if (upper != null && !LOCATION_CLASSES.contains(upper)) {
-      throw new RejectedException(ReasonCodes.OUT_OF_RANGE, field + " '" + upper + "' is not an Argos location class (G, 3, 2, 1, 0, A, B, Z)");
+      throw new RejectedException(
+          ReasonCodes.OUT_OF_RANGE,
+          field + " '" + upper + "' is not an Argos location class (G, 3, 2, 1, 0, A, B, Z)");
     }
     return upper;
   }
@@ -109,7 +138,8 @@ final class FixReader {
     return f.requiredTime(field);
   }
 
-  private static FixType fixType(JsonFields f, FixFields names, boolean hasPosition) throws RejectedException {
+  private static FixType fixType(JsonFields f, FixFields names, boolean hasPosition)
+      throws RejectedException {
     String text = names.fixType() == null ? null : f.optionalText(names.fixType(), 16);
     if (text == null) {
       return hasPosition ? FixType.UNKNOWN : FixType.NONE;
@@ -118,7 +148,10 @@ final class FixReader {
       case "3d" -> FixType.THREE_D;
       case "2d" -> FixType.TWO_D;
       case "none", "no-fix", "nofix" -> FixType.NONE;
-      default -> throw new RejectedException(ReasonCodes.OUT_OF_RANGE, names.fixType() + " '" + text + "' is not one of 3D, 2D, none");
+      default ->
+          throw new RejectedException(
+              ReasonCodes.OUT_OF_RANGE,
+              names.fixType() + " '" + text + "' is not one of 3D, 2D, none");
     };
   }
 }

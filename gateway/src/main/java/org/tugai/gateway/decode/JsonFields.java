@@ -10,7 +10,9 @@ import java.util.List;
 import org.tugai.schemas.ReasonCodes;
 import org.tugai.schemas.text.StorableText;
 
-/** Typed, validated reads of one JSON object's fields; every failure is a {@link RejectedException}. */
+/**
+ * Typed, validated reads of one JSON object's fields; every failure is a {@link RejectedException}.
+ */
 final class JsonFields {
 
   private final JsonNode node;
@@ -19,7 +21,10 @@ final class JsonFields {
     this.node = node;
   }
 
-  /** The value at {@code field}: a plain name, or a dotted path into nested objects ({@code gps.lat}). */
+  /**
+   * The value at {@code field}: a plain name, or a dotted path into nested objects ({@code
+   * gps.lat}).
+   */
   private JsonNode get(String field) {
     if (field == null) {
       return null;
@@ -59,7 +64,9 @@ final class JsonFields {
       throw new RejectedException(ReasonCodes.MISSING_FIELD, field + " is missing");
     }
     if (!v.isTextual()) {
-      throw new RejectedException(ReasonCodes.WRONG_TYPE, field + " must be a string, not " + v.getNodeType().name().toLowerCase());
+      throw new RejectedException(
+          ReasonCodes.WRONG_TYPE,
+          field + " must be a string, not " + v.getNodeType().name().toLowerCase());
     }
     if (v.asText().isBlank()) {
       throw new RejectedException(ReasonCodes.MISSING_FIELD, field + " is empty");
@@ -67,7 +74,10 @@ final class JsonFields {
     return v.asText();
   }
 
-  /** {@code value} if the store can hold it as a name, else a {@code bad-text} rejection naming {@code field}. */
+  /**
+   * {@code value} if the store can hold it as a name, else a {@code bad-text} rejection naming
+   * {@code field}.
+   */
   static String storableName(String field, String value, int maxLength) throws RejectedException {
     java.util.Optional<String> problem = StorableText.problemInName(field, value, maxLength);
     if (problem.isPresent()) {
@@ -89,7 +99,9 @@ final class JsonFields {
     }
     JsonNode v = get(field);
     if (!v.isTextual()) {
-      throw new RejectedException(ReasonCodes.WRONG_TYPE, field + " must be a string, not " + v.getNodeType().name().toLowerCase());
+      throw new RejectedException(
+          ReasonCodes.WRONG_TYPE,
+          field + " must be a string, not " + v.getNodeType().name().toLowerCase());
     }
     return v.asText();
   }
@@ -111,7 +123,8 @@ final class JsonFields {
   JsonNode optionalArray(String field, int maxSize) throws RejectedException {
     JsonNode v = optionalArray(field);
     if (v != null && v.size() > maxSize) {
-      throw new RejectedException(ReasonCodes.OUT_OF_RANGE, field + " has " + v.size() + " entries; at most " + maxSize);
+      throw new RejectedException(
+          ReasonCodes.OUT_OF_RANGE, field + " has " + v.size() + " entries; at most " + maxSize);
     }
     return v;
   }
@@ -128,8 +141,12 @@ final class JsonFields {
     try {
       return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
     } catch (DateTimeParseException e) {
-      throw new RejectedException(ReasonCodes.WRONG_TYPE,
-          field + " '" + abbreviate(text) + "' is not an ISO-8601 time with a zone, like 2026-03-01T04:00:00Z");
+      throw new RejectedException(
+          ReasonCodes.WRONG_TYPE,
+          field
+              + " '"
+              + abbreviate(text)
+              + "' is not an ISO-8601 time with a zone, like 2026-03-01T04:00:00Z");
     }
   }
 
@@ -139,14 +156,18 @@ final class JsonFields {
     }
     JsonNode v = get(field);
     if (!v.isNumber()) {
-      throw new RejectedException(ReasonCodes.WRONG_TYPE, field + " must be a number, not " + v.getNodeType().name().toLowerCase());
+      throw new RejectedException(
+          ReasonCodes.WRONG_TYPE,
+          field + " must be a number, not " + v.getNodeType().name().toLowerCase());
     }
     double d = v.asDouble();
     if (!Double.isFinite(d)) {
       throw new RejectedException(ReasonCodes.NON_FINITE, field + " is not a finite number");
     }
     if (d < min || d > max) {
-      throw new RejectedException(ReasonCodes.OUT_OF_RANGE, field + " " + v.asText() + " is outside " + fmt(min) + ".." + fmt(max));
+      throw new RejectedException(
+          ReasonCodes.OUT_OF_RANGE,
+          field + " " + v.asText() + " is outside " + fmt(min) + ".." + fmt(max));
     }
     return d;
   }
@@ -165,10 +186,14 @@ final class JsonFields {
     }
     JsonNode v = get(field);
     if (!v.isIntegralNumber() && !(v.isNumber() && v.asDouble() == Math.rint(v.asDouble()))) {
-      throw new RejectedException(ReasonCodes.WRONG_TYPE, field + " must be a whole number, not " + abbreviate(v.toString()));
+      throw new RejectedException(
+          ReasonCodes.WRONG_TYPE,
+          field + " must be a whole number, not " + abbreviate(v.toString()));
     }
     if (!v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
-      throw new RejectedException(ReasonCodes.OUT_OF_RANGE, field + " " + abbreviate(v.asText()) + " is outside " + min + ".." + max);
+      throw new RejectedException(
+          ReasonCodes.OUT_OF_RANGE,
+          field + " " + abbreviate(v.asText()) + " is outside " + min + ".." + max);
     }
     return (int) v.asLong();
   }
@@ -178,19 +203,25 @@ final class JsonFields {
     return v != null && v.isNumber();
   }
 
-  /** A bounding box {@code [x, y, width, height]} relative to the image (0..1, top-left origin), or null. */
+  /**
+   * A bounding box {@code [x, y, width, height]} relative to the image (0..1, top-left origin), or
+   * null.
+   */
   List<Double> optionalBbox(String field) throws RejectedException {
     JsonNode box = optionalArray(field);
     if (box == null) {
       return null;
     }
     if (box.size() != 4) {
-      throw new RejectedException(ReasonCodes.OUT_OF_RANGE, field + " must have 4 numbers [x, y, width, height]");
+      throw new RejectedException(
+          ReasonCodes.OUT_OF_RANGE, field + " must have 4 numbers [x, y, width, height]");
     }
     List<Double> values = new ArrayList<>(4);
     for (JsonNode v : box) {
       if (!v.isNumber() || !Double.isFinite(v.asDouble()) || v.asDouble() < 0 || v.asDouble() > 1) {
-        throw new RejectedException(ReasonCodes.OUT_OF_RANGE, field + " values must be numbers in 0..1 (relative to the image, top-left origin)");
+        throw new RejectedException(
+            ReasonCodes.OUT_OF_RANGE,
+            field + " values must be numbers in 0..1 (relative to the image, top-left origin)");
       }
       values.add(v.asDouble());
     }
@@ -203,7 +234,9 @@ final class JsonFields {
     }
     JsonNode v = get(field);
     if (!v.isBoolean()) {
-      throw new RejectedException(ReasonCodes.WRONG_TYPE, field + " must be true or false, not " + abbreviate(v.toString()));
+      throw new RejectedException(
+          ReasonCodes.WRONG_TYPE,
+          field + " must be true or false, not " + abbreviate(v.toString()));
     }
     return v.asBoolean();
   }
@@ -214,12 +247,17 @@ final class JsonFields {
     }
     JsonNode v = get(field);
     if (!v.isArray()) {
-      throw new RejectedException(ReasonCodes.WRONG_TYPE, field + " must be an array, not " + v.getNodeType().name().toLowerCase());
+      throw new RejectedException(
+          ReasonCodes.WRONG_TYPE,
+          field + " must be an array, not " + v.getNodeType().name().toLowerCase());
     }
     return v;
   }
 
-  /** {@code s} shortened for a reason, with control characters escaped: a reason quoting hostile input stays storable. */
+  /**
+   * {@code s} shortened for a reason, with control characters escaped: a reason quoting hostile
+   * input stays storable.
+   */
   static String abbreviate(String s) {
     String shown = s.length() <= 60 ? s : s.substring(0, 57) + "...";
     return StorableText.escape(shown);

@@ -9,19 +9,23 @@ import org.tugai.avro.Fix;
 import org.tugai.schemas.ReasonCodes;
 
 /**
- * LoRaWAN network-server uplinks: The Things Stack v3 ({@code v3/{app}@{tenant}/devices/{dev}/up}, position in
- * {@code uplink_message.decoded_payload}) and ChirpStack v4 ({@code application/{id}/device/{devEui}/event/up},
- * position in {@code object}). The payload formatter's output is mapped to a fix by the device's profile;
- * the fix time is the payload's own if the profile names one, else when the network received the uplink: the earliest
- * gateway (GPS) time of reception, else the network server's receive time, else the application server's. A decoded
- * payload without a position is a failed fix (a sign of life, its battery kept) on both servers; an uplink with no
- * decoded payload at all (no codec configured) is a dead letter saying so.
- * Radio metadata (strongest RSSI, best SNR, receiving gateways) is kept.
+ * LoRaWAN network-server uplinks: The Things Stack v3 ({@code v3/{app}@{tenant}/devices/{dev}/up},
+ * position in {@code uplink_message.decoded_payload}) and ChirpStack v4 ({@code
+ * application/{id}/device/{devEui}/event/up}, position in {@code object}). The payload formatter's
+ * output is mapped to a fix by the device's profile; the fix time is the payload's own if the
+ * profile names one, else when the network received the uplink: the earliest gateway (GPS) time of
+ * reception, else the network server's receive time, else the application server's. A decoded
+ * payload without a position is a failed fix (a sign of life, its battery kept) on both servers; an
+ * uplink with no decoded payload at all (no codec configured) is a dead letter saying so. Radio
+ * metadata (strongest RSSI, best SNR, receiving gateways) is kept.
  */
 public final class LorawanUplinkDecoder {
 
   /** The two network servers' JSON layouts. */
-  public enum Server { TTN_V3, CHIRPSTACK_V4 }
+  public enum Server {
+    TTN_V3,
+    CHIRPSTACK_V4
+  }
 
   private final Server server;
   private final FixReader reader;
@@ -33,31 +37,45 @@ public final class LorawanUplinkDecoder {
     this.profiles = profiles;
   }
 
-  public Decoded<Fix> decode(String topicDeviceId, byte[] payload, String source, Instant receivedAt) {
+  public Decoded<Fix> decode(
+      String topicDeviceId, byte[] payload, String source, Instant receivedAt) {
     try {
       JsonNode root = JsonPayload.parse(payload);
       if (!root.isObject()) {
         throw new RejectedException(ReasonCodes.NOT_AN_OBJECT, "an uplink must be a JSON object");
       }
-      Fix fix = server == Server.TTN_V3 ? ttn(root, topicDeviceId, source, receivedAt) : chirpstack(root, topicDeviceId, source, receivedAt);
+      Fix fix =
+          server == Server.TTN_V3
+              ? ttn(root, topicDeviceId, source, receivedAt)
+              : chirpstack(root, topicDeviceId, source, receivedAt);
       return new Decoded<>(List.of(fix), List.of());
     } catch (RejectedException e) {
       return Decoded.rejectedWhole(payload, topicDeviceId, e.rejection());
     }
   }
 
-  private Fix ttn(JsonNode root, String topicDevice, String source, Instant receivedAt) throws RejectedException {
+  private Fix ttn(JsonNode root, String topicDevice, String source, Instant receivedAt)
+      throws RejectedException {
     String device = new JsonFields(root).id("end_device_ids.device_id");
     if (!device.equals(topicDevice)) {
-      throw new RejectedException(ReasonCodes.DEVICE_MISMATCH, "end_device_ids.device_id '" + device + "' differs from '" + topicDevice + "' in the topic");
+      throw new RejectedException(
+          ReasonCodes.DEVICE_MISMATCH,
+          "end_device_ids.device_id '"
+              + device
+              + "' differs from '"
+              + topicDevice
+              + "' in the topic");
     }
     JsonNode up = object(root, "uplink_message");
     JsonNode decoded = object(up, "decoded_payload");
-    // When the radio left the collar, as near as the network knows it: the gateways' own (GPS) time of reception, else
-    // the network server's receive time; the application server's received_at is later still, and last resort.
-    Instant networkTime = earliest(up.get("rx_metadata"), "time")
-        .or(() -> optionalTime(up, "received_at"))
-        .orElse(null);
+    // When the radio left the collar, as near as the network knows it: the gateways' own (GPS) time
+    // of reception, else
+    // the network server's receive time; the application server's received_at is later still, and
+    // last resort.
+    Instant networkTime =
+        earliest(up.get("rx_metadata"), "time")
+            .or(() -> optionalTime(up, "received_at"))
+            .orElse(null);
     if (networkTime == null) {
       networkTime = new JsonFields(root).requiredTime("received_at");
     }
@@ -66,14 +84,21 @@ public final class LorawanUplinkDecoder {
     return fix.setReceivedAt(receivedAt).setSource(source).build();
   }
 
-  private Fix chirpstack(JsonNode root, String topicDevEui, String source, Instant receivedAt) throws RejectedException {
+  private Fix chirpstack(JsonNode root, String topicDevEui, String source, Instant receivedAt)
+      throws RejectedException {
     String devEui = new JsonFields(root).id("deviceInfo.devEui");
     if (!devEui.equalsIgnoreCase(topicDevEui)) {
-      throw new RejectedException(ReasonCodes.DEVICE_MISMATCH, "deviceInfo.devEui '" + devEui + "' differs from '" + topicDevEui + "' in the topic");
+      throw new RejectedException(
+          ReasonCodes.DEVICE_MISMATCH,
+          "deviceInfo.devEui '" + devEui + "' differs from '" + topicDevEui + "' in the topic");
     }
     JsonNode decoded = object(root, "object");
-    // The same order as for The Things Stack: the gateways' GPS time, the network server's, then the event's time.
-    Instant networkTime = earliest(root.get("rxInfo"), "gwTime").or(() -> earliest(root.get("rxInfo"), "nsTime")).orElse(null);
+    // The same order as for The Things Stack: the gateways' GPS time, the network server's, then
+    // the event's time.
+    Instant networkTime =
+        earliest(root.get("rxInfo"), "gwTime")
+            .or(() -> earliest(root.get("rxInfo"), "nsTime"))
+            .orElse(null);
     if (networkTime == null) {
       networkTime = new JsonFields(root).requiredTime("time");
     }
@@ -83,7 +108,10 @@ public final class LorawanUplinkDecoder {
     return fix.setReceivedAt(receivedAt).setSource(source).build();
   }
 
-  /** The earliest parseable time under {@code field} of the receptions; a gateway's bad clock is skipped, not fatal. */
+  /**
+   * The earliest parseable time under {@code field} of the receptions; a gateway's bad clock is
+   * skipped, not fatal.
+   */
   private static java.util.Optional<Instant> earliest(JsonNode receptions, String field) {
     Instant min = null;
     if (receptions != null && receptions.isArray()) {
@@ -112,8 +140,13 @@ public final class LorawanUplinkDecoder {
   private static JsonNode object(JsonNode parent, String field) throws RejectedException {
     JsonNode node = parent.get(field);
     if (node == null || node.isNull()) {
-      throw new RejectedException(ReasonCodes.MISSING_FIELD, field + " is missing" + (field.contains("decoded") || field.equals("object")
-          ? " (is a payload formatter / codec configured for this device?)" : ""));
+      throw new RejectedException(
+          ReasonCodes.MISSING_FIELD,
+          field
+              + " is missing"
+              + (field.contains("decoded") || field.equals("object")
+                  ? " (is a payload formatter / codec configured for this device?)"
+                  : ""));
     }
     if (!node.isObject()) {
       throw new RejectedException(ReasonCodes.WRONG_TYPE, field + " must be an object");
@@ -121,12 +154,18 @@ public final class LorawanUplinkDecoder {
     return node;
   }
 
-  private static void radio(Fix.Builder fix, JsonNode receptions, String gatewayField) throws RejectedException {
+  private static void radio(Fix.Builder fix, JsonNode receptions, String gatewayField)
+      throws RejectedException {
     if (receptions == null || !receptions.isArray()) {
       return;
     }
     if (receptions.size() > InputLimits.MAX_RECEPTIONS) {
-      throw new RejectedException(ReasonCodes.OUT_OF_RANGE, "the uplink lists " + receptions.size() + " receptions; at most " + InputLimits.MAX_RECEPTIONS);
+      throw new RejectedException(
+          ReasonCodes.OUT_OF_RANGE,
+          "the uplink lists "
+              + receptions.size()
+              + " receptions; at most "
+              + InputLimits.MAX_RECEPTIONS);
     }
     Double rssi = null;
     Double snr = null;
@@ -140,7 +179,10 @@ public final class LorawanUplinkDecoder {
       if (s != null && s.isNumber() && Double.isFinite(s.asDouble())) {
         snr = snr == null ? s.asDouble() : Math.max(snr, s.asDouble());
       }
-      JsonNode g = gatewayField.contains(".") ? rx.at("/" + gatewayField.replace('.', '/')) : rx.get(gatewayField);
+      JsonNode g =
+          gatewayField.contains(".")
+              ? rx.at("/" + gatewayField.replace('.', '/'))
+              : rx.get(gatewayField);
       if (g != null && g.isTextual() && gateways.size() < 64) {
         gateways.add(JsonFields.storableName("gateway id", g.asText(), InputLimits.MAX_NAME));
       }

@@ -8,9 +8,9 @@ import org.tugai.avro.Fix;
 import org.tugai.schemas.ReasonCodes;
 
 /**
- * Tugai's native collar format on {@code tugai/v1/collars/{collarId}/fixes}: one fix object, or an array
- * of them from a store-and-forward upload. Each element stands alone: good fixes of a batch go through,
- * each bad one becomes its own dead letter.
+ * Tugai's native collar format on {@code tugai/v1/collars/{collarId}/fixes}: one fix object, or an
+ * array of them from a store-and-forward upload. Each element stands alone: good fixes of a batch
+ * go through, each bad one becomes its own dead letter.
  */
 public final class NativeFixDecoder {
 
@@ -20,7 +20,8 @@ public final class NativeFixDecoder {
     this.reader = new FixReader(window);
   }
 
-  public Decoded<Fix> decode(String topicCollarId, byte[] payload, String source, Instant receivedAt) {
+  public Decoded<Fix> decode(
+      String topicCollarId, byte[] payload, String source, Instant receivedAt) {
     JsonNode root;
     try {
       root = JsonPayload.parse(payload);
@@ -28,11 +29,20 @@ public final class NativeFixDecoder {
       return Decoded.rejectedWhole(payload, topicCollarId, e.rejection());
     }
     if (root.isArray() && root.isEmpty()) {
-      return Decoded.rejectedWhole(payload, topicCollarId, new Rejection(ReasonCodes.EMPTY_BATCH, "batch array is empty"));
+      return Decoded.rejectedWhole(
+          payload, topicCollarId, new Rejection(ReasonCodes.EMPTY_BATCH, "batch array is empty"));
     }
     if (root.isArray() && root.size() > InputLimits.MAX_BATCH) {
-      return Decoded.rejectedWhole(payload, topicCollarId, new Rejection(ReasonCodes.OUT_OF_RANGE,
-          "batch has " + root.size() + " fixes; at most " + InputLimits.MAX_BATCH + " per message"));
+      return Decoded.rejectedWhole(
+          payload,
+          topicCollarId,
+          new Rejection(
+              ReasonCodes.OUT_OF_RANGE,
+              "batch has "
+                  + root.size()
+                  + " fixes; at most "
+                  + InputLimits.MAX_BATCH
+                  + " per message"));
     }
     List<Fix> fixes = new ArrayList<>();
     List<Decoded.Part> rejected = new ArrayList<>();
@@ -50,13 +60,20 @@ public final class NativeFixDecoder {
         if (root.isArray()) {
           r = new Rejection(r.code(), "batch element " + i + ": " + r.reason());
         }
-        rejected.add(new Decoded.Part(root.isArray() ? JsonPayload.bytes(element) : payload, topicCollarId, r));
+        rejected.add(
+            new Decoded.Part(
+                root.isArray() ? JsonPayload.bytes(element) : payload, topicCollarId, r));
       }
     }
     return new Decoded<>(fixes, rejected);
   }
 
-  private Fix fix(String topicCollarId, JsonNode node, String source, Instant receivedAt) throws RejectedException {
-    return reader.read(node, FixFields.NATIVE, topicCollarId, null).setReceivedAt(receivedAt).setSource(source).build();
+  private Fix fix(String topicCollarId, JsonNode node, String source, Instant receivedAt)
+      throws RejectedException {
+    return reader
+        .read(node, FixFields.NATIVE, topicCollarId, null)
+        .setReceivedAt(receivedAt)
+        .setSource(source)
+        .build();
   }
 }

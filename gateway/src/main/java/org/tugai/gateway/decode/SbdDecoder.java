@@ -10,9 +10,9 @@ import org.tugai.avro.Fix;
 import org.tugai.schemas.ReasonCodes;
 
 /**
- * A satellite message's payload to fixes: decoded by its device's profile, then validated exactly as a native MQTT
- * fix is (ranges, time window, failed fixes), so every source is held to the same limits. Each record stands alone: a
- * bad one becomes a dead letter while the others go on.
+ * A satellite message's payload to fixes: decoded by its device's profile, then validated exactly
+ * as a native MQTT fix is (ranges, time window, failed fixes), so every source is held to the same
+ * limits. Each record stands alone: a bad one becomes a dead letter while the others go on.
  */
 public final class SbdDecoder {
 
@@ -25,13 +25,29 @@ public final class SbdDecoder {
   }
 
   /**
-   * @param sessionTime the modem's session time: the fix time of records without one, and every fix's device time
+   * @param sessionTime the modem's session time: the fix time of records without one, and every
+   *     fix's device time
    */
-  public Decoded<Fix> decode(String collarId, Optional<String> profile, byte[] payload, Instant sessionTime, String source, Instant receivedAt) {
+  public Decoded<Fix> decode(
+      String collarId,
+      Optional<String> profile,
+      byte[] payload,
+      Instant sessionTime,
+      String source,
+      Instant receivedAt) {
     Optional<SbdPayloadDecoder> decoder = profiles.decoder(profile);
     if (decoder.isEmpty()) {
-      return Decoded.rejectedWhole(payload, collarId, new Rejection(ReasonCodes.UNDECODABLE, "collar " + collarId + "'s payload profile '"
-          + profile.orElse("") + "' is not configured; known: " + profiles.names()));
+      return Decoded.rejectedWhole(
+          payload,
+          collarId,
+          new Rejection(
+              ReasonCodes.UNDECODABLE,
+              "collar "
+                  + collarId
+                  + "'s payload profile '"
+                  + profile.orElse("")
+                  + "' is not configured; known: "
+                  + profiles.names()));
     }
     List<SbdFix> decoded;
     try {
@@ -39,29 +55,48 @@ public final class SbdDecoder {
     } catch (RejectedException e) {
       return Decoded.rejectedWhole(payload, collarId, e.rejection());
     } catch (RuntimeException e) {
-      // A vendor plug-in's bug must not take the gateway down: the message is kept as a dead letter saying so.
-      return Decoded.rejectedWhole(payload, collarId, new Rejection(ReasonCodes.UNDECODABLE, "decoder " + decoder.get().name()
-          + " failed: " + e));
+      // A vendor plug-in's bug must not take the gateway down: the message is kept as a dead letter
+      // saying so.
+      return Decoded.rejectedWhole(
+          payload,
+          collarId,
+          new Rejection(
+              ReasonCodes.UNDECODABLE, "decoder " + decoder.get().name() + " failed: " + e));
     }
     if (decoded.isEmpty()) {
-      return Decoded.rejectedWhole(payload, collarId, new Rejection(ReasonCodes.EMPTY_BATCH, "profile " + decoder.get().name()
-          + " found no fix in the payload"));
+      return Decoded.rejectedWhole(
+          payload,
+          collarId,
+          new Rejection(
+              ReasonCodes.EMPTY_BATCH,
+              "profile " + decoder.get().name() + " found no fix in the payload"));
     }
     List<Fix> fixes = new ArrayList<>();
     List<Decoded.Part> rejected = new ArrayList<>();
     for (int i = 0; i < decoded.size(); i++) {
       try {
-        fixes.add(reader.read(json(collarId, decoded.get(i), sessionTime), FixFields.NATIVE, collarId, null)
-            .setReceivedAt(receivedAt).setSource(source).build());
+        fixes.add(
+            reader
+                .read(json(collarId, decoded.get(i), sessionTime), FixFields.NATIVE, collarId, null)
+                .setReceivedAt(receivedAt)
+                .setSource(source)
+                .build());
       } catch (RejectedException e) {
         String where = decoded.size() > 1 ? "record " + i + " of " + decoded.size() + ": " : "";
-        rejected.add(new Decoded.Part(payload, collarId, new Rejection(e.rejection().code(), where + e.rejection().reason())));
+        rejected.add(
+            new Decoded.Part(
+                payload,
+                collarId,
+                new Rejection(e.rejection().code(), where + e.rejection().reason())));
       }
     }
     return new Decoded<>(fixes, rejected);
   }
 
-  /** The record in the native format's names, so {@link FixReader} applies the same checks as to an MQTT fix. */
+  /**
+   * The record in the native format's names, so {@link FixReader} applies the same checks as to an
+   * MQTT fix.
+   */
   private static ObjectNode json(String collarId, SbdFix f, Instant sessionTime) {
     ObjectNode n = JsonNodeFactory.instance.objectNode();
     n.put("collarId", collarId);

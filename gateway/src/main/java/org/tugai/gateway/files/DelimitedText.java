@@ -9,8 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A vendor file as rows of cells with their line numbers, whatever its delimiter (desktop software writes ';' where
- * the locale's decimal mark is ',', some exports use tabs). Quoting follows RFC 4180, as Jackson's CSV module reads it.
+ * A vendor file as rows of cells with their line numbers, whatever its delimiter (desktop software
+ * writes ';' where the locale's decimal mark is ',', some exports use tabs). Quoting follows RFC
+ * 4180, as Jackson's CSV module reads it.
  */
 final class DelimitedText {
 
@@ -37,8 +38,11 @@ final class DelimitedText {
     mapper.enable(CsvParser.Feature.WRAP_AS_ARRAY);
     List<Line> out = new ArrayList<>();
     String body = text.startsWith("\uFEFF") ? text.substring(1) : text;
-    try (MappingIterator<List<String>> rows = mapper.readerForListOf(String.class)
-        .with(CsvSchema.emptySchema().withColumnSeparator(delimiter)).readValues(body)) {
+    try (MappingIterator<List<String>> rows =
+        mapper
+            .readerForListOf(String.class)
+            .with(CsvSchema.emptySchema().withColumnSeparator(delimiter))
+            .readValues(body)) {
       while (rows.hasNext()) {
         long line = rows.getCurrentLocation().getLineNr();
         List<String> cells = rows.next();

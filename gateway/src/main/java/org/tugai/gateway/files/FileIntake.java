@@ -19,14 +19,17 @@ import org.tugai.schemas.Channels;
 import org.tugai.schemas.ReasonCodes;
 
 /**
- * A vendor file's fixes into the gateway's path: each row validated as a native MQTT fix and checked against the
- * deployments, sent in batches, bad rows dead-lettered with their line and reason. The returned future completes once
- * Kafka acknowledged every record of the file, fixes and dead letters: only then may the file be moved away or the
- * e-mail marked done.
+ * A vendor file's fixes into the gateway's path: each row validated as a native MQTT fix and
+ * checked against the deployments, sent in batches, bad rows dead-lettered with their line and
+ * reason. The returned future completes once Kafka acknowledged every record of the file, fixes and
+ * dead letters: only then may the file be moved away or the e-mail marked done.
  */
 public final class FileIntake {
 
-  /** Rows sent to the producer before the next batch is built: bounds what one file holds in memory at once. */
+  /**
+   * Rows sent to the producer before the next batch is built: bounds what one file holds in memory
+   * at once.
+   */
   static final int BATCH = 500;
 
   private final NativeFixDecoder decoder;
@@ -36,22 +39,30 @@ public final class FileIntake {
   private final Clock clock;
 
   /**
-   * Where files are sent from: the producer blocks while Kafka is away, and the inbox or mailbox must stay free to
-   * give up waiting and try again later. One thread, so a long outage holds at most one file's records.
+   * Where files are sent from: the producer blocks while Kafka is away, and the inbox or mailbox
+   * must stay free to give up waiting and try again later. One thread, so a long outage holds at
+   * most one file's records.
    */
   private final java.util.concurrent.ExecutorService sending;
 
-  public FileIntake(NativeFixDecoder decoder, MessageRouter router, KafkaForwarder forwarder, GatewayMetrics metrics, Clock clock) {
+  public FileIntake(
+      NativeFixDecoder decoder,
+      MessageRouter router,
+      KafkaForwarder forwarder,
+      GatewayMetrics metrics,
+      Clock clock) {
     this.decoder = decoder;
     this.router = router;
     this.forwarder = forwarder;
     this.metrics = metrics;
     this.clock = clock;
-    this.sending = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "gateway-files-send");
-      t.setDaemon(true);
-      return t;
-    });
+    this.sending =
+        java.util.concurrent.Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "gateway-files-send");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** Stops sending; what was not acknowledged stays in its file or mailbox. */
@@ -63,7 +74,8 @@ public final class FileIntake {
   public record Problem(long line, String code, String reason) {}
 
   /** What a file became, once Kafka has all of it. */
-  public record Report(String file, VendorFormat format, int fixes, int repeats, List<Problem> problems) {}
+  public record Report(
+      String file, VendorFormat format, int fixes, int repeats, List<Problem> problems) {}
 
   public CompletableFuture<Report> submit(String fileName, VendorFormat.Parsed parsed) {
     String source = Channels.IMPORT_PREFIX + parsed.format().cliName() + ":" + fileName;
@@ -73,20 +85,30 @@ public final class FileIntake {
     int fixes = 0;
     for (VendorFormat.Skipped s : parsed.skipped()) {
       problems.add(new Problem(s.line(), ReasonCodes.MALFORMED_ROW, s.reason()));
-      batch.add(router.deadLetter(s.text().getBytes(StandardCharsets.UTF_8), source + ":" + s.line(), null,
-          new Rejection(ReasonCodes.MALFORMED_ROW, "line " + s.line() + ": " + s.reason())));
+      batch.add(
+          router.deadLetter(
+              s.text().getBytes(StandardCharsets.UTF_8),
+              source + ":" + s.line(),
+              null,
+              new Rejection(ReasonCodes.MALFORMED_ROW, "line " + s.line() + ": " + s.reason())));
     }
     for (VendorFormat.Row row : parsed.rows()) {
       byte[] bytes = row.fix().toString().getBytes(StandardCharsets.UTF_8);
       String idProblem = InputLimits.idProblem("collar id", row.collarId());
       if (idProblem != null) {
         problems.add(new Problem(row.line(), ReasonCodes.INVALID_ID, idProblem));
-        batch.add(router.deadLetter(bytes, source + ":" + row.line(), null, new Rejection(ReasonCodes.INVALID_ID, "line " + row.line()
-            + ": " + idProblem)));
+        batch.add(
+            router.deadLetter(
+                bytes,
+                source + ":" + row.line(),
+                null,
+                new Rejection(ReasonCodes.INVALID_ID, "line " + row.line() + ": " + idProblem)));
       } else {
         Decoded<Fix> decoded = decoder.decode(row.collarId(), bytes, source, clock.instant());
         MessageRouter.Routed routed = router.fixesWithReasons(decoded, bytes, source);
-        routed.rejections().forEach(r -> problems.add(new Problem(row.line(), r.code(), r.reason())));
+        routed
+            .rejections()
+            .forEach(r -> problems.add(new Problem(row.line(), r.code(), r.reason())));
         fixes += routed.records().size() - routed.rejections().size();
         batch.addAll(routed.records());
       }
@@ -102,29 +124,44 @@ public final class FileIntake {
     return send(batches, report);
   }
 
-  private <T> CompletableFuture<T> send(List<List<ProducerRecord<String, byte[]>>> batches, T result) {
+  private <T> CompletableFuture<T> send(
+      List<List<ProducerRecord<String, byte[]>>> batches, T result) {
     CompletableFuture<T> done = new CompletableFuture<>();
     AtomicInteger outstanding = new AtomicInteger(batches.size());
     try {
-      sending.execute(() -> {
-        for (List<ProducerRecord<String, byte[]>> b : batches) {
-          metrics.received();
-          forwarder.forward(b, () -> {
-            if (outstanding.decrementAndGet() == 0) {
-              done.complete(result);
+      sending.execute(
+          () -> {
+            for (List<ProducerRecord<String, byte[]>> b : batches) {
+              metrics.received();
+              forwarder.forward(
+                  b,
+                  () -> {
+                    if (outstanding.decrementAndGet() == 0) {
+                      done.complete(result);
+                    }
+                  });
             }
           });
-        }
-      });
     } catch (java.util.concurrent.RejectedExecutionException closing) {
       done.completeExceptionally(closing);
     }
     return done;
   }
 
-  /** A file no format can read: one dead letter holding it (up to the payload limit); completes once Kafka has it. */
-  public CompletableFuture<Void> unreadable(String channel, String fileName, byte[] bytes, String reason) {
-    return send(List.of(List.of(router.deadLetter(bytes, channel + ":" + fileName, null, new Rejection(ReasonCodes.UNREADABLE_FILE, reason)))),
+  /**
+   * A file no format can read: one dead letter holding it (up to the payload limit); completes once
+   * Kafka has it.
+   */
+  public CompletableFuture<Void> unreadable(
+      String channel, String fileName, byte[] bytes, String reason) {
+    return send(
+        List.of(
+            List.of(
+                router.deadLetter(
+                    bytes,
+                    channel + ":" + fileName,
+                    null,
+                    new Rejection(ReasonCodes.UNREADABLE_FILE, reason)))),
         null);
   }
 }

@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A vendor file's header row, looked up by normalized names: lower case, units in brackets dropped, only letters and
- * digits kept, so {@code Latitude [°]}, {@code latitude} and {@code LATITUDE} are one column, and a vendor's renamed
- * column is one more alias in one place.
+ * A vendor file's header row, looked up by normalized names: lower case, units in brackets dropped,
+ * only letters and digits kept, so {@code Latitude [°]}, {@code latitude} and {@code LATITUDE} are
+ * one column, and a vendor's renamed column is one more alias in one place.
  */
 final class Header {
 
@@ -22,7 +22,9 @@ final class Header {
   }
 
   static String normalize(String name) {
-    return name.toLowerCase(Locale.ROOT).replaceAll("\\[[^]]*]|\\([^)]*\\)", "").replaceAll("[^a-z0-9]", "");
+    return name.toLowerCase(Locale.ROOT)
+        .replaceAll("\\[[^]]*]|\\([^)]*\\)", "")
+        .replaceAll("[^a-z0-9]", "");
   }
 
   boolean has(String... aliases) {
@@ -39,8 +41,13 @@ final class Header {
     return Optional.empty();
   }
 
-  /** The cell under the first alias present, trimmed; empty when the column is absent or the cell blank or "NA". */
+  /**
+   * The cell under the first alias present, trimmed; empty when the column is absent or the cell
+   * blank or "NA".
+   */
   Optional<String> cell(DelimitedText.Line line, String... aliases) {
-    return column(aliases).map(line::cell).filter(v -> !v.isEmpty() && !v.equalsIgnoreCase("NA") && !v.equals("-"));
+    return column(aliases)
+        .map(line::cell)
+        .filter(v -> !v.isEmpty() && !v.equalsIgnoreCase("NA") && !v.equals("-"));
   }
 }

@@ -25,12 +25,13 @@ import org.slf4j.LoggerFactory;
 import org.tugai.schemas.Channels;
 
 /**
- * A folder vendors' files are dropped into (by hand, by the vendor software's export, by a sync job): each file is read
- * once it has stopped changing, its fixes sent, and only once Kafka has all of them is it moved to {@code done/}. A file
- * no format reads goes to {@code failed/} with a {@code .reason} beside it, and its bytes to the dead letters. A file
- * whose content was imported before (its SHA-256 is in {@code done/.imported}) changes nothing and is moved along. A
- * gateway stopped mid-file leaves the file where it was: the next start reads it again, and the fixes' natural key
- * makes the second reading harmless.
+ * A folder vendors' files are dropped into (by hand, by the vendor software's export, by a sync
+ * job): each file is read once it has stopped changing, its fixes sent, and only once Kafka has all
+ * of them is it moved to {@code done/}. A file no format reads goes to {@code failed/} with a
+ * {@code .reason} beside it, and its bytes to the dead letters. A file whose content was imported
+ * before (its SHA-256 is in {@code done/.imported}) changes nothing and is moved along. A gateway
+ * stopped mid-file leaves the file where it was: the next start reads it again, and the fixes'
+ * natural key makes the second reading harmless.
  */
 public final class Inbox implements AutoCloseable {
 
@@ -46,7 +47,11 @@ public final class Inbox implements AutoCloseable {
   private final Set<String> imported = new HashSet<>();
   private ScheduledExecutorService poller;
 
-  public Inbox(FileSettings.InboxSettings settings, FileIntake intake, Clock clock, org.tugai.gateway.GatewayMetrics metrics) {
+  public Inbox(
+      FileSettings.InboxSettings settings,
+      FileIntake intake,
+      Clock clock,
+      org.tugai.gateway.GatewayMetrics metrics) {
     this.settings = settings;
     this.intake = intake;
     this.clock = clock;
@@ -65,8 +70,12 @@ public final class Inbox implements AutoCloseable {
       }
     }
     poller = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "gateway-inbox"));
-    poller.scheduleWithFixedDelay(this::pollSafely, 0, settings.pollEvery().toMillis(), TimeUnit.MILLISECONDS);
-    log.info("inbox: importing vendor files dropped into {} every {} ({} imported before)", settings.dir(), settings.pollEvery(),
+    poller.scheduleWithFixedDelay(
+        this::pollSafely, 0, settings.pollEvery().toMillis(), TimeUnit.MILLISECONDS);
+    log.info(
+        "inbox: importing vendor files dropped into {} every {} ({} imported before)",
+        settings.dir(),
+        settings.pollEvery(),
         imported.size());
   }
 
@@ -74,7 +83,11 @@ public final class Inbox implements AutoCloseable {
     try {
       poll();
     } catch (IOException e) {
-      log.warn("inbox {} cannot be read: {}; trying again in {}", settings.dir(), e.toString(), settings.pollEvery());
+      log.warn(
+          "inbox {} cannot be read: {}; trying again in {}",
+          settings.dir(),
+          e.toString(),
+          settings.pollEvery());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
@@ -90,7 +103,8 @@ public final class Inbox implements AutoCloseable {
   }
 
   /** A file handed to Kafka whose acknowledgements had not all come when its wait ran out. */
-  private record Pending(String name, java.util.concurrent.CompletableFuture<?> sent, Finish finish) {}
+  private record Pending(
+      String name, java.util.concurrent.CompletableFuture<?> sent, Finish finish) {}
 
   private Pending pending;
   private long lastWaitLog;
@@ -101,7 +115,9 @@ public final class Inbox implements AutoCloseable {
       if (!pending.sent().isDone()) {
         if (clock.millis() - lastWaitLog > 60_000) {
           lastWaitLog = clock.millis();
-          log.info("inbox: still waiting for Kafka to take {}; no other file is read meanwhile", pending.name());
+          log.info(
+              "inbox: still waiting for Kafka to take {}; no other file is read meanwhile",
+              pending.name());
         }
         return;
       }
@@ -115,7 +131,11 @@ public final class Inbox implements AutoCloseable {
     }
     List<Path> files;
     try (Stream<Path> list = Files.list(settings.dir())) {
-      files = list.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
+      files =
+          list.filter(Files::isRegularFile)
+              .filter(p -> !p.getFileName().toString().startsWith("."))
+              .sorted()
+              .toList();
     }
     Instant settledBefore = clock.instant().minus(settings.settle());
     for (Path file : files) {
@@ -128,7 +148,10 @@ public final class Inbox implements AutoCloseable {
     }
   }
 
-  /** False when Kafka did not take the file in time: it stays pending, and nothing more is read until it is done. */
+  /**
+   * False when Kafka did not take the file in time: it stays pending, and nothing more is read
+   * until it is done.
+   */
   private boolean take(Path file) throws IOException, InterruptedException {
     String name = file.getFileName().toString();
     byte[] bytes = Files.readAllBytes(file);
@@ -144,35 +167,60 @@ public final class Inbox implements AutoCloseable {
     java.util.concurrent.CompletableFuture<?> sent;
     Finish finish;
     if (format.isEmpty()) {
-      String reason = name + " has no header of a known vendor format (" + List.of(VendorFormat.values()) + ")";
+      String reason =
+          name + " has no header of a known vendor format (" + List.of(VendorFormat.values()) + ")";
       sent = intake.unreadable(Channels.IMPORT_PREFIX + "inbox", name, bytes, reason);
-      finish = () -> {
-        Path moved = move(file, FAILED);
-        Files.writeString(moved.resolveSibling(moved.getFileName() + ".reason"), reason + "\n", StandardCharsets.UTF_8);
-        metrics.file("inbox", "unreadable");
-        log.warn("inbox: {}; moved to {}/ and kept as a dead letter", reason, FAILED);
-      };
+      finish =
+          () -> {
+            Path moved = move(file, FAILED);
+            Files.writeString(
+                moved.resolveSibling(moved.getFileName() + ".reason"),
+                reason + "\n",
+                StandardCharsets.UTF_8);
+            metrics.file("inbox", "unreadable");
+            log.warn("inbox: {}; moved to {}/ and kept as a dead letter", reason, FAILED);
+          };
     } else {
-      java.util.concurrent.CompletableFuture<FileIntake.Report> report = intake.submit(name, format.get().parse(text, name));
+      java.util.concurrent.CompletableFuture<FileIntake.Report> report =
+          intake.submit(name, format.get().parse(text, name));
       sent = report;
-      finish = () -> {
-        Files.writeString(settings.dir().resolve(DONE).resolve(LEDGER), hash + " " + name + "\n", StandardCharsets.UTF_8,
-            StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        imported.add(hash);
-        move(file, DONE);
-        metrics.file("inbox", "imported");
-        FileIntake.Report r = report.join();
-        log.info("inbox: {} ({}) imported: {} fixes, {} repeated messages dropped, {} rows refused{}", name, format.get().cliName(),
-            r.fixes(), r.repeats(), r.problems().size(), r.problems().isEmpty() ? ""
-                : " (first: line " + r.problems().get(0).line() + ": " + r.problems().get(0).reason() + ")");
-      };
+      finish =
+          () -> {
+            Files.writeString(
+                settings.dir().resolve(DONE).resolve(LEDGER),
+                hash + " " + name + "\n",
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+            imported.add(hash);
+            move(file, DONE);
+            metrics.file("inbox", "imported");
+            FileIntake.Report r = report.join();
+            log.info(
+                "inbox: {} ({}) imported: {} fixes, {} repeated messages dropped, {} rows refused{}",
+                name,
+                format.get().cliName(),
+                r.fixes(),
+                r.repeats(),
+                r.problems().size(),
+                r.problems().isEmpty()
+                    ? ""
+                    : " (first: line "
+                        + r.problems().get(0).line()
+                        + ": "
+                        + r.problems().get(0).reason()
+                        + ")");
+          };
     }
     try {
       sent.get(settings.confirmTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       pending = new Pending(name, sent, finish);
       metrics.file("inbox", "unconfirmed");
-      log.warn("inbox: Kafka did not take all of {} within {}; it stays in the inbox until Kafka has it", name, settings.confirmTimeout());
+      log.warn(
+          "inbox: Kafka did not take all of {} within {}; it stays in the inbox until Kafka has it",
+          name,
+          settings.confirmTimeout());
       return false;
     } catch (java.util.concurrent.ExecutionException e) {
       log.warn("inbox: {} not sent ({}); it stays in the inbox", name, e.getCause().toString());

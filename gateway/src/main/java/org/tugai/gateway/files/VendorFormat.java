@@ -17,9 +17,10 @@ import java.util.Optional;
 
 /**
  * The collar vendors' export files Tugai reads, each mapped to native-format fixes (the names of
- * {@code tugai/v1/collars/{id}/fixes}) so they pass the gateway's validation like any device message. Column names are
- * the vendors' as their software writes them (docs/devices.md lists them and where they come from); a file is read
- * by its header, so column order, extra columns and the delimiter do not matter.
+ * {@code tugai/v1/collars/{id}/fixes}) so they pass the gateway's validation like any device
+ * message. Column names are the vendors' as their software writes them (docs/devices.md lists them
+ * and where they come from); a file is read by its header, so column order, extra columns and the
+ * delimiter do not matter.
  */
 public enum VendorFormat {
 
@@ -27,22 +28,42 @@ public enum VendorFormat {
   VECTRONIC("vectronic") {
     @Override
     boolean recognises(Header h) {
-      return h.has("CollarID", "Collar ID") && (h.has("UTC_Date") || h.has("Acq. Time [UTC]", "acquisition time"));
+      return h.has("CollarID", "Collar ID")
+          && (h.has("UTC_Date") || h.has("Acq. Time [UTC]", "acquisition time"));
     }
 
     @Override
     Row row(Header h, DelimitedText.Line line, String fileCollar) {
-      String collar = h.cell(line, "CollarID", "Collar ID").orElseThrow(() -> new IllegalArgumentException("CollarID is empty"));
-      Instant time = h.cell(line, "UTC_Date").isPresent()
-          ? time(h.cell(line, "UTC_Date").get() + " " + h.cell(line, "UTC_Time").orElse("00:00:00"), "UTC_Date / UTC_Time", VECTRONIC_TIMES)
-          : time(h.cell(line, "Acq. Time [UTC]", "acquisition time").get(), "Acq. Time [UTC]", VECTRONIC_TIMES);
+      String collar =
+          h.cell(line, "CollarID", "Collar ID")
+              .orElseThrow(() -> new IllegalArgumentException("CollarID is empty"));
+      Instant time =
+          h.cell(line, "UTC_Date").isPresent()
+              ? time(
+                  h.cell(line, "UTC_Date").get()
+                      + " "
+                      + h.cell(line, "UTC_Time").orElse("00:00:00"),
+                  "UTC_Date / UTC_Time",
+                  VECTRONIC_TIMES)
+              : time(
+                  h.cell(line, "Acq. Time [UTC]", "acquisition time").get(),
+                  "Acq. Time [UTC]",
+                  VECTRONIC_TIMES);
       ObjectNode fix = start(collar, time);
       String type = h.cell(line, "FixType", "Fix Type").orElse("").toLowerCase(Locale.ROOT);
-      boolean noFix = type.contains("no fix") || type.equals("0") || h.cell(line, "Latitude [°]", "Latitude").isEmpty();
+      boolean noFix =
+          type.contains("no fix")
+              || type.equals("0")
+              || h.cell(line, "Latitude [°]", "Latitude").isEmpty();
       if (noFix) {
         fix.put("fixType", "none");
       } else {
-        position(fix, h, line, new String[] {"Latitude [°]", "Latitude"}, new String[] {"Longitude [°]", "Longitude"});
+        position(
+            fix,
+            h,
+            line,
+            new String[] {"Latitude [°]", "Latitude"},
+            new String[] {"Longitude [°]", "Longitude"});
         if (type.contains("3d") || type.contains("2d")) {
           fix.put("fixType", type.contains("3d") ? "3D" : "2D");
         }
@@ -53,29 +74,47 @@ public enum VendorFormat {
       }
       number(fix, "temperatureC", h, line, "Temp [°C]", "Temperature [°C]", "Temp");
       number(fix, "batteryV", h, line, "Main [V]", "Main");
-      h.cell(line, "Mort. Status", "Mortality Status", "Mortality").ifPresent(m -> fix.put("mortality", mortality(m)));
+      h.cell(line, "Mort. Status", "Mortality Status", "Mortality")
+          .ifPresent(m -> fix.put("mortality", mortality(m)));
       integer(fix, "activity", h, line, "Activity");
       return new Row(line.number(), collar, fix);
     }
   },
 
-  /** Lotek GPS collars: the web service / desktop export ({@code Date & Time [GMT]}, {@code Fix Status}, ...). */
+  /**
+   * Lotek GPS collars: the web service / desktop export ({@code Date & Time [GMT]}, {@code Fix
+   * Status}, ...).
+   */
   LOTEK("lotek") {
     @Override
     boolean recognises(Header h) {
-      return (h.has("Date & Time [GMT]") || h.has("GMT Date") || h.has("RTC-date")) && h.has("Latitude") && h.has("Longitude");
+      return (h.has("Date & Time [GMT]") || h.has("GMT Date") || h.has("RTC-date"))
+          && h.has("Latitude")
+          && h.has("Longitude");
     }
 
     @Override
     Row row(Header h, DelimitedText.Line line, String fileCollar) {
-      String collar = h.cell(line, "Device ID", "DeviceID", "Device").or(() -> Optional.ofNullable(fileCollar))
-          .orElseThrow(() -> new IllegalArgumentException("no Device ID in the row or the file name"));
-      String when = h.cell(line, "Date & Time [GMT]")
-          .orElseGet(() -> h.cell(line, "GMT Date").orElse("") + " " + h.cell(line, "GMT Time").orElse(""));
+      String collar =
+          h.cell(line, "Device ID", "DeviceID", "Device")
+              .or(() -> Optional.ofNullable(fileCollar))
+              .orElseThrow(
+                  () -> new IllegalArgumentException("no Device ID in the row or the file name"));
+      String when =
+          h.cell(line, "Date & Time [GMT]")
+              .orElseGet(
+                  () ->
+                      h.cell(line, "GMT Date").orElse("")
+                          + " "
+                          + h.cell(line, "GMT Time").orElse(""));
       ObjectNode fix = start(collar, time(when.trim(), "Date & Time [GMT]", LOTEK_TIMES));
-      String status = h.cell(line, "Fix Status", "FixStatus", "Status").orElse("").toLowerCase(Locale.ROOT);
+      String status =
+          h.cell(line, "Fix Status", "FixStatus", "Status").orElse("").toLowerCase(Locale.ROOT);
       Optional<String> lat = h.cell(line, "Latitude");
-      if (lat.isEmpty() || status.contains("no fix") || status.equals("0") || isZero(lat.get(), h.cell(line, "Longitude").orElse("0"))) {
+      if (lat.isEmpty()
+          || status.contains("no fix")
+          || status.equals("0")
+          || isZero(lat.get(), h.cell(line, "Longitude").orElse("0"))) {
         fix.put("fixType", "none");
       } else {
         position(fix, h, line, new String[] {"Latitude"}, new String[] {"Longitude"});
@@ -99,14 +138,16 @@ public enum VendorFormat {
   },
 
   /**
-   * Telonics Data Converter's "Complete" CSV: a block of report lines ({@code CTN,...} names the collar), then the
-   * header row starting with {@code Acquisition Time}, then one row per message received, each GPS fix repeated as
-   * often as the collar sent it (over Iridium or Argos); Argos Doppler locations come with their class and errors.
+   * Telonics Data Converter's "Complete" CSV: a block of report lines ({@code CTN,...} names the
+   * collar), then the header row starting with {@code Acquisition Time}, then one row per message
+   * received, each GPS fix repeated as often as the collar sent it (over Iridium or Argos); Argos
+   * Doppler locations come with their class and errors.
    */
   TELONICS("telonics") {
     @Override
     boolean recognises(Header h) {
-      return h.has("Acquisition Time") && h.has("GPS Fix Attempt", "GPS Latitude", "Argos Location Class");
+      return h.has("Acquisition Time")
+          && h.has("GPS Fix Attempt", "GPS Latitude", "Argos Location Class");
     }
 
     @Override
@@ -117,12 +158,16 @@ public enum VendorFormat {
       String attempt = h.cell(line, "GPS Fix Attempt").orElse("").toLowerCase(Locale.ROOT);
       Optional<String> gpsLat = h.cell(line, "GPS Latitude");
       Optional<String> argosLat = h.cell(line, "Argos Latitude");
-      // Acquisition Time is when the fix was scheduled and taken, the time studies use; the rest are receipt times.
-      String acquired = h.cell(line, "Acquisition Time").orElseThrow(() -> new IllegalArgumentException("Acquisition Time is empty"));
+      // Acquisition Time is when the fix was scheduled and taken, the time studies use; the rest
+      // are receipt times.
+      String acquired =
+          h.cell(line, "Acquisition Time")
+              .orElseThrow(() -> new IllegalArgumentException("Acquisition Time is empty"));
       ObjectNode fix = start(fileCollar, time(acquired, "Acquisition Time", TELONICS_TIMES));
       if (gpsLat.isPresent()) {
         position(fix, h, line, new String[] {"GPS Latitude"}, new String[] {"GPS Longitude"});
-        // Resolved QFP (Uncertain) is a position the collar itself doubts: 2D, so the quality rules treat it as poor.
+        // Resolved QFP (Uncertain) is a position the collar itself doubts: 2D, so the quality rules
+        // treat it as poor.
         fix.put("fixType", attempt.contains("uncertain") ? "2D" : "3D");
         number(fix, "altitudeM", h, line, "GPS Altitude");
         number(fix, "hdop", h, line, "GPS Horizontal Dilution");
@@ -139,7 +184,9 @@ public enum VendorFormat {
       } else if (attempt.isEmpty()) {
         throw new NotAFix();
       } else {
-        fix.put("fixType", "none"); // Failed, Unresolved QFP: the collar tried, and that is a sign of life
+        fix.put(
+            "fixType",
+            "none"); // Failed, Unresolved QFP: the collar tried, and that is a sign of life
       }
       number(fix, "temperatureC", h, line, "Temperature");
       integer(fix, "activity", h, line, "Activity Count");
@@ -158,9 +205,12 @@ public enum VendorFormat {
     }
   };
 
-  private static final List<DateTimeFormatter> VECTRONIC_TIMES = formats("dd.MM.yyyy HH:mm:ss", "yyyy-MM-dd HH:mm:ss", "dd/MM/yyyy HH:mm:ss");
-  private static final List<DateTimeFormatter> LOTEK_TIMES = formats("MM-dd-yyyy HH:mm:ss", "yyyy-MM-dd HH:mm:ss", "dd.MM.yyyy HH:mm:ss");
-  private static final List<DateTimeFormatter> TELONICS_TIMES = formats("yyyy.MM.dd HH:mm:ss", "yyyy-MM-dd HH:mm:ss");
+  private static final List<DateTimeFormatter> VECTRONIC_TIMES =
+      formats("dd.MM.yyyy HH:mm:ss", "yyyy-MM-dd HH:mm:ss", "dd/MM/yyyy HH:mm:ss");
+  private static final List<DateTimeFormatter> LOTEK_TIMES =
+      formats("MM-dd-yyyy HH:mm:ss", "yyyy-MM-dd HH:mm:ss", "dd.MM.yyyy HH:mm:ss");
+  private static final List<DateTimeFormatter> TELONICS_TIMES =
+      formats("yyyy.MM.dd HH:mm:ss", "yyyy-MM-dd HH:mm:ss");
 
   private final String cliName;
 
@@ -182,7 +232,10 @@ public enum VendorFormat {
     return Optional.empty();
   }
 
-  /** One fix a row became: the line it came from, the collar, and the fix in the native format's names. */
+  /**
+   * One fix a row became: the line it came from, the collar, and the fix in the native format's
+   * names.
+   */
   public record Row(long line, String collarId, ObjectNode fix) {}
 
   /** A row that is no fix, and why (line numbers are the file's, 1-based). */
@@ -206,7 +259,10 @@ public enum VendorFormat {
     return false;
   }
 
-  /** The collar a whole file is about, when the format says it outside the rows (Telonics' CTN); else from its name. */
+  /**
+   * The collar a whole file is about, when the format says it outside the rows (Telonics' CTN);
+   * else from its name.
+   */
   String fileCollar(List<DelimitedText.Line> preamble, String fileName) {
     String base = fileName.replaceAll(".*/", "").replaceAll("\\.[A-Za-z]+$", "");
     return base.matches("[A-Za-z0-9._:-]{1,128}") ? base : null;
@@ -228,7 +284,8 @@ public enum VendorFormat {
     String fileCollar = fileCollar(lines.subList(0, headerAt), fileName);
     List<Row> rows = new ArrayList<>();
     List<Skipped> skipped = new ArrayList<>();
-    // Collars send a fix several times (Telonics repeats each message): one fix per collar and time is kept.
+    // Collars send a fix several times (Telonics repeats each message): one fix per collar and time
+    // is kept.
     Map<String, Row> seen = new LinkedHashMap<>();
     int repeats = 0;
     for (DelimitedText.Line line : lines.subList(headerAt + 1, lines.size())) {
@@ -279,27 +336,47 @@ public enum VendorFormat {
     return fix;
   }
 
-  private static void position(ObjectNode fix, Header h, DelimitedText.Line line, String[] lat, String[] lon) {
-    fix.put("lat", decimal(h.cell(line, lat).orElseThrow(() -> new IllegalArgumentException(lat[0] + " is empty")), lat[0]));
-    fix.put("lon", decimal(h.cell(line, lon).orElseThrow(() -> new IllegalArgumentException(lon[0] + " is missing while "
-        + lat[0] + " is given")), lon[0]));
+  private static void position(
+      ObjectNode fix, Header h, DelimitedText.Line line, String[] lat, String[] lon) {
+    fix.put(
+        "lat",
+        decimal(
+            h.cell(line, lat).orElseThrow(() -> new IllegalArgumentException(lat[0] + " is empty")),
+            lat[0]));
+    fix.put(
+        "lon",
+        decimal(
+            h.cell(line, lon)
+                .orElseThrow(
+                    () ->
+                        new IllegalArgumentException(
+                            lon[0] + " is missing while " + lat[0] + " is given")),
+            lon[0]));
   }
 
-  private static void number(ObjectNode fix, String field, Header h, DelimitedText.Line line, String... aliases) {
+  private static void number(
+      ObjectNode fix, String field, Header h, DelimitedText.Line line, String... aliases) {
     h.cell(line, aliases).ifPresent(v -> fix.put(field, decimal(v, aliases[0])));
   }
 
-  private static void integer(ObjectNode fix, String field, Header h, DelimitedText.Line line, String... aliases) {
-    h.cell(line, aliases).ifPresent(v -> {
-      double d = decimal(v, aliases[0]);
-      if (d != Math.rint(d)) {
-        throw new IllegalArgumentException(aliases[0] + " '" + v + "' is not a whole number");
-      }
-      fix.put(field, (long) d);
-    });
+  private static void integer(
+      ObjectNode fix, String field, Header h, DelimitedText.Line line, String... aliases) {
+    h.cell(line, aliases)
+        .ifPresent(
+            v -> {
+              double d = decimal(v, aliases[0]);
+              if (d != Math.rint(d)) {
+                throw new IllegalArgumentException(
+                    aliases[0] + " '" + v + "' is not a whole number");
+              }
+              fix.put(field, (long) d);
+            });
   }
 
-  /** A number as vendors write it; a decimal comma is read too (a ';'-delimited file from a European locale). */
+  /**
+   * A number as vendors write it; a decimal comma is read too (a ';'-delimited file from a European
+   * locale).
+   */
   static double decimal(String v, String column) {
     try {
       return Double.parseDouble(v.trim().replace(',', '.'));
@@ -333,7 +410,8 @@ public enum VendorFormat {
     try {
       return Instant.parse(t);
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(column + " '" + abbreviate(t) + "' is not a time this format writes");
+      throw new IllegalArgumentException(
+          column + " '" + abbreviate(t) + "' is not a time this format writes");
     }
   }
 
@@ -341,9 +419,14 @@ public enum VendorFormat {
     List<DateTimeFormatter> out = new ArrayList<>();
     for (String p : patterns) {
       // Strict: November 31 is an error to report, not December 1 or November 30.
-      out.add(new java.time.format.DateTimeFormatterBuilder().appendPattern(p.replace("yyyy", "uuuu")).optionalStart().appendFraction(
-          java.time.temporal.ChronoField.MILLI_OF_SECOND, 1, 3, true).optionalEnd().toFormatter(Locale.ROOT)
-          .withResolverStyle(java.time.format.ResolverStyle.STRICT));
+      out.add(
+          new java.time.format.DateTimeFormatterBuilder()
+              .appendPattern(p.replace("yyyy", "uuuu"))
+              .optionalStart()
+              .appendFraction(java.time.temporal.ChronoField.MILLI_OF_SECOND, 1, 3, true)
+              .optionalEnd()
+              .toFormatter(Locale.ROOT)
+              .withResolverStyle(java.time.format.ResolverStyle.STRICT));
     }
     return List.copyOf(out);
   }

@@ -8,9 +8,10 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The Iridium SBD DirectIP mobile-originated protocol, revision 1: a 3-byte pre-header (revision, overall length), then
- * information elements, each an identifier byte, a 2-byte length and its content, all big-endian. Tugai reads the MO
- * header (0x01), the payload (0x02) and the location (0x03), and answers with an MO confirmation (0x05).
+ * The Iridium SBD DirectIP mobile-originated protocol, revision 1: a 3-byte pre-header (revision,
+ * overall length), then information elements, each an identifier byte, a 2-byte length and its
+ * content, all big-endian. Tugai reads the MO header (0x01), the payload (0x02) and the location
+ * (0x03), and answers with an MO confirmation (0x05).
  */
 public final class DirectIp {
 
@@ -38,28 +39,38 @@ public final class DirectIp {
     }
   }
 
-  /** The connection does not speak DirectIP at all (another revision, a port scanner): nothing worth keeping. */
+  /**
+   * The connection does not speak DirectIP at all (another revision, a port scanner): nothing worth
+   * keeping.
+   */
   public static final class NotDirectIpException extends Exception {
     NotDirectIpException(String reason) {
       super(reason, null, false, false);
     }
   }
 
-  /** The connection ended before the whole message came: the Iridium gateway will deliver it again. */
+  /**
+   * The connection ended before the whole message came: the Iridium gateway will deliver it again.
+   */
   public static final class TruncatedException extends Exception {
     TruncatedException(String reason) {
       super(reason, null, false, false);
     }
   }
 
-  /** Reads one whole message from {@code in}: the pre-header, then exactly the overall length it announces. */
-  public static byte[] readMessage(InputStream in) throws IOException, NotDirectIpException, TruncatedException {
+  /**
+   * Reads one whole message from {@code in}: the pre-header, then exactly the overall length it
+   * announces.
+   */
+  public static byte[] readMessage(InputStream in)
+      throws IOException, NotDirectIpException, TruncatedException {
     byte[] pre = in.readNBytes(3);
     if (pre.length == 0) {
       throw new TruncatedException("the connection closed before any byte");
     }
     if (pre[0] != PROTOCOL_REVISION) {
-      throw new NotDirectIpException("protocol revision " + (pre[0] & 0xFF) + ", not " + PROTOCOL_REVISION);
+      throw new NotDirectIpException(
+          "protocol revision " + (pre[0] & 0xFF) + ", not " + PROTOCOL_REVISION);
     }
     if (pre.length < 3) {
       throw new TruncatedException("the connection closed inside the pre-header");
@@ -67,7 +78,8 @@ public final class DirectIp {
     int length = ((pre[1] & 0xFF) << 8) | (pre[2] & 0xFF);
     byte[] body = in.readNBytes(length);
     if (body.length < length) {
-      throw new TruncatedException("the connection closed after " + body.length + " of " + length + " bytes");
+      throw new TruncatedException(
+          "the connection closed after " + body.length + " of " + length + " bytes");
     }
     byte[] whole = new byte[3 + length];
     System.arraycopy(pre, 0, whole, 0, 3);
@@ -86,22 +98,32 @@ public final class DirectIp {
     Optional<SbdMessage.IridiumLocation> location = Optional.empty();
     while (b.hasRemaining()) {
       if (b.remaining() < 3) {
-        throw new MalformedException("a truncated information element header at byte " + b.position(), message);
+        throw new MalformedException(
+            "a truncated information element header at byte " + b.position(), message);
       }
       int iei = b.get() & 0xFF;
       int length = b.getShort() & 0xFFFF;
       if (length > b.remaining()) {
-        throw new MalformedException("information element 0x" + Integer.toHexString(iei) + " claims " + length + " bytes, "
-            + b.remaining() + " remain", message);
+        throw new MalformedException(
+            "information element 0x"
+                + Integer.toHexString(iei)
+                + " claims "
+                + length
+                + " bytes, "
+                + b.remaining()
+                + " remain",
+            message);
       }
       ByteBuffer content = b.slice(b.position(), length);
       b.position(b.position() + length);
       switch (iei) {
         case IEI_HEADER -> {
           if (length != HEADER_LENGTH) {
-            throw new MalformedException("MO header of " + length + " bytes, not " + HEADER_LENGTH, message);
+            throw new MalformedException(
+                "MO header of " + length + " bytes, not " + HEADER_LENGTH, message);
           }
-          content.getInt(); // CDR reference: the gateway's call record, not needed to recognise a re-delivery
+          content.getInt(); // CDR reference: the gateway's call record, not needed to recognise a
+          // re-delivery
           byte[] id = new byte[15];
           content.get(id);
           imei = new String(id, StandardCharsets.US_ASCII);
@@ -116,7 +138,8 @@ public final class DirectIp {
         }
         case IEI_LOCATION -> {
           if (length != LOCATION_LENGTH) {
-            throw new MalformedException("MO location of " + length + " bytes, not " + LOCATION_LENGTH, message);
+            throw new MalformedException(
+                "MO location of " + length + " bytes, not " + LOCATION_LENGTH, message);
           }
           location = Optional.of(location(content));
         }
@@ -129,10 +152,18 @@ public final class DirectIp {
       throw new MalformedException("no MO header (information element 0x01)", message);
     }
     if (!imei.matches("[0-9]{15}")) {
-      throw new MalformedException("IMEI '" + imei.replaceAll("[^ -~]", "?") + "' is not 15 digits", message);
+      throw new MalformedException(
+          "IMEI '" + imei.replaceAll("[^ -~]", "?") + "' is not 15 digits", message);
     }
-    // No payload: a mailbox check, or a failed session (status 10 and above: timeout, RF loss): nothing to decode.
-    return new SbdMessage(org.tugai.schemas.Channels.IRIDIUM_DIRECTIP, imei, momsn, session, payload == null ? new byte[0] : payload, location);
+    // No payload: a mailbox check, or a failed session (status 10 and above: timeout, RF loss):
+    // nothing to decode.
+    return new SbdMessage(
+        org.tugai.schemas.Channels.IRIDIUM_DIRECTIP,
+        imei,
+        momsn,
+        session,
+        payload == null ? new byte[0] : payload,
+        location);
   }
 
   private static SbdMessage.IridiumLocation location(ByteBuffer c) {
@@ -150,26 +181,50 @@ public final class DirectIp {
     return new byte[] {PROTOCOL_REVISION, 0, 4, IEI_CONFIRMATION, 0, 1, (byte) (success ? 1 : 0)};
   }
 
-  /** Encodes a message as the Iridium gateway sends it: used by tests and the benchmark's simulated gateway. */
-  public static byte[] encode(long cdrReference, String imei, int sessionStatus, int momsn, int mtmsn, Instant session, byte[] payload,
+  /**
+   * Encodes a message as the Iridium gateway sends it: used by tests and the benchmark's simulated
+   * gateway.
+   */
+  public static byte[] encode(
+      long cdrReference,
+      String imei,
+      int sessionStatus,
+      int momsn,
+      int mtmsn,
+      Instant session,
+      byte[] payload,
       Optional<SbdMessage.IridiumLocation> location) {
-    int length = 3 + HEADER_LENGTH + (payload == null ? 0 : 3 + payload.length) + (location.isPresent() ? 3 + LOCATION_LENGTH : 0);
+    int length =
+        3
+            + HEADER_LENGTH
+            + (payload == null ? 0 : 3 + payload.length)
+            + (location.isPresent() ? 3 + LOCATION_LENGTH : 0);
     ByteBuffer b = ByteBuffer.allocate(3 + length);
     b.put((byte) PROTOCOL_REVISION).putShort((short) length);
-    b.put((byte) IEI_HEADER).putShort((short) HEADER_LENGTH).putInt((int) cdrReference).put(imei.getBytes(StandardCharsets.US_ASCII))
-        .put((byte) sessionStatus).putShort((short) momsn).putShort((short) mtmsn).putInt((int) session.getEpochSecond());
+    b.put((byte) IEI_HEADER)
+        .putShort((short) HEADER_LENGTH)
+        .putInt((int) cdrReference)
+        .put(imei.getBytes(StandardCharsets.US_ASCII))
+        .put((byte) sessionStatus)
+        .putShort((short) momsn)
+        .putShort((short) mtmsn)
+        .putInt((int) session.getEpochSecond());
     if (payload != null) {
       b.put((byte) IEI_PAYLOAD).putShort((short) payload.length).put(payload);
     }
-    location.ifPresent(l -> {
-      double lat = Math.abs(l.lat());
-      double lon = Math.abs(l.lon());
-      b.put((byte) IEI_LOCATION).putShort((short) LOCATION_LENGTH)
-          .put((byte) ((l.lat() < 0 ? 0x02 : 0) | (l.lon() < 0 ? 0x01 : 0)))
-          .put((byte) (int) lat).putShort((short) Math.round((lat - (int) lat) * 60_000))
-          .put((byte) (int) lon).putShort((short) Math.round((lon - (int) lon) * 60_000))
-          .putInt((int) l.cepKm());
-    });
+    location.ifPresent(
+        l -> {
+          double lat = Math.abs(l.lat());
+          double lon = Math.abs(l.lon());
+          b.put((byte) IEI_LOCATION)
+              .putShort((short) LOCATION_LENGTH)
+              .put((byte) ((l.lat() < 0 ? 0x02 : 0) | (l.lon() < 0 ? 0x01 : 0)))
+              .put((byte) (int) lat)
+              .putShort((short) Math.round((lat - (int) lat) * 60_000))
+              .put((byte) (int) lon)
+              .putShort((short) Math.round((lon - (int) lon) * 60_000))
+              .putInt((int) l.cepKm());
+        });
     return b.array();
   }
 }

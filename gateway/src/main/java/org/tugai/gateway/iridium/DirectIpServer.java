@@ -19,10 +19,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Accepts the Iridium gateway's DirectIP MO connections: one message per connection, confirmed (MO confirmation,
- * status 1) only after Kafka acknowledged what it became, then closed. A connection that breaks off mid-message,
- * or a message Kafka does not take within {@code confirmTimeout}, gets no confirmation, and the Iridium gateway
- * delivers it again. Peers outside {@code allowedPeers} (when set) are closed on without a word.
+ * Accepts the Iridium gateway's DirectIP MO connections: one message per connection, confirmed (MO
+ * confirmation, status 1) only after Kafka acknowledged what it became, then closed. A connection
+ * that breaks off mid-message, or a message Kafka does not take within {@code confirmTimeout}, gets
+ * no confirmation, and the Iridium gateway delivers it again. Peers outside {@code allowedPeers}
+ * (when set) are closed on without a word.
  */
 public final class DirectIpServer implements AutoCloseable {
 
@@ -46,8 +47,14 @@ public final class DirectIpServer implements AutoCloseable {
     server.setReuseAddress(true);
     server.bind(new InetSocketAddress(InetAddress.getByName(settings.bind()), settings.port()), 50);
     AtomicInteger n = new AtomicInteger();
-    connections = new ThreadPoolExecutor(settings.maxConnections(), settings.maxConnections(), 60, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(settings.maxConnections() * 4), r -> new Thread(r, "gateway-directip-" + n.incrementAndGet()));
+    connections =
+        new ThreadPoolExecutor(
+            settings.maxConnections(),
+            settings.maxConnections(),
+            60,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(settings.maxConnections() * 4),
+            r -> new Thread(r, "gateway-directip-" + n.incrementAndGet()));
     running = true;
     acceptor = new Thread(this::acceptLoop, "gateway-directip-accept");
     acceptor.setDaemon(true);
@@ -76,7 +83,10 @@ public final class DirectIpServer implements AutoCloseable {
       String peer = socket.getInetAddress().getHostAddress();
       if (!settings.allowedPeers().isEmpty() && !settings.allowedPeers().contains(peer)) {
         if (refusedPeers.getAndIncrement() % 100 == 0) {
-          log.warn("DirectIP connection from {} refused: not in gateway.directip.allowed-peers ({} refused so far)", peer, refusedPeers.get());
+          log.warn(
+              "DirectIP connection from {} refused: not in gateway.directip.allowed-peers ({} refused so far)",
+              peer,
+              refusedPeers.get());
         }
         closeQuietly(socket);
         continue;
@@ -84,8 +94,12 @@ public final class DirectIpServer implements AutoCloseable {
       try {
         connections.execute(() -> serve(socket, peer));
       } catch (RejectedExecutionException busy) {
-        // Every worker busy and the queue full: closing unconfirmed makes the Iridium gateway try again later.
-        log.warn("DirectIP connection from {} closed unconfirmed: {} connections already waiting", peer, connections.getQueue().size());
+        // Every worker busy and the queue full: closing unconfirmed makes the Iridium gateway try
+        // again later.
+        log.warn(
+            "DirectIP connection from {} closed unconfirmed: {} connections already waiting",
+            peer,
+            connections.getQueue().size());
         closeQuietly(socket);
       }
     }
@@ -99,7 +113,9 @@ public final class DirectIpServer implements AutoCloseable {
       try {
         bytes = DirectIp.readMessage(in);
       } catch (DirectIp.TruncatedException e) {
-        log.info("DirectIP connection from {} ended mid-message ({}): nothing taken, the Iridium gateway will deliver it again", peer,
+        log.info(
+            "DirectIP connection from {} ended mid-message ({}): nothing taken, the Iridium gateway will deliver it again",
+            peer,
             e.getMessage());
         return;
       } catch (DirectIp.NotDirectIpException e) {
@@ -114,14 +130,21 @@ public final class DirectIpServer implements AutoCloseable {
         done = intake.accept(message);
       } catch (DirectIp.MalformedException e) {
         what = "a malformed message from " + peer;
-        log.warn("DirectIP message from {} is malformed: {}; kept as a dead letter", peer, e.getMessage());
-        done = intake.malformed(org.tugai.schemas.Channels.IRIDIUM_DIRECTIP, e.bytes(), peer, e.getMessage());
+        log.warn(
+            "DirectIP message from {} is malformed: {}; kept as a dead letter",
+            peer,
+            e.getMessage());
+        done =
+            intake.malformed(
+                org.tugai.schemas.Channels.IRIDIUM_DIRECTIP, e.bytes(), peer, e.getMessage());
       }
       SbdIntake.Outcome outcome;
       try {
         outcome = done.get(settings.confirmTimeout().toMillis(), TimeUnit.MILLISECONDS);
       } catch (TimeoutException e) {
-        log.warn("DirectIP {}: Kafka did not acknowledge within {}; closed unconfirmed, the Iridium gateway will deliver it again", what,
+        log.warn(
+            "DirectIP {}: Kafka did not acknowledge within {}; closed unconfirmed, the Iridium gateway will deliver it again",
+            what,
             settings.confirmTimeout());
         intake.unconfirmed(org.tugai.schemas.Channels.IRIDIUM_DIRECTIP);
         return;
@@ -135,7 +158,8 @@ public final class DirectIpServer implements AutoCloseable {
       out.flush();
       log.debug("DirectIP {} confirmed ({})", what, outcome);
     } catch (SocketTimeoutException e) {
-      log.info("DirectIP connection from {} sent nothing for {}: closed", peer, settings.readTimeout());
+      log.info(
+          "DirectIP connection from {} sent nothing for {}: closed", peer, settings.readTimeout());
     } catch (SocketException e) {
       log.info("DirectIP connection from {} broke: {}", peer, e.getMessage());
     } catch (IOException e) {

@@ -29,27 +29,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP POST an Iridium service provider such as RockBLOCK sends for each MO message: a form with {@code imei},
- * {@code momsn}, {@code transmit_time}, {@code iridium_latitude}, {@code iridium_longitude}, {@code iridium_cep} and
- * {@code data} (the payload in hex). The 200 goes out only once Kafka has what the message became; a request without
- * the shared secret gets 403 and leaves no trace but a log line; a malformed one is kept as a dead letter and answered
- * 400 with the reason; Kafka too slow gets 503, and the provider retries.
+ * The HTTP POST an Iridium service provider such as RockBLOCK sends for each MO message: a form
+ * with {@code imei}, {@code momsn}, {@code transmit_time}, {@code iridium_latitude}, {@code
+ * iridium_longitude}, {@code iridium_cep} and {@code data} (the payload in hex). The 200 goes out
+ * only once Kafka has what the message became; a request without the shared secret gets 403 and
+ * leaves no trace but a log line; a malformed one is kept as a dead letter and answered 400 with
+ * the reason; Kafka too slow gets 503, and the provider retries.
  *
- * <p>The JDK's own HTTP server: one endpoint, blocking until Kafka acknowledges, needs nothing more.
+ * <p>The JDK's own HTTP server: one endpoint, blocking until Kafka acknowledges, needs nothing
+ * more.
  */
 public final class RockBlockWebhook implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(RockBlockWebhook.class);
   public static final String PATH = "/iridium/rockblock";
   private static final int MAX_BODY = 16 * 1024;
+
   /**
-   * How much of an oversized body is read and thrown away before the 413. A client writes its whole body before it
-   * reads the answer; answering and closing mid-body leaves it with a broken connection instead of the reason.
-   * Past this the connection is closed anyway: a caller sending more is not a provider.
+   * How much of an oversized body is read and thrown away before the 413. A client writes its whole
+   * body before it reads the answer; answering and closing mid-body leaves it with a broken
+   * connection instead of the reason. Past this the connection is closed anyway: a caller sending
+   * more is not a provider.
    */
   private static final long DISCARD_LIMIT = 8L * 1024 * 1024;
+
   /** RockBLOCK writes {@code 21-10-31 10:41:50}, UTC. */
-  private static final DateTimeFormatter TRANSMIT_TIME = DateTimeFormatter.ofPattern("yy-MM-dd HH:mm:ss");
+  private static final DateTimeFormatter TRANSMIT_TIME =
+      DateTimeFormatter.ofPattern("yy-MM-dd HH:mm:ss");
 
   private final SatelliteSettings.WebhookSettings settings;
   private final SbdIntake intake;
@@ -63,9 +69,13 @@ public final class RockBlockWebhook implements AutoCloseable {
   }
 
   public void start() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(settings.bind()), settings.port()), 50);
+    server =
+        HttpServer.create(
+            new InetSocketAddress(InetAddress.getByName(settings.bind()), settings.port()), 50);
     AtomicInteger n = new AtomicInteger();
-    handlers = Executors.newFixedThreadPool(8, r -> new Thread(r, "gateway-rockblock-" + n.incrementAndGet()));
+    handlers =
+        Executors.newFixedThreadPool(
+            8, r -> new Thread(r, "gateway-rockblock-" + n.incrementAndGet()));
     server.setExecutor(handlers);
     server.createContext(PATH, this::handle);
     server.start();
@@ -89,11 +99,17 @@ public final class RockBlockWebhook implements AutoCloseable {
       } catch (IllegalArgumentException e) {
         query = Map.of();
       }
-      String given = Optional.ofNullable(exchange.getRequestHeaders().getFirst("X-Tugai-Secret")).orElse(query.getOrDefault("secret", ""));
-      if (!MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), settings.secret().getBytes(StandardCharsets.UTF_8))) {
+      String given =
+          Optional.ofNullable(exchange.getRequestHeaders().getFirst("X-Tugai-Secret"))
+              .orElse(query.getOrDefault("secret", ""));
+      if (!MessageDigest.isEqual(
+          given.getBytes(StandardCharsets.UTF_8),
+          settings.secret().getBytes(StandardCharsets.UTF_8))) {
         if (refused.getAndIncrement() % 100 == 0) {
-          log.warn("Iridium webhook request from {} refused: wrong or missing secret ({} refused so far)",
-              exchange.getRemoteAddress().getAddress().getHostAddress(), refused.get());
+          log.warn(
+              "Iridium webhook request from {} refused: wrong or missing secret ({} refused so far)",
+              exchange.getRemoteAddress().getAddress().getHostAddress(),
+              refused.get());
         }
         respond(exchange, 403, "wrong or missing secret");
         return;
@@ -122,10 +138,19 @@ public final class RockBlockWebhook implements AutoCloseable {
         problem = e.getMessage();
       }
       String reason = problem;
-      CompletableFuture<SbdIntake.Outcome> done = message.map(intake::accept)
-          .orElseGet(() -> intake.malformed(org.tugai.schemas.Channels.IRIDIUM_ROCKBLOCK, body, peer, "webhook request: " + reason));
+      CompletableFuture<SbdIntake.Outcome> done =
+          message
+              .map(intake::accept)
+              .orElseGet(
+                  () ->
+                      intake.malformed(
+                          org.tugai.schemas.Channels.IRIDIUM_ROCKBLOCK,
+                          body,
+                          peer,
+                          "webhook request: " + reason));
       try {
-        SbdIntake.Outcome outcome = done.get(settings.confirmTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        SbdIntake.Outcome outcome =
+            done.get(settings.confirmTimeout().toMillis(), TimeUnit.MILLISECONDS);
         if (problem != null) {
           respond(exchange, 400, problem + " (kept as a dead letter)");
         } else {
@@ -133,7 +158,9 @@ public final class RockBlockWebhook implements AutoCloseable {
         }
       } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
         intake.unconfirmed(org.tugai.schemas.Channels.IRIDIUM_ROCKBLOCK);
-        log.warn("Iridium webhook message from {}: Kafka did not acknowledge within {}; answered 503, the provider will retry", peer,
+        log.warn(
+            "Iridium webhook message from {}: Kafka did not acknowledge within {}; answered 503, the provider will retry",
+            peer,
             settings.confirmTimeout());
         respond(exchange, 503, "not stored yet; send it again");
       } catch (InterruptedException e) {
@@ -152,7 +179,8 @@ public final class RockBlockWebhook implements AutoCloseable {
     try {
       momsn = Integer.parseInt(required(f, "momsn"));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("momsn '" + abbreviate(f.get("momsn")) + "' is not a number");
+      throw new IllegalArgumentException(
+          "momsn '" + abbreviate(f.get("momsn")) + "' is not a number");
     }
     if (momsn < 0 || momsn > 65_535) {
       throw new IllegalArgumentException("momsn " + momsn + " is outside 0..65535");
@@ -167,14 +195,20 @@ public final class RockBlockWebhook implements AutoCloseable {
     Optional<SbdMessage.IridiumLocation> location = Optional.empty();
     try {
       if (f.containsKey("iridium_latitude") && f.containsKey("iridium_longitude")) {
-        location = Optional.of(new SbdMessage.IridiumLocation(Double.parseDouble(f.get("iridium_latitude")),
-            Double.parseDouble(f.get("iridium_longitude")), Double.parseDouble(f.getOrDefault("iridium_cep", "0"))));
+        location =
+            Optional.of(
+                new SbdMessage.IridiumLocation(
+                    Double.parseDouble(f.get("iridium_latitude")),
+                    Double.parseDouble(f.get("iridium_longitude")),
+                    Double.parseDouble(f.getOrDefault("iridium_cep", "0"))));
       }
     } catch (NumberFormatException e) {
-      // The network's coarse position is only informative: a bad one does not cost the collar's fixes.
+      // The network's coarse position is only informative: a bad one does not cost the collar's
+      // fixes.
       location = Optional.empty();
     }
-    return new SbdMessage(org.tugai.schemas.Channels.IRIDIUM_ROCKBLOCK, imei, momsn, session, payload, location);
+    return new SbdMessage(
+        org.tugai.schemas.Channels.IRIDIUM_ROCKBLOCK, imei, momsn, session, payload, location);
   }
 
   private static Instant transmitTime(String text) {
@@ -184,7 +218,10 @@ public final class RockBlockWebhook implements AutoCloseable {
       try {
         return Instant.parse(text.trim());
       } catch (DateTimeParseException e2) {
-        throw new IllegalArgumentException("transmit_time '" + abbreviate(text) + "' is neither yy-MM-dd HH:mm:ss (UTC) nor ISO-8601");
+        throw new IllegalArgumentException(
+            "transmit_time '"
+                + abbreviate(text)
+                + "' is neither yy-MM-dd HH:mm:ss (UTC) nor ISO-8601");
       }
     }
   }
@@ -210,8 +247,10 @@ public final class RockBlockWebhook implements AutoCloseable {
       }
       int eq = pair.indexOf('=');
       try {
-        String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-        String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+        String name =
+            URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+        String value =
+            eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
         out.putIfAbsent(name, value);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("the form is not URL-encoded: " + e.getMessage());
@@ -222,7 +261,10 @@ public final class RockBlockWebhook implements AutoCloseable {
 
   private static long declaredLength(HttpExchange exchange) {
     try {
-      return Long.parseLong(Optional.ofNullable(exchange.getRequestHeaders().getFirst("Content-Length")).orElse("-1").trim());
+      return Long.parseLong(
+          Optional.ofNullable(exchange.getRequestHeaders().getFirst("Content-Length"))
+              .orElse("-1")
+              .trim());
     } catch (NumberFormatException e) {
       return -1;
     }

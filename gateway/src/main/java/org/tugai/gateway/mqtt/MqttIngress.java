@@ -19,13 +19,16 @@ import org.slf4j.LoggerFactory;
 import org.tugai.core.config.MqttSettings;
 
 /**
- * One MQTT 5 source: a persistent session (clean start false, session expiry), QoS 1 subscriptions and
- * manual acknowledgements, so the broker keeps every message until the handler says Kafka has it.
- * The receive maximum bounds how many unacknowledged messages the broker sends us at once.
+ * One MQTT 5 source: a persistent session (clean start false, session expiry), QoS 1 subscriptions
+ * and manual acknowledgements, so the broker keeps every message until the handler says Kafka has
+ * it. The receive maximum bounds how many unacknowledged messages the broker sends us at once.
  */
 public final class MqttIngress implements AutoCloseable {
 
-  /** Receives each message; calls {@code ack} when it is safe to acknowledge (possibly on another thread). */
+  /**
+   * Receives each message; calls {@code ack} when it is safe to acknowledge (possibly on another
+   * thread).
+   */
   @FunctionalInterface
   public interface Handler {
     void onMessage(String topic, byte[] payload, Runnable ack);
@@ -41,13 +44,25 @@ public final class MqttIngress implements AutoCloseable {
   private final int receiveMaximum;
   private final Handler handler;
   private final SessionTakeovers takeovers;
-  /** Bumped on every (re)connect: an ack for a message of an earlier connection is dropped, the broker redelivers it. */
+
+  /**
+   * Bumped on every (re)connect: an ack for a message of an earlier connection is dropped, the
+   * broker redelivers it.
+   */
   private final AtomicInteger connection = new AtomicInteger();
+
   private volatile boolean closing;
   private MqttAsyncClient client;
 
-  public MqttIngress(String name, MqttSettings settings, String clientId, List<String> filters, Duration sessionExpiry,
-      int receiveMaximum, SessionTakeovers takeovers, Handler handler) {
+  public MqttIngress(
+      String name,
+      MqttSettings settings,
+      String clientId,
+      List<String> filters,
+      Duration sessionExpiry,
+      int receiveMaximum,
+      SessionTakeovers takeovers,
+      Handler handler) {
     this.name = name;
     this.settings = settings;
     this.clientId = clientId;
@@ -63,7 +78,8 @@ public final class MqttIngress implements AutoCloseable {
     return "source '" + name + "'";
   }
 
-  public void start(Duration connectTimeout) throws MqttException, java.io.IOException, java.security.GeneralSecurityException {
+  public void start(Duration connectTimeout)
+      throws MqttException, java.io.IOException, java.security.GeneralSecurityException {
     client = new MqttAsyncClient(settings.url(), clientId, new MemoryPersistence());
     client.setManualAcks(true);
     client.setCallback(new Callback());
@@ -82,12 +98,19 @@ public final class MqttIngress implements AutoCloseable {
     }
     IMqttToken token = client.connect(options);
     token.waitForCompletion(connectTimeout.toMillis() + 1_000);
-    log.info("MQTT source '{}' connected to {} as {} (session present: {}, receive maximum {}, session expiry {})",
-        name, settings.url(), clientId, token.getSessionPresent(), receiveMaximum, sessionExpiry);
+    log.info(
+        "MQTT source '{}' connected to {} as {} (session present: {}, receive maximum {}, session expiry {})",
+        name,
+        settings.url(),
+        clientId,
+        token.getSessionPresent(),
+        receiveMaximum,
+        sessionExpiry);
   }
 
   private void subscribe() {
-    MqttSubscription[] subscriptions = filters.stream().map(f -> new MqttSubscription(f, 1)).toArray(MqttSubscription[]::new);
+    MqttSubscription[] subscriptions =
+        filters.stream().map(f -> new MqttSubscription(f, 1)).toArray(MqttSubscription[]::new);
     try {
       client.subscribe(subscriptions).waitForCompletion(10_000);
       log.info("MQTT source '{}' subscribed to {} at QoS 1", name, filters);
@@ -103,7 +126,8 @@ public final class MqttIngress implements AutoCloseable {
       if (reconnect) {
         log.info("MQTT source '{}' reconnected to {}", name, serverUri);
       }
-      // Subscriptions live in the persistent session, but the first connect (or an expired session) has none.
+      // Subscriptions live in the persistent session, but the first connect (or an expired session)
+      // has none.
       new Thread(MqttIngress.this::subscribe, "mqtt-subscribe-" + name).start();
     }
 
@@ -121,7 +145,10 @@ public final class MqttIngress implements AutoCloseable {
     @Override
     public void disconnected(MqttDisconnectResponse response) {
       if (!closing) {
-        log.warn("MQTT source '{}' lost its connection ({}); reconnecting, unacknowledged messages will be redelivered", name, response);
+        log.warn(
+            "MQTT source '{}' lost its connection ({}); reconnecting, unacknowledged messages will be redelivered",
+            name,
+            response);
         takeovers.disconnected(connectionName(), clientId, response);
       }
     }
@@ -145,11 +172,14 @@ public final class MqttIngress implements AutoCloseable {
     try {
       client.messageArrivedComplete(messageId, qos);
     } catch (MqttException e) {
-      log.debug("could not acknowledge message {} (it will be redelivered): {}", messageId, e.toString());
+      log.debug(
+          "could not acknowledge message {} (it will be redelivered): {}", messageId, e.toString());
     }
   }
 
-  /** Stops taking messages; those not yet acknowledged stay with the broker for the next session. */
+  /**
+   * Stops taking messages; those not yet acknowledged stay with the broker for the next session.
+   */
   public void stopIntake() {
     closing = true;
   }

@@ -16,19 +16,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Notices when another connection takes one of the gateway's MQTT sessions: the broker says so with DISCONNECT
- * reason 0x8E (MQTT 5, "session taken over"), and a broker that says nothing shows it as connections dropped
- * again and again. Either way someone else holds a client id the gateway's persistent session hangs on, and
- * messages the broker acknowledged to devices may go to them: an ERROR line, a metric, and {@code /health}
- * reports the problem for {@link #REPORTED_FOR} after the last one.
+ * Notices when another connection takes one of the gateway's MQTT sessions: the broker says so with
+ * DISCONNECT reason 0x8E (MQTT 5, "session taken over"), and a broker that says nothing shows it as
+ * connections dropped again and again. Either way someone else holds a client id the gateway's
+ * persistent session hangs on, and messages the broker acknowledged to devices may go to them: an
+ * ERROR line, a metric, and {@code /health} reports the problem for {@link #REPORTED_FOR} after the
+ * last one.
  */
 public final class SessionTakeovers {
 
   /** MQTT 5 reason code "Session taken over". */
   public static final int SESSION_TAKEN_OVER = 0x8E;
+
   static final Duration REPORTED_FOR = Duration.ofMinutes(15);
-  /** This many lost connections within {@link #FLAP_WINDOW} count as a takeover a broker did not name. */
+
+  /**
+   * This many lost connections within {@link #FLAP_WINDOW} count as a takeover a broker did not
+   * name.
+   */
   static final int FLAPS = 3;
+
   static final Duration FLAP_WINDOW = Duration.ofMinutes(1);
 
   private static final Logger log = LoggerFactory.getLogger(SessionTakeovers.class);
@@ -45,7 +52,10 @@ public final class SessionTakeovers {
     this.clock = clock;
   }
 
-  /** One connection of the gateway was closed by the broker; {@code connection} names it in logs and metrics. */
+  /**
+   * One connection of the gateway was closed by the broker; {@code connection} names it in logs and
+   * metrics.
+   */
   public void disconnected(String connection, String clientId, MqttDisconnectResponse response) {
     disconnected(connection, clientId, response == null ? -1 : response.getReturnCode());
   }
@@ -53,9 +63,16 @@ public final class SessionTakeovers {
   void disconnected(String connection, String clientId, int reasonCode) {
     Instant now = clock.instant();
     if (reasonCode == SESSION_TAKEN_OVER) {
-      report(connection, now, "MQTT session of " + connection + " (client id '" + clientId + "') was taken over by another connection"
-          + " (reason 0x8E): a client is using the gateway's client id; if the broker binds client ids to user names"
-          + " (use_username_as_clientid), each gateway connection needs its own MQTT user");
+      report(
+          connection,
+          now,
+          "MQTT session of "
+              + connection
+              + " (client id '"
+              + clientId
+              + "') was taken over by another connection"
+              + " (reason 0x8E): a client is using the gateway's client id; if the broker binds client ids to user names"
+              + " (use_username_as_clientid), each gateway connection needs its own MQTT user");
       return;
     }
     Deque<Instant> recent = drops.computeIfAbsent(connection, c -> new ArrayDeque<>());
@@ -66,16 +83,29 @@ public final class SessionTakeovers {
       }
       if (recent.size() >= FLAPS) {
         recent.clear();
-        report(connection, now, "MQTT connection of " + connection + " (client id '" + clientId + "') was closed " + FLAPS
-            + " times within " + FLAP_WINDOW.toSeconds() + " s: another client may be using the gateway's client id");
+        report(
+            connection,
+            now,
+            "MQTT connection of "
+                + connection
+                + " (client id '"
+                + clientId
+                + "') was closed "
+                + FLAPS
+                + " times within "
+                + FLAP_WINDOW.toSeconds()
+                + " s: another client may be using the gateway's client id");
       }
     }
   }
 
   private void report(String connection, Instant now, String problem) {
     log.error(problem);
-    Counter.builder("tugai.gateway.mqtt.session.takeovers").description("MQTT sessions of the gateway taken over by another connection")
-        .tag("connection", connection).register(registry).increment();
+    Counter.builder("tugai.gateway.mqtt.session.takeovers")
+        .description("MQTT sessions of the gateway taken over by another connection")
+        .tag("connection", connection)
+        .register(registry)
+        .increment();
     last.put(connection, new Incident(now, problem));
   }
 
@@ -83,14 +113,18 @@ public final class SessionTakeovers {
   public List<String> problems() {
     Instant since = clock.instant().minus(REPORTED_FOR);
     List<String> out = new ArrayList<>();
-    last.values().stream().filter(i -> i.at().isAfter(since)).sorted(java.util.Comparator.comparing(Incident::at))
+    last.values().stream()
+        .filter(i -> i.at().isAfter(since))
+        .sorted(java.util.Comparator.comparing(Incident::at))
         .forEach(i -> out.add(i.problem()));
     return out;
   }
 
   /** Registers the counter at zero, so it is scraped before the first takeover. */
   public void register(String connection) {
-    Counter.builder("tugai.gateway.mqtt.session.takeovers").description("MQTT sessions of the gateway taken over by another connection")
-        .tag("connection", connection).register(registry);
+    Counter.builder("tugai.gateway.mqtt.session.takeovers")
+        .description("MQTT sessions of the gateway taken over by another connection")
+        .tag("connection", connection)
+        .register(registry);
   }
 }

@@ -12,12 +12,16 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 
-/** TLS that trusts the certificates of one PEM file: for brokers with a private CA (a field station's Mosquitto). */
+/**
+ * TLS that trusts the certificates of one PEM file: for brokers with a private CA (a field
+ * station's Mosquitto).
+ */
 public final class TrustedCa {
 
   private TrustedCa() {}
 
-  public static SSLSocketFactory socketFactory(Path pem) throws IOException, GeneralSecurityException {
+  public static SSLSocketFactory socketFactory(Path pem)
+      throws IOException, GeneralSecurityException {
     KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
     store.load(null, null);
     try (InputStream in = Files.newInputStream(pem)) {
@@ -29,7 +33,8 @@ public final class TrustedCa {
         throw new GeneralSecurityException("no certificate in " + pem);
       }
     }
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(store);
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, tmf.getTrustManagers(), null);

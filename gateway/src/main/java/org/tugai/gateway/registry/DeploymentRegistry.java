@@ -16,13 +16,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tugai.avro.Deployment;
 import org.tugai.core.config.KafkaSettings;
-import org.tugai.core.kafka.PollLoop;
 import org.tugai.core.kafka.ConsumerThreads;
+import org.tugai.core.kafka.PollLoop;
 import org.tugai.schemas.TopicSpec;
 
 /**
- * A live, in-memory view of the compacted {@code tugai.deployments.v1} topic: read to the end before the
- * gateway takes its first message, then followed. Every gateway instance reads all partitions (no group).
+ * A live, in-memory view of the compacted {@code tugai.deployments.v1} topic: read to the end
+ * before the gateway takes its first message, then followed. Every gateway instance reads all
+ * partitions (no group).
  */
 public final class DeploymentRegistry implements Deployments, AutoCloseable {
 
@@ -30,12 +31,16 @@ public final class DeploymentRegistry implements Deployments, AutoCloseable {
 
   private final KafkaSettings kafka;
   private final TopicSpec<String, Deployment> topic;
+
   /** deploymentId -> deployment; tombstones remove. */
   private final Map<String, Deployment> deployments = new ConcurrentHashMap<>();
+
   /** deviceId -> earliest deployOn over its deployments. */
   private volatile Map<String, Instant> firstByDevice = Map.of();
+
   /** IMEI -> the deployments naming that modem, by deployOn. */
   private volatile Map<String, List<Deployment>> byImei = Map.of();
+
   private KafkaConsumer<String, byte[]> consumer;
   private Thread thread;
   private volatile boolean running;
@@ -51,7 +56,11 @@ public final class DeploymentRegistry implements Deployments, AutoCloseable {
     consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
     PollLoop.fromBeginning(consumer, topic.name(), catchUpTimeout, this::apply);
     rebuild();
-    log.info("deployment registry loaded: {} deployments of {} devices from {}", deployments.size(), firstByDevice.size(), topic.name());
+    log.info(
+        "deployment registry loaded: {} deployments of {} devices from {}",
+        deployments.size(),
+        firstByDevice.size(),
+        topic.name());
     running = true;
     thread = new Thread(this::follow, "gateway-deployments");
     thread.setDaemon(true);
@@ -59,10 +68,14 @@ public final class DeploymentRegistry implements Deployments, AutoCloseable {
   }
 
   private void follow() {
-    PollLoop.follow(consumer, () -> running, Duration.ofMillis(500), records -> {
-      records.forEach(this::apply);
-      rebuild();
-    });
+    PollLoop.follow(
+        consumer,
+        () -> running,
+        Duration.ofMillis(500),
+        records -> {
+          records.forEach(this::apply);
+          rebuild();
+        });
   }
 
   private void apply(ConsumerRecord<String, byte[]> r) {
@@ -74,7 +87,11 @@ public final class DeploymentRegistry implements Deployments, AutoCloseable {
       Deployment d = topic.valueSerde().deserializer().deserialize(r.topic(), r.value());
       deployments.put(d.getDeploymentId(), d);
     } catch (SerializationException e) {
-      log.warn("ignoring undecodable deployment at {}/{}: {}", r.partition(), r.offset(), e.getMessage());
+      log.warn(
+          "ignoring undecodable deployment at {}/{}: {}",
+          r.partition(),
+          r.offset(),
+          e.getMessage());
     }
   }
 
@@ -90,7 +107,9 @@ public final class DeploymentRegistry implements Deployments, AutoCloseable {
         imeis.computeIfAbsent(d.getImei(), k -> new java.util.ArrayList<>()).add(d);
       }
     }
-    imeis.values().forEach(list -> list.sort(java.util.Comparator.comparing(Deployment::getDeployOn)));
+    imeis
+        .values()
+        .forEach(list -> list.sort(java.util.Comparator.comparing(Deployment::getDeployOn)));
     byImei = imeis;
   }
 
@@ -106,7 +125,8 @@ public final class DeploymentRegistry implements Deployments, AutoCloseable {
     if (chosen == null && !candidates.isEmpty()) {
       chosen = candidates.get(0);
     }
-    return Optional.ofNullable(chosen).map(d -> new SatelliteModem(d.getDeviceId(), Optional.ofNullable(d.getPayloadProfile())));
+    return Optional.ofNullable(chosen)
+        .map(d -> new SatelliteModem(d.getDeviceId(), Optional.ofNullable(d.getPayloadProfile())));
   }
 
   @Override

@@ -11,14 +11,18 @@ public interface Deployments {
   Optional<Instant> firstDeployed(String deviceId);
 
   /**
-   * The collar whose deployment names this Iridium modem: the deployment running at {@code at}, else the one that
-   * began last before it (a collar re-deployed keeps its modem), else the earliest after it, else none.
+   * The collar whose deployment names this Iridium modem: the deployment running at {@code at},
+   * else the one that began last before it (a collar re-deployed keeps its modem), else the
+   * earliest after it, else none.
    */
   default Optional<SatelliteModem> modem(String imei, Instant at) {
     return Optional.empty();
   }
 
-  /** A collar reporting through an Iridium modem, and the payload profile its messages are decoded with (empty: the default). */
+  /**
+   * A collar reporting through an Iridium modem, and the payload profile its messages are decoded
+   * with (empty: the default).
+   */
   record SatelliteModem(String deviceId, Optional<String> payloadProfile) {}
 
   /** Knows no device: every device is unknown. */

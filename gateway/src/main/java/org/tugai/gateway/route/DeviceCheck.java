@@ -13,15 +13,18 @@ import org.tugai.schemas.FixFlags;
 import org.tugai.schemas.ReasonCodes;
 
 /**
- * Checks decoded records against the deployments: a device no deployment names is accepted, accepted and
- * flagged ({@code unknown-device}), or rejected, as configured; a record from before the device's first
- * deployment is rejected (a collar still in the lab, or a clock far off).
+ * Checks decoded records against the deployments: a device no deployment names is accepted,
+ * accepted and flagged ({@code unknown-device}), or rejected, as configured; a record from before
+ * the device's first deployment is rejected (a collar still in the lab, or a clock far off).
  */
 public final class DeviceCheck {
 
   /** What to do with a device no deployment names. */
-  public enum UnknownDevices { ACCEPT, FLAG, REJECT }
-
+  public enum UnknownDevices {
+    ACCEPT,
+    FLAG,
+    REJECT
+  }
 
   private final Deployments deployments;
   private final UnknownDevices unknown;
@@ -31,7 +34,9 @@ public final class DeviceCheck {
     this.unknown = unknown;
   }
 
-  /** @param payload the message as received: what a dead letter keeps */
+  /**
+   * @param payload the message as received: what a dead letter keeps
+   */
   Decoded<Fix> fixes(Decoded<Fix> decoded, byte[] payload) {
     List<Fix> ok = new ArrayList<>();
     List<Decoded.Part> rejected = new ArrayList<>(decoded.rejected());
@@ -39,7 +44,8 @@ public final class DeviceCheck {
       Optional<Rejection> problem = check(fix.getCollarId(), fix.getFixTime(), "fixTime");
       if (problem.isPresent()) {
         rejected.add(new Decoded.Part(payload, fix.getCollarId(), problem.get()));
-      } else if (unknown == UnknownDevices.FLAG && deployments.firstDeployed(fix.getCollarId()).isEmpty()) {
+      } else if (unknown == UnknownDevices.FLAG
+          && deployments.firstDeployed(fix.getCollarId()).isEmpty()) {
         List<String> flags = new ArrayList<>(fix.getQualityFlags());
         flags.add(FixFlags.UNKNOWN_DEVICE);
         ok.add(Fix.newBuilder(fix).setQualityFlags(flags).build());
@@ -68,12 +74,26 @@ public final class DeviceCheck {
     Optional<Instant> first = deployments.firstDeployed(deviceId);
     if (first.isEmpty()) {
       return unknown == UnknownDevices.REJECT
-          ? Optional.of(new Rejection(ReasonCodes.UNKNOWN_DEVICE, "device '" + deviceId + "' is in no deployment (gateway.unknown-devices is reject)"))
+          ? Optional.of(
+              new Rejection(
+                  ReasonCodes.UNKNOWN_DEVICE,
+                  "device '"
+                      + deviceId
+                      + "' is in no deployment (gateway.unknown-devices is reject)"))
           : Optional.empty();
     }
     if (time.isBefore(first.get())) {
-      return Optional.of(new Rejection(ReasonCodes.BEFORE_DEPLOYMENT, field + " " + time + " is before device '" + deviceId
-          + "' was first deployed (" + first.get() + ")"));
+      return Optional.of(
+          new Rejection(
+              ReasonCodes.BEFORE_DEPLOYMENT,
+              field
+                  + " "
+                  + time
+                  + " is before device '"
+                  + deviceId
+                  + "' was first deployed ("
+                  + first.get()
+                  + ")"));
     }
     return Optional.empty();
   }

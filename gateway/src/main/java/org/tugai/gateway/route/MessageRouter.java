@@ -24,9 +24,9 @@ import org.tugai.schemas.Topics;
 import org.tugai.schemas.text.StorableText;
 
 /**
- * Turns one MQTT message into the Kafka records it stands for: valid fixes or camera events, and a dead
- * letter for every part that is not valid. Never throws for bad input and never returns nothing, so
- * every message is accounted for before it is acknowledged.
+ * Turns one MQTT message into the Kafka records it stands for: valid fixes or camera events, and a
+ * dead letter for every part that is not valid. Never throws for bad input and never returns
+ * nothing, so every message is accounted for before it is acknowledged.
  */
 public final class MessageRouter {
 
@@ -37,7 +37,13 @@ public final class MessageRouter {
   private final Clock clock;
   private final GatewayMetrics metrics;
 
-  public MessageRouter(Topics topics, Decoders decoders, DeviceCheck devices, int maxPayloadBytes, Clock clock, GatewayMetrics metrics) {
+  public MessageRouter(
+      Topics topics,
+      Decoders decoders,
+      DeviceCheck devices,
+      int maxPayloadBytes,
+      Clock clock,
+      GatewayMetrics metrics) {
     this.topics = topics;
     this.decoders = decoders;
     this.devices = devices;
@@ -46,71 +52,137 @@ public final class MessageRouter {
     this.metrics = metrics;
   }
 
-  public List<ProducerRecord<String, byte[]>> route(String sourceName, String mqttTopic, byte[] payload) {
+  public List<ProducerRecord<String, byte[]>> route(
+      String sourceName, String mqttTopic, byte[] payload) {
     Instant now = clock.instant();
-    // The topic is the device's own text too: quoted in sources and reasons only escaped, so a dead letter is always storable.
-    String source = StorableText.escape(sourceName + ":" + (mqttTopic.length() > 512
-        ? mqttTopic.substring(0, 256) + "..." + mqttTopic.substring(mqttTopic.length() - 256) : mqttTopic));
+    // The topic is the device's own text too: quoted in sources and reasons only escaped, so a dead
+    // letter is always storable.
+    String source =
+        StorableText.escape(
+            sourceName
+                + ":"
+                + (mqttTopic.length() > 512
+                    ? mqttTopic.substring(0, 256)
+                        + "..."
+                        + mqttTopic.substring(mqttTopic.length() - 256)
+                    : mqttTopic));
     Optional<DeviceTopic> device = DeviceTopic.parse(mqttTopic);
     String deviceId = device.map(DeviceTopic::deviceId).orElse(null);
-    String idProblem = device.isEmpty() || device.get().kind() == DeviceTopic.Kind.ALERT_ACK ? null
-        : InputLimits.idProblem("the device id in the topic", deviceId);
+    String idProblem =
+        device.isEmpty() || device.get().kind() == DeviceTopic.Kind.ALERT_ACK
+            ? null
+            : InputLimits.idProblem("the device id in the topic", deviceId);
     if (idProblem != null) {
-      return List.of(deadLetter(payload, source, null, now, new Rejection(ReasonCodes.INVALID_ID, idProblem)));
+      return List.of(
+          deadLetter(payload, source, null, now, new Rejection(ReasonCodes.INVALID_ID, idProblem)));
     }
     if (payload.length > maxPayloadBytes) {
-      return List.of(deadLetter(payload, source, deviceId, now, new Rejection(ReasonCodes.PAYLOAD_TOO_LARGE,
-          "payload of " + payload.length + " bytes exceeds gateway.max-payload-bytes (" + maxPayloadBytes + ")")));
+      return List.of(
+          deadLetter(
+              payload,
+              source,
+              deviceId,
+              now,
+              new Rejection(
+                  ReasonCodes.PAYLOAD_TOO_LARGE,
+                  "payload of "
+                      + payload.length
+                      + " bytes exceeds gateway.max-payload-bytes ("
+                      + maxPayloadBytes
+                      + ")")));
     }
     if (device.isEmpty()) {
-      return List.of(deadLetter(payload, source, null, now, new Rejection(ReasonCodes.UNKNOWN_TOPIC,
-          "'" + source + "' is not a device topic this gateway decodes")));
+      return List.of(
+          deadLetter(
+              payload,
+              source,
+              null,
+              now,
+              new Rejection(
+                  ReasonCodes.UNKNOWN_TOPIC,
+                  "'" + source + "' is not a device topic this gateway decodes")));
     }
     return switch (device.get().kind()) {
-      case COLLAR_FIXES -> fixes(decoders.fixes().decode(deviceId, payload, source, now), payload, source, now);
-      case TTN_UPLINK -> fixes(decoders.ttn().decode(deviceId, payload, source, now), payload, source, now);
-      case CHIRPSTACK_UPLINK -> fixes(decoders.chirpstack().decode(deviceId, payload, source, now), payload, source, now);
-      case CAMERA_DETECTIONS -> events(decoders.cameras().decode(deviceId, payload, source, now), payload, source, now);
-      case ALERT_ACK -> records(decoders.acks().decode(device.get(), payload, source, now), topics.alertAcks(), AlertAck::getAlertId, source,
-          now);
-      case MEGADETECTOR_BATCH -> events(decoders.megaDetector().decode(deviceId, payload, source, now), payload, source, now);
+      case COLLAR_FIXES ->
+          fixes(decoders.fixes().decode(deviceId, payload, source, now), payload, source, now);
+      case TTN_UPLINK ->
+          fixes(decoders.ttn().decode(deviceId, payload, source, now), payload, source, now);
+      case CHIRPSTACK_UPLINK ->
+          fixes(decoders.chirpstack().decode(deviceId, payload, source, now), payload, source, now);
+      case CAMERA_DETECTIONS ->
+          events(decoders.cameras().decode(deviceId, payload, source, now), payload, source, now);
+      case ALERT_ACK ->
+          records(
+              decoders.acks().decode(device.get(), payload, source, now),
+              topics.alertAcks(),
+              AlertAck::getAlertId,
+              source,
+              now);
+      case MEGADETECTOR_BATCH ->
+          events(
+              decoders.megaDetector().decode(deviceId, payload, source, now), payload, source, now);
     };
   }
 
-  /** The records for fixes that came another way than MQTT (a satellite message): checked and dead-lettered alike. */
-  public List<ProducerRecord<String, byte[]>> fixes(Decoded<Fix> decoded, byte[] payload, String source) {
+  /**
+   * The records for fixes that came another way than MQTT (a satellite message): checked and
+   * dead-lettered alike.
+   */
+  public List<ProducerRecord<String, byte[]>> fixes(
+      Decoded<Fix> decoded, byte[] payload, String source) {
     return fixesWithReasons(decoded, payload, source).records();
   }
 
-  /** What fixes from outside MQTT became: the records (fixes and dead letters), and why each rejected part was rejected. */
+  /**
+   * What fixes from outside MQTT became: the records (fixes and dead letters), and why each
+   * rejected part was rejected.
+   */
   public record Routed(List<ProducerRecord<String, byte[]>> records, List<Rejection> rejections) {}
 
   public Routed fixesWithReasons(Decoded<Fix> decoded, byte[] payload, String source) {
     Decoded<Fix> checked = devices.fixes(decoded, payload);
-    return new Routed(records(checked, topics.fixes(), Fix::getCollarId, StorableText.escape(source), clock.instant()),
+    return new Routed(
+        records(
+            checked,
+            topics.fixes(),
+            Fix::getCollarId,
+            StorableText.escape(source),
+            clock.instant()),
         checked.rejected().stream().map(Decoded.Part::rejection).toList());
   }
 
   /** The dead letter for an input that came another way than MQTT and cannot become a record. */
-  public ProducerRecord<String, byte[]> deadLetter(byte[] payload, String source, String deviceId, Rejection rejection) {
+  public ProducerRecord<String, byte[]> deadLetter(
+      byte[] payload, String source, String deviceId, Rejection rejection) {
     return deadLetter(payload, StorableText.escape(source), deviceId, clock.instant(), rejection);
   }
 
-  private List<ProducerRecord<String, byte[]>> fixes(Decoded<Fix> decoded, byte[] payload, String source, Instant now) {
+  private List<ProducerRecord<String, byte[]>> fixes(
+      Decoded<Fix> decoded, byte[] payload, String source, Instant now) {
     Decoded<Fix> checked = devices.fixes(decoded, payload);
     return records(checked, topics.fixes(), Fix::getCollarId, source, now);
   }
 
-  private List<ProducerRecord<String, byte[]>> events(Decoded<CameraEvent> decoded, byte[] payload, String source, Instant now) {
+  private List<ProducerRecord<String, byte[]>> events(
+      Decoded<CameraEvent> decoded, byte[] payload, String source, Instant now) {
     Decoded<CameraEvent> checked = devices.events(decoded, payload);
     return records(checked, topics.detections(), CameraEvent::getCameraId, source, now);
   }
 
-  private <T extends SpecificRecord> List<ProducerRecord<String, byte[]>> records(Decoded<T> decoded, TopicSpec<String, T> topic,
-      java.util.function.Function<T, String> key, String source, Instant now) {
-    List<ProducerRecord<String, byte[]>> out = new ArrayList<>(decoded.records().size() + decoded.rejected().size());
+  private <T extends SpecificRecord> List<ProducerRecord<String, byte[]>> records(
+      Decoded<T> decoded,
+      TopicSpec<String, T> topic,
+      java.util.function.Function<T, String> key,
+      String source,
+      Instant now) {
+    List<ProducerRecord<String, byte[]>> out =
+        new ArrayList<>(decoded.records().size() + decoded.rejected().size());
     for (T record : decoded.records()) {
-      out.add(new ProducerRecord<>(topic.name(), key.apply(record), topic.valueSerde().serializer().serialize(topic.name(), record)));
+      out.add(
+          new ProducerRecord<>(
+              topic.name(),
+              key.apply(record),
+              topic.valueSerde().serializer().serialize(topic.name(), record)));
     }
     for (Decoded.Part part : decoded.rejected()) {
       out.add(deadLetter(part.bytes(), source, part.deviceId(), now, part.rejection()));
@@ -118,16 +190,38 @@ public final class MessageRouter {
     return out;
   }
 
-  /** The dead letter standing in for {@code record} (a decoded record Kafka will never take): its bytes, the reason. */
-  public ProducerRecord<String, byte[]> deadLetterInstead(ProducerRecord<String, byte[]> record, String reason) {
+  /**
+   * The dead letter standing in for {@code record} (a decoded record Kafka will never take): its
+   * bytes, the reason.
+   */
+  public ProducerRecord<String, byte[]> deadLetterInstead(
+      ProducerRecord<String, byte[]> record, String reason) {
     byte[] bytes = record.value() == null ? new byte[0] : record.value();
-    return deadLetter(bytes, "kafka:" + record.topic(), record.key(), clock.instant(), new Rejection(ReasonCodes.KAFKA_REFUSED, reason));
+    return deadLetter(
+        bytes,
+        "kafka:" + record.topic(),
+        record.key(),
+        clock.instant(),
+        new Rejection(ReasonCodes.KAFKA_REFUSED, reason));
   }
 
-  private ProducerRecord<String, byte[]> deadLetter(byte[] payload, String source, String deviceId, Instant now, Rejection rejection) {
+  private ProducerRecord<String, byte[]> deadLetter(
+      byte[] payload, String source, String deviceId, Instant now, Rejection rejection) {
     metrics.deadLettered(rejection.code());
-    DeadLetter letter = DeadLetters.letter("gateway", source, rejection.code(), rejection.reason(), deviceId, payload, maxPayloadBytes, now);
+    DeadLetter letter =
+        DeadLetters.letter(
+            "gateway",
+            source,
+            rejection.code(),
+            rejection.reason(),
+            deviceId,
+            payload,
+            maxPayloadBytes,
+            now);
     TopicSpec<String, DeadLetter> spec = topics.deadLetters();
-    return new ProducerRecord<>(spec.name(), deviceId == null ? source : deviceId, spec.valueSerde().serializer().serialize(spec.name(), letter));
+    return new ProducerRecord<>(
+        spec.name(),
+        deviceId == null ? source : deviceId,
+        spec.valueSerde().serializer().serialize(spec.name(), letter));
   }
 }

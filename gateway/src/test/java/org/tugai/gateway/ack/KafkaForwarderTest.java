@@ -21,15 +21,25 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.tugai.gateway.GatewayMetrics;
 
-/** What a send error does to the MQTT message: retried, replaced by a dead letter, or intake stopped; never a silent stall. */
+/**
+ * What a send error does to the MQTT message: retried, replaced by a dead letter, or intake
+ * stopped; never a silent stall.
+ */
 class KafkaForwarderTest {
 
-  private final MockProducer<String, byte[]> producer = new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
+  private final MockProducer<String, byte[]> producer =
+      new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
   private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor();
   private final List<String> systemic = new CopyOnWriteArrayList<>();
-  private final KafkaForwarder forwarder = new KafkaForwarder(producer, retries, Duration.ofMillis(10),
-      new GatewayMetrics(new SimpleMeterRegistry()), "deadletters",
-      (record, reason) -> new ProducerRecord<>("deadletters", record.key(), reason.getBytes()), systemic::add);
+  private final KafkaForwarder forwarder =
+      new KafkaForwarder(
+          producer,
+          retries,
+          Duration.ofMillis(10),
+          new GatewayMetrics(new SimpleMeterRegistry()),
+          "deadletters",
+          (record, reason) -> new ProducerRecord<>("deadletters", record.key(), reason.getBytes()),
+          systemic::add);
   private final AtomicInteger acks = new AtomicInteger();
 
   @AfterEach
@@ -38,7 +48,8 @@ class KafkaForwarderTest {
   }
 
   private void forwardOne() {
-    forwarder.forward(List.of(new ProducerRecord<>("fixes", "C1", new byte[] {1})), acks::incrementAndGet);
+    forwarder.forward(
+        List.of(new ProducerRecord<>("fixes", "C1", new byte[] {1})), acks::incrementAndGet);
   }
 
   @Test
@@ -55,10 +66,17 @@ class KafkaForwarderTest {
   @Test
   void anAuthorisationErrorStopsIntakeAndIsNotRetriedNorAcknowledged() {
     forwardOne();
-    assertThat(producer.errorNext(new TopicAuthorizationException("the gateway may not write fixes"))).isTrue();
-    assertThat(systemic).singleElement().satisfies(s -> assertThat(s).contains("fixes").contains("ACL"));
+    assertThat(
+            producer.errorNext(new TopicAuthorizationException("the gateway may not write fixes")))
+        .isTrue();
+    assertThat(systemic)
+        .singleElement()
+        .satisfies(s -> assertThat(s).contains("fixes").contains("ACL"));
     // Not sent again, for longer than the first retry's back-off would take.
-    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> producer.history().size() == 1);
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> producer.history().size() == 1);
     assertThat(acks.get()).isZero();
   }
 

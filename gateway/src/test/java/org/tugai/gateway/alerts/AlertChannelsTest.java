@@ -18,14 +18,34 @@ import org.tugai.core.config.Settings;
 
 class AlertChannelsTest {
 
-  static final Alert ALERT = Alert.newBuilder().setAlertId("CT-1|intrusion|1").setType(AlertType.INTRUSION).setSeverity(Severity.HIGH)
-      .setStatus(AlertStatus.OPEN).setTitle("Person").setFirstSeen(Instant.EPOCH).setLastSeen(Instant.EPOCH).setLat(39.4712345)
-      .setLon(67.6051).setZones(List.of("pa-z")).setChannels(List.of("pa-z")).setUpdatedAt(Instant.EPOCH).build();
+  static final Alert ALERT =
+      Alert.newBuilder()
+          .setAlertId("CT-1|intrusion|1")
+          .setType(AlertType.INTRUSION)
+          .setSeverity(Severity.HIGH)
+          .setStatus(AlertStatus.OPEN)
+          .setTitle("Person")
+          .setFirstSeen(Instant.EPOCH)
+          .setLastSeen(Instant.EPOCH)
+          .setLat(39.4712345)
+          .setLon(67.6051)
+          .setZones(List.of("pa-z"))
+          .setChannels(List.of("pa-z"))
+          .setUpdatedAt(Instant.EPOCH)
+          .build();
 
   @Test
   void channelsAreReadWithTheirWebhooksAndPrecision() {
-    AlertChannels c = AlertChannels.from(Settings.of(Map.of("alerts.channels.pa-z.precise", "true",
-        "alerts.channels.all.webhook-url", "https://er.example.org/hook", "alerts.channels.all.webhook-secret", "x")));
+    AlertChannels c =
+        AlertChannels.from(
+            Settings.of(
+                Map.of(
+                    "alerts.channels.pa-z.precise",
+                    "true",
+                    "alerts.channels.all.webhook-url",
+                    "https://er.example.org/hook",
+                    "alerts.channels.all.webhook-secret",
+                    "x")));
     assertThat(c.gridDeg("pa-z")).isZero();
     assertThat(c.gridDeg("other")).isEqualTo(0.01);
     assertThat(c.webhooks()).extracting(AlertChannels.Channel::id).containsExactly("all");
@@ -34,10 +54,18 @@ class AlertChannelsTest {
 
   @Test
   void aBadWebhookIsAConfigErrorNamingTheKey() {
-    assertThatThrownBy(() -> AlertChannels.from(Settings.of(Map.of("alerts.channels.x.webhook-url", "ftp://nope"))))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("alerts.channels.x.webhook-url");
-    assertThatThrownBy(() -> AlertChannels.from(Settings.of(Map.of("alerts.channels.x.webhook-secret-header", "bad header:"))))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("alerts.channels.x.webhook-secret-header");
+    assertThatThrownBy(
+            () ->
+                AlertChannels.from(
+                    Settings.of(Map.of("alerts.channels.x.webhook-url", "ftp://nope"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("alerts.channels.x.webhook-url");
+    assertThatThrownBy(
+            () ->
+                AlertChannels.from(
+                    Settings.of(Map.of("alerts.channels.x.webhook-secret-header", "bad header:"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("alerts.channels.x.webhook-secret-header");
   }
 
   @Test

@@ -32,9 +32,10 @@ import org.tugai.schemas.SchemaCatalog;
 import org.tugai.schemas.Topics;
 
 /**
- * A webhook receiver that is down (connections refused) is an outage, not five bad alerts: with two tries per alert,
- * every alert still arrives once it is back, even when the gateway was stopped and started again meanwhile; only a
- * receiver down for longer than {@code alerts.webhook.outage} gets its alerts dead-lettered, with the reason.
+ * A webhook receiver that is down (connections refused) is an outage, not five bad alerts: with two
+ * tries per alert, every alert still arrives once it is back, even when the gateway was stopped and
+ * started again meanwhile; only a receiver down for longer than {@code alerts.webhook.outage} gets
+ * its alerts dead-lettered, with the reason.
  */
 @ExtendWith(TugaiInfrastructure.class)
 class WebhookOutageIT {
@@ -42,7 +43,8 @@ class WebhookOutageIT {
   private static final int ALERTS = 5;
 
   @Test
-  void aReceiverDownForAWhileGetsEveryAlertOnceBackThroughARestartOfTheRelay(Infrastructure infra) throws Exception {
+  void aReceiverDownForAWhileGetsEveryAlertOnceBackThroughARestartOfTheRelay(Infrastructure infra)
+      throws Exception {
     String prefix = Infrastructure.uniqueName("hookdown") + ".";
     Topics topics = Topics.of(prefix, SchemaCatalog.released());
     try (WebhookReceiver receiver = new WebhookReceiver("X-Tugai-Secret", 0, false)) {
@@ -54,14 +56,17 @@ class WebhookOutageIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> first.problem().isPresent());
         assertThat(first.problem().orElseThrow()).contains("has not answered since");
       } finally {
-        // Stopped in the middle of waiting for the receiver: what it was trying must not count as delivered.
+        // Stopped in the middle of waiting for the receiver: what it was trying must not count as
+        // delivered.
         first.close();
       }
       receiver.up();
       WebhookRelay second = relay(kafka, topics, channels);
       second.start();
       try {
-        await().atMost(Duration.ofSeconds(60)).until(() -> receiver.alertIds().stream().distinct().count() == ALERTS);
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> receiver.alertIds().stream().distinct().count() == ALERTS);
         await().atMost(Duration.ofSeconds(10)).until(() -> second.problem().isEmpty());
       } finally {
         second.close();
@@ -72,7 +77,8 @@ class WebhookOutageIT {
   }
 
   @Test
-  void aReceiverDownForLongerThanTheOutageLimitHasItsAlertsDeadLettered(Infrastructure infra) throws Exception {
+  void aReceiverDownForLongerThanTheOutageLimitHasItsAlertsDeadLettered(Infrastructure infra)
+      throws Exception {
     String prefix = Infrastructure.uniqueName("hookgone") + ".";
     Topics topics = Topics.of(prefix, SchemaCatalog.released());
     try (WebhookReceiver receiver = new WebhookReceiver("X-Tugai-Secret", 0, false)) {
@@ -80,29 +86,58 @@ class WebhookOutageIT {
       WebhookRelay relay = relay(kafka, topics, channels(receiver, "2s"));
       relay.start();
       try {
-        await().atMost(Duration.ofSeconds(60)).until(() -> deadLetters(infra, topics).size() == ALERTS);
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> deadLetters(infra, topics).size() == ALERTS);
       } finally {
         relay.close();
       }
-      assertThat(deadLetters(infra, topics)).allSatisfy(d -> {
-        assertThat(d.getReasonCode()).isEqualTo("webhook-failed");
-        assertThat(d.getReason()).contains("has not answered since");
-      });
+      assertThat(deadLetters(infra, topics))
+          .allSatisfy(
+              d -> {
+                assertThat(d.getReasonCode()).isEqualTo("webhook-failed");
+                assertThat(d.getReason()).contains("has not answered since");
+              });
       assertThat(receiver.posts).isEmpty();
     }
   }
 
-  private static KafkaSettings backlog(Infrastructure infra, String prefix, Topics topics) throws Exception {
-    KafkaSettings kafka = KafkaSettings.from(Settings.of(Map.of("kafka.bootstrap-servers", infra.kafkaBootstrapServers(),
-        "kafka.topic-prefix", prefix)));
+  private static KafkaSettings backlog(Infrastructure infra, String prefix, Topics topics)
+      throws Exception {
+    KafkaSettings kafka =
+        KafkaSettings.from(
+            Settings.of(
+                Map.of(
+                    "kafka.bootstrap-servers",
+                    infra.kafkaBootstrapServers(),
+                    "kafka.topic-prefix",
+                    prefix)));
     TopicAdmin.ensure(kafka, List.of(topics.alerts(), topics.deadLetters()));
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", infra.kafkaBootstrapServers(),
-        "acks", "all"), new StringSerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", infra.kafkaBootstrapServers(), "acks", "all"),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
       for (String id : ids()) {
-        Alert a = Alert.newBuilder().setAlertId(id).setType(AlertType.INTRUSION).setSeverity(Severity.HIGH).setStatus(AlertStatus.OPEN)
-            .setTitle("person at the camera").setFirstSeen(Instant.parse("2026-06-15T19:00:00Z")).setLastSeen(Instant.parse("2026-06-15T19:00:00Z"))
-            .setZones(List.of("pa-test")).setChannels(List.of("pa-test")).setUpdatedAt(Instant.parse("2026-06-15T19:00:01Z")).build();
-        producer.send(new ProducerRecord<>(topics.alerts().name(), id, topics.alerts().valueSerde().serializer().serialize(topics.alerts().name(), a)))
+        Alert a =
+            Alert.newBuilder()
+                .setAlertId(id)
+                .setType(AlertType.INTRUSION)
+                .setSeverity(Severity.HIGH)
+                .setStatus(AlertStatus.OPEN)
+                .setTitle("person at the camera")
+                .setFirstSeen(Instant.parse("2026-06-15T19:00:00Z"))
+                .setLastSeen(Instant.parse("2026-06-15T19:00:00Z"))
+                .setZones(List.of("pa-test"))
+                .setChannels(List.of("pa-test"))
+                .setUpdatedAt(Instant.parse("2026-06-15T19:00:01Z"))
+                .build();
+        producer
+            .send(
+                new ProducerRecord<>(
+                    topics.alerts().name(),
+                    id,
+                    topics.alerts().valueSerde().serializer().serialize(topics.alerts().name(), a)))
             .get();
       }
     }
@@ -110,7 +145,9 @@ class WebhookOutageIT {
   }
 
   private static List<String> ids() {
-    return IntStream.range(0, ALERTS).mapToObj(i -> "CT-" + i + "|intrusion|1781550000000").toList();
+    return IntStream.range(0, ALERTS)
+        .mapToObj(i -> "CT-" + i + "|intrusion|1781550000000")
+        .toList();
   }
 
   private static AlertChannels channels(WebhookReceiver receiver, String outage) {
@@ -124,12 +161,21 @@ class WebhookOutageIT {
   }
 
   private static WebhookRelay relay(KafkaSettings kafka, Topics topics, AlertChannels channels) {
-    return new WebhookRelay(kafka, "relay", "hook-test", topics.alerts(), topics.deadLetters(), channels,
-        channels.webhooks().get(0), new ServiceFailure("gateway"));
+    return new WebhookRelay(
+        kafka,
+        "relay",
+        "hook-test",
+        topics.alerts(),
+        topics.deadLetters(),
+        channels,
+        channels.webhooks().get(0),
+        new ServiceFailure("gateway"));
   }
 
   private static List<DeadLetter> deadLetters(Infrastructure infra, Topics topics) {
     return TopicContents.read(infra.kafkaBootstrapServers(), topics.deadLetters().name()).stream()
-        .map(r -> topics.deadLetters().valueSerde().deserializer().deserialize(r.topic(), r.value())).toList();
+        .map(
+            r -> topics.deadLetters().valueSerde().deserializer().deserialize(r.topic(), r.value()))
+        .toList();
   }
 }

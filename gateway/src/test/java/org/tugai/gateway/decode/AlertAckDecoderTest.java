@@ -9,14 +9,18 @@ import org.tugai.avro.AlertAck;
 import org.tugai.schemas.MqttTopics;
 import org.tugai.schemas.ReasonCodes;
 
-/** Who acknowledged is the broker-authenticated user of the topic; text the store cannot hold is refused. */
+/**
+ * Who acknowledged is the broker-authenticated user of the topic; text the store cannot hold is
+ * refused.
+ */
 class AlertAckDecoderTest {
 
   private final AlertAckDecoder decoder = new AlertAckDecoder();
   private static final Instant NOW = Instant.parse("2026-06-15T19:05:00Z");
 
   private Decoded<AlertAck> decode(String user, String json) {
-    DeviceTopic topic = DeviceTopic.parse(MqttTopics.ack("pa-a", user, "CT-1|intrusion|1")).orElseThrow();
+    DeviceTopic topic =
+        DeviceTopic.parse(MqttTopics.ack("pa-a", user, "CT-1|intrusion|1")).orElseThrow();
     return decoder.decode(topic, json.getBytes(StandardCharsets.UTF_8), "mqtt:" + topic, NOW);
   }
 
@@ -28,30 +32,47 @@ class AlertAckDecoderTest {
     assertThat(ack.getChannel()).isEqualTo("pa-a");
     assertThat(ack.getNote()).isEqualTo("on our way");
     assertThat(decode("ranger-a", "{\"by\": \"ranger-a\"}").records()).hasSize(1);
-    assertThat(decode("ranger-a", "").records()).singleElement().extracting(AlertAck::getNote).isNull();
+    assertThat(decode("ranger-a", "").records())
+        .singleElement()
+        .extracting(AlertAck::getNote)
+        .isNull();
   }
 
   @Test
   void aPayloadClaimingSomeoneElseIsRefused() {
     Decoded<AlertAck> d = decode("ranger-a", "{\"by\": \"admin\"}");
     assertThat(d.records()).isEmpty();
-    assertThat(d.rejected()).singleElement().satisfies(p -> {
-      assertThat(p.rejection().code()).isEqualTo(ReasonCodes.IDENTITY_MISMATCH);
-      assertThat(p.rejection().reason()).contains("admin").contains("ranger-a");
-    });
+    assertThat(d.rejected())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.rejection().code()).isEqualTo(ReasonCodes.IDENTITY_MISMATCH);
+              assertThat(p.rejection().reason()).contains("admin").contains("ranger-a");
+            });
   }
 
   @Test
   void nulControlCharactersAndOverlongNotesAreRefusedWithAReason() {
-    for (String json : new String[] {"{\"note\": \"on our way\\u0000\"}", "{\"note\": \"\\u001b[31mred\"}",
-        "{\"note\": \"" + "x".repeat(2_001) + "\"}"}) {
+    for (String json :
+        new String[] {
+          "{\"note\": \"on our way\\u0000\"}",
+          "{\"note\": \"\\u001b[31mred\"}",
+          "{\"note\": \"" + "x".repeat(2_001) + "\"}"
+        }) {
       Decoded<AlertAck> d = decode("ranger-a", json);
       assertThat(d.records()).as(json).isEmpty();
-      assertThat(d.rejected()).as(json).singleElement().satisfies(p -> assertThat(p.rejection().code())
-          .isIn(ReasonCodes.BAD_TEXT, ReasonCodes.OUT_OF_RANGE));
+      assertThat(d.rejected())
+          .as(json)
+          .singleElement()
+          .satisfies(
+              p ->
+                  assertThat(p.rejection().code())
+                      .isIn(ReasonCodes.BAD_TEXT, ReasonCodes.OUT_OF_RANGE));
     }
     assertThat(decode("ranger-a", "{\"note\": \"line one\\nline two\"}").records()).hasSize(1);
     Decoded<AlertAck> nulUser = decode("ranger\u0000a", "{}");
-    assertThat(nulUser.rejected()).singleElement().satisfies(p -> assertThat(p.rejection().reason()).contains("the user").contains("NUL"));
+    assertThat(nulUser.rejected())
+        .singleElement()
+        .satisfies(p -> assertThat(p.rejection().reason()).contains("the user").contains("NUL"));
   }
 }

@@ -17,8 +17,15 @@ class DeviceTopicTest {
 
   @Test
   void anAcknowledgementTopicNamesItsChannelUserAndAlert() {
-    assertThat(DeviceTopic.parse("tugai/v1/acks/pa-zarafshon-tj/ranger-dilnoza/CT-Z1|intrusion|1781550000000"))
-        .contains(new DeviceTopic(DeviceTopic.Kind.ALERT_ACK, "CT-Z1|intrusion|1781550000000", "pa-zarafshon-tj", "ranger-dilnoza"));
+    assertThat(
+            DeviceTopic.parse(
+                "tugai/v1/acks/pa-zarafshon-tj/ranger-dilnoza/CT-Z1|intrusion|1781550000000"))
+        .contains(
+            new DeviceTopic(
+                DeviceTopic.Kind.ALERT_ACK,
+                "CT-Z1|intrusion|1781550000000",
+                "pa-zarafshon-tj",
+                "ranger-dilnoza"));
     assertThat(MqttTopics.ack("pa-x", "r1", "A1")).isEqualTo("tugai/v1/acks/pa-x/r1/A1");
     // The topic of Tugai 0.1 carried no channel and no authenticated user: it is no longer decoded.
     assertThat(DeviceTopic.parse("tugai/v1/alerts/A1/ack")).isEmpty();

@@ -20,7 +20,8 @@ import org.tugai.schemas.ReasonCodes;
 class FormatDecodersTest {
 
   private static final Instant NOW = NativeFixDecoderTest.NOW;
-  private final Decoders decoders = Decoders.of(NativeFixDecoderTest.WINDOW, LorawanProfiles.defaults());
+  private final Decoders decoders =
+      Decoders.of(NativeFixDecoderTest.WINDOW, LorawanProfiles.defaults());
 
   static byte[] resource(String name) throws IOException {
     try (InputStream in = FormatDecodersTest.class.getResourceAsStream("/payloads/" + name)) {
@@ -36,7 +37,10 @@ class FormatDecodersTest {
 
   @Test
   void ttnUplinkThroughTheLgt92Profile() throws IOException {
-    Decoded<Fix> d = decoders.ttn().decode("lgt92-deer-07", resource("ttn-v3-lgt92-uplink.json"), "ttn:v3/...", NOW);
+    Decoded<Fix> d =
+        decoders
+            .ttn()
+            .decode("lgt92-deer-07", resource("ttn-v3-lgt92-uplink.json"), "ttn:v3/...", NOW);
     assertThat(d.rejected()).isEmpty();
     Fix fix = d.records().get(0);
     assertThat(fix.getCollarId()).isEqualTo("lgt92-deer-07");
@@ -44,7 +48,8 @@ class FormatDecodersTest {
     assertThat(fix.getLon()).isEqualTo(68.127654);
     assertThat(fix.getHdop()).isEqualTo(1.4);
     assertThat(fix.getBatteryV()).isEqualTo(3.912);
-    // No time in the payload: the earliest gateway's time of reception, not the application server's received_at.
+    // No time in the payload: the earliest gateway's time of reception, not the application
+    // server's received_at.
     assertThat(fix.getFixTime()).isEqualTo(Instant.parse("2026-03-01T04:00:02.299Z"));
     assertThat(fix.getRssiDbm()).isEqualTo(-97.0);
     assertThat(fix.getSnrDb()).isEqualTo(6.5);
@@ -54,8 +59,12 @@ class FormatDecodersTest {
 
   @Test
   void lgt92ReportsNoFixAsZeroZeroWhichIsAFailedFixNotADeadLetter() throws IOException {
-    byte[] noFix = edit(edit(resource("ttn-v3-lgt92-uplink.json"), "\"latitude\": 37.312345", "\"latitude\": 0"),
-        "\"longitude\": 68.127654", "\"longitude\": 0");
+    byte[] noFix =
+        edit(
+            edit(
+                resource("ttn-v3-lgt92-uplink.json"), "\"latitude\": 37.312345", "\"latitude\": 0"),
+            "\"longitude\": 68.127654",
+            "\"longitude\": 0");
     Fix fix = decoders.ttn().decode("lgt92-deer-07", noFix, "ttn", NOW).records().get(0);
     assertThat(fix.getFixType()).isEqualTo(FixType.NONE);
     assertThat(fix.getLat()).isNull();
@@ -64,27 +73,39 @@ class FormatDecodersTest {
 
   @Test
   void ttnRejectsAPayloadForAnotherDeviceAndAMissingFormatter() throws IOException {
-    Decoded<Fix> other = decoders.ttn().decode("lgt92-deer-08", resource("ttn-v3-lgt92-uplink.json"), "ttn", NOW);
-    assertThat(other.rejected()).singleElement().satisfies(p -> assertThat(p.rejection().code()).isEqualTo(ReasonCodes.DEVICE_MISMATCH));
-    byte[] raw = edit(resource("ttn-v3-lgt92-uplink.json"), "\"decoded_payload\"", "\"not_decoded\"");
+    Decoded<Fix> other =
+        decoders.ttn().decode("lgt92-deer-08", resource("ttn-v3-lgt92-uplink.json"), "ttn", NOW);
+    assertThat(other.rejected())
+        .singleElement()
+        .satisfies(p -> assertThat(p.rejection().code()).isEqualTo(ReasonCodes.DEVICE_MISMATCH));
+    byte[] raw =
+        edit(resource("ttn-v3-lgt92-uplink.json"), "\"decoded_payload\"", "\"not_decoded\"");
     Decoded<Fix> noFormatter = decoders.ttn().decode("lgt92-deer-07", raw, "ttn", NOW);
-    assertThat(noFormatter.rejected()).singleElement().satisfies(p -> {
-      assertThat(p.rejection().code()).isEqualTo(ReasonCodes.MISSING_FIELD);
-      assertThat(p.rejection().reason()).contains("payload formatter");
-    });
+    assertThat(noFormatter.rejected())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.rejection().code()).isEqualTo(ReasonCodes.MISSING_FIELD);
+              assertThat(p.rejection().reason()).contains("payload formatter");
+            });
   }
 
   @Test
   void aConfiguredProfileMapsOtherFieldNamesAndTakesTheDevicesOwnTime() throws IOException {
-    Settings s = Settings.of(Map.of(
-        "gateway.lorawan.profiles.tracker.lat", "gps.lat",
-        "gateway.lorawan.profiles.tracker.lon", "gps.lng",
-        "gateway.lorawan.profiles.tracker.battery-v", "battery",
-        "gateway.lorawan.profiles.tracker.fix-time", "gps.ts",
-        "gateway.lorawan.device-profiles.lgt92-deer-07", "tracker"));
+    Settings s =
+        Settings.of(
+            Map.of(
+                "gateway.lorawan.profiles.tracker.lat", "gps.lat",
+                "gateway.lorawan.profiles.tracker.lon", "gps.lng",
+                "gateway.lorawan.profiles.tracker.battery-v", "battery",
+                "gateway.lorawan.profiles.tracker.fix-time", "gps.ts",
+                "gateway.lorawan.device-profiles.lgt92-deer-07", "tracker"));
     Decoders custom = Decoders.of(NativeFixDecoderTest.WINDOW, LorawanProfiles.from(s));
-    byte[] payload = edit(resource("ttn-v3-lgt92-uplink.json"), "\"latitude\": 37.312345,",
-        "\"gps\": {\"lat\": 37.5, \"lng\": 68.5, \"ts\": 1772337600}, \"battery\": 3.7, \"latitude\": 37.312345,");
+    byte[] payload =
+        edit(
+            resource("ttn-v3-lgt92-uplink.json"),
+            "\"latitude\": 37.312345,",
+            "\"gps\": {\"lat\": 37.5, \"lng\": 68.5, \"ts\": 1772337600}, \"battery\": 3.7, \"latitude\": 37.312345,");
     Fix fix = custom.ttn().decode("lgt92-deer-07", payload, "ttn", NOW).records().get(0);
     assertThat(fix.getLat()).isEqualTo(37.5);
     assertThat(fix.getLon()).isEqualTo(68.5);
@@ -95,56 +116,110 @@ class FormatDecodersTest {
   @Test
   void aDeviceProfileNamingAnUnknownProfileIsAConfigError() {
     Settings s = Settings.of(Map.of("gateway.lorawan.device-profiles.d1", "nope"));
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> LorawanProfiles.from(s)).isInstanceOf(ConfigException.class)
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> LorawanProfiles.from(s))
+        .isInstanceOf(ConfigException.class)
         .hasMessageContaining("'gateway.lorawan.device-profiles.d1'");
   }
 
   @Test
   void withoutGatewayTimesTheNetworkServersReceiveTimeIsTheFixTime() throws IOException {
-    byte[] noGatewayTime = edit(edit(resource("ttn-v3-lgt92-uplink.json"), "\"time\": \"2026-03-01T04:00:02.301Z\",", ""),
-        "\"time\": \"2026-03-01T04:00:02.299Z\",", "");
-    assertThat(decoders.ttn().decode("lgt92-deer-07", noGatewayTime, "ttn", NOW).records().get(0).getFixTime())
+    byte[] noGatewayTime =
+        edit(
+            edit(
+                resource("ttn-v3-lgt92-uplink.json"),
+                "\"time\": \"2026-03-01T04:00:02.301Z\",",
+                ""),
+            "\"time\": \"2026-03-01T04:00:02.299Z\",",
+            "");
+    assertThat(
+            decoders
+                .ttn()
+                .decode("lgt92-deer-07", noGatewayTime, "ttn", NOW)
+                .records()
+                .get(0)
+                .getFixTime())
         .isEqualTo(Instant.parse("2026-03-01T04:00:02.498Z"));
-    byte[] withGwTime = edit(resource("chirpstack-v4-up.json"), "\"uplinkId\": 4217106255,",
-        "\"uplinkId\": 4217106255, \"gwTime\": \"2026-03-01T04:00:02.871Z\", \"nsTime\": \"2026-03-01T04:00:02.990Z\",");
-    assertThat(decoders.chirpstack().decode("a840416eb1830f4d", withGwTime, "cs", NOW).records().get(0).getFixTime())
+    byte[] withGwTime =
+        edit(
+            resource("chirpstack-v4-up.json"),
+            "\"uplinkId\": 4217106255,",
+            "\"uplinkId\": 4217106255, \"gwTime\": \"2026-03-01T04:00:02.871Z\", \"nsTime\": \"2026-03-01T04:00:02.990Z\",");
+    assertThat(
+            decoders
+                .chirpstack()
+                .decode("a840416eb1830f4d", withGwTime, "cs", NOW)
+                .records()
+                .get(0)
+                .getFixTime())
         .isEqualTo(Instant.parse("2026-03-01T04:00:02.871Z"));
-    byte[] withNsTime = edit(resource("chirpstack-v4-up.json"), "\"uplinkId\": 4217106255,",
-        "\"uplinkId\": 4217106255, \"nsTime\": \"2026-03-01T04:00:02.990Z\",");
-    assertThat(decoders.chirpstack().decode("a840416eb1830f4d", withNsTime, "cs", NOW).records().get(0).getFixTime())
+    byte[] withNsTime =
+        edit(
+            resource("chirpstack-v4-up.json"),
+            "\"uplinkId\": 4217106255,",
+            "\"uplinkId\": 4217106255, \"nsTime\": \"2026-03-01T04:00:02.990Z\",");
+    assertThat(
+            decoders
+                .chirpstack()
+                .decode("a840416eb1830f4d", withNsTime, "cs", NOW)
+                .records()
+                .get(0)
+                .getFixTime())
         .isEqualTo(Instant.parse("2026-03-01T04:00:02.990Z"));
   }
 
   @Test
-  void anUplinkWithoutAPositionIsAFailedFixOnBothServersAndOneWithoutACodecADeadLetter() throws IOException {
-    byte[] ttnNoPosition = edit(edit(resource("ttn-v3-lgt92-uplink.json"), "\"latitude\": 37.312345,", ""), "\"longitude\": 68.127654,", "");
-    byte[] csNoPosition = edit(resource("chirpstack-v4-up.json"), "\"latitude\": 39.65, \"longitude\": 66.96, ", "");
-    byte[] csNullPosition = edit(resource("chirpstack-v4-up.json"), "\"latitude\": 39.65, \"longitude\": 66.96,",
-        "\"latitude\": null, \"longitude\": null,");
-    for (Decoded<Fix> d : List.of(decoders.ttn().decode("lgt92-deer-07", ttnNoPosition, "ttn", NOW),
-        decoders.chirpstack().decode("a840416eb1830f4d", csNoPosition, "cs", NOW),
-        decoders.chirpstack().decode("a840416eb1830f4d", csNullPosition, "cs", NOW))) {
+  void anUplinkWithoutAPositionIsAFailedFixOnBothServersAndOneWithoutACodecADeadLetter()
+      throws IOException {
+    byte[] ttnNoPosition =
+        edit(
+            edit(resource("ttn-v3-lgt92-uplink.json"), "\"latitude\": 37.312345,", ""),
+            "\"longitude\": 68.127654,",
+            "");
+    byte[] csNoPosition =
+        edit(resource("chirpstack-v4-up.json"), "\"latitude\": 39.65, \"longitude\": 66.96, ", "");
+    byte[] csNullPosition =
+        edit(
+            resource("chirpstack-v4-up.json"),
+            "\"latitude\": 39.65, \"longitude\": 66.96,",
+            "\"latitude\": null, \"longitude\": null,");
+    for (Decoded<Fix> d :
+        List.of(
+            decoders.ttn().decode("lgt92-deer-07", ttnNoPosition, "ttn", NOW),
+            decoders.chirpstack().decode("a840416eb1830f4d", csNoPosition, "cs", NOW),
+            decoders.chirpstack().decode("a840416eb1830f4d", csNullPosition, "cs", NOW))) {
       assertThat(d.rejected()).isEmpty();
-      assertThat(d.records()).singleElement().satisfies(f -> {
-        assertThat(f.getFixType()).isEqualTo(FixType.NONE);
-        assertThat(f.getLat()).isNull();
-        assertThat(f.getBatteryV()).isNotNull();
-      });
+      assertThat(d.records())
+          .singleElement()
+          .satisfies(
+              f -> {
+                assertThat(f.getFixType()).isEqualTo(FixType.NONE);
+                assertThat(f.getLat()).isNull();
+                assertThat(f.getBatteryV()).isNotNull();
+              });
     }
-    byte[] ttnNoCodec = edit(resource("ttn-v3-lgt92-uplink.json"), "\"decoded_payload\"", "\"not_decoded\"");
+    byte[] ttnNoCodec =
+        edit(resource("ttn-v3-lgt92-uplink.json"), "\"decoded_payload\"", "\"not_decoded\"");
     byte[] csNoCodec = edit(resource("chirpstack-v4-up.json"), "\"object\"", "\"not_decoded\"");
-    for (Decoded<Fix> d : List.of(decoders.ttn().decode("lgt92-deer-07", ttnNoCodec, "ttn", NOW),
-        decoders.chirpstack().decode("a840416eb1830f4d", csNoCodec, "cs", NOW))) {
-      assertThat(d.rejected()).singleElement().satisfies(p -> {
-        assertThat(p.rejection().code()).isEqualTo(ReasonCodes.MISSING_FIELD);
-        assertThat(p.rejection().reason()).contains("payload formatter / codec");
-      });
+    for (Decoded<Fix> d :
+        List.of(
+            decoders.ttn().decode("lgt92-deer-07", ttnNoCodec, "ttn", NOW),
+            decoders.chirpstack().decode("a840416eb1830f4d", csNoCodec, "cs", NOW))) {
+      assertThat(d.rejected())
+          .singleElement()
+          .satisfies(
+              p -> {
+                assertThat(p.rejection().code()).isEqualTo(ReasonCodes.MISSING_FIELD);
+                assertThat(p.rejection().reason()).contains("payload formatter / codec");
+              });
     }
   }
 
   @Test
   void chirpstackUplink() throws IOException {
-    Decoded<Fix> d = decoders.chirpstack().decode("a840416eb1830f4d", resource("chirpstack-v4-up.json"), "cs", NOW);
+    Decoded<Fix> d =
+        decoders
+            .chirpstack()
+            .decode("a840416eb1830f4d", resource("chirpstack-v4-up.json"), "cs", NOW);
     assertThat(d.rejected()).isEmpty();
     Fix fix = d.records().get(0);
     assertThat(fix.getCollarId()).isEqualTo("a840416eb1830f4d");
@@ -157,28 +232,39 @@ class FormatDecodersTest {
 
   @Test
   void megaDetectorBatchIsOneEventPerImageAndAFailedImageIsADeadLetter() throws IOException {
-    Decoded<CameraEvent> d = decoders.megaDetector().decode("CT-UZ4-03", resource("megadetector-batch.json"), "md", NOW);
+    Decoded<CameraEvent> d =
+        decoders.megaDetector().decode("CT-UZ4-03", resource("megadetector-batch.json"), "md", NOW);
     assertThat(d.records()).hasSize(3);
     CameraEvent first = d.records().get(0);
     assertThat(first.getEventId()).isEqualTo("CT-UZ4-03/2026-03-01/IMG_0413.JPG");
     assertThat(first.getCapturedAt()).isEqualTo(Instant.parse("2026-03-01T00:12:09Z"));
     assertThat(first.getModel()).isEqualTo("md_v5a.0.0.pt");
     assertThat(first.getMedia()).containsExactly("CT-UZ4-03/2026-03-01/IMG_0413.JPG");
-    assertThat(first.getDetections()).extracting(x -> x.getCategory()).containsExactly(DetectionClass.PERSON, DetectionClass.ANIMAL);
+    assertThat(first.getDetections())
+        .extracting(x -> x.getCategory())
+        .containsExactly(DetectionClass.PERSON, DetectionClass.ANIMAL);
     assertThat(first.getDetections().get(1).getSpecies()).isEqualTo("Cervus elaphus bactrianus");
     assertThat(first.getDetections().get(0).getBbox()).isEqualTo(List.of(0.40, 0.38, 0.17, 0.24));
     assertThat(d.records().get(1).getDetections()).isEmpty();
-    assertThat(d.records().get(2).getDetections().get(0).getCategory()).isEqualTo(DetectionClass.VEHICLE);
-    assertThat(d.rejected()).singleElement().satisfies(p -> {
-      assertThat(p.rejection().code()).isEqualTo("detector-failure");
-      assertThat(p.rejection().reason()).startsWith("image 2:").contains("IMG_0415.JPG");
-      assertThat(new String(p.bytes(), StandardCharsets.UTF_8)).contains("Failure image access");
-    });
+    assertThat(d.records().get(2).getDetections().get(0).getCategory())
+        .isEqualTo(DetectionClass.VEHICLE);
+    assertThat(d.rejected())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.rejection().code()).isEqualTo("detector-failure");
+              assertThat(p.rejection().reason()).startsWith("image 2:").contains("IMG_0415.JPG");
+              assertThat(new String(p.bytes(), StandardCharsets.UTF_8))
+                  .contains("Failure image access");
+            });
   }
 
   @Test
-  void megaDetectorToItsSpecUnknownCategoriesAndWeakDetectionsIgnoredVideosOneEventMissingTimesFlagged() throws IOException {
-    String batch = """
+  void
+      megaDetectorToItsSpecUnknownCategoriesAndWeakDetectionsIgnoredVideosOneEventMissingTimesFlagged()
+          throws IOException {
+    String batch =
+        """
         {"images": [
           {"file": "IMG_1.JPG", "datetime": "2026:03:01 00:12:09", "detections": [
             {"category": "2", "conf": 0.93, "bbox": [0.4, 0.38, 0.17, 0.24]},
@@ -195,14 +281,24 @@ class FormatDecodersTest {
         "info": {"format_version": "1.4", "detector": "md_v5a.0.0.pt"}}
         """;
     Map<String, Integer> skipped = new java.util.TreeMap<>();
-    Decoders counting = Decoders.of(NativeFixDecoderTest.WINDOW, LorawanProfiles.defaults(), MegaDetectorDecoder.DEFAULT_MIN_CONFIDENCE,
-        reason -> skipped.merge(reason, 1, Integer::sum));
-    Decoded<CameraEvent> d = counting.megaDetector().decode("CT-9", batch.getBytes(StandardCharsets.UTF_8), "md", NOW);
+    Decoders counting =
+        Decoders.of(
+            NativeFixDecoderTest.WINDOW,
+            LorawanProfiles.defaults(),
+            MegaDetectorDecoder.DEFAULT_MIN_CONFIDENCE,
+            reason -> skipped.merge(reason, 1, Integer::sum));
+    Decoded<CameraEvent> d =
+        counting.megaDetector().decode("CT-9", batch.getBytes(StandardCharsets.UTF_8), "md", NOW);
     assertThat(d.rejected()).isEmpty();
-    assertThat(d.records()).extracting(CameraEvent::getEventId).containsExactly("IMG_1.JPG", "IMG_2.JPG", "CT-9/VID_0007.MP4");
+    assertThat(d.records())
+        .extracting(CameraEvent::getEventId)
+        .containsExactly("IMG_1.JPG", "IMG_2.JPG", "CT-9/VID_0007.MP4");
     CameraEvent one = d.records().get(0);
-    assertThat(one.getDetections()).singleElement().satisfies(x -> assertThat(x.getCategory()).isEqualTo(DetectionClass.PERSON));
-    assertThat(skipped).containsExactlyInAnyOrderEntriesOf(Map.of("below-threshold", 1, "unknown-category", 1));
+    assertThat(one.getDetections())
+        .singleElement()
+        .satisfies(x -> assertThat(x.getCategory()).isEqualTo(DetectionClass.PERSON));
+    assertThat(skipped)
+        .containsExactlyInAnyOrderEntriesOf(Map.of("below-threshold", 1, "unknown-category", 1));
     assertThat(one.getQualityFlags()).isEmpty();
     CameraEvent noTime = d.records().get(1);
     assertThat(noTime.getCapturedAt()).isEqualTo(NOW);
@@ -210,11 +306,17 @@ class FormatDecodersTest {
     CameraEvent video = d.records().get(2);
     assertThat(video.getMedia()).containsExactly("CT-9/VID_0007.MP4");
     assertThat(video.getCapturedAt()).isEqualTo(Instant.parse("2026-03-01T01:00:00Z"));
-    assertThat(video.getEndedAt()).as("the last frame: the export's eventEnd").isEqualTo(Instant.parse("2026-03-01T01:00:02Z"));
-    assertThat(video.getDetections()).hasSize(2).allSatisfy(x -> assertThat(x.getCategory()).isEqualTo(DetectionClass.PERSON));
+    assertThat(video.getEndedAt())
+        .as("the last frame: the export's eventEnd")
+        .isEqualTo(Instant.parse("2026-03-01T01:00:02Z"));
+    assertThat(video.getDetections())
+        .hasSize(2)
+        .allSatisfy(x -> assertThat(x.getCategory()).isEqualTo(DetectionClass.PERSON));
     // A lower threshold keeps the faint animal.
-    Decoded<CameraEvent> lenient = Decoders.of(NativeFixDecoderTest.WINDOW, LorawanProfiles.defaults(), 0.05, reason -> { })
-        .megaDetector().decode("CT-9", batch.getBytes(StandardCharsets.UTF_8), "md", NOW);
+    Decoded<CameraEvent> lenient =
+        Decoders.of(NativeFixDecoderTest.WINDOW, LorawanProfiles.defaults(), 0.05, reason -> {})
+            .megaDetector()
+            .decode("CT-9", batch.getBytes(StandardCharsets.UTF_8), "md", NOW);
     assertThat(lenient.records().get(0).getDetections()).hasSize(2);
   }
 
@@ -222,10 +324,12 @@ class FormatDecodersTest {
   void topicsOfEveryFormatAreRecognised() {
     assertThat(DeviceTopic.parse("v3/tugai-collars@ttn/devices/lgt92-deer-07/up"))
         .contains(new DeviceTopic(DeviceTopic.Kind.TTN_UPLINK, "lgt92-deer-07"));
-    assertThat(DeviceTopic.parse("v3/tugai-collars/devices/d1/up")).contains(new DeviceTopic(DeviceTopic.Kind.TTN_UPLINK, "d1"));
+    assertThat(DeviceTopic.parse("v3/tugai-collars/devices/d1/up"))
+        .contains(new DeviceTopic(DeviceTopic.Kind.TTN_UPLINK, "d1"));
     assertThat(DeviceTopic.parse("application/17c82e96/device/a840416eb1830f4d/event/up"))
         .contains(new DeviceTopic(DeviceTopic.Kind.CHIRPSTACK_UPLINK, "a840416eb1830f4d"));
-    assertThat(DeviceTopic.parse("application/17c82e96/device/a840416eb1830f4d/event/join")).isEmpty();
+    assertThat(DeviceTopic.parse("application/17c82e96/device/a840416eb1830f4d/event/join"))
+        .isEmpty();
     assertThat(DeviceTopic.parse("tugai/v1/cameras/CT-UZ4-03/megadetector"))
         .contains(new DeviceTopic(DeviceTopic.Kind.MEGADETECTOR_BATCH, "CT-UZ4-03"));
   }

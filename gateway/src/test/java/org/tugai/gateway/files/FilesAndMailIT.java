@@ -58,9 +58,10 @@ import org.tugai.schemas.SchemaCatalog;
 import org.tugai.schemas.Topics;
 
 /**
- * Vendors' files through a live gateway and a real Kafka: dropped into the inbox folder, and mailed to a real IMAP
- * server (GreenMail) as the Iridium gateway and vendors' services mail them. A file or message is done only once
- * Kafka has its fixes; what cannot be read is kept (failed/, a flagged message) and dead-lettered with the reason.
+ * Vendors' files through a live gateway and a real Kafka: dropped into the inbox folder, and mailed
+ * to a real IMAP server (GreenMail) as the Iridium gateway and vendors' services mail them. A file
+ * or message is done only once Kafka has its fixes; what cannot be read is kept (failed/, a flagged
+ * message) and dead-lettered with the reason.
  */
 @ExtendWith(TugaiInfrastructure.class)
 class FilesAndMailIT {
@@ -70,24 +71,60 @@ class FilesAndMailIT {
 
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
-  private GatewayService start(Infrastructure infra, Topics topics, String prefix, Map<String, String> extra, Deployment... deployments)
+  private GatewayService start(
+      Infrastructure infra,
+      Topics topics,
+      String prefix,
+      Map<String, String> extra,
+      Deployment... deployments)
       throws Exception {
-    return start(infra.kafkaBootstrapServers(), infra.mqttUrl(), topics, prefix, extra, deployments);
+    return start(
+        infra.kafkaBootstrapServers(), infra.mqttUrl(), topics, prefix, extra, deployments);
   }
 
-  private GatewayService start(String bootstrap, String mqttUrl, Topics topics, String prefix, Map<String, String> extra,
-      Deployment... deployments) throws Exception {
-    Map<String, String> s = new HashMap<>(Map.of("kafka.bootstrap-servers", bootstrap, "kafka.topic-prefix", prefix,
-        "mqtt.url", mqttUrl, "gateway.client-id", Infrastructure.uniqueName("gw"), "gateway.alerts-out", "false",
-        "gateway.unknown-devices", "accept"));
+  private GatewayService start(
+      String bootstrap,
+      String mqttUrl,
+      Topics topics,
+      String prefix,
+      Map<String, String> extra,
+      Deployment... deployments)
+      throws Exception {
+    Map<String, String> s =
+        new HashMap<>(
+            Map.of(
+                "kafka.bootstrap-servers",
+                bootstrap,
+                "kafka.topic-prefix",
+                prefix,
+                "mqtt.url",
+                mqttUrl,
+                "gateway.client-id",
+                Infrastructure.uniqueName("gw"),
+                "gateway.alerts-out",
+                "false",
+                "gateway.unknown-devices",
+                "accept"));
     s.putAll(extra);
     GatewayConfig config = GatewayConfig.from(Settings.of(s));
     TopicAdmin.ensure(config.kafka(), List.of(topics.deployments()));
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
-        new StringSerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", bootstrap),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
       for (Deployment d : deployments) {
-        producer.send(new ProducerRecord<>(topics.deployments().name(), d.getDeploymentId(),
-            topics.deployments().valueSerde().serializer().serialize(topics.deployments().name(), d))).get();
+        producer
+            .send(
+                new ProducerRecord<>(
+                    topics.deployments().name(),
+                    d.getDeploymentId(),
+                    topics
+                        .deployments()
+                        .valueSerde()
+                        .serializer()
+                        .serialize(topics.deployments().name(), d)))
+            .get();
       }
     }
     GatewayService gateway = new GatewayService(config, meters, Clock.systemUTC());
@@ -96,33 +133,65 @@ class FilesAndMailIT {
   }
 
   @Test
-  void filesDroppedIntoTheInboxAreImportedOnceAndUnreadableOnesKept(Infrastructure infra) throws Exception {
+  void filesDroppedIntoTheInboxAreImportedOnceAndUnreadableOnesKept(Infrastructure infra)
+      throws Exception {
     String prefix = Infrastructure.uniqueName("inbox") + ".";
     Topics topics = Topics.of(prefix, SchemaCatalog.released());
     Path inbox = Files.createDirectories(dir.resolve("inbox"));
-    for (String name : List.of("vectronic-gps-plus-x.csv", "lotek-web-service.csv", "telonics-complete.csv")) {
+    for (String name :
+        List.of("vectronic-gps-plus-x.csv", "lotek-web-service.csv", "telonics-complete.csv")) {
       drop(inbox, name, VendorFormatTest.resource(name).getBytes(StandardCharsets.UTF_8));
     }
-    drop(inbox, "notes.txt", "the collar on deer 7 was replaced\n".getBytes(StandardCharsets.UTF_8));
-    GatewayService gateway = start(infra, topics, prefix, Map.of("gateway.inbox.dir", inbox.toString(), "gateway.inbox.poll-every", "200ms",
-        "gateway.inbox.settle", "0s"));
+    drop(
+        inbox, "notes.txt", "the collar on deer 7 was replaced\n".getBytes(StandardCharsets.UTF_8));
+    GatewayService gateway =
+        start(
+            infra,
+            topics,
+            prefix,
+            Map.of(
+                "gateway.inbox.dir",
+                inbox.toString(),
+                "gateway.inbox.poll-every",
+                "200ms",
+                "gateway.inbox.settle",
+                "0s"));
     try {
-      await().atMost(Duration.ofSeconds(60)).until(() -> listing(inbox.resolve(Inbox.DONE)).size() == 3
-          && listing(inbox.resolve(Inbox.FAILED)).contains("notes.txt"));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  listing(inbox.resolve(Inbox.DONE)).size() == 3
+                      && listing(inbox.resolve(Inbox.FAILED)).contains("notes.txt"));
       assertThat(listing(inbox)).isEmpty();
-      assertThat(Files.readString(inbox.resolve(Inbox.FAILED).resolve("notes.txt.reason"))).contains("no header of a known vendor format");
-      Map<String, Long> byCollar = fixes(infra, topics).stream().collect(Collectors.groupingBy(Fix::getCollarId, Collectors.counting()));
-      assertThat(byCollar).containsExactlyInAnyOrderEntriesOf(Map.of("34127", 5L, "41877", 4L, "712044A", 6L));
-      assertThat(fixes(infra, topics)).filteredOn(f -> "1".equals(f.getLocationClass())).singleElement()
-          .satisfies(f -> assertThat(f.getSource()).isEqualTo("import-telonics:telonics-complete.csv"));
-      Map<String, Long> reasons = deadLetters(infra, topics).stream()
-          .collect(Collectors.groupingBy(DeadLetter::getReasonCode, Collectors.counting()));
-      assertThat(reasons).containsExactlyInAnyOrderEntriesOf(Map.of("malformed-row", 3L, "unreadable-file", 1L));
-      assertThat(deadLetters(infra, topics)).filteredOn(d -> d.getReasonCode().equals("malformed-row"))
-          .extracting(DeadLetter::getReason).anySatisfy(r -> assertThat(r).startsWith("line 32: GPS Latitude"));
+      assertThat(Files.readString(inbox.resolve(Inbox.FAILED).resolve("notes.txt.reason")))
+          .contains("no header of a known vendor format");
+      Map<String, Long> byCollar =
+          fixes(infra, topics).stream()
+              .collect(Collectors.groupingBy(Fix::getCollarId, Collectors.counting()));
+      assertThat(byCollar)
+          .containsExactlyInAnyOrderEntriesOf(Map.of("34127", 5L, "41877", 4L, "712044A", 6L));
+      assertThat(fixes(infra, topics))
+          .filteredOn(f -> "1".equals(f.getLocationClass()))
+          .singleElement()
+          .satisfies(
+              f -> assertThat(f.getSource()).isEqualTo("import-telonics:telonics-complete.csv"));
+      Map<String, Long> reasons =
+          deadLetters(infra, topics).stream()
+              .collect(Collectors.groupingBy(DeadLetter::getReasonCode, Collectors.counting()));
+      assertThat(reasons)
+          .containsExactlyInAnyOrderEntriesOf(Map.of("malformed-row", 3L, "unreadable-file", 1L));
+      assertThat(deadLetters(infra, topics))
+          .filteredOn(d -> d.getReasonCode().equals("malformed-row"))
+          .extracting(DeadLetter::getReason)
+          .anySatisfy(r -> assertThat(r).startsWith("line 32: GPS Latitude"));
 
-      // The same export dropped again (a sync job that copies everything every night): moved along, nothing sent again.
-      drop(inbox, "telonics-again.csv", VendorFormatTest.resource("telonics-complete.csv").getBytes(StandardCharsets.UTF_8));
+      // The same export dropped again (a sync job that copies everything every night): moved along,
+      // nothing sent again.
+      drop(
+          inbox,
+          "telonics-again.csv",
+          VendorFormatTest.resource("telonics-complete.csv").getBytes(StandardCharsets.UTF_8));
       await().atMost(Duration.ofSeconds(30)).until(() -> listing(inbox).isEmpty());
       assertThat(listing(inbox.resolve(Inbox.DONE))).contains("telonics-again.csv");
       assertThat(fixes(infra, topics)).hasSize(15);
@@ -132,45 +201,96 @@ class FilesAndMailIT {
   }
 
   @Test
-  void mailedSbdMessagesAndExportsAreReadAndAMessageNoOneCanReadStaysFlagged(Infrastructure infra) throws Exception {
+  void mailedSbdMessagesAndExportsAreReadAndAMessageNoOneCanReadStaysFlagged(Infrastructure infra)
+      throws Exception {
     String prefix = Infrastructure.uniqueName("mail") + ".";
     Topics topics = Topics.of(prefix, SchemaCatalog.released());
     String collar = Infrastructure.uniqueName("IRM");
-    GreenMail mail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort());
+    GreenMail mail =
+        new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort());
     mail.start();
     GreenMailUser user = mail.setUser("collars@tugai.test", "collars", "imap-secret");
     Instant session = Instant.now().minus(3, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
     Instant fixTime = session.minus(10, ChronoUnit.MINUTES);
-    byte[] sbd = ByteBuffer.allocate(16).putInt((int) fixTime.getEpochSecond()).putInt(375_012_340).putInt(682_510_099)
-        .putShort((short) 388).put((byte) 12).put((byte) ((8 << 3) | (3 << 1))).array();
-    user.deliver(message("sbdservice@sbd.iridium.com", "SBD Msg From Unit: " + IMEI, "MOMSN: 12\nMTMSN: 0\nTime of Session (UTC): "
-        + DateTimeFormatter.ofPattern("EEE MMM d HH:mm:ss yyyy", Locale.ENGLISH).withZone(ZoneOffset.UTC).format(session)
-        + "\nSession Status: 00 - Transfer OK\nMessage Size (bytes): 16\n\nUnit Location: Lat = 37.50 Long = 68.25\nCEPradius = 3\n",
-        IMEI + "_000012.sbd", sbd));
-    user.deliver(message("reports@telonics.example", "Telonics data 712044A", "Attached.", "712044A Complete.csv",
-        VendorFormatTest.resource("telonics-complete.csv").getBytes(StandardCharsets.UTF_8)));
+    byte[] sbd =
+        ByteBuffer.allocate(16)
+            .putInt((int) fixTime.getEpochSecond())
+            .putInt(375_012_340)
+            .putInt(682_510_099)
+            .putShort((short) 388)
+            .put((byte) 12)
+            .put((byte) ((8 << 3) | (3 << 1)))
+            .array();
+    user.deliver(
+        message(
+            "sbdservice@sbd.iridium.com",
+            "SBD Msg From Unit: " + IMEI,
+            "MOMSN: 12\nMTMSN: 0\nTime of Session (UTC): "
+                + DateTimeFormatter.ofPattern("EEE MMM d HH:mm:ss yyyy", Locale.ENGLISH)
+                    .withZone(ZoneOffset.UTC)
+                    .format(session)
+                + "\nSession Status: 00 - Transfer OK\nMessage Size (bytes): 16\n\nUnit Location: Lat = 37.50 Long = 68.25\nCEPradius = 3\n",
+            IMEI + "_000012.sbd",
+            sbd));
+    user.deliver(
+        message(
+            "reports@telonics.example",
+            "Telonics data 712044A",
+            "Attached.",
+            "712044A Complete.csv",
+            VendorFormatTest.resource("telonics-complete.csv").getBytes(StandardCharsets.UTF_8)));
     user.deliver(message("ranger@tugai.test", "Re: collar data", "Thanks, received.", null, null));
-    GatewayService gateway = start(infra, topics, prefix, Map.of("gateway.imap.url", "imap://127.0.0.1:" + mail.getImap().getPort(),
-        "gateway.imap.username", "collars", "gateway.imap.password", "imap-secret", "gateway.imap.poll-every", "300ms"),
-        Deployment.newBuilder().setDeploymentId(collar + "@1").setDeviceId(collar).setDeviceType(DeviceType.COLLAR)
-            .setDeployOn(Instant.parse("2026-01-01T00:00:00Z")).setImei(IMEI).build());
+    GatewayService gateway =
+        start(
+            infra,
+            topics,
+            prefix,
+            Map.of(
+                "gateway.imap.url",
+                "imap://127.0.0.1:" + mail.getImap().getPort(),
+                "gateway.imap.username",
+                "collars",
+                "gateway.imap.password",
+                "imap-secret",
+                "gateway.imap.poll-every",
+                "300ms"),
+            Deployment.newBuilder()
+                .setDeploymentId(collar + "@1")
+                .setDeviceId(collar)
+                .setDeviceType(DeviceType.COLLAR)
+                .setDeployOn(Instant.parse("2026-01-01T00:00:00Z"))
+                .setImei(IMEI)
+                .build());
     try {
-      await().atMost(Duration.ofSeconds(60)).until(() -> flags(mail).values().stream().allMatch(f -> f.contains(Flags.Flag.SEEN)
-          || f.contains(Flags.Flag.FLAGGED)));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  flags(mail).values().stream()
+                      .allMatch(
+                          f -> f.contains(Flags.Flag.SEEN) || f.contains(Flags.Flag.FLAGGED)));
       Map<String, Flags> flags = flags(mail);
       assertThat(flags.get("SBD Msg From Unit: " + IMEI).contains(Flags.Flag.SEEN)).isTrue();
       assertThat(flags.get("Telonics data 712044A").contains(Flags.Flag.SEEN)).isTrue();
       assertThat(flags.get("Re: collar data").contains(Flags.Flag.FLAGGED)).isTrue();
-      assertThat(flags.get("Re: collar data").contains(Flags.Flag.SEEN)).as("kept unread for a person").isFalse();
+      assertThat(flags.get("Re: collar data").contains(Flags.Flag.SEEN))
+          .as("kept unread for a person")
+          .isFalse();
       List<Fix> fixes = fixes(infra, topics);
-      assertThat(fixes).filteredOn(f -> f.getCollarId().equals(collar)).singleElement().satisfies(f -> {
-        assertThat(f.getFixTime()).isEqualTo(fixTime);
-        assertThat(f.getDeviceTime()).isEqualTo(session);
-        assertThat(f.getLat()).isEqualTo(37.501234);
-        assertThat(f.getSource()).isEqualTo("iridium-email:" + IMEI + ":12");
-      });
+      assertThat(fixes)
+          .filteredOn(f -> f.getCollarId().equals(collar))
+          .singleElement()
+          .satisfies(
+              f -> {
+                assertThat(f.getFixTime()).isEqualTo(fixTime);
+                assertThat(f.getDeviceTime()).isEqualTo(session);
+                assertThat(f.getLat()).isEqualTo(37.501234);
+                assertThat(f.getSource()).isEqualTo("iridium-email:" + IMEI + ":12");
+              });
       assertThat(fixes).filteredOn(f -> f.getCollarId().equals("712044A")).hasSize(6);
-      assertThat(deadLetters(infra, topics)).filteredOn(d -> d.getReasonCode().equals("unreadable-file")).singleElement()
+      assertThat(deadLetters(infra, topics))
+          .filteredOn(d -> d.getReasonCode().equals("unreadable-file"))
+          .singleElement()
           .satisfies(d -> assertThat(d.getReason()).contains("has no attachment"));
     } finally {
       gateway.close();
@@ -179,33 +299,87 @@ class FilesAndMailIT {
   }
 
   @Test
-  void aFileOrMailArrivingWhileKafkaIsAwayStaysUntilKafkaHasIt(Infrastructure infra) throws Exception {
+  void aFileOrMailArrivingWhileKafkaIsAwayStaysUntilKafkaHasIt(Infrastructure infra)
+      throws Exception {
     String prefix = Infrastructure.uniqueName("away") + ".";
     Topics topics = Topics.of(prefix, SchemaCatalog.released());
     Path inbox = Files.createDirectories(dir.resolve("inbox"));
-    GreenMail mail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort());
+    GreenMail mail =
+        new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort());
     mail.start();
     GreenMailUser user = mail.setUser("collars@tugai.test", "collars", "imap-secret");
-    try (org.tugai.embedded.KafkaBrokerProcess kafka = new org.tugai.embedded.KafkaBrokerProcess(dir.resolve("kafka"))) {
+    try (org.tugai.embedded.KafkaBrokerProcess kafka =
+        new org.tugai.embedded.KafkaBrokerProcess(dir.resolve("kafka"))) {
       kafka.start();
-      GatewayService gateway = start(kafka.bootstrapServers(), infra.mqttUrl(), topics, prefix, Map.of("gateway.inbox.dir", inbox.toString(),
-          "gateway.inbox.poll-every", "200ms", "gateway.inbox.settle", "0s", "gateway.inbox.confirm-timeout", "2s",
-          "gateway.imap.url", "imap://127.0.0.1:" + mail.getImap().getPort(), "gateway.imap.username", "collars",
-          "gateway.imap.password", "imap-secret", "gateway.imap.poll-every", "300ms", "gateway.imap.confirm-timeout", "2s"));
+      GatewayService gateway =
+          start(
+              kafka.bootstrapServers(),
+              infra.mqttUrl(),
+              topics,
+              prefix,
+              Map.of(
+                  "gateway.inbox.dir",
+                  inbox.toString(),
+                  "gateway.inbox.poll-every",
+                  "200ms",
+                  "gateway.inbox.settle",
+                  "0s",
+                  "gateway.inbox.confirm-timeout",
+                  "2s",
+                  "gateway.imap.url",
+                  "imap://127.0.0.1:" + mail.getImap().getPort(),
+                  "gateway.imap.username",
+                  "collars",
+                  "gateway.imap.password",
+                  "imap-secret",
+                  "gateway.imap.poll-every",
+                  "300ms",
+                  "gateway.imap.confirm-timeout",
+                  "2s"));
       try {
         kafka.stop();
-        drop(inbox, "lotek-web-service.csv", VendorFormatTest.resource("lotek-web-service.csv").getBytes(StandardCharsets.UTF_8));
-        user.deliver(message("reports@vectronic.example", "Positions 34127", "Attached.", "34127.csv",
-            VendorFormatTest.resource("vectronic-gps-plus-x.csv").getBytes(StandardCharsets.UTF_8)));
-        await().atMost(Duration.ofSeconds(60)).until(() -> unconfirmed("inbox") >= 1 && unconfirmed("mail") >= 1);
+        drop(
+            inbox,
+            "lotek-web-service.csv",
+            VendorFormatTest.resource("lotek-web-service.csv").getBytes(StandardCharsets.UTF_8));
+        user.deliver(
+            message(
+                "reports@vectronic.example",
+                "Positions 34127",
+                "Attached.",
+                "34127.csv",
+                VendorFormatTest.resource("vectronic-gps-plus-x.csv")
+                    .getBytes(StandardCharsets.UTF_8)));
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> unconfirmed("inbox") >= 1 && unconfirmed("mail") >= 1);
         assertThat(listing(inbox)).containsExactly("lotek-web-service.csv");
         assertThat(flags(mail).get("Positions 34127").contains(Flags.Flag.SEEN)).isFalse();
         kafka.start();
-        await().atMost(Duration.ofSeconds(120)).until(() -> listing(inbox).isEmpty() && flags(mail).get("Positions 34127")
-            .contains(Flags.Flag.SEEN));
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(TopicContents.read(kafka.bootstrapServers(),
-            topics.fixes().name()).stream().map(r -> topics.fixes().valueSerde().deserializer().deserialize(r.topic(), r.value()))
-            .map(f -> f.getCollarId() + "@" + f.getFixTime()).distinct().count()).isEqualTo(9));
+        await()
+            .atMost(Duration.ofSeconds(120))
+            .until(
+                () ->
+                    listing(inbox).isEmpty()
+                        && flags(mail).get("Positions 34127").contains(Flags.Flag.SEEN));
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .untilAsserted(
+                () ->
+                    assertThat(
+                            TopicContents.read(kafka.bootstrapServers(), topics.fixes().name())
+                                .stream()
+                                .map(
+                                    r ->
+                                        topics
+                                            .fixes()
+                                            .valueSerde()
+                                            .deserializer()
+                                            .deserialize(r.topic(), r.value()))
+                                .map(f -> f.getCollarId() + "@" + f.getFixTime())
+                                .distinct()
+                                .count())
+                        .isEqualTo(9));
       } finally {
         gateway.close();
         mail.stop();
@@ -214,7 +388,12 @@ class FilesAndMailIT {
   }
 
   private double unconfirmed(String from) {
-    io.micrometer.core.instrument.Counter c = meters.find("tugai.gateway.files").tag("from", from).tag("outcome", "unconfirmed").counter();
+    io.micrometer.core.instrument.Counter c =
+        meters
+            .find("tugai.gateway.files")
+            .tag("from", from)
+            .tag("outcome", "unconfirmed")
+            .counter();
     return c == null ? 0 : c.count();
   }
 
@@ -227,11 +406,16 @@ class FilesAndMailIT {
 
   private static List<String> listing(Path folder) throws Exception {
     try (Stream<Path> files = Files.list(folder)) {
-      return files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).toList();
+      return files
+          .filter(Files::isRegularFile)
+          .map(p -> p.getFileName().toString())
+          .filter(n -> !n.startsWith("."))
+          .toList();
     }
   }
 
-  private static MimeMessage message(String from, String subject, String body, String attachment, byte[] bytes) throws Exception {
+  private static MimeMessage message(
+      String from, String subject, String body, String attachment, byte[] bytes) throws Exception {
     MimeMessage m = new MimeMessage(Session.getInstance(new Properties()));
     m.setFrom(new InternetAddress(from));
     m.setRecipient(Message.RecipientType.TO, new InternetAddress("collars@tugai.test"));
@@ -242,7 +426,8 @@ class FilesAndMailIT {
     parts.addBodyPart(text);
     if (attachment != null) {
       MimeBodyPart file = new MimeBodyPart();
-      file.setDataHandler(new DataHandler(new ByteArrayDataSource(bytes, "application/octet-stream")));
+      file.setDataHandler(
+          new DataHandler(new ByteArrayDataSource(bytes, "application/octet-stream")));
       file.setFileName(attachment);
       parts.addBodyPart(file);
     }
@@ -271,11 +456,14 @@ class FilesAndMailIT {
 
   private static List<Fix> fixes(Infrastructure infra, Topics topics) {
     return TopicContents.read(infra.kafkaBootstrapServers(), topics.fixes().name()).stream()
-        .map(r -> topics.fixes().valueSerde().deserializer().deserialize(r.topic(), r.value())).toList();
+        .map(r -> topics.fixes().valueSerde().deserializer().deserialize(r.topic(), r.value()))
+        .toList();
   }
 
   private static List<DeadLetter> deadLetters(Infrastructure infra, Topics topics) {
     return TopicContents.read(infra.kafkaBootstrapServers(), topics.deadLetters().name()).stream()
-        .map(r -> topics.deadLetters().valueSerde().deserializer().deserialize(r.topic(), r.value())).toList();
+        .map(
+            r -> topics.deadLetters().valueSerde().deserializer().deserialize(r.topic(), r.value()))
+        .toList();
   }
 }

@@ -19,7 +19,8 @@ class VendorFormatTest {
   }
 
   private static Map<String, JsonNode> byTime(VendorFormat.Parsed p) {
-    return p.rows().stream().collect(Collectors.toMap(r -> r.fix().path("fixTime").asText(), VendorFormat.Row::fix));
+    return p.rows().stream()
+        .collect(Collectors.toMap(r -> r.fix().path("fixTime").asText(), VendorFormat.Row::fix));
   }
 
   @Test
@@ -46,10 +47,13 @@ class VendorFormatTest {
     assertThat(fixes.get("2026-11-01T02:00:31Z").has("lat")).isFalse();
     assertThat(fixes.get("2026-11-01T03:00:30Z").path("fixType").asText()).isEqualTo("2D");
     assertThat(fixes.get("2026-11-01T04:00:30Z").path("mortality").asBoolean()).isTrue();
-    assertThat(p.skipped()).singleElement().satisfies(s -> {
-      assertThat(s.line()).isEqualTo(7);
-      assertThat(s.reason()).contains("Latitude [°]").contains("37,23x");
-    });
+    assertThat(p.skipped())
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.line()).isEqualTo(7);
+              assertThat(s.reason()).contains("Latitude [°]").contains("37,23x");
+            });
   }
 
   @Test
@@ -58,18 +62,25 @@ class VendorFormatTest {
     assertThat(VendorFormat.detect(text)).contains(VendorFormat.LOTEK);
     VendorFormat.Parsed p = VendorFormat.LOTEK.parse(text, "GPS_41877.csv");
     Map<String, JsonNode> fixes = byTime(p);
-    assertThat(fixes.keySet()).containsExactlyInAnyOrder("2026-11-01T00:00:12Z", "2026-11-01T02:00:10Z", "2026-11-01T04:00:14Z",
-        "2026-11-01T06:00:09Z");
+    assertThat(fixes.keySet())
+        .containsExactlyInAnyOrder(
+            "2026-11-01T00:00:12Z",
+            "2026-11-01T02:00:10Z",
+            "2026-11-01T04:00:14Z",
+            "2026-11-01T06:00:09Z");
     assertThat(fixes.get("2026-11-01T00:00:12Z").path("collarId").asText()).isEqualTo("41877");
     assertThat(fixes.get("2026-11-01T02:00:10Z").path("satellites").asInt()).isEqualTo(8);
     assertThat(fixes.get("2026-11-01T04:00:14Z").path("fixType").asText()).isEqualTo("none");
     assertThat(fixes.get("2026-11-01T04:00:14Z").has("lat")).isFalse();
     assertThat(fixes.get("2026-11-01T06:00:09Z").path("fixType").asText()).isEqualTo("2D");
     assertThat(fixes.get("2026-11-01T06:00:09Z").path("batteryV").asDouble()).isEqualTo(3.65);
-    assertThat(p.skipped()).singleElement().satisfies(s -> {
-      assertThat(s.line()).isEqualTo(7);
-      assertThat(s.reason()).contains("11-31-2026");
-    });
+    assertThat(p.skipped())
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.line()).isEqualTo(7);
+              assertThat(s.reason()).contains("11-31-2026");
+            });
   }
 
   @Test
@@ -99,16 +110,21 @@ class VendorFormatTest {
     assertThat(argos.has("fixType")).isFalse();
     assertThat(fixes.get("2026-11-19T05:31:02Z").path("locationClass").asText()).isEqualTo("B");
     assertThat(fixes.get("2026-11-19T06:00:00Z").path("mortality").asBoolean()).isTrue();
-    assertThat(p.skipped()).singleElement().satisfies(s -> {
-      assertThat(s.line()).isEqualTo(32);
-      assertThat(s.reason()).contains("GPS Latitude").contains("37.40xx");
-    });
+    assertThat(p.skipped())
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.line()).isEqualTo(32);
+              assertThat(s.reason()).contains("GPS Latitude").contains("37.40xx");
+            });
   }
 
   @Test
   void aFileWithoutAKnownHeaderIsNoFormat() {
     assertThat(VendorFormat.detect("just,some\n1,2\n")).isEmpty();
     assertThat(VendorFormat.named("TELONICS")).contains(VendorFormat.TELONICS);
-    assertThat(List.of(VendorFormat.values())).extracting(VendorFormat::cliName).containsExactly("vectronic", "lotek", "telonics");
+    assertThat(List.of(VendorFormat.values()))
+        .extracting(VendorFormat::cliName)
+        .containsExactly("vectronic", "lotek", "telonics");
   }
 }

@@ -19,8 +19,16 @@ class DirectIpTest {
   @Test
   void aMessageWithHeaderPayloadAndLocationReadsBack() throws Exception {
     byte[] payload = {1, 2, 3, 4};
-    byte[] bytes = DirectIp.encode(123_456, IMEI, 0, 4_242, 7, SESSION, payload,
-        Optional.of(new SbdMessage.IridiumLocation(-37.5125, -68.25, 12)));
+    byte[] bytes =
+        DirectIp.encode(
+            123_456,
+            IMEI,
+            0,
+            4_242,
+            7,
+            SESSION,
+            payload,
+            Optional.of(new SbdMessage.IridiumLocation(-37.5125, -68.25, 12)));
 
     SbdMessage m = DirectIp.parse(DirectIp.readMessage(new ByteArrayInputStream(bytes)));
 
@@ -28,20 +36,33 @@ class DirectIpTest {
     assertThat(m.momsn()).isEqualTo(4_242);
     assertThat(m.sessionTime()).isEqualTo(SESSION);
     assertThat(m.payload()).containsExactly(payload);
-    assertThat(m.location()).get().satisfies(l -> {
-      assertThat(l.lat()).isCloseTo(-37.5125, Offset.offset(1e-4));
-      assertThat(l.lon()).isCloseTo(-68.25, Offset.offset(1e-4));
-      assertThat(l.cepKm()).isEqualTo(12.0);
-    });
+    assertThat(m.location())
+        .get()
+        .satisfies(
+            l -> {
+              assertThat(l.lat()).isCloseTo(-37.5125, Offset.offset(1e-4));
+              assertThat(l.lon()).isCloseTo(-68.25, Offset.offset(1e-4));
+              assertThat(l.cepKm()).isEqualTo(12.0);
+            });
     assertThat(m.source()).isEqualTo("iridium-directip:" + IMEI + ":4242");
   }
 
   @Test
   void theLayoutIsTheProtocolsByteForByte() throws Exception {
-    byte[] bytes = DirectIp.encode(0x01020304L, IMEI, 0, 0xABCD, 0x0102, Instant.ofEpochSecond(0x5F5E1000L), new byte[] {9}, Optional.empty());
+    byte[] bytes =
+        DirectIp.encode(
+            0x01020304L,
+            IMEI,
+            0,
+            0xABCD,
+            0x0102,
+            Instant.ofEpochSecond(0x5F5E1000L),
+            new byte[] {9},
+            Optional.empty());
     ByteBuffer b = ByteBuffer.wrap(bytes);
     assertThat(b.get()).isEqualTo((byte) 1); // revision
-    assertThat(b.getShort()).isEqualTo((short) (bytes.length - 3)); // overall length, without the pre-header
+    assertThat(b.getShort())
+        .isEqualTo((short) (bytes.length - 3)); // overall length, without the pre-header
     assertThat(b.get()).isEqualTo((byte) 0x01); // MO header
     assertThat(b.getShort()).isEqualTo((short) 28);
     assertThat(b.getInt()).isEqualTo(0x01020304);
@@ -60,7 +81,8 @@ class DirectIpTest {
 
   @Test
   void aMessageWithoutPayloadIsAnEmptyOneNotAnError() throws Exception {
-    SbdMessage m = DirectIp.parse(DirectIp.encode(1, IMEI, 13, 5, 0, SESSION, null, Optional.empty()));
+    SbdMessage m =
+        DirectIp.parse(DirectIp.encode(1, IMEI, 13, 5, 0, SESSION, null, Optional.empty()));
     assertThat(m.payload()).isEmpty();
   }
 
@@ -80,8 +102,11 @@ class DirectIpTest {
     byte[] good = DirectIp.encode(1, IMEI, 0, 5, 0, SESSION, new byte[] {7, 8}, Optional.empty());
     byte[] lying = good.clone();
     lying[lying.length - 4] = 0x7F; // the payload element claims far more bytes than follow
-    assertThatThrownBy(() -> DirectIp.parse(lying)).isInstanceOf(DirectIp.MalformedException.class).hasMessageContaining("claims");
-    byte[] badImei = DirectIp.encode(1, "30023401075337X", 0, 5, 0, SESSION, new byte[] {7}, Optional.empty());
+    assertThatThrownBy(() -> DirectIp.parse(lying))
+        .isInstanceOf(DirectIp.MalformedException.class)
+        .hasMessageContaining("claims");
+    byte[] badImei =
+        DirectIp.encode(1, "30023401075337X", 0, 5, 0, SESSION, new byte[] {7}, Optional.empty());
     assertThatThrownBy(() -> DirectIp.parse(badImei)).hasMessageContaining("not 15 digits");
     byte[] headless = {1, 0, 4, 0x02, 0, 1, 7};
     assertThatThrownBy(() -> DirectIp.parse(headless)).hasMessageContaining("no MO header");
@@ -90,9 +115,12 @@ class DirectIpTest {
   @Test
   void aConnectionThatEndsEarlyOrSpeaksAnotherProtocolIsToldApart() {
     byte[] good = DirectIp.encode(1, IMEI, 0, 5, 0, SESSION, new byte[] {7, 8}, Optional.empty());
-    assertThatThrownBy(() -> DirectIp.readMessage(new ByteArrayInputStream(Arrays.copyOf(good, 20))))
-        .isInstanceOf(DirectIp.TruncatedException.class).hasMessageContaining("after 17 of");
-    assertThatThrownBy(() -> DirectIp.readMessage(new ByteArrayInputStream("GET / HTTP/1.1\r\n".getBytes())))
+    assertThatThrownBy(
+            () -> DirectIp.readMessage(new ByteArrayInputStream(Arrays.copyOf(good, 20))))
+        .isInstanceOf(DirectIp.TruncatedException.class)
+        .hasMessageContaining("after 17 of");
+    assertThatThrownBy(
+            () -> DirectIp.readMessage(new ByteArrayInputStream("GET / HTTP/1.1\r\n".getBytes())))
         .isInstanceOf(DirectIp.NotDirectIpException.class);
     assertThatThrownBy(() -> DirectIp.readMessage(new ByteArrayInputStream(new byte[0])))
         .isInstanceOf(DirectIp.TruncatedException.class);

@@ -40,34 +40,59 @@ import org.tugai.schemas.MqttTopics;
 import org.tugai.schemas.SchemaCatalog;
 import org.tugai.schemas.Topics;
 
-/** With the shipped ACL (deploy/mosquitto/acl.conf) a collar can publish only as itself; the gateway logs in with a password. */
+/**
+ * With the shipped ACL (deploy/mosquitto/acl.conf) a collar can publish only as itself; the gateway
+ * logs in with a password.
+ */
 @ExtendWith(TugaiInfrastructure.class)
 class DeviceAclIT {
 
   /** The shipped broker security settings: what the tests check is what an operator gets. */
-  static final Path SECURE_CONF = Path.of(System.getProperty("tugai.root", "..")).resolve("deploy/mosquitto/secure.conf");
+  static final Path SECURE_CONF =
+      Path.of(System.getProperty("tugai.root", "..")).resolve("deploy/mosquitto/secure.conf");
 
   @TempDir Path dir;
 
   static void addUser(Path passwd, String user, String password) throws Exception {
-    List<String> cmd = Files.exists(passwd) ? List.of("mosquitto_passwd", "-b", passwd.toString(), user, password)
-        : List.of("mosquitto_passwd", "-c", "-b", passwd.toString(), user, password);
+    List<String> cmd =
+        Files.exists(passwd)
+            ? List.of("mosquitto_passwd", "-b", passwd.toString(), user, password)
+            : List.of("mosquitto_passwd", "-c", "-b", passwd.toString(), user, password);
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     assertThat(p.waitFor()).as(new String(p.getInputStream().readAllBytes())).isZero();
   }
 
-  /** The gateway logged in as the shipped ACL's {@code tugai-gateway}, its alert relay as {@code tugai-gateway-alerts}. */
-  static GatewayService startGateway(Infrastructure infra, MosquittoProcess broker, String prefix) throws Exception {
-    GatewayService gateway = new GatewayService(gatewayConfig(infra, broker, prefix), new SimpleMeterRegistry(), Clock.systemUTC());
+  /**
+   * The gateway logged in as the shipped ACL's {@code tugai-gateway}, its alert relay as {@code
+   * tugai-gateway-alerts}.
+   */
+  static GatewayService startGateway(Infrastructure infra, MosquittoProcess broker, String prefix)
+      throws Exception {
+    GatewayService gateway =
+        new GatewayService(
+            gatewayConfig(infra, broker, prefix), new SimpleMeterRegistry(), Clock.systemUTC());
     gateway.start();
     return gateway;
   }
 
   static GatewayConfig gatewayConfig(Infrastructure infra, MosquittoProcess broker, String prefix) {
-    return GatewayConfig.from(Settings.of(Map.of(
-        "kafka.bootstrap-servers", infra.kafkaBootstrapServers(), "kafka.topic-prefix", prefix,
-        "mqtt.url", broker.url(), "mqtt.username", "tugai-gateway", "mqtt.password", "gw-secret",
-        "gateway.alerts-username", "tugai-gateway-alerts", "gateway.alerts-password", "gwa-secret")));
+    return GatewayConfig.from(
+        Settings.of(
+            Map.of(
+                "kafka.bootstrap-servers",
+                infra.kafkaBootstrapServers(),
+                "kafka.topic-prefix",
+                prefix,
+                "mqtt.url",
+                broker.url(),
+                "mqtt.username",
+                "tugai-gateway",
+                "mqtt.password",
+                "gw-secret",
+                "gateway.alerts-username",
+                "tugai-gateway-alerts",
+                "gateway.alerts-password",
+                "gwa-secret")));
   }
 
   /** The users every secured broker of these tests has: the gateway's two connections. */
@@ -80,7 +105,8 @@ class DeviceAclIT {
     return connect(url, Infrastructure.uniqueName(user), user, password);
   }
 
-  static MqttAsyncClient connect(String url, String clientId, String user, String password) throws MqttException {
+  static MqttAsyncClient connect(String url, String clientId, String user, String password)
+      throws MqttException {
     MqttAsyncClient client = new MqttAsyncClient(url, clientId, new MemoryPersistence());
     MqttConnectionOptions o = new MqttConnectionOptions();
     o.setUserName(user);
@@ -91,7 +117,8 @@ class DeviceAclIT {
 
   @Test
   void aCollarCannotPublishAsAnotherCollar(Infrastructure infra) throws Exception {
-    Assumptions.assumeTrue(MosquittoProcess.binary().isPresent(), "needs mosquitto and mosquitto_passwd");
+    Assumptions.assumeTrue(
+        MosquittoProcess.binary().isPresent(), "needs mosquitto and mosquitto_passwd");
     Path acl = Path.of(System.getProperty("tugai.root", "..")).resolve("deploy/mosquitto/acl.conf");
     Path passwd = dir.resolve("passwd");
     String c1 = Infrastructure.uniqueName("TJ-C1");
@@ -105,27 +132,52 @@ class DeviceAclIT {
       GatewayService gateway = startGateway(infra, broker, prefix);
       MqttAsyncClient collar = connect(broker.url(), c1, "c1-secret");
       try {
-        String time = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS).toString();
-        IMqttToken own = collar.publish(MqttTopics.collarFixes(c1), message("{\"collarId\":\"" + c1 + "\",\"fixTime\":\""
-            + time + "\",\"lat\":37.3,\"lon\":68.1}"));
+        String time =
+            Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS).toString();
+        IMqttToken own =
+            collar.publish(
+                MqttTopics.collarFixes(c1),
+                message(
+                    "{\"collarId\":\""
+                        + c1
+                        + "\",\"fixTime\":\""
+                        + time
+                        + "\",\"lat\":37.3,\"lon\":68.1}"));
         own.waitForCompletion(10_000);
-        IMqttToken spoof = collar.publish(MqttTopics.collarFixes(c2), message("{\"collarId\":\"" + c2 + "\",\"fixTime\":\""
-            + time + "\",\"lat\":37.3,\"lon\":68.1}"));
+        IMqttToken spoof =
+            collar.publish(
+                MqttTopics.collarFixes(c2),
+                message(
+                    "{\"collarId\":\""
+                        + c2
+                        + "\",\"fixTime\":\""
+                        + time
+                        + "\",\"lat\":37.3,\"lon\":68.1}"));
         spoof.waitForCompletion(10_000);
 
         assertThat(own.getReasonCodes()[0]).isZero();
-        assertThat(spoof.getReasonCodes()[0]).as("PUBACK reason code: 0x87 not authorized").isEqualTo(0x87);
+        assertThat(spoof.getReasonCodes()[0])
+            .as("PUBACK reason code: 0x87 not authorized")
+            .isEqualTo(0x87);
         Set<String> keys = new HashSet<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", infra.kafkaBootstrapServers()),
-            new StringDeserializer(), new ByteArrayDeserializer())) {
-          List<TopicPartition> partitions = consumer.partitionsFor(topics.fixes().name()).stream()
-              .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        try (KafkaConsumer<String, byte[]> consumer =
+            new KafkaConsumer<>(
+                Map.of("bootstrap.servers", infra.kafkaBootstrapServers()),
+                new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+          List<TopicPartition> partitions =
+              consumer.partitionsFor(topics.fixes().name()).stream()
+                  .map(p -> new TopicPartition(p.topic(), p.partition()))
+                  .toList();
           consumer.assign(partitions);
           consumer.seekToBeginning(partitions);
-          await().atMost(Duration.ofSeconds(30)).until(() -> {
-            consumer.poll(Duration.ofMillis(200)).forEach(r -> keys.add(r.key()));
-            return keys.contains(c1);
-          });
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .until(
+                  () -> {
+                    consumer.poll(Duration.ofMillis(200)).forEach(r -> keys.add(r.key()));
+                    return keys.contains(c1);
+                  });
           consumer.poll(Duration.ofSeconds(1)).forEach(r -> keys.add(r.key()));
         }
         assertThat(keys).contains(c1).doesNotContain(c2);
@@ -133,27 +185,41 @@ class DeviceAclIT {
         collar.disconnect().waitForCompletion(5_000);
         gateway.close();
       }
-      assertThatThrownBy(() -> connect(broker.url(), c1, "wrong")).isInstanceOf(MqttException.class);
+      assertThatThrownBy(() -> connect(broker.url(), c1, "wrong"))
+          .isInstanceOf(MqttException.class);
     }
   }
 
   @Test
   void onlyDevicesPublishDeviceData() throws Exception {
-    Assumptions.assumeTrue(MosquittoProcess.binary().isPresent(), "needs mosquitto and mosquitto_passwd");
+    Assumptions.assumeTrue(
+        MosquittoProcess.binary().isPresent(), "needs mosquitto and mosquitto_passwd");
     Path acl = Path.of(System.getProperty("tugai.root", "..")).resolve("deploy/mosquitto/acl.conf");
     Path passwd = dir.resolve("passwd");
     addGatewayUsers(passwd);
     addUser(passwd, "ranger-example", "r-secret");
     try (MosquittoProcess broker = MosquittoProcess.startSecure(SECURE_CONF, passwd, acl)) {
-      Map<String, String> users = Map.of("tugai-gateway", "gw-secret", "tugai-gateway-alerts", "gwa-secret", "ranger-example", "r-secret");
+      Map<String, String> users =
+          Map.of(
+              "tugai-gateway",
+              "gw-secret",
+              "tugai-gateway-alerts",
+              "gwa-secret",
+              "ranger-example",
+              "r-secret");
       for (Map.Entry<String, String> user : users.entrySet()) {
         MqttAsyncClient client = connect(broker.url(), user.getKey(), user.getValue());
         try {
-          for (String topic : List.of(MqttTopics.collarFixes(user.getKey()), MqttTopics.cameraDetections(user.getKey()),
-              MqttTopics.megaDetector(user.getKey()))) {
+          for (String topic :
+              List.of(
+                  MqttTopics.collarFixes(user.getKey()),
+                  MqttTopics.cameraDetections(user.getKey()),
+                  MqttTopics.megaDetector(user.getKey()))) {
             IMqttToken t = client.publish(topic, message("{}"));
             t.waitForCompletion(10_000);
-            assertThat(t.getReasonCodes()[0]).as(user.getKey() + " publishing " + topic + ": not authorised").isEqualTo(0x87);
+            assertThat(t.getReasonCodes()[0])
+                .as(user.getKey() + " publishing " + topic + ": not authorised")
+                .isEqualTo(0x87);
           }
         } finally {
           client.disconnect().waitForCompletion(5_000);
@@ -164,17 +230,29 @@ class DeviceAclIT {
 
   /** A ranger's block exactly as the shipped ACL's example block, for another user and zone. */
   private static String rangerBlock(String user, String zone) {
-    return "\nuser " + user + "\ntopic deny tugai/v1/collars/#\ntopic deny tugai/v1/cameras/#\ntopic read tugai/v1/alerts/" + zone + "\ntopic write tugai/v1/acks/" + zone + "/" + user + "/+\n";
+    return "\nuser "
+        + user
+        + "\ntopic deny tugai/v1/collars/#\ntopic deny tugai/v1/cameras/#\ntopic read tugai/v1/alerts/"
+        + zone
+        + "\ntopic write tugai/v1/acks/"
+        + zone
+        + "/"
+        + user
+        + "/+\n";
   }
 
   @Test
-  void aRangerAcknowledgesOnlyAlertsOfTheirZonesAndOnlyAsThemselves(Infrastructure infra) throws Exception {
-    Assumptions.assumeTrue(MosquittoProcess.binary().isPresent(), "needs mosquitto and mosquitto_passwd");
-    Path shipped = Path.of(System.getProperty("tugai.root", "..")).resolve("deploy/mosquitto/acl.conf");
+  void aRangerAcknowledgesOnlyAlertsOfTheirZonesAndOnlyAsThemselves(Infrastructure infra)
+      throws Exception {
+    Assumptions.assumeTrue(
+        MosquittoProcess.binary().isPresent(), "needs mosquitto and mosquitto_passwd");
+    Path shipped =
+        Path.of(System.getProperty("tugai.root", "..")).resolve("deploy/mosquitto/acl.conf");
     String template = Files.readString(shipped);
     assertThat(template).contains(rangerBlock("ranger-example", "zone-example").strip());
     Path acl = dir.resolve("acl.conf");
-    Files.writeString(acl, template + rangerBlock("ranger-a", "zone-a") + rangerBlock("ranger-b", "zone-b"));
+    Files.writeString(
+        acl, template + rangerBlock("ranger-a", "zone-a") + rangerBlock("ranger-b", "zone-b"));
     Path passwd = dir.resolve("passwd");
     addGatewayUsers(passwd);
     addUser(passwd, "ranger-a", "a-secret");
@@ -185,30 +263,54 @@ class DeviceAclIT {
       GatewayService gateway = startGateway(infra, broker, prefix);
       MqttAsyncClient ranger = connect(broker.url(), "ranger-a", "a-secret");
       try {
-        IMqttToken own = ranger.publish("tugai/v1/acks/zone-a/ranger-a/A1", message("{\"note\": \"on our way\"}"));
+        IMqttToken own =
+            ranger.publish(
+                "tugai/v1/acks/zone-a/ranger-a/A1", message("{\"note\": \"on our way\"}"));
         IMqttToken otherZone = ranger.publish("tugai/v1/acks/zone-b/ranger-a/B1", message("{}"));
-        IMqttToken asSomeoneElse = ranger.publish("tugai/v1/acks/zone-a/ranger-b/A2", message("{}"));
-        IMqttToken oldTopic = ranger.publish("tugai/v1/alerts/B1/ack", message("{\"by\": \"admin\"}"));
+        IMqttToken asSomeoneElse =
+            ranger.publish("tugai/v1/acks/zone-a/ranger-b/A2", message("{}"));
+        IMqttToken oldTopic =
+            ranger.publish("tugai/v1/alerts/B1/ack", message("{\"by\": \"admin\"}"));
         for (IMqttToken t : List.of(own, otherZone, asSomeoneElse, oldTopic)) {
           t.waitForCompletion(10_000);
         }
         assertThat(own.getReasonCodes()[0]).isZero();
-        assertThat(otherZone.getReasonCodes()[0]).as("another zone's alert: not authorised").isEqualTo(0x87);
-        assertThat(asSomeoneElse.getReasonCodes()[0]).as("as another ranger: not authorised").isEqualTo(0x87);
-        assertThat(oldTopic.getReasonCodes()[0]).as("the old ack topic: not authorised").isEqualTo(0x87);
+        assertThat(otherZone.getReasonCodes()[0])
+            .as("another zone's alert: not authorised")
+            .isEqualTo(0x87);
+        assertThat(asSomeoneElse.getReasonCodes()[0])
+            .as("as another ranger: not authorised")
+            .isEqualTo(0x87);
+        assertThat(oldTopic.getReasonCodes()[0])
+            .as("the old ack topic: not authorised")
+            .isEqualTo(0x87);
         List<org.tugai.avro.AlertAck> acks = new java.util.ArrayList<>();
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-          acks.clear();
-          org.tugai.embedded.junit.TopicContents.read(infra.kafkaBootstrapServers(), topics.alertAcks().name())
-              .forEach(r -> acks.add(topics.alertAcks().valueSerde().deserializer().deserialize(r.topic(), r.value())));
-          return !acks.isEmpty();
-        });
-        assertThat(acks).singleElement().satisfies(a -> {
-          assertThat(a.getAlertId()).isEqualTo("A1");
-          assertThat(a.getBy()).isEqualTo("ranger-a");
-          assertThat(a.getChannel()).isEqualTo("zone-a");
-          assertThat(a.getVia()).isEqualTo("mqtt-user:ranger-a");
-        });
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () -> {
+                  acks.clear();
+                  org.tugai.embedded.junit.TopicContents.read(
+                          infra.kafkaBootstrapServers(), topics.alertAcks().name())
+                      .forEach(
+                          r ->
+                              acks.add(
+                                  topics
+                                      .alertAcks()
+                                      .valueSerde()
+                                      .deserializer()
+                                      .deserialize(r.topic(), r.value())));
+                  return !acks.isEmpty();
+                });
+        assertThat(acks)
+            .singleElement()
+            .satisfies(
+                a -> {
+                  assertThat(a.getAlertId()).isEqualTo("A1");
+                  assertThat(a.getBy()).isEqualTo("ranger-a");
+                  assertThat(a.getChannel()).isEqualTo("zone-a");
+                  assertThat(a.getVia()).isEqualTo("mqtt-user:ranger-a");
+                });
       } finally {
         ranger.disconnect().waitForCompletion(5_000);
         gateway.close();

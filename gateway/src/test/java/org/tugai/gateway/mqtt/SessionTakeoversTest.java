@@ -12,22 +12,23 @@ import org.junit.jupiter.api.Test;
 class SessionTakeoversTest {
 
   private Instant now = Instant.parse("2026-03-01T04:00:00Z");
-  private final Clock clock = new Clock() {
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
+  private final Clock clock =
+      new Clock() {
+        @Override
+        public ZoneOffset getZone() {
+          return ZoneOffset.UTC;
+        }
 
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+          return this;
+        }
 
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  };
+        @Override
+        public Instant instant() {
+          return now;
+        }
+      };
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final SessionTakeovers takeovers = new SessionTakeovers(registry, clock);
 
@@ -36,8 +37,11 @@ class SessionTakeoversTest {
     takeovers.register("source 'local'");
     assertThat(registry.find("tugai.gateway.mqtt.session.takeovers").counter().count()).isZero();
     takeovers.disconnected("source 'local'", "gw-1", SessionTakeovers.SESSION_TAKEN_OVER);
-    assertThat(takeovers.problems()).singleElement().satisfies(p -> assertThat(p).contains("taken over").contains("gw-1"));
-    assertThat(registry.find("tugai.gateway.mqtt.session.takeovers").counter().count()).isEqualTo(1);
+    assertThat(takeovers.problems())
+        .singleElement()
+        .satisfies(p -> assertThat(p).contains("taken over").contains("gw-1"));
+    assertThat(registry.find("tugai.gateway.mqtt.session.takeovers").counter().count())
+        .isEqualTo(1);
     now = now.plus(SessionTakeovers.REPORTED_FOR).plusSeconds(1);
     assertThat(takeovers.problems()).isEmpty();
   }
@@ -53,6 +57,8 @@ class SessionTakeoversTest {
       takeovers.disconnected("alerts out", "gw-1-alerts", 0);
       now = now.plusSeconds(5);
     }
-    assertThat(takeovers.problems()).singleElement().satisfies(p -> assertThat(p).contains("alerts out").contains("gw-1-alerts"));
+    assertThat(takeovers.problems())
+        .singleElement()
+        .satisfies(p -> assertThat(p).contains("alerts out").contains("gw-1-alerts"));
   }
 }

@@ -34,22 +34,44 @@ import org.tugai.schemas.MqttTopics;
 import org.tugai.schemas.SchemaCatalog;
 import org.tugai.schemas.Topics;
 
-/** The nasty corpus through a live gateway: each case lands in the dead letters with its reason, good fixes keep flowing. */
+/**
+ * The nasty corpus through a live gateway: each case lands in the dead letters with its reason,
+ * good fixes keep flowing.
+ */
 @ExtendWith(TugaiInfrastructure.class)
 class NastyInputIT {
 
   @Test
-  void everyNastyMessageIsDeadLetteredAndEveryGoodOneArrives(Infrastructure infra) throws Exception {
+  void everyNastyMessageIsDeadLetteredAndEveryGoodOneArrives(Infrastructure infra)
+      throws Exception {
     String prefix = Infrastructure.uniqueName("nasty") + ".";
     String bootstrap = infra.kafkaBootstrapServers();
     Topics topics = Topics.of(prefix, SchemaCatalog.released());
     String run = Infrastructure.uniqueName("N").replace("-", "");
     NastyCorpus corpus = new NastyCorpus(run + "x", Instant.now());
-    GatewayService gateway = new GatewayService(GatewayConfig.from(Settings.of(Map.of("kafka.bootstrap-servers", bootstrap,
-        "kafka.topic-prefix", prefix, "mqtt.url", infra.mqttUrl(), "gateway.client-id", Infrastructure.uniqueName("gw"),
-        "gateway.unknown-devices", "accept", "gateway.alerts-out", "false"))), new SimpleMeterRegistry(), Clock.systemUTC());
+    GatewayService gateway =
+        new GatewayService(
+            GatewayConfig.from(
+                Settings.of(
+                    Map.of(
+                        "kafka.bootstrap-servers",
+                        bootstrap,
+                        "kafka.topic-prefix",
+                        prefix,
+                        "mqtt.url",
+                        infra.mqttUrl(),
+                        "gateway.client-id",
+                        Infrastructure.uniqueName("gw"),
+                        "gateway.unknown-devices",
+                        "accept",
+                        "gateway.alerts-out",
+                        "false"))),
+            new SimpleMeterRegistry(),
+            Clock.systemUTC());
     gateway.start();
-    MqttClient device = new MqttClient(infra.mqttUrl(), Infrastructure.uniqueName("field"), new MemoryPersistence());
+    MqttClient device =
+        new MqttClient(
+            infra.mqttUrl(), Infrastructure.uniqueName("field"), new MemoryPersistence());
     MqttConnectionOptions options = new MqttConnectionOptions();
     options.setMaximumPacketSize(4L * 1024 * 1024);
     device.connect(options);
@@ -59,8 +81,11 @@ class NastyInputIT {
       for (NastyCorpus.Case c : corpus.cases()) {
         MqttPublishing.publish(device, c.topic(), c.payload());
         String good = run + "g" + (i % 7);
-        MqttPublishing.publish(device, MqttTopics.collarFixes(good),
-            NastyCorpus.goodFix(good, base.plusSeconds(i).toString()).getBytes(StandardCharsets.UTF_8));
+        MqttPublishing.publish(
+            device,
+            MqttTopics.collarFixes(good),
+            NastyCorpus.goodFix(good, base.plusSeconds(i).toString())
+                .getBytes(StandardCharsets.UTF_8));
         i++;
       }
       int goods = i;
@@ -69,31 +94,52 @@ class NastyInputIT {
       Map<String, String> deadLettered = new ConcurrentHashMap<>();
       Set<String> goodArrived = ConcurrentHashMap.newKeySet();
       Set<String> nastyInFixes = ConcurrentHashMap.newKeySet();
-      try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap),
-          new StringDeserializer(), new ByteArrayDeserializer())) {
+      try (KafkaConsumer<String, byte[]> consumer =
+          new KafkaConsumer<>(
+              Map.of("bootstrap.servers", bootstrap),
+              new StringDeserializer(),
+              new ByteArrayDeserializer())) {
         List<TopicPartition> partitions = new java.util.ArrayList<>();
         for (String t : List.of(topics.fixes().name(), topics.deadLetters().name())) {
-          consumer.partitionsFor(t).forEach(p -> partitions.add(new TopicPartition(t, p.partition())));
+          consumer
+              .partitionsFor(t)
+              .forEach(p -> partitions.add(new TopicPartition(t, p.partition())));
         }
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         try {
-          await().atMost(Duration.ofSeconds(90)).until(() -> {
-          consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-            if (r.topic().equals(topics.deadLetters().name())) {
-              DeadLetter d = topics.deadLetters().valueSerde().deserializer().deserialize(r.topic(), r.value());
-              deadLettered.put(r.key(), d.getReasonCode());
-            } else {
-              var fix = topics.fixes().valueSerde().deserializer().deserialize(r.topic(), r.value());
-              if (expected.containsKey(r.key())) {
-                nastyInFixes.add(r.key());
-              } else {
-                goodArrived.add(fix.getCollarId() + "@" + fix.getFixTime());
-              }
-            }
-          });
-          return deadLettered.size() >= expected.size() && goodArrived.size() >= goods;
-          });
+          await()
+              .atMost(Duration.ofSeconds(90))
+              .until(
+                  () -> {
+                    consumer
+                        .poll(Duration.ofMillis(200))
+                        .forEach(
+                            r -> {
+                              if (r.topic().equals(topics.deadLetters().name())) {
+                                DeadLetter d =
+                                    topics
+                                        .deadLetters()
+                                        .valueSerde()
+                                        .deserializer()
+                                        .deserialize(r.topic(), r.value());
+                                deadLettered.put(r.key(), d.getReasonCode());
+                              } else {
+                                var fix =
+                                    topics
+                                        .fixes()
+                                        .valueSerde()
+                                        .deserializer()
+                                        .deserialize(r.topic(), r.value());
+                                if (expected.containsKey(r.key())) {
+                                  nastyInFixes.add(r.key());
+                                } else {
+                                  goodArrived.add(fix.getCollarId() + "@" + fix.getFixTime());
+                                }
+                              }
+                            });
+                    return deadLettered.size() >= expected.size() && goodArrived.size() >= goods;
+                  });
         } catch (org.awaitility.core.ConditionTimeoutException e) {
           // Fall through: the assertions below say precisely what is missing.
         }

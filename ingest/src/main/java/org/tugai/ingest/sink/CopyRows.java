@@ -13,8 +13,8 @@ import org.postgresql.copy.CopyIn;
 
 /**
  * Rows in PostgreSQL's COPY text format, streamed into a table. Text rather than binary: it is what
- * {@code COPY ... FROM STDIN} parses fastest after binary, and a bad value fails with a readable message
- * that names the column, which is what an operator reads in the dead letter.
+ * {@code COPY ... FROM STDIN} parses fastest after binary, and a bad value fails with a readable
+ * message that names the column, which is what an operator reads in the dead letter.
  */
 public final class CopyRows {
 
@@ -31,7 +31,10 @@ public final class CopyRows {
 
   /** Starts {@code COPY table (columns) FROM STDIN} on the caller's connection and transaction. */
   public static CopyRows into(Connection c, String table, String columns) throws SQLException {
-    CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table + " (" + columns + ") FROM STDIN");
+    CopyIn copy =
+        c.unwrap(PGConnection.class)
+            .getCopyAPI()
+            .copyIn("COPY " + table + " (" + columns + ") FROM STDIN");
     return new CopyRows(copy);
   }
 
@@ -122,7 +125,9 @@ public final class CopyRows {
     return copy.endCopy();
   }
 
-  /** Abandons the COPY after an error on our side, so the connection can be rolled back and reused. */
+  /**
+   * Abandons the COPY after an error on our side, so the connection can be rolled back and reused.
+   */
   public void cancel() {
     try {
       if (copy.isActive()) {

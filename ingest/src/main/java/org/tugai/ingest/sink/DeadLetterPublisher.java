@@ -19,7 +19,10 @@ import org.tugai.schemas.DeadLetters;
 import org.tugai.schemas.ReasonCodes;
 import org.tugai.schemas.TopicSpec;
 
-/** Sends records the sink cannot store to the dead-letter topic, synchronously: the offset commits only after. */
+/**
+ * Sends records the sink cannot store to the dead-letter topic, synchronously: the offset commits
+ * only after.
+ */
 public final class DeadLetterPublisher implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(DeadLetterPublisher.class);
@@ -28,10 +31,11 @@ public final class DeadLetterPublisher implements AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
   private final MeterRegistry registry;
 
-
   private io.micrometer.core.instrument.Counter counter(String reason) {
-    return io.micrometer.core.instrument.Counter.builder("tugai.ingest.deadletters").description("Records the sink dead-lettered, by reason")
-        .tag("reason", reason).register(registry);
+    return io.micrometer.core.instrument.Counter.builder("tugai.ingest.deadletters")
+        .description("Records the sink dead-lettered, by reason")
+        .tag("reason", reason)
+        .register(registry);
   }
 
   public DeadLetterPublisher(KafkaSettings kafka, MeterRegistry registry) {
@@ -42,23 +46,38 @@ public final class DeadLetterPublisher implements AutoCloseable {
     ReasonCodes.INGEST.forEach(this::counter);
   }
 
-  public void publish(ConsumerRecord<String, byte[]> r, String reasonCode, String reason) throws InterruptedException {
+  public void publish(ConsumerRecord<String, byte[]> r, String reasonCode, String reason)
+      throws InterruptedException {
     publish(r.key(), r.value(), r.topic(), r.partition(), r.offset(), reasonCode, reason);
   }
 
-  public void publish(SinkRecord<?> r, String reasonCode, String reason) throws InterruptedException {
+  public void publish(SinkRecord<?> r, String reasonCode, String reason)
+      throws InterruptedException {
     publish(r.key(), r.raw(), r.topic(), r.partition(), r.offset(), reasonCode, reason);
   }
 
-  private void publish(String key, byte[] value, String fromTopic, int partition, long offset, String reasonCode, String reason)
+  private void publish(
+      String key,
+      byte[] value,
+      String fromTopic,
+      int partition,
+      long offset,
+      String reasonCode,
+      String reason)
       throws InterruptedException {
     byte[] raw = value == null ? new byte[0] : value;
     String source = "kafka:" + fromTopic + "/" + partition + "/" + offset;
-    DeadLetter letter = DeadLetters.letter("ingest", source, reasonCode, reason, key, raw, Instant.now());
+    DeadLetter letter =
+        DeadLetters.letter("ingest", source, reasonCode, reason, key, raw, Instant.now());
     log.warn("dead-lettering {} ({}): {}", source, reasonCode, reason);
     counter(reasonCode).increment();
     try {
-      producer.send(new ProducerRecord<>(topic.name(), key, topic.valueSerde().serializer().serialize(topic.name(), letter)))
+      producer
+          .send(
+              new ProducerRecord<>(
+                  topic.name(),
+                  key,
+                  topic.valueSerde().serializer().serialize(topic.name(), letter)))
           .get(60, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
       // Not committing is the safe answer: the record is read again after a restart.
@@ -70,8 +89,14 @@ public final class DeadLetterPublisher implements AutoCloseable {
   public static DeadLetter undecodable(ConsumerRecord<String, byte[]> r, Exception e) {
     byte[] raw = r.value() == null ? new byte[0] : r.value();
     // The record's own time, not now: a replay must produce the very same row.
-    return DeadLetters.letter("ingest", "kafka:" + r.topic() + "/" + r.partition() + "/" + r.offset(), ReasonCodes.UNDECODABLE,
-        String.valueOf(e.getMessage()), r.key(), raw, Instant.ofEpochMilli(r.timestamp()));
+    return DeadLetters.letter(
+        "ingest",
+        "kafka:" + r.topic() + "/" + r.partition() + "/" + r.offset(),
+        ReasonCodes.UNDECODABLE,
+        String.valueOf(e.getMessage()),
+        r.key(),
+        raw,
+        Instant.ofEpochMilli(r.timestamp()));
   }
 
   @Override

@@ -6,4 +6,5 @@ package org.tugai.ingest.sink;
  *
  * @param value the decoded value; null for a tombstone
  */
-public record SinkRecord<V>(String key, V value, byte[] raw, String topic, int partition, long offset, long timestamp) {}
+public record SinkRecord<V>(
+    String key, V value, byte[] raw, String topic, int partition, long offset, long timestamp) {}

@@ -6,8 +6,8 @@ import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * How the records of one topic become rows: idempotent on a natural key, so a replayed batch changes nothing.
- * Implementations write in the caller's transaction and never commit.
+ * How the records of one topic become rows: idempotent on a natural key, so a replayed batch
+ * changes nothing. Implementations write in the caller's transaction and never commit.
  */
 public interface Table<V> {
 
@@ -28,8 +28,8 @@ public interface Table<V> {
   }
 
   /**
-   * A stand-in for a record that cannot be decoded, for a topic whose bad records cannot go to the dead letters
-   * (the dead-letter topic itself); null elsewhere.
+   * A stand-in for a record that cannot be decoded, for a topic whose bad records cannot go to the
+   * dead letters (the dead-letter topic itself); null elsewhere.
    */
   default V substituteFor(ConsumerRecord<String, byte[]> record, Exception cause) {
     return null;

@@ -32,12 +32,13 @@ import org.tugai.schemas.ReasonCodes;
 import org.tugai.schemas.TopicSpec;
 
 /**
- * One topic into one table. Each poll is one database transaction and its offsets are committed only after
- * the database committed, so a crash anywhere replays into idempotent upserts and nothing is lost or doubled.
- * While the database is away the consumer pauses (staying in its group) and the batch is retried with backoff;
- * a batch the database rejects is written row by row, and the rows it still rejects become dead letters. A
- * systemic failure (a missing table, a revoked privilege: {@link SqlFailures}) stops the sink with nothing
- * committed and nothing dead-lettered, and fails the service: no record is a bad row because the table is gone.
+ * One topic into one table. Each poll is one database transaction and its offsets are committed
+ * only after the database committed, so a crash anywhere replays into idempotent upserts and
+ * nothing is lost or doubled. While the database is away the consumer pauses (staying in its group)
+ * and the batch is retried with backoff; a batch the database rejects is written row by row, and
+ * the rows it still rejects become dead letters. A systemic failure (a missing table, a revoked
+ * privilege: {@link SqlFailures}) stops the sink with nothing committed and nothing dead-lettered,
+ * and fails the service: no record is a bad row because the table is gone.
  */
 public final class TopicSink<V> implements AutoCloseable {
 
@@ -58,8 +59,16 @@ public final class TopicSink<V> implements AutoCloseable {
   private Thread thread;
   private volatile boolean running;
 
-  public TopicSink(TopicSpec<String, V> topic, Table<V> table, IngestConfig config, DataSource dataSource,
-      DeadLetterPublisher deadLetters, boolean isDeadLetterTopic, MeterRegistry registry, String threadName, ServiceFailure failure) {
+  public TopicSink(
+      TopicSpec<String, V> topic,
+      Table<V> table,
+      IngestConfig config,
+      DataSource dataSource,
+      DeadLetterPublisher deadLetters,
+      boolean isDeadLetterTopic,
+      MeterRegistry registry,
+      String threadName,
+      ServiceFailure failure) {
     this.failure = failure;
     this.topic = topic;
     this.table = table;
@@ -67,10 +76,16 @@ public final class TopicSink<V> implements AutoCloseable {
     this.dataSource = dataSource;
     this.deadLetters = deadLetters;
     this.isDeadLetterTopic = isDeadLetterTopic;
-    this.rowsCounter = io.micrometer.core.instrument.Counter.builder("tugai.ingest.rows").description("Rows written to the store, by table")
-        .tag("table", table.name()).register(registry);
-    this.retries = io.micrometer.core.instrument.Counter.builder("tugai.ingest.retries")
-        .description("Batches written again after a retriable store failure, by table").tag("table", table.name()).register(registry);
+    this.rowsCounter =
+        io.micrometer.core.instrument.Counter.builder("tugai.ingest.rows")
+            .description("Rows written to the store, by table")
+            .tag("table", table.name())
+            .register(registry);
+    this.retries =
+        io.micrometer.core.instrument.Counter.builder("tugai.ingest.retries")
+            .description("Batches written again after a retriable store failure, by table")
+            .tag("table", table.name())
+            .register(registry);
     this.threadName = threadName;
   }
 
@@ -78,7 +93,8 @@ public final class TopicSink<V> implements AutoCloseable {
     Map<String, Object> c = config.kafka().consumerConfig();
     c.put(ConsumerConfig.GROUP_ID_CONFIG, config.kafka().topicPrefix() + config.groupId());
     c.put(ConsumerConfig.CLIENT_ID_CONFIG, threadName);
-    // Static membership: a restarted ingest gets its partitions back at once, not after the session timeout.
+    // Static membership: a restarted ingest gets its partitions back at once, not after the session
+    // timeout.
     c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.instanceId() + "-" + threadName);
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -117,13 +133,20 @@ public final class TopicSink<V> implements AutoCloseable {
       }
     } catch (WakeupException e) {
       if (running) {
-        log.error("{} sink woken up unexpectedly; uncommitted records will be replayed on restart", table.name(), e);
+        log.error(
+            "{} sink woken up unexpectedly; uncommitted records will be replayed on restart",
+            table.name(),
+            e);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Systemic e) {
-      failure.fail(table.name() + ": the store refuses every write (" + e.getMessage() + "); nothing was committed or dead-lettered,"
-          + " fix the database and restart");
+      failure.fail(
+          table.name()
+              + ": the store refuses every write ("
+              + e.getMessage()
+              + "); nothing was committed or dead-lettered,"
+              + " fix the database and restart");
     } finally {
       consumer.close(Duration.ofSeconds(5));
     }
@@ -137,8 +160,9 @@ public final class TopicSink<V> implements AutoCloseable {
   }
 
   /**
-   * Commits past {@code records}, already in the store. A commit Kafka could not take (the coordinator moving, a
-   * rebalance) only means the batch is read again after a restart, into idempotent upserts: warn and go on.
+   * Commits past {@code records}, already in the store. A commit Kafka could not take (the
+   * coordinator moving, a rebalance) only means the batch is read again after a restart, into
+   * idempotent upserts: warn and go on.
    */
   private void commit(ConsumerRecords<String, byte[]> records) {
     try {
@@ -149,21 +173,28 @@ public final class TopicSink<V> implements AutoCloseable {
       if (org.tugai.core.failure.KafkaFailures.classify(e) != Failure.RETRIABLE) {
         throw e;
       }
-      log.warn("{}: offsets not committed ({}); the records are stored, and are read again only after a restart", table.name(),
+      log.warn(
+          "{}: offsets not committed ({}); the records are stored, and are read again only after a restart",
+          table.name(),
           e.toString());
     }
   }
 
   /** Decodes one poll; keeps one record per natural key (one INSERT cannot touch a row twice). */
-  private List<SinkRecord<V>> decode(ConsumerRecords<String, byte[]> records) throws InterruptedException {
+  private List<SinkRecord<V>> decode(ConsumerRecords<String, byte[]> records)
+      throws InterruptedException {
     Map<Object, SinkRecord<V>> byKey = new LinkedHashMap<>();
     for (ConsumerRecord<String, byte[]> r : records) {
       V value;
       try {
-        value = r.value() == null ? null : topic.valueSerde().deserializer().deserialize(r.topic(), r.value());
+        value =
+            r.value() == null
+                ? null
+                : topic.valueSerde().deserializer().deserialize(r.topic(), r.value());
       } catch (SerializationException e) {
         if (isDeadLetterTopic) {
-          // Never dead-letter a dead letter (it would loop): keep its raw bytes in the table with the reason.
+          // Never dead-letter a dead letter (it would loop): keep its raw bytes in the table with
+          // the reason.
           value = table.substituteFor(r, e);
         } else {
           deadLetters.publish(r, ReasonCodes.UNDECODABLE, String.valueOf(e.getMessage()));
@@ -173,7 +204,9 @@ public final class TopicSink<V> implements AutoCloseable {
       if (value == null && !table.acceptsTombstones()) {
         continue;
       }
-      SinkRecord<V> record = new SinkRecord<>(r.key(), value, r.value(), r.topic(), r.partition(), r.offset(), r.timestamp());
+      SinkRecord<V> record =
+          new SinkRecord<>(
+              r.key(), value, r.value(), r.topic(), r.partition(), r.offset(), r.timestamp());
       byKey.merge(table.naturalKey(record), record, table::pick);
     }
     return new ArrayList<>(byKey.values());
@@ -197,7 +230,10 @@ public final class TopicSink<V> implements AutoCloseable {
           throw new Systemic(e);
         }
         if (kind == Failure.POISON) {
-          log.warn("{}: the store rejected a batch of {} ({}); writing it row by row to find the bad rows", table.name(), batch.size(),
+          log.warn(
+              "{}: the store rejected a batch of {} ({}); writing it row by row to find the bad rows",
+              table.name(),
+              batch.size(),
               firstLine(e));
           writeOneByOne(batch);
           if (paused) {
@@ -210,7 +246,11 @@ public final class TopicSink<V> implements AutoCloseable {
           consumer.pause(consumer.assignment());
           paused = true;
         }
-        log.warn("{}: store unavailable ({}); retrying in {} ms, offsets stay uncommitted", table.name(), firstLine(e), backoff);
+        log.warn(
+            "{}: store unavailable ({}); retrying in {} ms, offsets stay uncommitted",
+            table.name(),
+            firstLine(e),
+            backoff);
         retries.increment();
         Thread.sleep(backoff);
         pollWhilePaused();
@@ -223,9 +263,10 @@ public final class TopicSink<V> implements AutoCloseable {
   }
 
   /**
-   * Polls to stay in the group while the batch waits. A rebalance meanwhile resumes the partitions it hands back, so
-   * this poll can return records: they are not in the batch, so the consumer is rewound to the first of them (else
-   * the next commit would pass over records never written) and everything is paused again.
+   * Polls to stay in the group while the batch waits. A rebalance meanwhile resumes the partitions
+   * it hands back, so this poll can return records: they are not in the batch, so the consumer is
+   * rewound to the first of them (else the next commit would pass over records never written) and
+   * everything is paused again.
    */
   private void pollWhilePaused() {
     ConsumerRecords<String, byte[]> fetched = consumer.poll(Duration.ZERO);
@@ -259,8 +300,11 @@ public final class TopicSink<V> implements AutoCloseable {
         if (kind == Failure.RETRIABLE) {
           writeUntilDone(List.of(record));
         } else if (isDeadLetterTopic) {
-          log.error("dead letter at {}/{} cannot be stored ({}); it stays in the dead-letter topic", record.partition(),
-              record.offset(), firstLine(e));
+          log.error(
+              "dead letter at {}/{} cannot be stored ({}); it stays in the dead-letter topic",
+              record.partition(),
+              record.offset(),
+              firstLine(e));
         } else {
           deadLetters.publish(record, ReasonCodes.STORE_REJECTED, firstLine(e));
         }

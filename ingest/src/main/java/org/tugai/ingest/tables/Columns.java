@@ -13,9 +13,13 @@ final class Columns {
     return String.join(", ", columns);
   }
 
-  /** {@code c = EXCLUDED.c} for every column not in the conflict key (and not specially handled). */
+  /**
+   * {@code c = EXCLUDED.c} for every column not in the conflict key (and not specially handled).
+   */
   static String updateAll(String[] columns, Set<String> except) {
-    return Arrays.stream(columns).filter(c -> !except.contains(c)).map(c -> c + " = EXCLUDED." + c)
+    return Arrays.stream(columns)
+        .filter(c -> !except.contains(c))
+        .map(c -> c + " = EXCLUDED." + c)
         .collect(Collectors.joining(", "));
   }
 }

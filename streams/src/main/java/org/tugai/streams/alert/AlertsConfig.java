@@ -8,29 +8,45 @@ import java.util.Set;
 import org.tugai.core.config.Settings;
 
 /**
- * Configuration of the alert rules, validated at start-up: the thresholds ({@link AlertParams}) with their
- * per-species and per-zone overrides, and the settings that hold for every rule.
+ * Configuration of the alert rules, validated at start-up: the thresholds ({@link AlertParams})
+ * with their per-species and per-zone overrides, and the settings that hold for every rule.
  *
  * @param enabled {@code alerts.enabled}: run the alert rules in this streams instance
  * @param base thresholds for every animal and zone without an override
  * @param bySpecies {@code alerts.by-species.{scientific name}.*}
  * @param byZone {@code alerts.by-zone.{zone id}.*}; a zone override wins over a species override
  * @param window {@code alerts.window}: event time of fixes the collar rules keep per collar
- * @param silenceCheckEvery {@code alerts.silence.check-every}: wall-clock period of the silence sweep
- * @param retainResolved {@code alerts.retain-resolved}: how long a resolved alert is remembered (a late ack still finds it)
+ * @param silenceCheckEvery {@code alerts.silence.check-every}: wall-clock period of the silence
+ *     sweep
+ * @param retainResolved {@code alerts.retain-resolved}: how long a resolved alert is remembered (a
+ *     late ack still finds it)
  * @param dogSpecies {@code alerts.intrusion.dog-species}: species names that count as dogs
- * @param protectedTypes {@code alerts.protected-zone-types}: zone types where intrusion and leaving count
- * @param farmlandTypes {@code alerts.farmland-zone-types}: zone types whose entry from a protected area is human-wildlife conflict
+ * @param protectedTypes {@code alerts.protected-zone-types}: zone types where intrusion and leaving
+ *     count
+ * @param farmlandTypes {@code alerts.farmland-zone-types}: zone types whose entry from a protected
+ *     area is human-wildlife conflict
  * @param hazardTypes {@code alerts.hazard-zone-types}: zone types whose entry is a hazard
- * @param cachedFixes {@code alerts.cached-fixes}: fixes of the collar rules' windows held decoded in memory, over all
- *     collars of an instance (200,000, about 100 MB); 0 reads every window from its store
- * @param silenceIntervalByChannel {@code alerts.silence.expected-interval-by-channel.{channel}}: the interval a device of
- *     that channel is expected to report at when its deployment names none (a Globalstar collar relays twice a day); it
- *     beats the learned interval
+ * @param cachedFixes {@code alerts.cached-fixes}: fixes of the collar rules' windows held decoded
+ *     in memory, over all collars of an instance (200,000, about 100 MB); 0 reads every window from
+ *     its store
+ * @param silenceIntervalByChannel {@code alerts.silence.expected-interval-by-channel.{channel}}:
+ *     the interval a device of that channel is expected to report at when its deployment names none
+ *     (a Globalstar collar relays twice a day); it beats the learned interval
  */
-public record AlertsConfig(boolean enabled, AlertParams base, Map<String, AlertParams> bySpecies, Map<String, AlertParams> byZone,
-    Duration window, Duration silenceCheckEvery, Duration retainResolved, Set<String> dogSpecies, Set<String> protectedTypes,
-    Set<String> farmlandTypes, Set<String> hazardTypes, int cachedFixes, Map<String, Duration> silenceIntervalByChannel) {
+public record AlertsConfig(
+    boolean enabled,
+    AlertParams base,
+    Map<String, AlertParams> bySpecies,
+    Map<String, AlertParams> byZone,
+    Duration window,
+    Duration silenceCheckEvery,
+    Duration retainResolved,
+    Set<String> dogSpecies,
+    Set<String> protectedTypes,
+    Set<String> farmlandTypes,
+    Set<String> hazardTypes,
+    int cachedFixes,
+    Map<String, Duration> silenceIntervalByChannel) {
 
   public static AlertsConfig from(Settings s) {
     AlertParams base = AlertParams.from(s, "alerts.", AlertParams.defaults());
@@ -48,11 +64,24 @@ public record AlertsConfig(boolean enabled, AlertParams base, Map<String, AlertP
     }
     return new AlertsConfig(
         s.bool("alerts.enabled", true),
-        base, Map.copyOf(bySpecies), Map.copyOf(byZone),
+        base,
+        Map.copyOf(bySpecies),
+        Map.copyOf(byZone),
         s.duration("alerts.window", Duration.ofHours(24), Duration.ofHours(1), Duration.ofDays(14)),
-        s.duration("alerts.silence.check-every", Duration.ofMinutes(1), Duration.ofMillis(100), Duration.ofHours(1)),
-        s.duration("alerts.retain-resolved", Duration.ofDays(7), Duration.ofMinutes(1), Duration.ofDays(365)),
-        Set.copyOf(s.list("alerts.intrusion.dog-species", List.of("Canis familiaris", "Canis lupus familiaris"))),
+        s.duration(
+            "alerts.silence.check-every",
+            Duration.ofMinutes(1),
+            Duration.ofMillis(100),
+            Duration.ofHours(1)),
+        s.duration(
+            "alerts.retain-resolved",
+            Duration.ofDays(7),
+            Duration.ofMinutes(1),
+            Duration.ofDays(365)),
+        Set.copyOf(
+            s.list(
+                "alerts.intrusion.dog-species",
+                List.of("Canis familiaris", "Canis lupus familiaris"))),
         Set.copyOf(s.list("alerts.protected-zone-types", List.of("protected-area"))),
         Set.copyOf(s.list("alerts.farmland-zone-types", List.of("farmland"))),
         Set.copyOf(s.list("alerts.hazard-zone-types", List.of("hazard"))),
@@ -64,12 +93,18 @@ public record AlertsConfig(boolean enabled, AlertParams base, Map<String, AlertP
     Map<String, Duration> out = new LinkedHashMap<>();
     String prefix = "alerts.silence.expected-interval-by-channel.";
     for (String channel : s.group(prefix).keySet()) {
-      out.put(channel, s.duration(prefix + channel, Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofDays(60)));
+      out.put(
+          channel,
+          s.duration(
+              prefix + channel, Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofDays(60)));
     }
     return Map.copyOf(out);
   }
 
-  /** The thresholds where the given zones and species apply: the first zone with an override, else the species', else the base. */
+  /**
+   * The thresholds where the given zones and species apply: the first zone with an override, else
+   * the species', else the base.
+   */
   public AlertParams params(List<String> zones, String species) {
     for (String zone : zones) {
       AlertParams p = byZone.get(zone);
@@ -87,16 +122,22 @@ public record AlertsConfig(boolean enabled, AlertParams base, Map<String, AlertP
   }
 
   /**
-   * The longest stretch of fixes the immobility rule looks back over in any scope (twice its critical
-   * duration, so the start of the stillness is in view): the collar window must hold it.
+   * The longest stretch of fixes the immobility rule looks back over in any scope (twice its
+   * critical duration, so the start of the stillness is in view): the collar window must hold it.
    */
   public Duration longestRuleWindow() {
     Duration longest = base.immobilityCriticalAfter();
     for (AlertParams p : bySpecies.values()) {
-      longest = p.immobilityCriticalAfter().compareTo(longest) > 0 ? p.immobilityCriticalAfter() : longest;
+      longest =
+          p.immobilityCriticalAfter().compareTo(longest) > 0
+              ? p.immobilityCriticalAfter()
+              : longest;
     }
     for (AlertParams p : byZone.values()) {
-      longest = p.immobilityCriticalAfter().compareTo(longest) > 0 ? p.immobilityCriticalAfter() : longest;
+      longest =
+          p.immobilityCriticalAfter().compareTo(longest) > 0
+              ? p.immobilityCriticalAfter()
+              : longest;
     }
     return longest.multipliedBy(2);
   }

@@ -13,21 +13,27 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.tugai.avro.Fix;
 
 /**
- * Passes the first copy of each fix, by natural key {@code (collarId, fixTime)}; later copies (devices retry,
- * gateways restart, a study is replayed twice) are dropped. A key is remembered for {@code retention} of
- * wall-clock time after it arrived, whatever the fix's own age: a two-year-old fix replayed a second time is a
- * duplicate as surely as one from an hour ago, which a store windowed by event time could not say once stream
- * time had moved past it. Keys expire in arrival order through a second store indexed by arrival time, so a
- * sweep touches only what expires.
+ * Passes the first copy of each fix, by natural key {@code (collarId, fixTime)}; later copies
+ * (devices retry, gateways restart, a study is replayed twice) are dropped. A key is remembered for
+ * {@code retention} of wall-clock time after it arrived, whatever the fix's own age: a two-year-old
+ * fix replayed a second time is a duplicate as surely as one from an hour ago, which a store
+ * windowed by event time could not say once stream time had moved past it. Keys expire in arrival
+ * order through a second store indexed by arrival time, so a sweep touches only what expires.
  */
 public final class FixDedupeProcessor implements Processor<String, Fix, String, Fix> {
 
   /** Natural key -> arrival (wall-clock ms). */
   public static final String STORE = "fix-seen";
+
   /** {@code arrival ms (19 digits)|natural key} -> nothing: the expiry index. */
   public static final String BY_ARRIVAL = "fix-seen-by-arrival";
+
   static final Duration SWEEP_EVERY = Duration.ofMinutes(1);
-  /** At most this many keys expire per sweep, so a sweep after a large replay never stalls the thread for long. */
+
+  /**
+   * At most this many keys expire per sweep, so a sweep after a large replay never stalls the
+   * thread for long.
+   */
   static final int SWEEP_MAX = 50_000;
 
   private final Duration retention;
@@ -66,7 +72,8 @@ public final class FixDedupeProcessor implements Processor<String, Fix, String, 
   /** Forgets keys that arrived more than {@code retention} ago. */
   void sweep(long now) {
     List<String> expired = new ArrayList<>();
-    try (KeyValueIterator<String, String> it = byArrival.range(arrivalKey(0, ""), arrivalKey(now - retention.toMillis(), ""))) {
+    try (KeyValueIterator<String, String> it =
+        byArrival.range(arrivalKey(0, ""), arrivalKey(now - retention.toMillis(), ""))) {
       while (it.hasNext() && expired.size() < SWEEP_MAX) {
         KeyValue<String, String> next = it.next();
         expired.add(next.key);

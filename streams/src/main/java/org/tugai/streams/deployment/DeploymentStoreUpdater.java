@@ -12,8 +12,9 @@ import org.tugai.avro.Deployment;
 import org.tugai.avro.DeviceDeployments;
 
 /**
- * Keeps the global store of deployments by device from the compacted deployments topic (keyed by deployment
- * id): every instance holds all of them, so fixes keyed by collar can look up the deployment at their time.
+ * Keeps the global store of deployments by device from the compacted deployments topic (keyed by
+ * deployment id): every instance holds all of them, so fixes keyed by collar can look up the
+ * deployment at their time.
  */
 public final class DeploymentStoreUpdater implements Processor<String, Deployment, Void, Void> {
 
@@ -34,11 +35,13 @@ public final class DeploymentStoreUpdater implements Processor<String, Deploymen
       // A tombstone names only the deployment: find its device (deployments are few; this is rare).
       List<KeyValue<String, DeviceDeployments>> changed = new ArrayList<>();
       try (KeyValueIterator<String, DeviceDeployments> all = store.all()) {
-        all.forEachRemaining(kv -> {
-          if (kv.value.getDeployments().stream().anyMatch(d -> d.getDeploymentId().equals(deploymentId))) {
-            changed.add(kv);
-          }
-        });
+        all.forEachRemaining(
+            kv -> {
+              if (kv.value.getDeployments().stream()
+                  .anyMatch(d -> d.getDeploymentId().equals(deploymentId))) {
+                changed.add(kv);
+              }
+            });
       }
       for (KeyValue<String, DeviceDeployments> kv : changed) {
         List<Deployment> rest = new ArrayList<>(kv.value.getDeployments());
@@ -51,16 +54,25 @@ public final class DeploymentStoreUpdater implements Processor<String, Deploymen
     List<Deployment> list = new ArrayList<>(current == null ? List.of() : current.getDeployments());
     list.removeIf(d -> d.getDeploymentId().equals(deployment.getDeploymentId()));
     list.add(deployment);
-    store.put(deployment.getDeviceId(), DeviceDeployments.newBuilder().setDeviceId(deployment.getDeviceId()).setDeployments(list).build());
+    store.put(
+        deployment.getDeviceId(),
+        DeviceDeployments.newBuilder()
+            .setDeviceId(deployment.getDeviceId())
+            .setDeployments(list)
+            .build());
   }
 
   /** The deployment valid at {@code time}: deployOn <= time < deployOff. */
-  public static java.util.Optional<Deployment> validAt(DeviceDeployments deployments, java.time.Instant time) {
+  public static java.util.Optional<Deployment> validAt(
+      DeviceDeployments deployments, java.time.Instant time) {
     if (deployments == null) {
       return java.util.Optional.empty();
     }
     return deployments.getDeployments().stream()
-        .filter(d -> !time.isBefore(d.getDeployOn()) && (d.getDeployOff() == null || time.isBefore(d.getDeployOff())))
+        .filter(
+            d ->
+                !time.isBefore(d.getDeployOn())
+                    && (d.getDeployOff() == null || time.isBefore(d.getDeployOff())))
         .max(java.util.Comparator.comparing(Deployment::getDeployOn));
   }
 }

@@ -20,8 +20,9 @@ import org.tugai.schemas.ReasonCodes;
 import org.tugai.schemas.SchemaCatalog;
 
 /**
- * A record that does not decode (written by a foreign producer, corrupted, or by a writer whose schema is
- * unknown) goes to the dead-letter topic with its raw bytes and the reason; processing goes on.
+ * A record that does not decode (written by a foreign producer, corrupted, or by a writer whose
+ * schema is unknown) goes to the dead-letter topic with its raw bytes and the reason; processing
+ * goes on.
  */
 public final class DeadLetterDeserializationHandler implements DeserializationExceptionHandler {
 
@@ -30,7 +31,8 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
 
   private static final Logger log = LoggerFactory.getLogger(DeadLetterDeserializationHandler.class);
 
-  private final AvroSerde<DeadLetter> serde = new AvroSerde<>(DeadLetter.class, SchemaCatalog.released());
+  private final AvroSerde<DeadLetter> serde =
+      new AvroSerde<>(DeadLetter.class, SchemaCatalog.released());
   private String topic;
   private Map<String, Object> producerConfig;
   private KafkaProducer<byte[], byte[]> globalProducer;
@@ -43,31 +45,53 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
     }
     topic = configured.toString();
     producerConfig = new HashMap<>();
-    configs.forEach((k, v) -> {
-      if (k.equals("bootstrap.servers") || k.startsWith("security.") || k.startsWith("sasl.") || k.startsWith("ssl.")) {
-        producerConfig.put(k, v);
-      }
-    });
+    configs.forEach(
+        (k, v) -> {
+          if (k.equals("bootstrap.servers")
+              || k.startsWith("security.")
+              || k.startsWith("sasl.")
+              || k.startsWith("ssl.")) {
+            producerConfig.put(k, v);
+          }
+        });
     producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
   }
 
   @Override
-  public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+  public Response handleError(
+      ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
     byte[] raw = record.value() == null ? new byte[0] : record.value();
     String source = "kafka:" + record.topic() + "/" + record.partition() + "/" + record.offset();
-    String reason = exception.getMessage() == null ? exception.toString() : exception.getMessage().lines().findFirst().orElse("");
+    String reason =
+        exception.getMessage() == null
+            ? exception.toString()
+            : exception.getMessage().lines().findFirst().orElse("");
     log.warn("dead-lettering undecodable record {}: {}", source, reason);
-    DeadLetter letter = DeadLetters.letter("streams", source, ReasonCodes.UNDECODABLE, reason,
-        record.key() == null ? null : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8), raw, Instant.now());
-    ProducerRecord<byte[], byte[]> deadLetter = new ProducerRecord<>(topic, record.key(), serde.encode(letter));
+    DeadLetter letter =
+        DeadLetters.letter(
+            "streams",
+            source,
+            ReasonCodes.UNDECODABLE,
+            reason,
+            record.key() == null
+                ? null
+                : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8),
+            raw,
+            Instant.now());
+    ProducerRecord<byte[], byte[]> deadLetter =
+        new ProducerRecord<>(topic, record.key(), serde.encode(letter));
     if (context.taskId() != null && context.taskId().subtopology() < 0) {
-      // Kafka Streams 4.3.1 cannot send dead letters from the global thread (it casts the global context to a
+      // Kafka Streams 4.3.1 cannot send dead letters from the global thread (it casts the global
+      // context to a
       // record-collector supplier and dies): send this one ourselves.
-      globalProducer().send(deadLetter, (metadata, error) -> {
-        if (error != null) {
-          log.error("could not dead-letter {}: {}", source, error.toString());
-        }
-      });
+      globalProducer()
+          .send(
+              deadLetter,
+              (metadata, error) -> {
+                if (error != null) {
+                  log.error("could not dead-letter {}: {}", source, error.toString());
+                }
+              });
       return Response.resume();
     }
     return Response.resume(List.of(deadLetter));
@@ -75,7 +99,8 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
 
   private synchronized KafkaProducer<byte[], byte[]> globalProducer() {
     if (globalProducer == null) {
-      globalProducer = new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer());
+      globalProducer =
+          new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer());
     }
     return globalProducer;
   }

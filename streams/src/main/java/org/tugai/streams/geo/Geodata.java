@@ -7,7 +7,10 @@ import org.tugai.core.geo.Countries;
 import org.tugai.core.geo.GeoFeature;
 import org.tugai.core.geo.Layer;
 
-/** Countries and zone layers the topology enriches with: loaded once, immutable, shared by all tasks. */
+/**
+ * Countries and zone layers the topology enriches with: loaded once, immutable, shared by all
+ * tasks.
+ */
 public final class Geodata {
 
   public static final String SHIPPED_ZONES = Layer.SHIPPED_ZONES;

@@ -11,11 +11,12 @@ import org.tugai.schemas.AvroSerde;
 
 /**
  * One collar's state in one store: a summary under the collar's id and its window's fixes under
- * {@link FixKeys}, one entry per fix. One store, so one changelog partition per task: under at-least-once a
- * process killed mid-write leaves a prefix of its writes in the changelog, never the summary of one write with
- * the fixes of another (two stores could each keep a different part). So a processor writes its fix entries
- * first, the summary next and deletes last: a lost tail is put right by the records processed again, and a
- * lost delete leaves only an entry older than the window, which readers skip.
+ * {@link FixKeys}, one entry per fix. One store, so one changelog partition per task: under
+ * at-least-once a process killed mid-write leaves a prefix of its writes in the changelog, never
+ * the summary of one write with the fixes of another (two stores could each keep a different part).
+ * So a processor writes its fix entries first, the summary next and deletes last: a lost tail is
+ * put right by the records processed again, and a lost delete leaves only an entry older than the
+ * window, which readers skip.
  */
 public final class CollarStore<S extends SpecificRecord> {
 
@@ -23,7 +24,8 @@ public final class CollarStore<S extends SpecificRecord> {
   private final AvroSerde<S> summaries;
   private final AvroSerde<Fix> fixes;
 
-  public CollarStore(KeyValueStore<String, byte[]> store, AvroSerde<S> summaries, AvroSerde<Fix> fixes) {
+  public CollarStore(
+      KeyValueStore<String, byte[]> store, AvroSerde<S> summaries, AvroSerde<Fix> fixes) {
     this.store = store;
     this.summaries = summaries;
     this.fixes = fixes;

@@ -4,9 +4,10 @@ import java.time.Instant;
 import org.tugai.avro.Fix;
 
 /**
- * Keys of the stores that hold one entry per fix: {@code collar|} and the fix time as 16 hex digits with the
- * sign bit flipped, so the store's byte order is fix-time order for every time, before 1970 too, and one collar's
- * fixes are one key range. Collar ids cannot hold '|' (the gateway's id rule).
+ * Keys of the stores that hold one entry per fix: {@code collar|} and the fix time as 16 hex digits
+ * with the sign bit flipped, so the store's byte order is fix-time order for every time, before
+ * 1970 too, and one collar's fixes are one key range. Collar ids cannot hold '|' (the gateway's id
+ * rule).
  */
 public final class FixKeys {
 
@@ -21,7 +22,9 @@ public final class FixKeys {
   }
 
   public static String of(String collar, long epochMillis) {
-    String hex = Long.toHexString(epochMillis ^ Long.MIN_VALUE); // not String.format: a format is parsed per call
+    String hex =
+        Long.toHexString(
+            epochMillis ^ Long.MIN_VALUE); // not String.format: a format is parsed per call
     StringBuilder b = new StringBuilder(collar.length() + 17).append(collar).append('|');
     for (int i = hex.length(); i < 16; i++) {
       b.append('0');

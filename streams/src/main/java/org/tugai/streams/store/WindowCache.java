@@ -6,10 +6,10 @@ import java.util.Map;
 import org.tugai.avro.Fix;
 
 /**
- * Decoded windows of the collars seen last, least recently used out first, at most a number of fixes over all
- * of them: reading a window back from its store entries costs a decode per fix, which a busy collar should not
- * pay for every fix. Only a processor's own task writes its collars, so a held window is current as long as it
- * has as many fixes as the store says.
+ * Decoded windows of the collars seen last, least recently used out first, at most a number of
+ * fixes over all of them: reading a window back from its store entries costs a decode per fix,
+ * which a busy collar should not pay for every fix. Only a processor's own task writes its collars,
+ * so a held window is current as long as it has as many fixes as the store says.
  */
 public final class WindowCache {
 

@@ -30,17 +30,19 @@ import org.tugai.streams.store.CollarStore;
 import org.tugai.streams.store.FixKeys;
 
 /**
- * Per collar, in event time: enriches each fix (deployment, animal, country, zones, quality flags), keeps the
- * fixes of the revision window, works out outliers and crossings, and emits what changed: revised fixes to the
- * enriched-fixes topic, new, revised and retracted crossings (stable ids) to the crossings topic. Fixes later
- * than the grace are flagged {@code late} and no longer revise anything.
+ * Per collar, in event time: enriches each fix (deployment, animal, country, zones, quality flags),
+ * keeps the fixes of the revision window, works out outliers and crossings, and emits what changed:
+ * revised fixes to the enriched-fixes topic, new, revised and retracted crossings (stable ids) to
+ * the crossings topic. Fixes later than the grace are flagged {@code late} and no longer revise
+ * anything.
  *
- * <p>The cost of a fix does not grow with the window. {@link #STORE} holds per collar a small summary and the
- * window's fixes, one entry per fix ({@link CollarStore}). A fix newer than the collar's newest (the common case)
- * can change only the outlier flag of the newest candidate before it, so it is computed against that one fix and
- * the border state before it, and writes two fix entries and the summary. Only a fix that lands inside the
- * window (late, or a replaced duplicate) reads the window and recomputes it, and then writes only the fixes whose
- * flags changed. Both give what recomputing the whole window for every fix gave (TrackProcessorEquivalenceTest).
+ * <p>The cost of a fix does not grow with the window. {@link #STORE} holds per collar a small
+ * summary and the window's fixes, one entry per fix ({@link CollarStore}). A fix newer than the
+ * collar's newest (the common case) can change only the outlier flag of the newest candidate before
+ * it, so it is computed against that one fix and the border state before it, and writes two fix
+ * entries and the summary. Only a fix that lands inside the window (late, or a replaced duplicate)
+ * reads the window and recomputes it, and then writes only the fixes whose flags changed. Both give
+ * what recomputing the whole window for every fix gave (TrackProcessorEquivalenceTest).
  */
 public final class TrackProcessor implements Processor<String, Fix, String, SpecificRecord> {
 
@@ -52,20 +54,27 @@ public final class TrackProcessor implements Processor<String, Fix, String, Spec
   private final Geodata geo;
   private ProcessorContext<String, SpecificRecord> context;
   private CollarStore<TrackState> store;
-  /** Entries of fixes that left the window, deleted once the summary that no longer counts them is written. */
+
+  /**
+   * Entries of fixes that left the window, deleted once the summary that no longer counts them is
+   * written.
+   */
   private final List<String> leaving = new ArrayList<>();
+
   private KeyValueStore<String, DeviceDeployments> deployments;
   private TrackComputation computation;
+
   /**
-   * Decoded summaries of recently seen collars, written through to the store. The store stays the truth (it is
-   * what the changelog restores); this task is the only writer of its keys.
+   * Decoded summaries of recently seen collars, written through to the store. The store stays the
+   * truth (it is what the changelog restores); this task is the only writer of its keys.
    */
-  private final Map<String, TrackSummary> recent = new LinkedHashMap<>(1024, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, TrackSummary> eldest) {
-      return size() > cachedCollars;
-    }
-  };
+  private final Map<String, TrackSummary> recent =
+      new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, TrackSummary> eldest) {
+          return size() > cachedCollars;
+        }
+      };
 
   private final int cachedCollars;
 
@@ -75,7 +84,10 @@ public final class TrackProcessor implements Processor<String, Fix, String, Spec
     this(params, geo, catalog, 10_000);
   }
 
-  /** @param cachedCollars summaries held decoded; 0 reads every collar's summary back from the store (tests) */
+  /**
+   * @param cachedCollars summaries held decoded; 0 reads every collar's summary back from the store
+   *     (tests)
+   */
   public TrackProcessor(TrackParams params, Geodata geo, SchemaCatalog catalog, int cachedCollars) {
     this.params = params;
     this.geo = geo;
@@ -85,17 +97,24 @@ public final class TrackProcessor implements Processor<String, Fix, String, Spec
 
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
-    // The task may have run elsewhere since this instance last saw it: only the store is to be trusted now.
+    // The task may have run elsewhere since this instance last saw it: only the store is to be
+    // trusted now.
     recent.clear();
     this.context = context;
     KeyValueStore<String, byte[]> bytes = context.getStateStore(STORE);
-    this.store = new CollarStore<>(bytes, new AvroSerde<>(TrackState.class, catalog), new AvroSerde<>(Fix.class, catalog));
+    this.store =
+        new CollarStore<>(
+            bytes, new AvroSerde<>(TrackState.class, catalog), new AvroSerde<>(Fix.class, catalog));
     this.deployments = context.getStateStore(DeploymentStoreUpdater.STORE);
     this.computation = new TrackComputation(params, geo, this::deploymentOf);
   }
 
-  /** The collar's deployments, read once per record: the computation asks for every fix of the window. */
+  /**
+   * The collar's deployments, read once per record: the computation asks for every fix of the
+   * window.
+   */
   private String currentCollar;
+
   private DeviceDeployments currentDeployments;
 
   private Optional<Deployment> deploymentOf(Fix fix) {
@@ -116,7 +135,8 @@ public final class TrackProcessor implements Processor<String, Fix, String, Spec
     try {
       process(collar, raw);
     } catch (RuntimeException e) {
-      recent.remove(collar); // its summary may be half updated: the store, not yet written, is the truth
+      recent.remove(
+          collar); // its summary may be half updated: the store, not yet written, is the truth
       throw e;
     }
   }
@@ -124,10 +144,13 @@ public final class TrackProcessor implements Processor<String, Fix, String, Spec
   private void process(String collar, Fix raw) {
     currentCollar = null;
     Fix fix = enrich(raw);
-    TrackSummary state = recent.computeIfAbsent(collar, c -> {
-      TrackState stored = store.summary(c);
-      return stored == null ? null : TrackSummary.of(stored);
-    });
+    TrackSummary state =
+        recent.computeIfAbsent(
+            collar,
+            c -> {
+              TrackState stored = store.summary(c);
+              return stored == null ? null : TrackSummary.of(stored);
+            });
     Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
     if (state != null && fix.getFixTime().isBefore(state.watermark.minus(params.grace(fix)))) {
       List<String> flags = new ArrayList<>(fix.getQualityFlags());
@@ -152,30 +175,41 @@ public final class TrackProcessor implements Processor<String, Fix, String, Spec
     recent.put(collar, state);
   }
 
-  /** A fix after the collar's newest: computed against the newest candidate and the border state before it. */
+  /**
+   * A fix after the collar's newest: computed against the newest candidate and the border state
+   * before it.
+   */
   private void append(TrackSummary state, Fix fix, Instant now) {
     Fix last = state.lastCandidate;
     List<Fix> suffix = last == null ? List.of(fix) : List.of(last, fix);
     Fix context = last == null ? state.foldedCandidate : state.previousCandidate;
-    TrackComputation.Result result = computation.compute(fix.getCollarId(), state.before(), context, suffix, now);
+    TrackComputation.Result result =
+        computation.compute(fix.getCollarId(), state.before(), context, suffix, now);
     if (last != null && !result.fixes().get(0).getQualityFlags().equals(last.getQualityFlags())) {
-      // Its verdict changed (an outlier after all): the whole fix, from the store, with the new flags.
+      // Its verdict changed (an outlier after all): the whole fix, from the store, with the new
+      // flags.
       Fix stored = store.fix(FixKeys.of(last));
-      Fix revised = stored == null ? result.fixes().get(0)
-          : Fix.newBuilder(stored).setQualityFlags(result.fixes().get(0).getQualityFlags()).build();
+      Fix revised =
+          stored == null
+              ? result.fixes().get(0)
+              : Fix.newBuilder(stored)
+                  .setQualityFlags(result.fixes().get(0).getQualityFlags())
+                  .build();
       store.putFix(revised);
       emitFix(revised);
     }
     Fix out = result.fixes().get(result.fixes().size() - 1);
     store.putFix(out);
     emitFix(out);
-    // The fixes before the newest candidate are settled: their crossings stand, only new ones can appear.
+    // The fixes before the newest candidate are settled: their crossings stand, only new ones can
+    // appear.
     Map<String, Crossing> live = new LinkedHashMap<>();
     state.crossings.forEach(c -> live.put(c.getCrossingId(), c));
     for (Crossing c : result.crossings()) {
       Crossing old = live.get(c.getCrossingId());
       if (old == null || !sameContent(old, c)) {
-        Crossing emitted = old == null ? c : Crossing.newBuilder(c).setRevision(old.getRevision() + 1).build();
+        Crossing emitted =
+            old == null ? c : Crossing.newBuilder(c).setRevision(old.getRevision() + 1).build();
         emitCrossing(emitted);
         live.put(c.getCrossingId(), emitted);
       }
@@ -187,12 +221,22 @@ public final class TrackProcessor implements Processor<String, Fix, String, Spec
     state.newest(result);
   }
 
-  /** A fix inside the window (late within the grace, or a repeat): the window is read and recomputed. */
+  /**
+   * A fix inside the window (late within the grace, or a repeat): the window is read and
+   * recomputed.
+   */
   private void revise(TrackSummary state, Fix fix, boolean legacy, Instant now) {
     String collar = fix.getCollarId();
-    // From the window's start: an entry before it is one whose delete was lost in a crash (CollarStore).
-    List<Fix> window = legacy ? new ArrayList<>(state.legacyFixes)
-        : store.window(collar, state.windowStart == null ? FixKeys.first(collar) : FixKeys.of(collar, state.windowStart));
+    // From the window's start: an entry before it is one whose delete was lost in a crash
+    // (CollarStore).
+    List<Fix> window =
+        legacy
+            ? new ArrayList<>(state.legacyFixes)
+            : store.window(
+                collar,
+                state.windowStart == null
+                    ? FixKeys.first(collar)
+                    : FixKeys.of(collar, state.windowStart));
     Map<Long, Fix> previous = new HashMap<>();
     window.forEach(f -> previous.put(f.getFixTime().toEpochMilli(), f));
     window.removeIf(f -> f.getFixTime().equals(fix.getFixTime()));
@@ -201,8 +245,10 @@ public final class TrackProcessor implements Processor<String, Fix, String, Spec
       at++;
     }
     window.add(at, fix);
-    Instant watermark = fix.getFixTime().isAfter(state.watermark) ? fix.getFixTime() : state.watermark;
-    TrackComputation.Result result = computation.compute(collar, state.baseline, state.foldedCandidate, window, now);
+    Instant watermark =
+        fix.getFixTime().isAfter(state.watermark) ? fix.getFixTime() : state.watermark;
+    TrackComputation.Result result =
+        computation.compute(collar, state.baseline, state.foldedCandidate, window, now);
     for (Fix out : result.fixes()) {
       Fix before = previous.get(out.getFixTime().toEpochMilli());
       boolean changed = before == null || !before.getQualityFlags().equals(out.getQualityFlags());
@@ -222,8 +268,9 @@ public final class TrackProcessor implements Processor<String, Fix, String, Spec
   }
 
   /**
-   * Fixes older than the grace (and a margin) can no longer be revised: they leave the window and are folded
-   * into the baseline, oldest first, so each fix is folded once. The window keeps at least two fixes.
+   * Fixes older than the grace (and a margin) can no longer be revised: they leave the window and
+   * are folded into the baseline, oldest first, so each fix is folded once. The window keeps at
+   * least two fixes.
    */
   private void fold(TrackSummary s, Instant now) {
     Instant horizon = s.watermark.minus(params.maxGrace()).minus(params.maxGrace().dividedBy(4));
@@ -234,14 +281,18 @@ public final class TrackProcessor implements Processor<String, Fix, String, Spec
     Fix candidateFirst = s.baseline.candidateFirst();
     if (s.crossings.stream().anyMatch(c -> c.getAfterFixTime().isBefore(windowStart))) {
       List<Crossing> live = new ArrayList<>(s.crossings);
-      live.removeIf(c -> c.getAfterFixTime().isBefore(windowStart)
-          && (candidateFirst == null || !candidateFirst.getFixTime().equals(c.getAfterFixTime())));
+      live.removeIf(
+          c ->
+              c.getAfterFixTime().isBefore(windowStart)
+                  && (candidateFirst == null
+                      || !candidateFirst.getFixTime().equals(c.getAfterFixTime())));
       s.crossings = live;
     }
   }
 
   private void foldBefore(TrackSummary s, Instant horizon, Instant now) {
-    try (KeyValueIterator<String, Fix> it = store.fixes(s.collarId, FixKeys.of(s.collarId, s.windowStart))) {
+    try (KeyValueIterator<String, Fix> it =
+        store.fixes(s.collarId, FixKeys.of(s.collarId, s.windowStart))) {
       while (s.fixCount > 2 && it.hasNext()) {
         KeyValue<String, Fix> entry = it.next();
         Fix oldest = entry.value;
@@ -254,20 +305,28 @@ public final class TrackProcessor implements Processor<String, Fix, String, Spec
           s.foldedCandidate = oldest; // the next candidate's speed is still judged against it
         }
         if (s.lastCandidate != null && s.lastCandidate.getFixTime().equals(oldest.getFixTime())) {
-          // The newest candidate left the window (two or more flagged fixes after it): the window has none now.
+          // The newest candidate left the window (two or more flagged fixes after it): the window
+          // has none now.
           s.lastCandidate = null;
           s.previousCandidate = null;
           s.beforeLastCandidate = s.baseline;
         }
         s.fixCount--;
         // The next entry's key says when the window now starts, without decoding its value.
-        s.windowStart = it.hasNext() ? Instant.ofEpochMilli(FixKeys.timeOf(it.peekNextKey())) : oldest.getFixTime();
+        s.windowStart =
+            it.hasNext()
+                ? Instant.ofEpochMilli(FixKeys.timeOf(it.peekNextKey()))
+                : oldest.getFixTime();
       }
     }
   }
 
-  /** Emits new crossings, revisions of changed ones and retractions of vanished ones; returns the live set. */
-  private List<Crossing> reviseCrossings(List<Crossing> before, List<Crossing> now, Instant detectedAt) {
+  /**
+   * Emits new crossings, revisions of changed ones and retractions of vanished ones; returns the
+   * live set.
+   */
+  private List<Crossing> reviseCrossings(
+      List<Crossing> before, List<Crossing> now, Instant detectedAt) {
     Map<String, Crossing> previous = new LinkedHashMap<>();
     before.forEach(c -> previous.put(c.getCrossingId(), c));
     List<Crossing> live = new ArrayList<>();
@@ -285,8 +344,12 @@ public final class TrackProcessor implements Processor<String, Fix, String, Spec
       }
     }
     for (Crossing gone : previous.values()) {
-      emitCrossing(Crossing.newBuilder(gone).setStatus(CrossingStatus.RETRACTED).setRevision(gone.getRevision() + 1)
-          .setDetectedAt(detectedAt).build());
+      emitCrossing(
+          Crossing.newBuilder(gone)
+              .setStatus(CrossingStatus.RETRACTED)
+              .setRevision(gone.getRevision() + 1)
+              .setDetectedAt(detectedAt)
+              .build());
     }
     return live;
   }
@@ -298,8 +361,9 @@ public final class TrackProcessor implements Processor<String, Fix, String, Spec
   }
 
   /**
-   * The fix with its enrichment. Its other fields are shared with the decoded record, not copied: a builder made
-   * from the record would deep-copy every field of every fix, which costs more than the enrichment.
+   * The fix with its enrichment. Its other fields are shared with the decoded record, not copied: a
+   * builder made from the record would deep-copy every field of every fix, which costs more than
+   * the enrichment.
    */
   private Fix enrich(Fix raw) {
     Optional<Deployment> deployment = deploymentOf(raw);
@@ -311,7 +375,9 @@ public final class TrackProcessor implements Processor<String, Fix, String, Spec
     f.put(ANIMAL_ID, deployment.map(Deployment::getAnimalId).orElse(null));
     if (raw.getLat() != null && raw.getLon() != null) {
       f.put(COUNTRY, geo.countryAt(raw.getLat(), raw.getLon()).orElse(null));
-      f.put(ZONES, geo.zonesAt(raw.getLat(), raw.getLon()).stream().map(GeoFeature::id).distinct().toList());
+      f.put(
+          ZONES,
+          geo.zonesAt(raw.getLat(), raw.getLon()).stream().map(GeoFeature::id).distinct().toList());
     }
     f.put(QUALITY_FLAGS, new ArrayList<>(computation.staticFlags(raw, deployment.isPresent())));
     return f;
@@ -330,10 +396,12 @@ public final class TrackProcessor implements Processor<String, Fix, String, Spec
   }
 
   private void emitFix(Fix fix) {
-    context.forward(new Record<>(fix.getCollarId(), fix, fix.getFixTime().toEpochMilli()), FIXES_OUT);
+    context.forward(
+        new Record<>(fix.getCollarId(), fix, fix.getFixTime().toEpochMilli()), FIXES_OUT);
   }
 
   private void emitCrossing(Crossing c) {
-    context.forward(new Record<>(c.getCrossingId(), c, c.getAfterFixTime().toEpochMilli()), CROSSINGS_OUT);
+    context.forward(
+        new Record<>(c.getCrossingId(), c, c.getAfterFixTime().toEpochMilli()), CROSSINGS_OUT);
   }
 }

@@ -29,7 +29,10 @@ import org.tugai.streams.StreamsApplication;
 import org.tugai.streams.StreamsServiceConfig;
 import org.tugai.streams.TestGeodata;
 
-/** The whole streams topology under a TopologyTestDriver, with helpers to feed it field data and read the alerts. */
+/**
+ * The whole streams topology under a TopologyTestDriver, with helpers to feed it field data and
+ * read the alerts.
+ */
 final class AlertDriver implements AutoCloseable {
 
   static final String DEER = "Cervus elaphus bactrianus";
@@ -51,17 +54,35 @@ final class AlertDriver implements AutoCloseable {
     all.put("kafka.bootstrap-servers", "unused:9092");
     StreamsServiceConfig config = StreamsServiceConfig.from(Settings.of(all));
     Properties props = config.streamsProperties(topics.deadLetters().name());
-    driver = new TopologyTestDriver(StreamsApplication.build(topics, config, TestGeodata.SHIPPED), props, wallClock);
+    driver =
+        new TopologyTestDriver(
+            StreamsApplication.build(topics, config, TestGeodata.SHIPPED), props, wallClock);
     StringSerializer keys = new StringSerializer();
-    fixes = driver.createInputTopic(topics.fixes().name(), keys, topics.fixes().valueSerde().serializer());
-    detections = driver.createInputTopic(topics.detections().name(), keys, topics.detections().valueSerde().serializer());
-    deployments = driver.createInputTopic(topics.deployments().name(), keys, topics.deployments().valueSerde().serializer());
-    crossings = driver.createInputTopic(topics.crossings().name(), keys, topics.crossings().valueSerde().serializer());
-    acks = driver.createInputTopic(topics.alertAcks().name(), keys, topics.alertAcks().valueSerde().serializer());
-    alerts = driver.createOutputTopic(topics.alerts().name(), topics.alerts().keySerde().deserializer(),
-        topics.alerts().valueSerde().deserializer());
-    deadLetters = driver.createOutputTopic(topics.deadLetters().name(), topics.deadLetters().keySerde().deserializer(),
-        topics.deadLetters().valueSerde().deserializer());
+    fixes =
+        driver.createInputTopic(
+            topics.fixes().name(), keys, topics.fixes().valueSerde().serializer());
+    detections =
+        driver.createInputTopic(
+            topics.detections().name(), keys, topics.detections().valueSerde().serializer());
+    deployments =
+        driver.createInputTopic(
+            topics.deployments().name(), keys, topics.deployments().valueSerde().serializer());
+    crossings =
+        driver.createInputTopic(
+            topics.crossings().name(), keys, topics.crossings().valueSerde().serializer());
+    acks =
+        driver.createInputTopic(
+            topics.alertAcks().name(), keys, topics.alertAcks().valueSerde().serializer());
+    alerts =
+        driver.createOutputTopic(
+            topics.alerts().name(),
+            topics.alerts().keySerde().deserializer(),
+            topics.alerts().valueSerde().deserializer());
+    deadLetters =
+        driver.createOutputTopic(
+            topics.deadLetters().name(),
+            topics.deadLetters().keySerde().deserializer(),
+            topics.deadLetters().valueSerde().deserializer());
   }
 
   AlertDriver(Instant wallClock) {
@@ -69,21 +90,47 @@ final class AlertDriver implements AutoCloseable {
   }
 
   void deployCollar(String collar, String animal, Instant on, Integer expectedIntervalS) {
-    Deployment d = Deployment.newBuilder().setDeploymentId("dep-" + collar).setDeviceId(collar).setDeviceType(DeviceType.COLLAR)
-        .setAnimalId(animal).setSpecies(DEER).setSex("f").setPopulation("Tj1").setDeployOn(on).setExpectedIntervalS(expectedIntervalS)
-        .build();
+    Deployment d =
+        Deployment.newBuilder()
+            .setDeploymentId("dep-" + collar)
+            .setDeviceId(collar)
+            .setDeviceType(DeviceType.COLLAR)
+            .setAnimalId(animal)
+            .setSpecies(DEER)
+            .setSex("f")
+            .setPopulation("Tj1")
+            .setDeployOn(on)
+            .setExpectedIntervalS(expectedIntervalS)
+            .build();
     deployments.pipeInput(d.getDeploymentId(), d, on);
   }
 
   void deployCamera(String camera, double lat, double lon, Instant on, Integer expectedIntervalS) {
-    Deployment d = Deployment.newBuilder().setDeploymentId("dep-" + camera).setDeviceId(camera).setDeviceType(DeviceType.CAMERA)
-        .setSiteId("site-" + camera).setLat(lat).setLon(lon).setDeployOn(on).setExpectedIntervalS(expectedIntervalS).build();
+    Deployment d =
+        Deployment.newBuilder()
+            .setDeploymentId("dep-" + camera)
+            .setDeviceId(camera)
+            .setDeviceType(DeviceType.CAMERA)
+            .setSiteId("site-" + camera)
+            .setLat(lat)
+            .setLon(lon)
+            .setDeployOn(on)
+            .setExpectedIntervalS(expectedIntervalS)
+            .build();
     deployments.pipeInput(d.getDeploymentId(), d, on);
   }
 
   static Fix.Builder fix(String collar, Instant time, double lat, double lon) {
-    return Fix.newBuilder().setCollarId(collar).setFixTime(time).setLat(lat).setLon(lon).setFixType(FixType.THREE_D)
-        .setHdop(1.0).setSatellites(9).setReceivedAt(time.plusSeconds(20)).setSource("test");
+    return Fix.newBuilder()
+        .setCollarId(collar)
+        .setFixTime(time)
+        .setLat(lat)
+        .setLon(lon)
+        .setFixType(FixType.THREE_D)
+        .setHdop(1.0)
+        .setSatellites(9)
+        .setReceivedAt(time.plusSeconds(20))
+        .setSource("test");
   }
 
   void pipe(Fix fix) {
@@ -95,14 +142,28 @@ final class AlertDriver implements AutoCloseable {
   }
 
   static Detection detection(DetectionClass category, String species, double confidence) {
-    return Detection.newBuilder().setCategory(category).setSpecies(species).setConfidence(confidence).setBbox(List.of(0.1, 0.2, 0.3, 0.4))
-        .setCount(1).build();
+    return Detection.newBuilder()
+        .setCategory(category)
+        .setSpecies(species)
+        .setConfidence(confidence)
+        .setBbox(List.of(0.1, 0.2, 0.3, 0.4))
+        .setCount(1)
+        .build();
   }
 
   CameraEvent event(String camera, Instant at, Detection... found) {
     String id = "evt-" + (++events);
-    CameraEvent e = CameraEvent.newBuilder().setCameraId(camera).setEventId(id).setCapturedAt(at).setMedia(List.of(id + ".jpg"))
-        .setModel("MDv5a").setDetections(List.of(found)).setReceivedAt(at.plusSeconds(5)).setSource("test").build();
+    CameraEvent e =
+        CameraEvent.newBuilder()
+            .setCameraId(camera)
+            .setEventId(id)
+            .setCapturedAt(at)
+            .setMedia(List.of(id + ".jpg"))
+            .setModel("MDv5a")
+            .setDetections(List.of(found))
+            .setReceivedAt(at.plusSeconds(5))
+            .setSource("test")
+            .build();
     detections.pipeInput(camera, e, at);
     return e;
   }
@@ -116,7 +177,16 @@ final class AlertDriver implements AutoCloseable {
   }
 
   void ack(String alertId, String by, String note, Instant at) {
-    acks.pipeInput(alertId, AlertAck.newBuilder().setAlertId(alertId).setBy(by).setNote(note).setAt(at).setSource("test").build(), at);
+    acks.pipeInput(
+        alertId,
+        AlertAck.newBuilder()
+            .setAlertId(alertId)
+            .setBy(by)
+            .setNote(note)
+            .setAt(at)
+            .setSource("test")
+            .build(),
+        at);
   }
 
   void ack(AlertAck ack) {

@@ -14,9 +14,16 @@ class AlertsConfigTest {
 
   @Test
   void overridesInheritTheBaseAndAZoneWinsOverASpecies() {
-    AlertsConfig c = AlertsConfig.from(Settings.of(Map.of("alerts.immobility.radius-m", "20",
-        "alerts.by-species.Cervus elaphus bactrianus.immobility.critical-after", "11h",
-        "alerts.by-zone.pa-x.immobility.radius-m", "40")));
+    AlertsConfig c =
+        AlertsConfig.from(
+            Settings.of(
+                Map.of(
+                    "alerts.immobility.radius-m",
+                    "20",
+                    "alerts.by-species.Cervus elaphus bactrianus.immobility.critical-after",
+                    "11h",
+                    "alerts.by-zone.pa-x.immobility.radius-m",
+                    "40")));
     assertThat(c.params(List.of(), null).immobilityRadiusM()).isEqualTo(20);
     AlertParams deer = c.params(List.of("elsewhere"), "Cervus elaphus bactrianus");
     assertThat(deer.immobilityCriticalAfter()).isEqualTo(Duration.ofHours(11));
@@ -29,10 +36,16 @@ class AlertsConfigTest {
 
   @Test
   void aBadOverrideNamesItsKey() {
-    assertThatThrownBy(() -> AlertsConfig.from(Settings.of(Map.of("alerts.by-zone.pa-x.intrusion.min-confidence", "1.5"))))
+    assertThatThrownBy(
+            () ->
+                AlertsConfig.from(
+                    Settings.of(Map.of("alerts.by-zone.pa-x.intrusion.min-confidence", "1.5"))))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("alerts.by-zone.pa-x.intrusion.min-confidence").hasMessageContaining("out of range");
-    assertThatThrownBy(() -> AlertsConfig.from(Settings.of(Map.of("alerts.geofence.dwell", "soon"))))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("alerts.geofence.dwell");
+        .hasMessageContaining("alerts.by-zone.pa-x.intrusion.min-confidence")
+        .hasMessageContaining("out of range");
+    assertThatThrownBy(
+            () -> AlertsConfig.from(Settings.of(Map.of("alerts.geofence.dwell", "soon"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("alerts.geofence.dwell");
   }
 }

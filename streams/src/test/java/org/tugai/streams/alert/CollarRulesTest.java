@@ -14,14 +14,19 @@ import org.tugai.avro.AlertStatus;
 import org.tugai.avro.AlertType;
 import org.tugai.avro.Severity;
 
-/** Mortality, immobility, transport, low battery and geofences on one collar's fixes, in event time. */
+/**
+ * Mortality, immobility, transport, low battery and geofences on one collar's fixes, in event time.
+ */
 class CollarRulesTest {
 
   static final String COLLAR = "TJ-BD-021";
   static final Instant T0 = Instant.parse("2026-04-10T00:00:00Z");
+
   /** In Beshai Palangon, Tajikistan (protected area, core), south of the Vakhsh farmland. */
   static final double LAT = 37.40;
+
   static final double LON = 68.45;
+
   /** Metres per degree of latitude. */
   static final double M = 111_195;
 
@@ -67,15 +72,24 @@ class CollarRulesTest {
     return new double[] {LAT + m / M, LON + e / (M * Math.cos(Math.toRadians(LAT)))};
   }
 
-  /** GPS scatter of about {@code metres} around a point (a 2-D normal whose mean error is {@code metres}). */
+  /**
+   * GPS scatter of about {@code metres} around a point (a 2-D normal whose mean error is {@code
+   * metres}).
+   */
   private static double[] scatter(java.util.Random random, double[] at, double metres) {
     double sigma = metres / 1.2533;
-    return new double[] {at[0] + random.nextGaussian() * sigma / M,
-        at[1] + random.nextGaussian() * sigma / (M * Math.cos(Math.toRadians(LAT)))};
+    return new double[] {
+      at[0] + random.nextGaussian() * sigma / M,
+      at[1] + random.nextGaussian() * sigma / (M * Math.cos(Math.toRadians(LAT)))
+    };
   }
 
-  /** Hourly fixes from hour {@code from} (inclusive) to {@code to} (exclusive) at a bed, with GPS scatter. */
-  private void still(java.util.Random random, double from, double to, double[] bed, double scatterM) {
+  /**
+   * Hourly fixes from hour {@code from} (inclusive) to {@code to} (exclusive) at a bed, with GPS
+   * scatter.
+   */
+  private void still(
+      java.util.Random random, double from, double to, double[] bed, double scatterM) {
     for (double h = from; h < to; h++) {
       double[] p = scatter(random, bed, scatterM);
       d.pipe(fix(COLLAR, at(h), p[0], p[1]));
@@ -101,7 +115,8 @@ class CollarRulesTest {
     p = walk(6, 10, p);
     still(random, 10, 18, p, 8); // 8 h at one bed, 8 m scatter
     p = walk(18, 22, p);
-    // 13 h at one resting site: 7 h at a bed, then up and down again 30 m away for 6 h (within 20 m of the site's centre).
+    // 13 h at one resting site: 7 h at a bed, then up and down again 30 m away for 6 h (within 20 m
+    // of the site's centre).
     still(random, 22, 29, p, 5);
     still(random, 29, 35, new double[] {p[0] + 30 / M, p[1]}, 5);
     walk(35, 40, p);
@@ -135,8 +150,12 @@ class CollarRulesTest {
     // Its walk ended where it died, half an hour before death: the incident starts at that fix.
     assertThat(a.getFirstSeen()).isEqualTo(at(5));
     assertThat(Duration.between(death, raised)).isLessThanOrEqualTo(Duration.ofHours(12));
-    assertThat(d.records().stream().filter(r -> r.getType() == AlertType.IMMOBILITY).map(Alert::getStatus))
-        .as("never resolved while the carcass lies there").doesNotContain(AlertStatus.RESOLVED);
+    assertThat(
+            d.records().stream()
+                .filter(r -> r.getType() == AlertType.IMMOBILITY)
+                .map(Alert::getStatus))
+        .as("never resolved while the carcass lies there")
+        .doesNotContain(AlertStatus.RESOLVED);
   }
 
   @Test
@@ -152,12 +171,15 @@ class CollarRulesTest {
       }
     }
     List<Alert> immobile = d.latest(AlertType.IMMOBILITY);
-    assertThat(immobile).singleElement().satisfies(a -> {
-      assertThat(a.getSeverity()).isEqualTo(Severity.CRITICAL);
-      assertThat(a.getStatus()).isEqualTo(AlertStatus.OPEN);
-      assertThat(a.getFirstSeen()).isEqualTo(at(5));
-      assertThat(a.getLastSeen()).isEqualTo(at(29));
-    });
+    assertThat(immobile)
+        .singleElement()
+        .satisfies(
+            a -> {
+              assertThat(a.getSeverity()).isEqualTo(Severity.CRITICAL);
+              assertThat(a.getStatus()).isEqualTo(AlertStatus.OPEN);
+              assertThat(a.getFirstSeen()).isEqualTo(at(5));
+              assertThat(a.getLastSeen()).isEqualTo(at(29));
+            });
   }
 
   @Test
@@ -170,7 +192,10 @@ class CollarRulesTest {
     // One fix 80 m off (a bad fix the filters let through), then back: still one open incident.
     d.pipe(fix(COLLAR, at(12), bed[0] + 80 / M, bed[1]));
     still(random, 13, 15, bed, 4);
-    assertThat(d.latest(AlertType.IMMOBILITY)).singleElement().extracting(Alert::getStatus).isEqualTo(AlertStatus.OPEN);
+    assertThat(d.latest(AlertType.IMMOBILITY))
+        .singleElement()
+        .extracting(Alert::getStatus)
+        .isEqualTo(AlertStatus.OPEN);
     // Carried off (or alive after all): two fixes beyond 50 m resolve it, same id.
     walk(15, 17, bed);
     Alert after = d.latest(AlertType.IMMOBILITY).get(0);
@@ -197,8 +222,15 @@ class CollarRulesTest {
     Alert a = d.latest(AlertType.IMMOBILITY).get(0);
     assertThat(a.getFirstSeen()).isEqualTo(at(11)); // where the walk ended
     assertThat(a.getDetails()).containsEntry("reason", "no-activity");
-    assertThat(Duration.between(a.getFirstSeen(), d.records().stream().filter(r -> r.getType() == AlertType.IMMOBILITY)
-        .findFirst().orElseThrow().getLastSeen())).isEqualTo(Duration.ofHours(6));
+    assertThat(
+            Duration.between(
+                a.getFirstSeen(),
+                d.records().stream()
+                    .filter(r -> r.getType() == AlertType.IMMOBILITY)
+                    .findFirst()
+                    .orElseThrow()
+                    .getLastSeen()))
+        .isEqualTo(Duration.ofHours(6));
   }
 
   @Test
@@ -224,8 +256,12 @@ class CollarRulesTest {
 
   @Test
   void theImmobilityThresholdsAreConfigurablePerSpecies() {
-    start(Map.of("alerts.by-species.Cervus elaphus bactrianus.immobility.radius-m", "50",
-        "alerts.by-species.Cervus elaphus bactrianus.immobility.critical-after", "5h"));
+    start(
+        Map.of(
+            "alerts.by-species.Cervus elaphus bactrianus.immobility.radius-m",
+            "50",
+            "alerts.by-species.Cervus elaphus bactrianus.immobility.critical-after",
+            "5h"));
     for (int h = 0; h <= 6; h++) {
       d.pipe(fix(COLLAR, at(h), LAT + (h % 2) * 40 / M, LON));
     }
@@ -280,7 +316,8 @@ class CollarRulesTest {
     Alert low = d.latest(AlertType.LOW_BATTERY).get(0);
     assertThat(low.getSeverity()).isEqualTo(Severity.WARNING);
     assertThat(low.getDetails()).containsEntry("batteryV", "3.30");
-    d.pipe(fix(COLLAR, at(2), LAT, LON + 0.02).setBatteryV(3.45)); // within the hysteresis: stays open
+    d.pipe(
+        fix(COLLAR, at(2), LAT, LON + 0.02).setBatteryV(3.45)); // within the hysteresis: stays open
     assertThat(d.latest(AlertType.LOW_BATTERY).get(0).getStatus()).isEqualTo(AlertStatus.OPEN);
     d.pipe(fix(COLLAR, at(3), LAT, LON + 0.03).setBatteryV(3.8));
     assertThat(d.latest(AlertType.LOW_BATTERY).get(0).getStatus()).isEqualTo(AlertStatus.RESOLVED);
@@ -298,7 +335,9 @@ class CollarRulesTest {
     assertThat(geofence).hasSize(1);
     Alert a = geofence.get(0);
     assertThat(a.getSeverity()).isEqualTo(Severity.HIGH);
-    assertThat(a.getDetails()).containsEntry("zone", "farm-vakhsh").containsEntry("fromProtectedArea", "true");
+    assertThat(a.getDetails())
+        .containsEntry("zone", "farm-vakhsh")
+        .containsEntry("fromProtectedArea", "true");
     assertThat(a.getChannels()).contains("farm-vakhsh");
     assertThat(a.getFirstSeen()).isEqualTo(at(2));
     // Back into the reserve for good: resolved.
@@ -337,6 +376,8 @@ class CollarRulesTest {
     }
     assertThat(d.records()).extracting(Alert::getType).containsOnly(AlertType.IMMOBILITY);
     // Each of the eleven fixes once, although each arrived twice.
-    assertThat(d.latest(AlertType.IMMOBILITY).get(0).getEvidence()).hasSize(11).doesNotHaveDuplicates();
+    assertThat(d.latest(AlertType.IMMOBILITY).get(0).getEvidence())
+        .hasSize(11)
+        .doesNotHaveDuplicates();
   }
 }

@@ -14,9 +14,10 @@ import org.tugai.avro.Fix;
 import org.tugai.streams.store.WindowCache;
 
 /**
- * The collar rules' window is one store entry per fix, held decoded in memory for the collars seen last. Read
- * back from the store for every fix ({@code alerts.cached-fixes} 0) or held, and with a cache too small for all
- * collars, the rules give the same alerts: the store is the truth, the memory only saves decoding.
+ * The collar rules' window is one store entry per fix, held decoded in memory for the collars seen
+ * last. Read back from the store for every fix ({@code alerts.cached-fixes} 0) or held, and with a
+ * cache too small for all collars, the rules give the same alerts: the store is the truth, the
+ * memory only saves decoding.
  */
 class CollarWindowStoreTest {
 
@@ -28,10 +29,15 @@ class CollarWindowStoreTest {
     List<Alert> held = run(Map.of());
     assertThat(held).as("the track raises alerts").isNotEmpty();
     assertThat(run(Map.of("alerts.cached-fixes", "0"))).isEqualTo(held);
-    assertThat(run(Map.of("alerts.cached-fixes", "40"))).as("a cache smaller than the collars' windows").isEqualTo(held);
+    assertThat(run(Map.of("alerts.cached-fixes", "40")))
+        .as("a cache smaller than the collars' windows")
+        .isEqualTo(held);
   }
 
-  /** Three deer: one lies still for good, one moves with a low battery, one is carried off fast; repeats and late fixes. */
+  /**
+   * Three deer: one lies still for good, one moves with a low battery, one is carried off fast;
+   * repeats and late fixes.
+   */
   private static List<Alert> run(Map<String, String> settings) {
     try (AlertDriver d = new AlertDriver(settings, T0)) {
       Random random = new Random(5);
@@ -46,17 +52,23 @@ class CollarWindowStoreTest {
           double lon = 69.2;
           Fix.Builder f = AlertDriver.fix(COLLARS[k], t, lat, lon);
           if (k == 0) {
-            f.setLat(lat + random.nextGaussian() * 3e-5).setLon(lon + random.nextGaussian() * 3e-5); // a carcass
+            f.setLat(lat + random.nextGaussian() * 3e-5)
+                .setLon(lon + random.nextGaussian() * 3e-5); // a carcass
           } else if (k == 1) {
             f.setLat(lat + 0.002 * i).setBatteryV(3.9 - 0.01 * i);
           } else {
-            f.setLat(lat + (i > 60 ? 0.05 * (i - 60) : 0.001 * i)); // carried off at 5 km every half hour
+            f.setLat(
+                lat
+                    + (i > 60
+                        ? 0.05 * (i - 60)
+                        : 0.001 * i)); // carried off at 5 km every half hour
           }
           Fix fix = f.build();
           d.pipe(fix);
           sent.add(fix);
           if (random.nextDouble() < 0.05 && sent.size() > 10) {
-            d.pipe(sent.get(sent.size() - 1 - random.nextInt(10))); // a repeat of a recent fix, late
+            d.pipe(
+                sent.get(sent.size() - 1 - random.nextInt(10))); // a repeat of a recent fix, late
           }
         }
       }

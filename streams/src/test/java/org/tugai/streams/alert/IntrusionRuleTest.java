@@ -15,17 +15,25 @@ import org.tugai.avro.AlertType;
 import org.tugai.avro.DetectionClass;
 import org.tugai.avro.Severity;
 
-/** Intrusion: people, vehicles and dogs at cameras in protected zones; bursts, night, core zones, escalation. */
+/**
+ * Intrusion: people, vehicles and dogs at cameras in protected zones; bursts, night, core zones,
+ * escalation.
+ */
 class IntrusionRuleTest {
 
   /** Zarafshon Special Reserve (protected, not core), Tajikistan, UTC+5. */
   static final double ZLAT = 39.47;
+
   static final double ZLON = 67.60;
+
   /** Beshai Palangon (core zone). */
   static final double BLAT = 37.30;
+
   static final double BLON = 68.45;
+
   /** Local noon and local midnight in Tajikistan. */
   static final Instant NOON = Instant.parse("2026-06-15T07:00:00Z");
+
   static final Instant MIDNIGHT = Instant.parse("2026-06-15T19:00:00Z");
 
   private AlertDriver d;
@@ -66,13 +74,22 @@ class IntrusionRuleTest {
   @Test
   void anImportedPackagesPersonRaisesNothingWhileALiveOneAtTheSameCameraDoes() {
     start(Map.of());
-    d.pipe(org.tugai.avro.CameraEvent.newBuilder().setCameraId("CT-Z1").setEventId("past-1").setCapturedAt(NOON.minusSeconds(600))
-        .setMedia(List.of("past-1.jpg")).setDetections(List.of(detection(DetectionClass.PERSON, null, 1.0)))
-        .setReceivedAt(NOON).setSource("import-camtrap-dp:pkg").setQualityFlags(List.of(org.tugai.schemas.CameraEventFlags.IMPORTED))
-        .build());
+    d.pipe(
+        org.tugai.avro.CameraEvent.newBuilder()
+            .setCameraId("CT-Z1")
+            .setEventId("past-1")
+            .setCapturedAt(NOON.minusSeconds(600))
+            .setMedia(List.of("past-1.jpg"))
+            .setDetections(List.of(detection(DetectionClass.PERSON, null, 1.0)))
+            .setReceivedAt(NOON)
+            .setSource("import-camtrap-dp:pkg")
+            .setQualityFlags(List.of(org.tugai.schemas.CameraEventFlags.IMPORTED))
+            .build());
     assertThat(d.latest(AlertType.INTRUSION)).isEmpty();
     d.event("CT-Z1", NOON, detection(DetectionClass.PERSON, null, 0.91));
-    assertThat(d.latest(AlertType.INTRUSION)).singleElement().satisfies(a -> assertThat(a.getEvidence()).containsExactly("event:CT-Z1/evt-1"));
+    assertThat(d.latest(AlertType.INTRUSION))
+        .singleElement()
+        .satisfies(a -> assertThat(a.getEvidence()).containsExactly("event:CT-Z1/evt-1"));
   }
 
   @Test
@@ -107,12 +124,20 @@ class IntrusionRuleTest {
   void aBurstOfThirtyImagesIsOneAlertUpdatedNotThirty() {
     start(Map.of());
     for (int i = 0; i < 30; i++) {
-      d.event("CT-Z1", NOON.plusSeconds(i * 20L), detection(DetectionClass.PERSON, null, 0.6 + i / 100.0));
+      d.event(
+          "CT-Z1",
+          NOON.plusSeconds(i * 20L),
+          detection(DetectionClass.PERSON, null, 0.6 + i / 100.0));
     }
     List<Alert> records = d.records();
-    assertThat(records).hasSize(30).extracting(Alert::getAlertId).containsOnly(records.get(0).getAlertId());
+    assertThat(records)
+        .hasSize(30)
+        .extracting(Alert::getAlertId)
+        .containsOnly(records.get(0).getAlertId());
     Alert last = records.get(29);
-    assertThat(last.getDetails()).containsEntry("events", "30").containsEntry("maxConfidence", "0.89");
+    assertThat(last.getDetails())
+        .containsEntry("events", "30")
+        .containsEntry("maxConfidence", "0.89");
     assertThat(last.getFirstSeen()).isEqualTo(NOON);
     assertThat(last.getLastSeen()).isEqualTo(NOON.plusSeconds(29 * 20L));
     assertThat(last.getEvidence()).hasSize(30).endsWith("event:CT-Z1/evt-30");
@@ -131,7 +156,8 @@ class IntrusionRuleTest {
   void detectionsFurtherApartThanTheBurstWindowAreSeparateIncidents() {
     start(Map.of());
     d.event("CT-Z1", NOON, detection(DetectionClass.PERSON, null, 0.9));
-    d.event("CT-Z1", NOON.plus(Duration.ofMinutes(11)), detection(DetectionClass.PERSON, null, 0.9));
+    d.event(
+        "CT-Z1", NOON.plus(Duration.ofMinutes(11)), detection(DetectionClass.PERSON, null, 0.9));
     assertThat(d.latest(AlertType.INTRUSION)).hasSize(2);
   }
 
@@ -150,7 +176,9 @@ class IntrusionRuleTest {
     start(Map.of("alerts.by-zone.pa-zarafshon-tj.intrusion.min-confidence", "0.2"));
     d.event("CT-Z1", NOON, detection(DetectionClass.PERSON, null, 0.3));
     d.event("CT-B1", NOON, detection(DetectionClass.PERSON, null, 0.3));
-    assertThat(d.latest(AlertType.INTRUSION)).extracting(Alert::getDeviceId).containsExactly("CT-Z1");
+    assertThat(d.latest(AlertType.INTRUSION))
+        .extracting(Alert::getDeviceId)
+        .containsExactly("CT-Z1");
   }
 
   @Test
@@ -172,8 +200,11 @@ class IntrusionRuleTest {
     start(Map.of());
     d.deployCollar("C-1", "deer-7", Instant.parse("2026-01-01T00:00:00Z"), null);
     d.deployCollar("C-2", "deer-8", Instant.parse("2026-01-01T00:00:00Z"), null);
-    d.pipe(AlertDriver.fix("C-1", NOON.minus(Duration.ofMinutes(30)), ZLAT + 0.05, ZLON)); // 5.5 km away
-    d.pipe(AlertDriver.fix("C-2", NOON.minus(Duration.ofHours(5)), ZLAT, ZLON)); // here, but 5 h ago
+    d.pipe(
+        AlertDriver.fix(
+            "C-1", NOON.minus(Duration.ofMinutes(30)), ZLAT + 0.05, ZLON)); // 5.5 km away
+    d.pipe(
+        AlertDriver.fix("C-2", NOON.minus(Duration.ofHours(5)), ZLAT, ZLON)); // here, but 5 h ago
     d.event("CT-Z1", NOON, detection(DetectionClass.PERSON, null, 0.9));
     Alert a = d.latest(AlertType.INTRUSION).get(0);
     assertThat(a.getSeverity()).isEqualTo(Severity.HIGH);

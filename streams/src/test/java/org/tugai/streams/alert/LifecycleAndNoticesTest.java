@@ -16,7 +16,10 @@ import org.tugai.avro.DeadLetter;
 import org.tugai.avro.DetectionClass;
 import org.tugai.avro.Severity;
 
-/** Acknowledgements, updates after them, unknown alerts; crossing notices on both countries' channels. */
+/**
+ * Acknowledgements, updates after them, unknown alerts; crossing notices on both countries'
+ * channels.
+ */
 class LifecycleAndNoticesTest {
 
   static final Instant NOON = IntrusionRuleTest.NOON;
@@ -32,7 +35,12 @@ class LifecycleAndNoticesTest {
   @Test
   void anAcknowledgementSticksThroughUpdatesAndKeepsWhoAndWhen() {
     d = new AlertDriver(NOON);
-    d.deployCamera("CT-Z1", IntrusionRuleTest.ZLAT, IntrusionRuleTest.ZLON, Instant.parse("2026-01-01T00:00:00Z"), null);
+    d.deployCamera(
+        "CT-Z1",
+        IntrusionRuleTest.ZLAT,
+        IntrusionRuleTest.ZLON,
+        Instant.parse("2026-01-01T00:00:00Z"),
+        null);
     d.event("CT-Z1", NOON, detection(DetectionClass.PERSON, null, 0.9));
     String id = d.latest(AlertType.INTRUSION).get(0).getAlertId();
     Instant ackAt = NOON.plusSeconds(90);
@@ -65,23 +73,41 @@ class LifecycleAndNoticesTest {
     assertThat(d.records()).isEmpty();
   }
 
-  private static org.tugai.avro.AlertAck mqttAck(String alertId, String user, String channel, String note, Instant at) {
-    return org.tugai.avro.AlertAck.newBuilder().setAlertId(alertId).setBy(user).setNote(note).setAt(at).setSource("test")
-        .setVia("mqtt-user:" + user).setChannel(channel).build();
+  private static org.tugai.avro.AlertAck mqttAck(
+      String alertId, String user, String channel, String note, Instant at) {
+    return org.tugai.avro.AlertAck.newBuilder()
+        .setAlertId(alertId)
+        .setBy(user)
+        .setNote(note)
+        .setAt(at)
+        .setSource("test")
+        .setVia("mqtt-user:" + user)
+        .setChannel(channel)
+        .build();
   }
 
   @Test
   void anAcknowledgementOnAChannelTheAlertDoesNotGoToIsRefused() {
     d = new AlertDriver(NOON);
-    d.deployCamera("CT-Z1", IntrusionRuleTest.ZLAT, IntrusionRuleTest.ZLON, Instant.parse("2026-01-01T00:00:00Z"), null);
+    d.deployCamera(
+        "CT-Z1",
+        IntrusionRuleTest.ZLAT,
+        IntrusionRuleTest.ZLON,
+        Instant.parse("2026-01-01T00:00:00Z"),
+        null);
     d.event("CT-Z1", NOON, detection(DetectionClass.PERSON, null, 0.9));
     Alert alert = d.latest(AlertType.INTRUSION).get(0);
-    d.ack(mqttAck(alert.getAlertId(), "ranger-of-b", "pa-somewhere-else", null, NOON.plusSeconds(30)));
+    d.ack(
+        mqttAck(
+            alert.getAlertId(), "ranger-of-b", "pa-somewhere-else", null, NOON.plusSeconds(30)));
     assertThat(d.latest().get(alert.getAlertId()).getStatus()).isEqualTo(AlertStatus.OPEN);
-    assertThat(d.deadLetters()).singleElement().satisfies(l -> {
-      assertThat(l.getReasonCode()).isEqualTo("ack-refused");
-      assertThat(l.getReason()).contains("does not go to channel pa-somewhere-else");
-    });
+    assertThat(d.deadLetters())
+        .singleElement()
+        .satisfies(
+            l -> {
+              assertThat(l.getReasonCode()).isEqualTo("ack-refused");
+              assertThat(l.getReason()).contains("does not go to channel pa-somewhere-else");
+            });
     String channel = alert.getChannels().get(0);
     d.ack(mqttAck(alert.getAlertId(), "ranger-of-a", channel, "on it", NOON.plusSeconds(40)));
     Alert acked = d.latest().get(alert.getAlertId());
@@ -93,12 +119,19 @@ class LifecycleAndNoticesTest {
   @Test
   void anAcknowledgementWithTextTheStoreCannotHoldIsRefusedAndTheAlertKeepsUpdating() {
     d = new AlertDriver(NOON);
-    d.deployCamera("CT-Z1", IntrusionRuleTest.ZLAT, IntrusionRuleTest.ZLON, Instant.parse("2026-01-01T00:00:00Z"), null);
+    d.deployCamera(
+        "CT-Z1",
+        IntrusionRuleTest.ZLAT,
+        IntrusionRuleTest.ZLON,
+        Instant.parse("2026-01-01T00:00:00Z"),
+        null);
     d.event("CT-Z1", NOON, detection(DetectionClass.PERSON, null, 0.9));
     String id = d.latest(AlertType.INTRUSION).get(0).getAlertId();
     d.ack(id, "ranger\u0000akmal", "on our way", NOON.plusSeconds(30));
     d.ack(id, "ranger-akmal", "x".repeat(2_001), NOON.plusSeconds(31));
-    assertThat(d.deadLetters()).hasSize(2).allSatisfy(l -> assertThat(l.getReasonCode()).isEqualTo("ack-refused"))
+    assertThat(d.deadLetters())
+        .hasSize(2)
+        .allSatisfy(l -> assertThat(l.getReasonCode()).isEqualTo("ack-refused"))
         .allSatisfy(l -> assertThat(l.getReason()).doesNotContain("\u0000"));
     assertThat(d.latest().get(id).getStatus()).isEqualTo(AlertStatus.OPEN);
     d.event("CT-Z1", NOON.plusSeconds(60), detection(DetectionClass.PERSON, null, 0.95));
@@ -108,10 +141,23 @@ class LifecycleAndNoticesTest {
   @Test
   void textFromADeviceThatTheStoreCannotHoldIsCleanedBeforeTheAlertGoesOut() {
     d = new AlertDriver(NOON);
-    d.deployCamera("CT-Z1", IntrusionRuleTest.ZLAT, IntrusionRuleTest.ZLON, Instant.parse("2026-01-01T00:00:00Z"), null);
-    org.tugai.avro.CameraEvent e = org.tugai.avro.CameraEvent.newBuilder().setCameraId("CT-Z1").setEventId("evt\u0000-1")
-        .setCapturedAt(NOON).setMedia(List.of("IMG\u0000.JPG")).setModel("MDv5a")
-        .setDetections(List.of(detection(DetectionClass.PERSON, null, 0.9))).setReceivedAt(NOON).setSource("test").build();
+    d.deployCamera(
+        "CT-Z1",
+        IntrusionRuleTest.ZLAT,
+        IntrusionRuleTest.ZLON,
+        Instant.parse("2026-01-01T00:00:00Z"),
+        null);
+    org.tugai.avro.CameraEvent e =
+        org.tugai.avro.CameraEvent.newBuilder()
+            .setCameraId("CT-Z1")
+            .setEventId("evt\u0000-1")
+            .setCapturedAt(NOON)
+            .setMedia(List.of("IMG\u0000.JPG"))
+            .setModel("MDv5a")
+            .setDetections(List.of(detection(DetectionClass.PERSON, null, 0.9)))
+            .setReceivedAt(NOON)
+            .setSource("test")
+            .build();
     d.pipe(e);
     Alert a = d.latest(AlertType.INTRUSION).get(0);
     assertThat(a.toString()).doesNotContain("\u0000");
@@ -120,11 +166,28 @@ class LifecycleAndNoticesTest {
 
   static Crossing crossing(CrossingStatus status, int revision) {
     Instant t = Instant.parse("2026-03-01T04:00:00Z");
-    return Crossing.newBuilder().setCrossingId("TJ-BD-017|TJK>AFG|1772337600000").setAnimalId("deer-1").setCollarId("TJ-BD-017")
-        .setDeploymentId("dep-1").setFromCountry("TJK").setToCountry("AFG").setCrossedAt(t.minusSeconds(1800))
-        .setBeforeFixTime(t.minusSeconds(3600)).setBeforeLat(37.2).setBeforeLon(68.4).setAfterFixTime(t).setAfterLat(37.1)
-        .setAfterLon(68.4).setCrossingLat(37.15).setCrossingLon(68.4).setHotspot("hotspot-6").setPopulation("Tj1").setStatus(status)
-        .setRevision(revision).setDetectedAt(t.plusSeconds(60)).build();
+    return Crossing.newBuilder()
+        .setCrossingId("TJ-BD-017|TJK>AFG|1772337600000")
+        .setAnimalId("deer-1")
+        .setCollarId("TJ-BD-017")
+        .setDeploymentId("dep-1")
+        .setFromCountry("TJK")
+        .setToCountry("AFG")
+        .setCrossedAt(t.minusSeconds(1800))
+        .setBeforeFixTime(t.minusSeconds(3600))
+        .setBeforeLat(37.2)
+        .setBeforeLon(68.4)
+        .setAfterFixTime(t)
+        .setAfterLat(37.1)
+        .setAfterLon(68.4)
+        .setCrossingLat(37.15)
+        .setCrossingLon(68.4)
+        .setHotspot("hotspot-6")
+        .setPopulation("Tj1")
+        .setStatus(status)
+        .setRevision(revision)
+        .setDetectedAt(t.plusSeconds(60))
+        .build();
   }
 
   @Test

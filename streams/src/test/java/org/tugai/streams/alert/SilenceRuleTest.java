@@ -15,7 +15,10 @@ import org.tugai.avro.AlertType;
 import org.tugai.avro.DetectionClass;
 import org.tugai.avro.Severity;
 
-/** Silence, on wall-clock punctuation: from the deployment's interval or one learned from the device. */
+/**
+ * Silence, on wall-clock punctuation: from the deployment's interval or one learned from the
+ * device.
+ */
 class SilenceRuleTest {
 
   static final Instant NOW = Instant.parse("2026-05-01T06:00:00Z");
@@ -39,7 +42,9 @@ class SilenceRuleTest {
     Alert silent = d.latest(AlertType.SILENCE).get(0);
     assertThat(silent.getSeverity()).isEqualTo(Severity.WARNING);
     assertThat(silent.getAnimalId()).isEqualTo("deer-9");
-    assertThat(silent.getDetails()).containsEntry("expectedFrom", "deployment").containsEntry("expectedIntervalS", "3600");
+    assertThat(silent.getDetails())
+        .containsEntry("expectedFrom", "deployment")
+        .containsEntry("expectedIntervalS", "3600");
     assertThat(silent.getChannels()).contains("pa-beshai-palangon");
     d.advanceWallClock(Duration.ofHours(5));
     assertThat(d.records()).hasSize(1); // raised once, not on every sweep
@@ -64,24 +69,33 @@ class SilenceRuleTest {
     assertThat(d.latest(AlertType.SILENCE)).isEmpty();
     d.advanceWallClock(Duration.ofMinutes(6));
     Alert silent = d.latest(AlertType.SILENCE).get(0);
-    assertThat(silent.getDetails()).containsEntry("expectedFrom", "learned").containsEntry("expectedIntervalS", "600");
+    assertThat(silent.getDetails())
+        .containsEntry("expectedFrom", "learned")
+        .containsEntry("expectedIntervalS", "600");
   }
 
   @Test
   void aSatelliteChannelsIntervalWinsOverTheLearnedOne() {
-    // A Globalstar-style collar relays twice a day: silence is judged on that, not on the minutes between its last uploads.
-    d = new AlertDriver(Map.of("alerts.silence.expected-interval-by-channel.iridium-directip", "12h"), NOW);
+    // A Globalstar-style collar relays twice a day: silence is judged on that, not on the minutes
+    // between its last uploads.
+    d =
+        new AlertDriver(
+            Map.of("alerts.silence.expected-interval-by-channel.iridium-directip", "12h"), NOW);
     d.deployCollar("C-S", "deer-S", Instant.parse("2026-01-01T00:00:00Z"), null);
     for (int i = 0; i < 4; i++) {
-      d.pipe(org.tugai.avro.Fix.newBuilder(fix("C-S", NOW.plusSeconds(i * 600L), 37.40, 68.45))
-          .setSource("iridium-directip:300234010753370:" + i).build());
+      d.pipe(
+          org.tugai.avro.Fix.newBuilder(fix("C-S", NOW.plusSeconds(i * 600L), 37.40, 68.45))
+              .setSource("iridium-directip:300234010753370:" + i)
+              .build());
       d.advanceWallClock(Duration.ofMinutes(10));
     }
     d.advanceWallClock(Duration.ofHours(30));
     assertThat(d.latest(AlertType.SILENCE)).isEmpty();
     d.advanceWallClock(Duration.ofHours(7));
     Alert silent = d.latest(AlertType.SILENCE).get(0);
-    assertThat(silent.getDetails()).containsEntry("expectedFrom", "channel iridium-directip").containsEntry("expectedIntervalS", "43200");
+    assertThat(silent.getDetails())
+        .containsEntry("expectedFrom", "channel iridium-directip")
+        .containsEntry("expectedIntervalS", "43200");
   }
 
   @Test

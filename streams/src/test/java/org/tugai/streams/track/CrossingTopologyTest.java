@@ -38,8 +38,13 @@ class CrossingTopologyTest {
   static final String COLLAR = "TJ-BD-017";
   static final double LON = 68.40;
   static final Instant T0 = Instant.parse("2026-03-01T00:00:00Z");
+
   /** Latitude of the TJK / AFG border on the meridian the deer walks along. */
-  static final double BORDER = Countries.load(Countries.SHIPPED).crossingPoint(37.30, LON, 36.90, LON, "TJK").orElseThrow().y;
+  static final double BORDER =
+      Countries.load(Countries.SHIPPED)
+          .crossingPoint(37.30, LON, 36.90, LON, "TJK")
+          .orElseThrow()
+          .y;
 
   private final Topics topics = Topics.standard();
   private TopologyTestDriver driver;
@@ -58,13 +63,29 @@ class CrossingTopologyTest {
     all.put("kafka.bootstrap-servers", "unused:9092");
     StreamsServiceConfig config = StreamsServiceConfig.from(Settings.of(all));
     Properties props = config.streamsProperties(topics.deadLetters().name());
-    driver = new TopologyTestDriver(FixTopology.build(topics, Duration.ofDays(7), config.track(), geo), props);
-    fixes = driver.createInputTopic(topics.fixes().name(), new StringSerializer(), topics.fixes().valueSerde().serializer());
-    deployments = driver.createInputTopic(topics.deployments().name(), new StringSerializer(), topics.deployments().valueSerde().serializer());
-    enriched = driver.createOutputTopic(topics.fixesEnriched().name(), topics.fixesEnriched().keySerde().deserializer(),
-        topics.fixesEnriched().valueSerde().deserializer());
-    crossings = driver.createOutputTopic(topics.crossings().name(), topics.crossings().keySerde().deserializer(),
-        topics.crossings().valueSerde().deserializer());
+    driver =
+        new TopologyTestDriver(
+            FixTopology.build(topics, Duration.ofDays(7), config.track(), geo), props);
+    fixes =
+        driver.createInputTopic(
+            topics.fixes().name(),
+            new StringSerializer(),
+            topics.fixes().valueSerde().serializer());
+    deployments =
+        driver.createInputTopic(
+            topics.deployments().name(),
+            new StringSerializer(),
+            topics.deployments().valueSerde().serializer());
+    enriched =
+        driver.createOutputTopic(
+            topics.fixesEnriched().name(),
+            topics.fixesEnriched().keySerde().deserializer(),
+            topics.fixesEnriched().valueSerde().deserializer());
+    crossings =
+        driver.createOutputTopic(
+            topics.crossings().name(),
+            topics.crossings().keySerde().deserializer(),
+            topics.crossings().valueSerde().deserializer());
   }
 
   private void start() {
@@ -79,18 +100,41 @@ class CrossingTopologyTest {
     }
   }
 
-  private void deploy(String id, String collar, String animal, String on, String off, String population) {
-    deployments.pipeInput(id, Deployment.newBuilder().setDeploymentId(id).setDeviceId(collar).setDeviceType(DeviceType.COLLAR)
-        .setAnimalId(animal).setSpecies("Cervus elaphus bactrianus").setPopulation(population).setDeployOn(Instant.parse(on))
-        .setDeployOff(off == null ? null : Instant.parse(off)).build(), Instant.parse(on));
+  private void deploy(
+      String id, String collar, String animal, String on, String off, String population) {
+    deployments.pipeInput(
+        id,
+        Deployment.newBuilder()
+            .setDeploymentId(id)
+            .setDeviceId(collar)
+            .setDeviceType(DeviceType.COLLAR)
+            .setAnimalId(animal)
+            .setSpecies("Cervus elaphus bactrianus")
+            .setPopulation(population)
+            .setDeployOn(Instant.parse(on))
+            .setDeployOff(off == null ? null : Instant.parse(off))
+            .build(),
+        Instant.parse(on));
   }
 
   static Fix at(String collar, Instant time, double lat, double lon) {
-    return Fix.newBuilder().setCollarId(collar).setFixTime(time).setLat(lat).setLon(lon).setFixType(FixType.THREE_D)
-        .setHdop(1.1).setSatellites(8).setReceivedAt(time.plusSeconds(30)).setSource("test").build();
+    return Fix.newBuilder()
+        .setCollarId(collar)
+        .setFixTime(time)
+        .setLat(lat)
+        .setLon(lon)
+        .setFixType(FixType.THREE_D)
+        .setHdop(1.1)
+        .setSatellites(8)
+        .setReceivedAt(time.plusSeconds(30))
+        .setSource("test")
+        .build();
   }
 
-  /** Fix number {@code hour} of the walk, {@code north} degrees north of the border (negative: in Afghanistan). */
+  /**
+   * Fix number {@code hour} of the walk, {@code north} degrees north of the border (negative: in
+   * Afghanistan).
+   */
   private void walk(int hour, double north) {
     Fix f = at(COLLAR, T0.plus(Duration.ofHours(hour)), BORDER + north, LON);
     fixes.pipeInput(COLLAR, f, f.getFixTime().plusSeconds(30));
@@ -115,24 +159,31 @@ class CrossingTopologyTest {
     walk(0, 0.10);
     walk(1, 0.05);
     walk(2, 0.01);
-    walk(3, -0.01);   // in Afghanistan, but within the uncertain band along the river
+    walk(3, -0.01); // in Afghanistan, but within the uncertain band along the river
     assertThat(crossings.isEmpty()).isTrue();
-    walk(4, -0.04);   // more than 3 km inside Afghanistan: confirmed now, no waiting for a grace period
+    walk(
+        4,
+        -0.04); // more than 3 km inside Afghanistan: confirmed now, no waiting for a grace period
     List<Crossing> out = crossings.readValuesToList();
-    assertThat(out).singleElement().satisfies(c -> {
-      assertThat(c.getFromCountry()).isEqualTo("TJK");
-      assertThat(c.getToCountry()).isEqualTo("AFG");
-      assertThat(c.getAnimalId()).isEqualTo("deer-1");
-      assertThat(c.getDeploymentId()).isEqualTo("dep-1");
-      assertThat(c.getPopulation()).isEqualTo("Tj1");
-      assertThat(c.getBeforeFixTime()).isEqualTo(T0.plus(Duration.ofHours(2)));
-      assertThat(c.getAfterFixTime()).isEqualTo(T0.plus(Duration.ofHours(3)));
-      assertThat(c.getCrossingLat()).isCloseTo(BORDER, org.assertj.core.api.Assertions.within(1e-6));
-      assertThat(c.getCrossedAt()).isBetween(T0.plus(Duration.ofHours(2)), T0.plus(Duration.ofHours(3)));
-      assertThat(c.getHotspot()).isEqualTo("hotspot-6");
-      assertThat(c.getStatus()).isEqualTo(CrossingStatus.CONFIRMED);
-      assertThat(c.getRevision()).isZero();
-    });
+    assertThat(out)
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.getFromCountry()).isEqualTo("TJK");
+              assertThat(c.getToCountry()).isEqualTo("AFG");
+              assertThat(c.getAnimalId()).isEqualTo("deer-1");
+              assertThat(c.getDeploymentId()).isEqualTo("dep-1");
+              assertThat(c.getPopulation()).isEqualTo("Tj1");
+              assertThat(c.getBeforeFixTime()).isEqualTo(T0.plus(Duration.ofHours(2)));
+              assertThat(c.getAfterFixTime()).isEqualTo(T0.plus(Duration.ofHours(3)));
+              assertThat(c.getCrossingLat())
+                  .isCloseTo(BORDER, org.assertj.core.api.Assertions.within(1e-6));
+              assertThat(c.getCrossedAt())
+                  .isBetween(T0.plus(Duration.ofHours(2)), T0.plus(Duration.ofHours(3)));
+              assertThat(c.getHotspot()).isEqualTo("hotspot-6");
+              assertThat(c.getStatus()).isEqualTo(CrossingStatus.CONFIRMED);
+              assertThat(c.getRevision()).isZero();
+            });
     walk(5, -0.05);
     assertThat(crossings.isEmpty()).as("one crossing, not one per fix on the new side").isTrue();
   }
@@ -145,7 +196,8 @@ class CrossingTopologyTest {
     walk(2, -0.006);
     assertThat(crossings.isEmpty()).isTrue();
     walk(3, -0.007);
-    assertThat(crossings.readValuesToList()).singleElement()
+    assertThat(crossings.readValuesToList())
+        .singleElement()
         .satisfies(c -> assertThat(c.getAfterFixTime()).isEqualTo(T0.plus(Duration.ofHours(1))));
   }
 
@@ -171,10 +223,13 @@ class CrossingTopologyTest {
     walk(4, -0.03);
     walk(3, -0.01);
     Map<String, Crossing> set = converged(crossings.readValuesToList());
-    assertThat(set.values()).singleElement().satisfies(c -> {
-      assertThat(c.getBeforeFixTime()).isEqualTo(T0.plus(Duration.ofHours(2)));
-      assertThat(c.getAfterFixTime()).isEqualTo(T0.plus(Duration.ofHours(3)));
-    });
+    assertThat(set.values())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.getBeforeFixTime()).isEqualTo(T0.plus(Duration.ofHours(2)));
+              assertThat(c.getAfterFixTime()).isEqualTo(T0.plus(Duration.ofHours(3)));
+            });
   }
 
   @Test
@@ -186,12 +241,15 @@ class CrossingTopologyTest {
     walk(5, -0.007);
     assertThat(converged(crossings.readValuesToList())).hasSize(1);
     walk(7, 0.01);
-    walk(2, 0.004);  // a late fix, within the grace: the deer was back in Tajikistan in between
+    walk(2, 0.004); // a late fix, within the grace: the deer was back in Tajikistan in between
     List<Crossing> out = crossings.readValuesToList();
-    assertThat(out).singleElement().satisfies(c -> {
-      assertThat(c.getStatus()).isEqualTo(CrossingStatus.RETRACTED);
-      assertThat(c.getRevision()).isEqualTo(1);
-    });
+    assertThat(out)
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.getStatus()).isEqualTo(CrossingStatus.RETRACTED);
+              assertThat(c.getRevision()).isEqualTo(1);
+            });
   }
 
   @Test
@@ -214,7 +272,9 @@ class CrossingTopologyTest {
     for (double north : track) {
       Fix f = at(COLLAR, t, BORDER + north, LON);
       fixes.pipeInput(COLLAR, f, t.plusSeconds(30));
-      assertThat(crossings.isEmpty()).as("no crossing at any moment, not even before the return fix").isTrue();
+      assertThat(crossings.isEmpty())
+          .as("no crossing at any moment, not even before the return fix")
+          .isTrue();
       t = t.plus(Duration.ofMinutes(15));
     }
     List<Fix> out = enriched.readValuesToList();
@@ -232,7 +292,8 @@ class CrossingTopologyTest {
       fixes.pipeInput(COLLAR, f, t.plusSeconds(30));
       t = t.plus(Duration.ofMinutes(15));
     }
-    assertThat(enriched.readValuesToList()).noneMatch(f -> f.getQualityFlags().contains(FixFlags.OUTLIER));
+    assertThat(enriched.readValuesToList())
+        .noneMatch(f -> f.getQualityFlags().contains(FixFlags.OUTLIER));
     assertThat(converged(crossings.readValuesToList())).hasSize(1);
   }
 
@@ -245,14 +306,16 @@ class CrossingTopologyTest {
     fixes.pipeInput(COLLAR, before, before.getFixTime());
     walk(0, 0.10);
     walk(1, 0.09);
-    walk(4, -0.20);  // between deployments: the collar is being moved
-    walk(5, -0.20);  // the new animal, in Afghanistan from its first fix
+    walk(4, -0.20); // between deployments: the collar is being moved
+    walk(5, -0.20); // the new animal, in Afghanistan from its first fix
     walk(6, -0.21);
     assertThat(crossings.isEmpty()).isTrue();
     Map<Instant, Fix> out = new LinkedHashMap<>();
     enriched.readValuesToList().forEach(f -> out.put(f.getFixTime(), f));
-    assertThat(out.get(before.getFixTime()).getQualityFlags()).containsExactly(FixFlags.NO_DEPLOYMENT);
-    assertThat(out.get(T0.plus(Duration.ofHours(4))).getQualityFlags()).containsExactly(FixFlags.NO_DEPLOYMENT);
+    assertThat(out.get(before.getFixTime()).getQualityFlags())
+        .containsExactly(FixFlags.NO_DEPLOYMENT);
+    assertThat(out.get(T0.plus(Duration.ofHours(4))).getQualityFlags())
+        .containsExactly(FixFlags.NO_DEPLOYMENT);
     assertThat(out.get(T0).getAnimalId()).isEqualTo("deer-1");
     assertThat(out.get(T0.plus(Duration.ofHours(5))).getAnimalId()).isEqualTo("deer-2");
   }
@@ -262,8 +325,8 @@ class CrossingTopologyTest {
     start();
     walk(0, 0.10);
     walk(100, 0.10);
-    walk(101, -0.01);  // hour 101 and 102: within the band
-    walk(3, -0.05);    // 97 h late: far beyond the 48 h grace
+    walk(101, -0.01); // hour 101 and 102: within the band
+    walk(3, -0.05); // 97 h late: far beyond the 48 h grace
     List<Fix> out = enriched.readValuesToList();
     assertThat(out.get(out.size() - 1).getQualityFlags()).containsExactly(FixFlags.LATE);
     assertThat(crossings.isEmpty()).isTrue();
@@ -276,12 +339,16 @@ class CrossingTopologyTest {
     walk(0, 0.10);
     walk(100, 0.10);
     Fix viaMqtt = at(COLLAR, T0.plus(Duration.ofHours(3)), BORDER + 0.10, LON);
-    Fix fromFile = Fix.newBuilder(at(COLLAR, T0.plus(Duration.ofHours(4)), BORDER + 0.10, LON)).setSource("import-telonics:collar.csv").build();
+    Fix fromFile =
+        Fix.newBuilder(at(COLLAR, T0.plus(Duration.ofHours(4)), BORDER + 0.10, LON))
+            .setSource("import-telonics:collar.csv")
+            .build();
     fixes.pipeInput(COLLAR, viaMqtt, viaMqtt.getFixTime());
     fixes.pipeInput(COLLAR, fromFile, fromFile.getFixTime());
     Map<Instant, Fix> out = new LinkedHashMap<>();
     enriched.readValuesToList().forEach(f -> out.put(f.getFixTime(), f));
-    // 97 h late over MQTT (48 h grace) is late; 96 h late from a vendor export (30 d grace for its channel) is not.
+    // 97 h late over MQTT (48 h grace) is late; 96 h late from a vendor export (30 d grace for its
+    // channel) is not.
     assertThat(out.get(viaMqtt.getFixTime()).getQualityFlags()).containsExactly(FixFlags.LATE);
     assertThat(out.get(fromFile.getFixTime()).getQualityFlags()).isEmpty();
   }
@@ -293,14 +360,21 @@ class CrossingTopologyTest {
     walk(0, 0.05);
     for (int h = 1; h < 6; h++) {
       String locationClass = h % 2 == 0 ? "B" : "0";
-      Fix argos = Fix.newBuilder(at(COLLAR, T0.plus(Duration.ofHours(h)), BORDER - 0.10, LON)).setLocationClass(locationClass).build();
+      Fix argos =
+          Fix.newBuilder(at(COLLAR, T0.plus(Duration.ofHours(h)), BORDER - 0.10, LON))
+              .setLocationClass(locationClass)
+              .build();
       fixes.pipeInput(COLLAR, argos, argos.getFixTime());
     }
     assertThat(crossings.isEmpty()).isTrue();
-    assertThat(enriched.readValuesToList().subList(1, 6)).allSatisfy(f -> assertThat(f.getQualityFlags()).containsExactly(FixFlags.POOR_QUALITY));
+    assertThat(enriched.readValuesToList().subList(1, 6))
+        .allSatisfy(f -> assertThat(f.getQualityFlags()).containsExactly(FixFlags.POOR_QUALITY));
     for (int h = 6; h < 9; h++) {
-      Fix good = Fix.newBuilder(at(COLLAR, T0.plus(Duration.ofHours(h)), BORDER - 0.10, LON)).setLocationClass(h == 6 ? "1" : "3")
-          .setErrorRadiusM(400.0).build();
+      Fix good =
+          Fix.newBuilder(at(COLLAR, T0.plus(Duration.ofHours(h)), BORDER - 0.10, LON))
+              .setLocationClass(h == 6 ? "1" : "3")
+              .setErrorRadiusM(400.0)
+              .build();
       fixes.pipeInput(COLLAR, good, good.getFixTime());
     }
     assertThat(converged(crossings.readValuesToList())).hasSize(1);
@@ -309,14 +383,23 @@ class CrossingTopologyTest {
   @Test
   void aPositionsErrorIsNotTakenForMovement() {
     start();
-    // 2.5 km south for one minute and back: an outlier for a GPS fix (150 km/h), not for a position with 2 km of error.
+    // 2.5 km south for one minute and back: an outlier for a GPS fix (150 km/h), not for a position
+    // with 2 km of error.
     double south = BORDER + 0.05 - 0.0225;
     Fix gps = at(COLLAR, T0.plus(Duration.ofMinutes(60)), south, LON);
-    Fix argos = Fix.newBuilder(at(COLLAR, T0.plus(Duration.ofMinutes(120)), south, LON)).setLocationClass("2").setErrorRadiusM(2_000.0)
-        .build();
-    List<Fix> walk = List.of(at(COLLAR, T0.plus(Duration.ofMinutes(59)), BORDER + 0.05, LON), gps,
-        at(COLLAR, T0.plus(Duration.ofMinutes(61)), BORDER + 0.05, LON), at(COLLAR, T0.plus(Duration.ofMinutes(119)), BORDER + 0.05, LON),
-        argos, at(COLLAR, T0.plus(Duration.ofMinutes(121)), BORDER + 0.05, LON));
+    Fix argos =
+        Fix.newBuilder(at(COLLAR, T0.plus(Duration.ofMinutes(120)), south, LON))
+            .setLocationClass("2")
+            .setErrorRadiusM(2_000.0)
+            .build();
+    List<Fix> walk =
+        List.of(
+            at(COLLAR, T0.plus(Duration.ofMinutes(59)), BORDER + 0.05, LON),
+            gps,
+            at(COLLAR, T0.plus(Duration.ofMinutes(61)), BORDER + 0.05, LON),
+            at(COLLAR, T0.plus(Duration.ofMinutes(119)), BORDER + 0.05, LON),
+            argos,
+            at(COLLAR, T0.plus(Duration.ofMinutes(121)), BORDER + 0.05, LON));
     for (Fix f : walk) {
       fixes.pipeInput(COLLAR, f, f.getFixTime());
     }
@@ -330,11 +413,20 @@ class CrossingTopologyTest {
   void failedAndPoorFixesAreKeptFlaggedAndNeverCross() {
     start();
     walk(0, 0.05);
-    Fix failed = Fix.newBuilder().setCollarId(COLLAR).setFixTime(T0.plus(Duration.ofHours(1))).setFixType(FixType.NONE)
-        .setReceivedAt(T0.plus(Duration.ofHours(1))).setSource("test").build();
+    Fix failed =
+        Fix.newBuilder()
+            .setCollarId(COLLAR)
+            .setFixTime(T0.plus(Duration.ofHours(1)))
+            .setFixType(FixType.NONE)
+            .setReceivedAt(T0.plus(Duration.ofHours(1)))
+            .setSource("test")
+            .build();
     fixes.pipeInput(COLLAR, failed, failed.getFixTime());
     for (int h = 2; h < 6; h++) {
-      Fix poor = Fix.newBuilder(at(COLLAR, T0.plus(Duration.ofHours(h)), BORDER - 0.10, LON)).setHdop(12.0).build();
+      Fix poor =
+          Fix.newBuilder(at(COLLAR, T0.plus(Duration.ofHours(h)), BORDER - 0.10, LON))
+              .setHdop(12.0)
+              .build();
       fixes.pipeInput(COLLAR, poor, poor.getFixTime());
     }
     assertThat(crossings.isEmpty()).isTrue();
@@ -346,25 +438,34 @@ class CrossingTopologyTest {
   @Test
   void anUndecodableDeploymentIsDeadLetteredAndTheTopologyGoesOn() {
     start();
-    TestInputTopic<String, byte[]> raw = driver.createInputTopic(topics.deployments().name(), new StringSerializer(),
-        new org.apache.kafka.common.serialization.ByteArraySerializer());
+    TestInputTopic<String, byte[]> raw =
+        driver.createInputTopic(
+            topics.deployments().name(),
+            new StringSerializer(),
+            new org.apache.kafka.common.serialization.ByteArraySerializer());
     raw.pipeInput("dep-x", "not avro".getBytes(java.nio.charset.StandardCharsets.UTF_8), T0);
     walk(0, 0.05);
-    assertThat(enriched.readValuesToList()).singleElement().satisfies(f -> assertThat(f.getAnimalId()).isEqualTo("deer-1"));
+    assertThat(enriched.readValuesToList())
+        .singleElement()
+        .satisfies(f -> assertThat(f.getAnimalId()).isEqualTo("deer-1"));
   }
 
   @Test
   void theSameTopologyWorksOnAnotherRegionsBorders() throws Exception {
     // Two made-up countries side by side near the equator, and a park on their border.
     Path countries = dir.resolve("countries.geojson");
-    Files.writeString(countries, """
+    Files.writeString(
+        countries,
+        """
         {"type": "FeatureCollection", "features": [
           {"type": "Feature", "properties": {"iso_a3": "AAA", "name": "West"},
            "geometry": {"type": "Polygon", "coordinates": [[[30, -2], [31, -2], [31, 2], [30, 2], [30, -2]]]}},
           {"type": "Feature", "properties": {"iso_a3": "BBB", "name": "East"},
            "geometry": {"type": "Polygon", "coordinates": [[[31, -2], [32, -2], [32, 2], [31, 2], [31, -2]]]}}]}""");
     Path zones = dir.resolve("zones.geojson");
-    Files.writeString(zones, """
+    Files.writeString(
+        zones,
+        """
         {"type": "FeatureCollection", "features": [
           {"type": "Feature", "properties": {"id": "corridor-1", "name": "Corridor", "type": "hotspot"},
            "geometry": {"type": "Polygon", "coordinates": [[[30.8, -1], [31.2, -1], [31.2, 1], [30.8, 1], [30.8, -1]]]}}]}""");
@@ -375,11 +476,15 @@ class CrossingTopologyTest {
       Fix f = at("KE-EL-1", T0.plus(Duration.ofHours(h)), 0.5, lons[h]);
       fixes.pipeInput("KE-EL-1", f, f.getFixTime());
     }
-    assertThat(crossings.readValuesToList()).singleElement().satisfies(c -> {
-      assertThat(c.getFromCountry()).isEqualTo("AAA");
-      assertThat(c.getToCountry()).isEqualTo("BBB");
-      assertThat(c.getHotspot()).isEqualTo("corridor-1");
-      assertThat(c.getCrossingLon()).isCloseTo(31.0, org.assertj.core.api.Assertions.within(1e-9));
-    });
+    assertThat(crossings.readValuesToList())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.getFromCountry()).isEqualTo("AAA");
+              assertThat(c.getToCountry()).isEqualTo("BBB");
+              assertThat(c.getHotspot()).isEqualTo("corridor-1");
+              assertThat(c.getCrossingLon())
+                  .isCloseTo(31.0, org.assertj.core.api.Assertions.within(1e-9));
+            });
   }
 }

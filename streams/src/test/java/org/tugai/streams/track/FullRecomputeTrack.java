@@ -17,16 +17,22 @@ import org.tugai.schemas.FixFlags;
 import org.tugai.streams.geo.Geodata;
 
 /**
- * The reference the incremental {@link TrackProcessor} is held to: the track processor as it was before it
- * became incremental, recomputing a collar's whole revision window for every fix, kept here in memory with no
- * Kafka around it. Slow (each fix costs the window) and simple, so it is the oracle. One correction to the old
- * logic, made in both: the window's first fix is judged against the last candidate that left the window, not
- * against nothing (the old window un-flagged an outlier as it reached the window's start, re-emitted it as good
- * and folded it into the border state as good).
+ * The reference the incremental {@link TrackProcessor} is held to: the track processor as it was
+ * before it became incremental, recomputing a collar's whole revision window for every fix, kept
+ * here in memory with no Kafka around it. Slow (each fix costs the window) and simple, so it is the
+ * oracle. One correction to the old logic, made in both: the window's first fix is judged against
+ * the last candidate that left the window, not against nothing (the old window un-flagged an
+ * outlier as it reached the window's start, re-emitted it as good and folded it into the border
+ * state as good).
  */
 final class FullRecomputeTrack {
 
-  private record Collar(Instant watermark, List<Fix> window, BorderState baseline, Fix folded, List<Crossing> crossings) {}
+  private record Collar(
+      Instant watermark,
+      List<Fix> window,
+      BorderState baseline,
+      Fix folded,
+      List<Crossing> crossings) {}
 
   private final TrackParams params;
   private final Geodata geo;
@@ -36,7 +42,8 @@ final class FullRecomputeTrack {
   final List<Fix> fixesOut = new ArrayList<>();
   final List<Crossing> crossingsOut = new ArrayList<>();
 
-  FullRecomputeTrack(TrackParams params, Geodata geo, Function<Fix, Optional<Deployment>> deploymentOf) {
+  FullRecomputeTrack(
+      TrackParams params, Geodata geo, Function<Fix, Optional<Deployment>> deploymentOf) {
     this.params = params;
     this.geo = geo;
     this.deploymentOf = deploymentOf;
@@ -65,12 +72,16 @@ final class FullRecomputeTrack {
       at++;
     }
     window.add(at, fix);
-    Instant watermark = fix.getFixTime().isAfter(state.watermark()) ? fix.getFixTime() : state.watermark();
+    Instant watermark =
+        fix.getFixTime().isAfter(state.watermark()) ? fix.getFixTime() : state.watermark();
     BorderState baseline = state.baseline();
-    TrackComputation.Result result = computation.compute(collar, baseline, state.folded(), window, now);
+    TrackComputation.Result result =
+        computation.compute(collar, baseline, state.folded(), window, now);
     for (Fix out : result.fixes()) {
       Fix before = previous.get(out.getFixTime().toEpochMilli());
-      if (out.getFixTime().equals(fix.getFixTime()) || before == null || !before.getQualityFlags().equals(out.getQualityFlags())) {
+      if (out.getFixTime().equals(fix.getFixTime())
+          || before == null
+          || !before.getQualityFlags().equals(out.getQualityFlags())) {
         fixesOut.add(out);
       }
     }
@@ -85,8 +96,11 @@ final class FullRecomputeTrack {
     }
     Instant windowStart = kept.get(0).getFixTime();
     Fix candidateFirst = baseline.candidateFirst();
-    live.removeIf(c -> c.getAfterFixTime().isBefore(windowStart)
-        && (candidateFirst == null || !candidateFirst.getFixTime().equals(c.getAfterFixTime())));
+    live.removeIf(
+        c ->
+            c.getAfterFixTime().isBefore(windowStart)
+                && (candidateFirst == null
+                    || !candidateFirst.getFixTime().equals(c.getAfterFixTime())));
     collars.put(collar, new Collar(watermark, kept, baseline, folded, live));
   }
 
@@ -108,28 +122,45 @@ final class FullRecomputeTrack {
       }
     }
     for (Crossing gone : previous.values()) {
-      crossingsOut.add(Crossing.newBuilder(gone).setStatus(CrossingStatus.RETRACTED).setRevision(gone.getRevision() + 1)
-          .setDetectedAt(detectedAt).build());
+      crossingsOut.add(
+          Crossing.newBuilder(gone)
+              .setStatus(CrossingStatus.RETRACTED)
+              .setRevision(gone.getRevision() + 1)
+              .setDetectedAt(detectedAt)
+              .build());
     }
     return live;
   }
 
   /**
-   * Forgets the candidates that left the windows, as version 0.3 never kept them: after taking over a 0.3 state
-   * the window's first fix is judged against nothing once more, until its successor leaves too.
+   * Forgets the candidates that left the windows, as version 0.3 never kept them: after taking over
+   * a 0.3 state the window's first fix is judged against nothing once more, until its successor
+   * leaves too.
    */
   void forgetFolded() {
-    collars.replaceAll((k, c) -> new Collar(c.watermark(), c.window(), c.baseline(), null, c.crossings()));
+    collars.replaceAll(
+        (k, c) -> new Collar(c.watermark(), c.window(), c.baseline(), null, c.crossings()));
   }
 
-  /** The collar's state as version 0.3 of the track processor stored it: the whole window in one value. */
+  /**
+   * The collar's state as version 0.3 of the track processor stored it: the whole window in one
+   * value.
+   */
   org.tugai.avro.TrackState version3State(String collar) {
     Collar c = collars.get(collar);
     BorderState b = c.baseline();
-    return org.tugai.avro.TrackState.newBuilder().setCollarId(collar).setWatermark(c.watermark()).setFixes(c.window())
-        .setBaseConfirmed(b.confirmed()).setBaseDeploymentId(b.deploymentId()).setBaseLastGood(b.lastGood())
-        .setBaseCandidate(b.candidate()).setBaseCandidateFirst(b.candidateFirst()).setBaseCandidateCount(b.candidateCount())
-        .setCrossings(c.crossings()).build();
+    return org.tugai.avro.TrackState.newBuilder()
+        .setCollarId(collar)
+        .setWatermark(c.watermark())
+        .setFixes(c.window())
+        .setBaseConfirmed(b.confirmed())
+        .setBaseDeploymentId(b.deploymentId())
+        .setBaseLastGood(b.lastGood())
+        .setBaseCandidate(b.candidate())
+        .setBaseCandidateFirst(b.candidateFirst())
+        .setBaseCandidateCount(b.candidateCount())
+        .setCrossings(c.crossings())
+        .build();
   }
 
   static Crossing withoutRevision(Crossing c) {
@@ -138,13 +169,16 @@ final class FullRecomputeTrack {
 
   private Fix enrich(Fix raw) {
     Optional<Deployment> deployment = deploymentOf.apply(raw);
-    Fix.Builder b = Fix.newBuilder(raw)
-        .setDeploymentId(deployment.map(Deployment::getDeploymentId).orElse(null))
-        .setAnimalId(deployment.map(Deployment::getAnimalId).orElse(null));
+    Fix.Builder b =
+        Fix.newBuilder(raw)
+            .setDeploymentId(deployment.map(Deployment::getDeploymentId).orElse(null))
+            .setAnimalId(deployment.map(Deployment::getAnimalId).orElse(null));
     if (raw.getLat() != null && raw.getLon() != null) {
       b.setCountry(geo.countryAt(raw.getLat(), raw.getLon()).orElse(null));
-      b.setZones(geo.zonesAt(raw.getLat(), raw.getLon()).stream().map(GeoFeature::id).distinct().toList());
+      b.setZones(
+          geo.zonesAt(raw.getLat(), raw.getLon()).stream().map(GeoFeature::id).distinct().toList());
     }
-    return b.setQualityFlags(new ArrayList<>(computation.staticFlags(raw, deployment.isPresent()))).build();
+    return b.setQualityFlags(new ArrayList<>(computation.staticFlags(raw, deployment.isPresent())))
+        .build();
   }
 }

@@ -33,23 +33,44 @@ import org.tugai.streams.TestGeodata;
 
 /**
  * The incremental track processor gives what recomputing the whole window for every fix gave
- * ({@link FullRecomputeTrack}, the old logic): the same flags on every fix and the same crossings, with the
- * same ids, revisions and retractions, after the last fix. Random walks of deer zig-zagging over the Panj with
- * GPS spikes, poor and failed fixes and gaps, fed in order, shuffled within the grace, with repeats, and with
- * fixes later than the grace; a short grace so that fixes leave the window all the time.
+ * ({@link FullRecomputeTrack}, the old logic): the same flags on every fix and the same crossings,
+ * with the same ids, revisions and retractions, after the last fix. Random walks of deer
+ * zig-zagging over the Panj with GPS spikes, poor and failed fixes and gaps, fed in order, shuffled
+ * within the grace, with repeats, and with fixes later than the grace; a short grace so that fixes
+ * leave the window all the time.
  */
 class TrackProcessorEquivalenceTest {
 
   private static final Instant T0 = Instant.parse("2026-03-01T00:00:00Z");
   private static final double LON = 68.40;
   private static final double BORDER = CrossingTopologyTest.BORDER;
-  private static final TrackParams PARAMS = new TrackParams(Duration.ofHours(6), Map.of(), 60, Map.of(), 200, 5.0, 4, true, "A", 3_000, 3_000, 3,
-      Duration.ofHours(6));
+  private static final TrackParams PARAMS =
+      new TrackParams(
+          Duration.ofHours(6),
+          Map.of(),
+          60,
+          Map.of(),
+          200,
+          5.0,
+          4,
+          true,
+          "A",
+          3_000,
+          3_000,
+          3,
+          Duration.ofHours(6));
   private static final String[] COLLARS = {"TJ-BD-001", "TJ-BD-002", "TJ-BD-003"};
 
-  enum Order { IN_ORDER, SHUFFLED_WITHIN_GRACE, WITH_REPEATS, SOME_LATER_THAN_GRACE }
+  enum Order {
+    IN_ORDER,
+    SHUFFLED_WITHIN_GRACE,
+    WITH_REPEATS,
+    SOME_LATER_THAN_GRACE
+  }
 
-  /** @param fromStore every fix reads its collar's summary back from the store, as after a restart */
+  /**
+   * @param fromStore every fix reads its collar's summary back from the store, as after a restart
+   */
   record Case(Order order, long seed, boolean fromStore) {
     @Override
     public String toString() {
@@ -79,27 +100,71 @@ class TrackProcessorEquivalenceTest {
 
     Map<String, Deployment> deployments = new LinkedHashMap<>();
     for (String collar : COLLARS) {
-      deployments.put(collar, Deployment.newBuilder().setDeploymentId("dep-" + collar).setDeviceId(collar).setDeviceType(DeviceType.COLLAR)
-          .setAnimalId("deer-" + collar).setSpecies("Cervus elaphus bactrianus").setPopulation("Tj1")
-          .setDeployOn(T0.minus(Duration.ofDays(1))).build());
+      deployments.put(
+          collar,
+          Deployment.newBuilder()
+              .setDeploymentId("dep-" + collar)
+              .setDeviceId(collar)
+              .setDeviceType(DeviceType.COLLAR)
+              .setAnimalId("deer-" + collar)
+              .setSpecies("Cervus elaphus bactrianus")
+              .setPopulation("Tj1")
+              .setDeployOn(T0.minus(Duration.ofDays(1)))
+              .build());
     }
-    FullRecomputeTrack reference = new FullRecomputeTrack(PARAMS, TestGeodata.SHIPPED,
-        f -> Optional.ofNullable(deployments.get(f.getCollarId())).filter(d -> !f.getFixTime().isBefore(d.getDeployOn())));
+    FullRecomputeTrack reference =
+        new FullRecomputeTrack(
+            PARAMS,
+            TestGeodata.SHIPPED,
+            f ->
+                Optional.ofNullable(deployments.get(f.getCollarId()))
+                    .filter(d -> !f.getFixTime().isBefore(d.getDeployOn())));
 
     Topics topics = Topics.standard();
-    StreamsServiceConfig config = StreamsServiceConfig.from(Settings.of(Map.of("kafka.bootstrap-servers", "unused:9092")));
+    StreamsServiceConfig config =
+        StreamsServiceConfig.from(Settings.of(Map.of("kafka.bootstrap-servers", "unused:9092")));
     Properties props = config.streamsProperties(topics.deadLetters().name());
-    props.put("state.dir", System.getProperty("java.io.tmpdir") + "/tugai-equivalence-" + c.order() + "-" + c.seed() + "-" + System.nanoTime());
-    try (TopologyTestDriver driver = new TopologyTestDriver(FixTopology.build(topics, Optional.empty(), PARAMS,
-        TestGeodata.SHIPPED, () -> new TrackProcessor(PARAMS, TestGeodata.SHIPPED, topics.catalog(), c.fromStore() ? 0 : 10_000)), props)) {
-      TestInputTopic<String, Deployment> deps = driver.createInputTopic(topics.deployments().name(), new StringSerializer(),
-          topics.deployments().valueSerde().serializer());
+    props.put(
+        "state.dir",
+        System.getProperty("java.io.tmpdir")
+            + "/tugai-equivalence-"
+            + c.order()
+            + "-"
+            + c.seed()
+            + "-"
+            + System.nanoTime());
+    try (TopologyTestDriver driver =
+        new TopologyTestDriver(
+            FixTopology.build(
+                topics,
+                Optional.empty(),
+                PARAMS,
+                TestGeodata.SHIPPED,
+                () ->
+                    new TrackProcessor(
+                        PARAMS, TestGeodata.SHIPPED, topics.catalog(), c.fromStore() ? 0 : 10_000)),
+            props)) {
+      TestInputTopic<String, Deployment> deps =
+          driver.createInputTopic(
+              topics.deployments().name(),
+              new StringSerializer(),
+              topics.deployments().valueSerde().serializer());
       deployments.values().forEach(d -> deps.pipeInput(d.getDeploymentId(), d, d.getDeployOn()));
-      TestInputTopic<String, Fix> in = driver.createInputTopic(topics.fixes().name(), new StringSerializer(), topics.fixes().valueSerde().serializer());
-      TestOutputTopic<String, Fix> enriched = driver.createOutputTopic(topics.fixesEnriched().name(), topics.fixesEnriched().keySerde().deserializer(),
-          topics.fixesEnriched().valueSerde().deserializer());
-      TestOutputTopic<String, Crossing> crossings = driver.createOutputTopic(topics.crossings().name(), topics.crossings().keySerde().deserializer(),
-          topics.crossings().valueSerde().deserializer());
+      TestInputTopic<String, Fix> in =
+          driver.createInputTopic(
+              topics.fixes().name(),
+              new StringSerializer(),
+              topics.fixes().valueSerde().serializer());
+      TestOutputTopic<String, Fix> enriched =
+          driver.createOutputTopic(
+              topics.fixesEnriched().name(),
+              topics.fixesEnriched().keySerde().deserializer(),
+              topics.fixesEnriched().valueSerde().deserializer());
+      TestOutputTopic<String, Crossing> crossings =
+          driver.createOutputTopic(
+              topics.crossings().name(),
+              topics.crossings().keySerde().deserializer(),
+              topics.crossings().valueSerde().deserializer());
       for (Fix f : arrivals) {
         in.pipeInput(f.getCollarId(), f, f.getReceivedAt());
         reference.process(f, f.getReceivedAt());
@@ -109,21 +174,28 @@ class TrackProcessorEquivalenceTest {
 
       Map<String, Fix> expectedFixes = lastPerFix(reference.fixesOut);
       Map<String, Fix> actualFixes = lastPerFix(fixesOut);
-      assertThat(differences(expectedFixes, actualFixes)).as("fixes whose last version differs (expected / actual)").isEmpty();
-      assertThat(lastPerCrossing(crossingsOut)).as("every crossing as last emitted (status, revision, content)")
+      assertThat(differences(expectedFixes, actualFixes))
+          .as("fixes whose last version differs (expected / actual)")
+          .isEmpty();
+      assertThat(lastPerCrossing(crossingsOut))
+          .as("every crossing as last emitted (status, revision, content)")
           .isEqualTo(lastPerCrossing(reference.crossingsOut));
-      assertThat(expectedFixes.values()).as("the walks do exercise the rules")
+      assertThat(expectedFixes.values())
+          .as("the walks do exercise the rules")
           .anyMatch(f -> f.getQualityFlags().contains(FixFlags.OUTLIER));
       assertThat(reference.crossingsOut).isNotEmpty();
       if (c.order() == Order.SHUFFLED_WITHIN_GRACE) {
-        assertThat(reference.crossingsOut).as("late fixes revise or retract crossings").anyMatch(x -> x.getRevision() > 0);
+        assertThat(reference.crossingsOut)
+            .as("late fixes revise or retract crossings")
+            .anyMatch(x -> x.getRevision() > 0);
       }
     }
   }
 
   /**
-   * A store written by version 0.3 (each collar's whole window in its summary) is taken over: its fixes move to
-   * the fix store the first time the collar reports, and from there on the results are those of the old logic.
+   * A store written by version 0.3 (each collar's whole window in its summary) is taken over: its
+   * fixes move to the fix store the first time the collar reports, and from there on the results
+   * are those of the old logic.
    */
   @org.junit.jupiter.api.Test
   void aVersion3StateIsTakenOverWithItsWindow() {
@@ -136,53 +208,97 @@ class TrackProcessorEquivalenceTest {
     int half = arrivals.size() / 2;
     Map<String, Deployment> deployments = new LinkedHashMap<>();
     for (String collar : COLLARS) {
-      deployments.put(collar, Deployment.newBuilder().setDeploymentId("dep-" + collar).setDeviceId(collar).setDeviceType(DeviceType.COLLAR)
-          .setAnimalId("deer-" + collar).setSpecies("Cervus elaphus bactrianus").setPopulation("Tj1")
-          .setDeployOn(T0.minus(Duration.ofDays(1))).build());
+      deployments.put(
+          collar,
+          Deployment.newBuilder()
+              .setDeploymentId("dep-" + collar)
+              .setDeviceId(collar)
+              .setDeviceType(DeviceType.COLLAR)
+              .setAnimalId("deer-" + collar)
+              .setSpecies("Cervus elaphus bactrianus")
+              .setPopulation("Tj1")
+              .setDeployOn(T0.minus(Duration.ofDays(1)))
+              .build());
     }
-    FullRecomputeTrack reference = new FullRecomputeTrack(PARAMS, TestGeodata.SHIPPED,
-        f -> Optional.ofNullable(deployments.get(f.getCollarId())).filter(d -> !f.getFixTime().isBefore(d.getDeployOn())));
+    FullRecomputeTrack reference =
+        new FullRecomputeTrack(
+            PARAMS,
+            TestGeodata.SHIPPED,
+            f ->
+                Optional.ofNullable(deployments.get(f.getCollarId()))
+                    .filter(d -> !f.getFixTime().isBefore(d.getDeployOn())));
     arrivals.subList(0, half).forEach(f -> reference.process(f, f.getReceivedAt()));
     int before = reference.fixesOut.size();
     int crossingsBefore = reference.crossingsOut.size();
 
     Topics topics = Topics.standard();
-    StreamsServiceConfig config = StreamsServiceConfig.from(Settings.of(Map.of("kafka.bootstrap-servers", "unused:9092")));
+    StreamsServiceConfig config =
+        StreamsServiceConfig.from(Settings.of(Map.of("kafka.bootstrap-servers", "unused:9092")));
     Properties props = config.streamsProperties(topics.deadLetters().name());
-    props.put("state.dir", System.getProperty("java.io.tmpdir") + "/tugai-equivalence-v3-" + System.nanoTime());
-    try (TopologyTestDriver driver = new TopologyTestDriver(FixTopology.build(topics, Optional.empty(), PARAMS, TestGeodata.SHIPPED), props)) {
-      TestInputTopic<String, Deployment> deps = driver.createInputTopic(topics.deployments().name(), new StringSerializer(),
-          topics.deployments().valueSerde().serializer());
+    props.put(
+        "state.dir",
+        System.getProperty("java.io.tmpdir") + "/tugai-equivalence-v3-" + System.nanoTime());
+    try (TopologyTestDriver driver =
+        new TopologyTestDriver(
+            FixTopology.build(topics, Optional.empty(), PARAMS, TestGeodata.SHIPPED), props)) {
+      TestInputTopic<String, Deployment> deps =
+          driver.createInputTopic(
+              topics.deployments().name(),
+              new StringSerializer(),
+              topics.deployments().valueSerde().serializer());
       deployments.values().forEach(d -> deps.pipeInput(d.getDeploymentId(), d, d.getDeployOn()));
-      org.apache.kafka.streams.state.KeyValueStore<String, byte[]> bytes = driver.getKeyValueStore(TrackProcessor.STORE);
-      org.tugai.streams.store.CollarStore<org.tugai.avro.TrackState> store = new org.tugai.streams.store.CollarStore<>(bytes,
-          new org.tugai.schemas.AvroSerde<>(org.tugai.avro.TrackState.class, topics.catalog()),
-          new org.tugai.schemas.AvroSerde<>(Fix.class, topics.catalog()));
+      org.apache.kafka.streams.state.KeyValueStore<String, byte[]> bytes =
+          driver.getKeyValueStore(TrackProcessor.STORE);
+      org.tugai.streams.store.CollarStore<org.tugai.avro.TrackState> store =
+          new org.tugai.streams.store.CollarStore<>(
+              bytes,
+              new org.tugai.schemas.AvroSerde<>(org.tugai.avro.TrackState.class, topics.catalog()),
+              new org.tugai.schemas.AvroSerde<>(Fix.class, topics.catalog()));
       for (String collar : COLLARS) {
         store.putSummary(collar, reference.version3State(collar));
       }
       reference.forgetFolded();
-      TestInputTopic<String, Fix> in = driver.createInputTopic(topics.fixes().name(), new StringSerializer(), topics.fixes().valueSerde().serializer());
-      TestOutputTopic<String, Fix> enriched = driver.createOutputTopic(topics.fixesEnriched().name(), topics.fixesEnriched().keySerde().deserializer(),
-          topics.fixesEnriched().valueSerde().deserializer());
-      TestOutputTopic<String, Crossing> crossings = driver.createOutputTopic(topics.crossings().name(), topics.crossings().keySerde().deserializer(),
-          topics.crossings().valueSerde().deserializer());
+      TestInputTopic<String, Fix> in =
+          driver.createInputTopic(
+              topics.fixes().name(),
+              new StringSerializer(),
+              topics.fixes().valueSerde().serializer());
+      TestOutputTopic<String, Fix> enriched =
+          driver.createOutputTopic(
+              topics.fixesEnriched().name(),
+              topics.fixesEnriched().keySerde().deserializer(),
+              topics.fixesEnriched().valueSerde().deserializer());
+      TestOutputTopic<String, Crossing> crossings =
+          driver.createOutputTopic(
+              topics.crossings().name(),
+              topics.crossings().keySerde().deserializer(),
+              topics.crossings().valueSerde().deserializer());
       for (Fix f : arrivals.subList(half, arrivals.size())) {
         in.pipeInput(f.getCollarId(), f, f.getReceivedAt());
         reference.process(f, f.getReceivedAt());
       }
-      assertThat(differences(lastPerFix(reference.fixesOut.subList(before, reference.fixesOut.size())), lastPerFix(enriched.readValuesToList())))
+      assertThat(
+              differences(
+                  lastPerFix(reference.fixesOut.subList(before, reference.fixesOut.size())),
+                  lastPerFix(enriched.readValuesToList())))
           .isEmpty();
       assertThat(lastPerCrossing(crossings.readValuesToList()))
-          .isEqualTo(lastPerCrossing(reference.crossingsOut.subList(crossingsBefore, reference.crossingsOut.size())));
+          .isEqualTo(
+              lastPerCrossing(
+                  reference.crossingsOut.subList(crossingsBefore, reference.crossingsOut.size())));
       for (String collar : COLLARS) {
-        assertThat(store.summary(collar).getFixes()).as("the window has left the summary").isEmpty();
+        assertThat(store.summary(collar).getFixes())
+            .as("the window has left the summary")
+            .isEmpty();
         assertThat(store.summary(collar).getFixCount()).isPositive();
       }
     }
   }
 
-  /** A deer walking along the meridian over the border and back, hourly, with the faults collars have. */
+  /**
+   * A deer walking along the meridian over the border and back, hourly, with the faults collars
+   * have.
+   */
   private static List<Fix> walk(String collar, Random random, int hours) {
     List<Fix> fixes = new ArrayList<>();
     double north = (random.nextDouble() - 0.5) * 0.1;
@@ -195,11 +311,23 @@ class TrackProcessorEquivalenceTest {
       north += (random.nextDouble() - 0.5) * 0.03 - north * 0.05;
       double lat = BORDER + north;
       double lon = LON + (random.nextDouble() - 0.5) * 0.01;
-      Fix.Builder b = Fix.newBuilder().setCollarId(collar).setFixTime(t).setLat(lat).setLon(lon).setFixType(FixType.THREE_D)
-          .setHdop(1.0 + random.nextDouble()).setSatellites(8).setReceivedAt(t.plusSeconds(30)).setSource("test");
+      Fix.Builder b =
+          Fix.newBuilder()
+              .setCollarId(collar)
+              .setFixTime(t)
+              .setLat(lat)
+              .setLon(lon)
+              .setFixType(FixType.THREE_D)
+              .setHdop(1.0 + random.nextDouble())
+              .setSatellites(8)
+              .setReceivedAt(t.plusSeconds(30))
+              .setSource("test");
       double p = random.nextDouble();
       if (p < 0.07) {
-        b.setLat(lat + (random.nextBoolean() ? 1 : -1) * (0.8 + random.nextDouble())); // a GPS spike, 90-200 km off
+        b.setLat(
+            lat
+                + (random.nextBoolean() ? 1 : -1)
+                    * (0.8 + random.nextDouble())); // a GPS spike, 90-200 km off
       } else if (p < 0.10) {
         b.setHdop(9.0); // poor quality
       } else if (p < 0.12) {
@@ -210,7 +338,10 @@ class TrackProcessorEquivalenceTest {
     return fixes;
   }
 
-  /** The order the fixes reach the processor, each with the time it arrives as its {@code receivedAt}. */
+  /**
+   * The order the fixes reach the processor, each with the time it arrives as its {@code
+   * receivedAt}.
+   */
   private static List<Fix> arrive(List<Fix> track, Order order, Random random) {
     List<Fix> sorted = new ArrayList<>(track);
     sorted.sort(Comparator.comparing(Fix::getFixTime));
@@ -218,26 +349,48 @@ class TrackProcessorEquivalenceTest {
     long grace = PARAMS.grace().toMillis();
     switch (order) {
       case IN_ORDER -> out.addAll(sorted);
-      case SHUFFLED_WITHIN_GRACE -> out.addAll(delayed(sorted, random, f -> random.nextDouble() < 0.3 ? (long) (random.nextDouble() * grace * 0.8) : 0));
+      case SHUFFLED_WITHIN_GRACE ->
+          out.addAll(
+              delayed(
+                  sorted,
+                  random,
+                  f -> random.nextDouble() < 0.3 ? (long) (random.nextDouble() * grace * 0.8) : 0));
       case WITH_REPEATS -> {
         List<Fix> with = new ArrayList<>(sorted);
         for (Fix f : sorted) {
           if (random.nextDouble() < 0.15) {
-            with.add(Fix.newBuilder(f).setReceivedAt(f.getReceivedAt().plusMillis((long) (random.nextDouble() * grace * 0.7))).build());
+            with.add(
+                Fix.newBuilder(f)
+                    .setReceivedAt(
+                        f.getReceivedAt().plusMillis((long) (random.nextDouble() * grace * 0.7)))
+                    .build());
           }
         }
         out.addAll(delayed(with, random, f -> 0L));
       }
-      case SOME_LATER_THAN_GRACE -> out.addAll(delayed(sorted, random,
-          f -> random.nextDouble() < 0.05 ? grace + (long) (random.nextDouble() * grace) : random.nextDouble() < 0.2 ? (long) (random.nextDouble() * grace * 0.5) : 0));
+      case SOME_LATER_THAN_GRACE ->
+          out.addAll(
+              delayed(
+                  sorted,
+                  random,
+                  f ->
+                      random.nextDouble() < 0.05
+                          ? grace + (long) (random.nextDouble() * grace)
+                          : random.nextDouble() < 0.2
+                              ? (long) (random.nextDouble() * grace * 0.5)
+                              : 0));
     }
     return out;
   }
 
-  private static List<Fix> delayed(List<Fix> fixes, Random random, java.util.function.ToLongFunction<Fix> delay) {
+  private static List<Fix> delayed(
+      List<Fix> fixes, Random random, java.util.function.ToLongFunction<Fix> delay) {
     List<Fix> out = new ArrayList<>();
     for (Fix f : fixes) {
-      out.add(Fix.newBuilder(f).setReceivedAt(f.getReceivedAt().plusMillis(delay.applyAsLong(f))).build());
+      out.add(
+          Fix.newBuilder(f)
+              .setReceivedAt(f.getReceivedAt().plusMillis(delay.applyAsLong(f)))
+              .build());
     }
     out.sort(Comparator.comparing(Fix::getReceivedAt));
     return out;
@@ -251,7 +404,12 @@ class TrackProcessorEquivalenceTest {
       Fix e = expected.get(k);
       Fix a = actual.get(k);
       if (e == null || !e.equals(a)) {
-        out.add(k + ": " + (e == null ? "none" : e.getQualityFlags()) + " / " + (a == null ? "none" : a.getQualityFlags()));
+        out.add(
+            k
+                + ": "
+                + (e == null ? "none" : e.getQualityFlags())
+                + " / "
+                + (a == null ? "none" : a.getQualityFlags()));
       }
     }
     return out;
@@ -259,13 +417,20 @@ class TrackProcessorEquivalenceTest {
 
   private static Map<String, Fix> lastPerFix(List<Fix> out) {
     Map<String, Fix> last = new TreeMap<>();
-    out.forEach(f -> last.put(f.getCollarId() + "@" + f.getFixTime(), Fix.newBuilder(f).setReceivedAt(Instant.EPOCH).build()));
+    out.forEach(
+        f ->
+            last.put(
+                f.getCollarId() + "@" + f.getFixTime(),
+                Fix.newBuilder(f).setReceivedAt(Instant.EPOCH).build()));
     return last;
   }
 
   private static Map<String, Crossing> lastPerCrossing(List<Crossing> out) {
     Map<String, Crossing> last = new TreeMap<>();
-    out.forEach(c -> last.put(c.getCrossingId(), Crossing.newBuilder(c).setDetectedAt(Instant.EPOCH).build()));
+    out.forEach(
+        c ->
+            last.put(
+                c.getCrossingId(), Crossing.newBuilder(c).setDetectedAt(Instant.EPOCH).build()));
     return last;
   }
 }

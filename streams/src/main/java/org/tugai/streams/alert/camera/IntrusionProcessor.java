@@ -28,8 +28,9 @@ import org.tugai.streams.deployment.DeploymentStoreUpdater;
 import org.tugai.streams.geo.Geodata;
 
 /**
- * Runs the intrusion rule ({@link IntrusionRule}) keyed by camera: finds the camera's deployment, its zones and
- * the collared animal nearest it, and keeps the camera's burst. Also watches cameras for silence.
+ * Runs the intrusion rule ({@link IntrusionRule}) keyed by camera: finds the camera's deployment,
+ * its zones and the collared animal nearest it, and keeps the camera's burst. Also watches cameras
+ * for silence.
  */
 public final class IntrusionProcessor implements Processor<String, CameraEvent, String, Alert> {
 
@@ -58,9 +59,20 @@ public final class IntrusionProcessor implements Processor<String, CameraEvent, 
     this.deployments = context.getStateStore(DeploymentStoreUpdater.STORE);
     this.positions = context.getStateStore(PositionStoreUpdater.STORE);
     KeyValueStore<String, DeviceActivity> activity = context.getStateStore(ACTIVITY_STORE);
-    this.silence = new SilenceWatch(activity, "camera", this::deploymentAt, config::params, config.silenceIntervalByChannel());
-    silence.scheduleSweeps(context, config.silenceCheckEvery(),
-        a -> context.forward(new Record<>(a.getAlertId(), a, context.currentSystemTimeMs()), AlertSinks.UPDATES));
+    this.silence =
+        new SilenceWatch(
+            activity,
+            "camera",
+            this::deploymentAt,
+            config::params,
+            config.silenceIntervalByChannel());
+    silence.scheduleSweeps(
+        context,
+        config.silenceCheckEvery(),
+        a ->
+            context.forward(
+                new Record<>(a.getAlertId(), a, context.currentSystemTimeMs()),
+                AlertSinks.UPDATES));
   }
 
   private Optional<Deployment> deploymentAt(String device, Instant time) {
@@ -70,8 +82,10 @@ public final class IntrusionProcessor implements Processor<String, CameraEvent, 
   @Override
   public void process(Record<String, CameraEvent> record) {
     CameraEvent event = record.value();
-    if (event == null || event.getQualityFlags().contains(org.tugai.schemas.CameraEventFlags.IMPORTED)) {
-      // An imported package is the past: neither an intrusion to send rangers to now nor a sign of the camera's life.
+    if (event == null
+        || event.getQualityFlags().contains(org.tugai.schemas.CameraEventFlags.IMPORTED)) {
+      // An imported package is the past: neither an intrusion to send rangers to now nor a sign of
+      // the camera's life.
       return;
     }
     String camera = event.getCameraId();
@@ -81,10 +95,16 @@ public final class IntrusionProcessor implements Processor<String, CameraEvent, 
     Double lon = deployment.map(Deployment::getLon).orElse(null);
     List<GeoFeature> zones = lat == null || lon == null ? List.of() : geo.zonesAt(lat, lon);
     List<String> zoneIds = zones.stream().map(GeoFeature::id).distinct().toList();
-    silence.heard(camera, org.tugai.schemas.Channels.of(event.getSource()), now, lat, lon, zoneIds, null)
-        .ifPresent(a -> context.forward(new Record<>(a.getAlertId(), a, record.timestamp()), AlertSinks.UPDATES));
+    silence
+        .heard(
+            camera, org.tugai.schemas.Channels.of(event.getSource()), now, lat, lon, zoneIds, null)
+        .ifPresent(
+            a ->
+                context.forward(
+                    new Record<>(a.getAlertId(), a, record.timestamp()), AlertSinks.UPDATES));
 
-    List<GeoFeature> protectedZones = zones.stream().filter(z -> config.protectedTypes().contains(z.type())).toList();
+    List<GeoFeature> protectedZones =
+        zones.stream().filter(z -> config.protectedTypes().contains(z.type())).toList();
     if (protectedZones.isEmpty()) {
       return;
     }
@@ -94,10 +114,19 @@ public final class IntrusionProcessor implements Processor<String, CameraEvent, 
     if (found.isEmpty() || IntrusionRule.counted(state, event)) {
       return;
     }
-    IntrusionRule.Sighting sighting = new IntrusionRule.Sighting(event, lat, lon, protectedZones, zoneIds,
-        nearestAnimal(lat, lon, event.getCapturedAt(), p), now);
+    IntrusionRule.Sighting sighting =
+        new IntrusionRule.Sighting(
+            event,
+            lat,
+            lon,
+            protectedZones,
+            zoneIds,
+            nearestAnimal(lat, lon, event.getCapturedAt(), p),
+            now);
     IntrusionRule.Decision decision = rule.decide(sighting, found, state, p);
-    context.forward(new Record<>(decision.alert().getAlertId(), decision.alert(), record.timestamp()), AlertSinks.UPDATES);
+    context.forward(
+        new Record<>(decision.alert().getAlertId(), decision.alert(), record.timestamp()),
+        AlertSinks.UPDATES);
     if (decision.next() != null) {
       store.put(camera, decision.next());
     }
@@ -110,7 +139,9 @@ public final class IntrusionProcessor implements Processor<String, CameraEvent, 
     try (KeyValueIterator<String, Fix> all = positions.all()) {
       while (all.hasNext()) {
         Fix f = all.next().value;
-        if (f == null || f.getLat() == null || f.getLon() == null
+        if (f == null
+            || f.getLat() == null
+            || f.getLon() == null
             || Duration.between(f.getFixTime(), t).abs().compareTo(p.escalationWindow()) > 0) {
           continue;
         }

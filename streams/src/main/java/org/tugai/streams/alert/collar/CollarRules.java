@@ -23,21 +23,25 @@ import org.tugai.streams.geo.Geodata;
 import org.tugai.streams.track.TrackParams;
 
 /**
- * The rules on one collar's recent fixes, in event time: the collar's mortality signal, immobility, possible
- * transport, low battery, and geofences (leaving a protected area into farmland, entering a hazard zone).
- * Each rule says whether its incident holds now; comparing with the incidents already open gives the alert
- * updates to send. Pure: the processor keeps the state.
+ * The rules on one collar's recent fixes, in event time: the collar's mortality signal, immobility,
+ * possible transport, low battery, and geofences (leaving a protected area into farmland, entering
+ * a hazard zone). Each rule says whether its incident holds now; comparing with the incidents
+ * already open gives the alert updates to send. Pure: the processor keeps the state.
  */
 public final class CollarRules {
 
   /** Flags that make a position unusable for the rules; others (late, no-deployment) do not. */
-  private static final Set<String> BAD = Set.of(FixFlags.FAILED_FIX, FixFlags.NULL_ISLAND, FixFlags.POOR_QUALITY,
-      FixFlags.OUTLIER);
+  private static final Set<String> BAD =
+      Set.of(FixFlags.FAILED_FIX, FixFlags.NULL_ISLAND, FixFlags.POOR_QUALITY, FixFlags.OUTLIER);
 
   private final AlertsConfig config;
   private final TrackParams track;
   private final Geodata geo;
-  /** How far back the immobility rule looks in any scope: fixed by the configuration, so worked out once. */
+
+  /**
+   * How far back the immobility rule looks in any scope: fixed by the configuration, so worked out
+   * once.
+   */
   private final Duration stillnessLookBack;
 
   public CollarRules(AlertsConfig config, TrackParams track, Geodata geo) {
@@ -47,23 +51,33 @@ public final class CollarRules {
     this.stillnessLookBack = config.longestRuleWindow();
   }
 
-  /** What the rules decided: the incidents open now, and the alert records to send (new, updated, resolved). */
+  /**
+   * What the rules decided: the incidents open now, and the alert records to send (new, updated,
+   * resolved).
+   */
   public record Result(Map<String, Alert> open, List<Alert> updates) {}
 
   /** A position the rules may use. */
   public static boolean good(Fix f) {
-    return f.getLat() != null && f.getLon() != null && f.getQualityFlags().stream().noneMatch(BAD::contains);
+    return f.getLat() != null
+        && f.getLon() != null
+        && f.getQualityFlags().stream().noneMatch(BAD::contains);
   }
 
-  public Result evaluate(String collar, String species, List<Fix> window, Map<String, Alert> open, Instant now) {
+  public Result evaluate(
+      String collar, String species, List<Fix> window, Map<String, Alert> open, Instant now) {
     List<Fix> good = window.stream().filter(CollarRules::good).toList();
     Fix latestGood = good.isEmpty() ? null : good.get(good.size() - 1);
     AlertParams p = config.params(latestGood == null ? List.of() : latestGood.getZones(), species);
     Map<String, Alert> wanted = new HashMap<>();
-    mortality(collar, window, latestGood, open.get("mortality"), now).ifPresent(a -> wanted.put("mortality", a));
-    immobility(collar, good, p, open.get("immobility"), now).ifPresent(a -> wanted.put("immobility", a));
-    transport(collar, species, good, p, open.get("transport"), now).ifPresent(a -> wanted.put("transport", a));
-    lowBattery(collar, window, latestGood, p, open.get("low-battery"), now).ifPresent(a -> wanted.put("low-battery", a));
+    mortality(collar, window, latestGood, open.get("mortality"), now)
+        .ifPresent(a -> wanted.put("mortality", a));
+    immobility(collar, good, p, open.get("immobility"), now)
+        .ifPresent(a -> wanted.put("immobility", a));
+    transport(collar, species, good, p, open.get("transport"), now)
+        .ifPresent(a -> wanted.put("transport", a));
+    lowBattery(collar, window, latestGood, p, open.get("low-battery"), now)
+        .ifPresent(a -> wanted.put("low-battery", a));
     geofences(collar, good, p, open, now, wanted);
 
     Map<String, Alert> stillOpen = new LinkedHashMap<>();
@@ -78,7 +92,10 @@ public final class CollarRules {
     }
     for (Map.Entry<String, Alert> e : open.entrySet()) {
       if (!wanted.containsKey(e.getKey())) {
-        Instant last = window.isEmpty() ? e.getValue().getLastSeen() : window.get(window.size() - 1).getFixTime();
+        Instant last =
+            window.isEmpty()
+                ? e.getValue().getLastSeen()
+                : window.get(window.size() - 1).getFixTime();
         updates.add(Alerts.resolved(e.getValue(), resolution(e.getKey()), last, now));
       }
     }
@@ -95,12 +112,23 @@ public final class CollarRules {
     };
   }
 
-  private Alert.Builder base(Alert before, String collar, String rule, AlertType type, Severity severity, Instant first, Instant last,
-      Fix at, Instant now) {
+  private Alert.Builder base(
+      Alert before,
+      String collar,
+      String rule,
+      AlertType type,
+      Severity severity,
+      Instant first,
+      Instant last,
+      Fix at,
+      Instant now) {
     String id = before != null ? before.getAlertId() : Alerts.id(collar, rule, first);
-    Instant firstSeen = before != null && before.getFirstSeen().isBefore(first) ? before.getFirstSeen() : first;
-    Alert.Builder b = Alerts.open(id, type, severity, firstSeen, last, now).setDeviceId(collar)
-        .setAnimalId(at == null ? null : at.getAnimalId());
+    Instant firstSeen =
+        before != null && before.getFirstSeen().isBefore(first) ? before.getFirstSeen() : first;
+    Alert.Builder b =
+        Alerts.open(id, type, severity, firstSeen, last, now)
+            .setDeviceId(collar)
+            .setAnimalId(at == null ? null : at.getAnimalId());
     if (at != null && at.getLat() != null) {
       b.setLat(at.getLat()).setLon(at.getLon()).setZones(at.getZones()).setChannels(channels(at));
     }
@@ -116,11 +144,17 @@ public final class CollarRules {
   }
 
   private static String who(String collar, Fix at) {
-    return at != null && at.getAnimalId() != null ? at.getAnimalId() + " (collar " + collar + ")" : "collar " + collar;
+    return at != null && at.getAnimalId() != null
+        ? at.getAnimalId() + " (collar " + collar + ")"
+        : "collar " + collar;
   }
 
-  /** The collar's own sensor: the latest reading decides; the incident starts at the first reading of the run. */
-  private java.util.Optional<Alert> mortality(String collar, List<Fix> window, Fix latestGood, Alert before, Instant now) {
+  /**
+   * The collar's own sensor: the latest reading decides; the incident starts at the first reading
+   * of the run.
+   */
+  private java.util.Optional<Alert> mortality(
+      String collar, List<Fix> window, Fix latestGood, Alert before, Instant now) {
     int last = window.size() - 1;
     while (last >= 0 && window.get(last).getMortality() == null) {
       last--;
@@ -142,30 +176,47 @@ public final class CollarRules {
       }
     }
     Fix at = latestGood != null ? latestGood : window.get(last);
-    return java.util.Optional.of(base(before, collar, "mortality", AlertType.MORTALITY, Severity.CRITICAL, window.get(first).getFixTime(),
-            window.get(last).getFixTime(), at, now)
-        .setTitle("Mortality signal from " + who(collar, at))
-        .setEvidence(Alerts.appendCapped(List.of(), evidence))
-        .setDetails(Map.of("source", "collar-sensor"))
-        .build());
+    return java.util.Optional.of(
+        base(
+                before,
+                collar,
+                "mortality",
+                AlertType.MORTALITY,
+                Severity.CRITICAL,
+                window.get(first).getFixTime(),
+                window.get(last).getFixTime(),
+                at,
+                now)
+            .setTitle("Mortality signal from " + who(collar, at))
+            .setEvidence(Alerts.appendCapped(List.of(), evidence))
+            .setDetails(Map.of("source", "collar-sensor"))
+            .build());
   }
 
   /**
-   * Possible mortality from stillness. Resting animals lie still for hours every day, so stillness of a rest's
-   * length raises nothing; only stillness longer than the species rests within the radius
-   * ({@code immobility.critical-after}), or shorter stillness with the collar's activity sensor reporting no
-   * activity throughout ({@code immobility.inactive-after}), is critical. The incident starts at the first
-   * still fix (the death, for a carcass) and stays one incident until the collar clearly moves away: two good
-   * fixes in a row beyond {@code immobility.resolve-distance-m}, so GPS scatter around a carcass never flaps it.
+   * Possible mortality from stillness. Resting animals lie still for hours every day, so stillness
+   * of a rest's length raises nothing; only stillness longer than the species rests within the
+   * radius ({@code immobility.critical-after}), or shorter stillness with the collar's activity
+   * sensor reporting no activity throughout ({@code immobility.inactive-after}), is critical. The
+   * incident starts at the first still fix (the death, for a carcass) and stays one incident until
+   * the collar clearly moves away: two good fixes in a row beyond {@code
+   * immobility.resolve-distance-m}, so GPS scatter around a carcass never flaps it.
    */
-  private java.util.Optional<Alert> immobility(String collar, List<Fix> good, AlertParams p, Alert before, Instant now) {
+  private java.util.Optional<Alert> immobility(
+      String collar, List<Fix> good, AlertParams p, Alert before, Instant now) {
     if (good.isEmpty()) {
       return java.util.Optional.empty();
     }
     Fix latest = good.get(good.size() - 1);
     if (before != null) {
-      boolean away = good.size() >= 2 && good.subList(good.size() - 2, good.size()).stream()
-          .allMatch(f -> Countries.haversineM(before.getLat(), before.getLon(), f.getLat(), f.getLon()) > p.immobilityResolveDistanceM());
+      boolean away =
+          good.size() >= 2
+              && good.subList(good.size() - 2, good.size()).stream()
+                  .allMatch(
+                      f ->
+                          Countries.haversineM(
+                                  before.getLat(), before.getLon(), f.getLat(), f.getLon())
+                              > p.immobilityResolveDistanceM());
       if (away) {
         return java.util.Optional.empty();
       }
@@ -173,46 +224,88 @@ public final class CollarRules {
         return java.util.Optional.of(before);
       }
       Duration still = Duration.between(before.getFirstSeen(), latest.getFixTime());
-      return java.util.Optional.of(Alert.newBuilder(before).setLastSeen(latest.getFixTime()).setUpdatedAt(now)
-          .setTitle(mortalityTitle(collar, latest, p, still))
-          .setEvidence(Alerts.appendCapped(before.getEvidence(), List.of(Alerts.fixKey(latest))))
-          .setDetails(withStill(before.getDetails(), still))
-          .build());
+      return java.util.Optional.of(
+          Alert.newBuilder(before)
+              .setLastSeen(latest.getFixTime())
+              .setUpdatedAt(now)
+              .setTitle(mortalityTitle(collar, latest, p, still))
+              .setEvidence(
+                  Alerts.appendCapped(before.getEvidence(), List.of(Alerts.fixKey(latest))))
+              .setDetails(withStill(before.getDetails(), still))
+              .build());
     }
-    java.util.Optional<Stillness.Bout> found = Stillness.of(good, p.immobilityRadiusM(), p.immobilityShare(), p.immobilityMinFixes(),
-        stillnessLookBack);
+    java.util.Optional<Stillness.Bout> found =
+        Stillness.of(
+            good,
+            p.immobilityRadiusM(),
+            p.immobilityShare(),
+            p.immobilityMinFixes(),
+            stillnessLookBack);
     if (found.isEmpty()) {
       return java.util.Optional.empty();
     }
     Stillness.Bout bout = found.get();
     List<Fix> still = good.subList(bout.fromIndex(), good.size());
     boolean inactive = inactive(still, p);
-    boolean critical = bout.length().compareTo(p.immobilityCriticalAfter()) >= 0
-        || (inactive && bout.length().compareTo(p.immobilityInactiveAfter()) >= 0);
+    boolean critical =
+        bout.length().compareTo(p.immobilityCriticalAfter()) >= 0
+            || (inactive && bout.length().compareTo(p.immobilityInactiveAfter()) >= 0);
     if (!critical || still.size() < p.immobilityMinFixes()) {
       return java.util.Optional.empty();
     }
-    Map<String, String> details = new java.util.TreeMap<>(Map.of("radiusM", fmt(p.immobilityRadiusM()), "share", fmt(bout.share()),
-        "fixes", String.valueOf(still.size()), "criticalAfterH", fmt(p.immobilityCriticalAfter().toMinutes() / 60.0),
-        "reason", inactive && bout.length().compareTo(p.immobilityCriticalAfter()) < 0 ? "no-activity" : "duration"));
-    Alert.Builder b = base(null, collar, "immobility", AlertType.IMMOBILITY, Severity.CRITICAL, bout.since(), bout.until(), latest, now)
-        .setTitle(mortalityTitle(collar, latest, p, bout.length()))
-        .setLat(bout.lat()).setLon(bout.lon())
-        .setEvidence(Alerts.appendCapped(List.of(), still.stream().map(Alerts::fixKey).toList()))
-        .setDetails(withStill(details, bout.length()));
+    Map<String, String> details =
+        new java.util.TreeMap<>(
+            Map.of(
+                "radiusM",
+                fmt(p.immobilityRadiusM()),
+                "share",
+                fmt(bout.share()),
+                "fixes",
+                String.valueOf(still.size()),
+                "criticalAfterH",
+                fmt(p.immobilityCriticalAfter().toMinutes() / 60.0),
+                "reason",
+                inactive && bout.length().compareTo(p.immobilityCriticalAfter()) < 0
+                    ? "no-activity"
+                    : "duration"));
+    Alert.Builder b =
+        base(
+                null,
+                collar,
+                "immobility",
+                AlertType.IMMOBILITY,
+                Severity.CRITICAL,
+                bout.since(),
+                bout.until(),
+                latest,
+                now)
+            .setTitle(mortalityTitle(collar, latest, p, bout.length()))
+            .setLat(bout.lat())
+            .setLon(bout.lon())
+            .setEvidence(
+                Alerts.appendCapped(List.of(), still.stream().map(Alerts::fixKey).toList()))
+            .setDetails(withStill(details, bout.length()));
     return java.util.Optional.of(b.build());
   }
 
   /** The activity sensor reported on most still fixes, and never above the threshold. */
   private static boolean inactive(List<Fix> still, AlertParams p) {
     long reported = still.stream().filter(f -> f.getActivity() != null).count();
-    return reported > 0 && reported >= 0.8 * still.size()
-        && still.stream().filter(f -> f.getActivity() != null).allMatch(f -> f.getActivity() <= p.immobilityInactiveMaxActivity());
+    return reported > 0
+        && reported >= 0.8 * still.size()
+        && still.stream()
+            .filter(f -> f.getActivity() != null)
+            .allMatch(f -> f.getActivity() <= p.immobilityInactiveMaxActivity());
   }
 
   private static String mortalityTitle(String collar, Fix at, AlertParams p, Duration still) {
-    return "Possible mortality: " + who(collar, at) + " still within " + Math.round(p.immobilityRadiusM()) + " m for "
-        + still.toHours() + " h";
+    return "Possible mortality: "
+        + who(collar, at)
+        + " still within "
+        + Math.round(p.immobilityRadiusM())
+        + " m for "
+        + still.toHours()
+        + " h";
   }
 
   private static Map<String, String> withStill(Map<String, String> details, Duration still) {
@@ -222,11 +315,14 @@ public final class CollarRules {
   }
 
   /**
-   * Faster than the species can run, step after step between good fixes: a carcass in a vehicle. A GPS
-   * spike makes at most two fast steps (out and back) and is flagged an outlier once the next fix arrives.
+   * Faster than the species can run, step after step between good fixes: a carcass in a vehicle. A
+   * GPS spike makes at most two fast steps (out and back) and is flagged an outlier once the next
+   * fix arrives.
    */
-  private java.util.Optional<Alert> transport(String collar, String species, List<Fix> good, AlertParams p, Alert before, Instant now) {
-    double limitMps = p.transportMinSpeedKmh() > 0 ? p.transportMinSpeedKmh() / 3.6 : track.maxSpeedMps(species);
+  private java.util.Optional<Alert> transport(
+      String collar, String species, List<Fix> good, AlertParams p, Alert before, Instant now) {
+    double limitMps =
+        p.transportMinSpeedKmh() > 0 ? p.transportMinSpeedKmh() / 3.6 : track.maxSpeedMps(species);
     int end = good.size() - 1;
     int start = end;
     List<Double> speeds = new ArrayList<>();
@@ -247,17 +343,41 @@ public final class CollarRules {
     Fix at = good.get(end);
     double slowestKmh = speeds.stream().mapToDouble(Double::doubleValue).min().orElseThrow() * 3.6;
     double meanKmh = speeds.stream().mapToDouble(Double::doubleValue).average().orElseThrow() * 3.6;
-    return java.util.Optional.of(base(before, collar, "transport", AlertType.TRANSPORT, Severity.CRITICAL, good.get(start).getFixTime(),
-            at.getFixTime(), at, now)
-        .setTitle("Possible transport: " + who(collar, at) + " moving at " + Math.round(meanKmh) + " km/h")
-        .setEvidence(Alerts.appendCapped(List.of(), good.subList(start, end + 1).stream().map(Alerts::fixKey).toList()))
-        .setDetails(Map.of("speedKmh", fmt(meanKmh), "slowestStepKmh", fmt(slowestKmh), "limitKmh", fmt(limitMps * 3.6),
-            "steps", String.valueOf(speeds.size())))
-        .build());
+    return java.util.Optional.of(
+        base(
+                before,
+                collar,
+                "transport",
+                AlertType.TRANSPORT,
+                Severity.CRITICAL,
+                good.get(start).getFixTime(),
+                at.getFixTime(),
+                at,
+                now)
+            .setTitle(
+                "Possible transport: "
+                    + who(collar, at)
+                    + " moving at "
+                    + Math.round(meanKmh)
+                    + " km/h")
+            .setEvidence(
+                Alerts.appendCapped(
+                    List.of(), good.subList(start, end + 1).stream().map(Alerts::fixKey).toList()))
+            .setDetails(
+                Map.of(
+                    "speedKmh",
+                    fmt(meanKmh),
+                    "slowestStepKmh",
+                    fmt(slowestKmh),
+                    "limitKmh",
+                    fmt(limitMps * 3.6),
+                    "steps",
+                    String.valueOf(speeds.size())))
+            .build());
   }
 
-  private java.util.Optional<Alert> lowBattery(String collar, List<Fix> window, Fix latestGood, AlertParams p, Alert before,
-      Instant now) {
+  private java.util.Optional<Alert> lowBattery(
+      String collar, List<Fix> window, Fix latestGood, AlertParams p, Alert before, Instant now) {
     Fix latest = null;
     for (int i = window.size() - 1; i >= 0 && latest == null; i--) {
       if (window.get(i).getBatteryV() != null) {
@@ -273,24 +393,44 @@ public final class CollarRules {
       return java.util.Optional.empty();
     }
     Fix at = latestGood != null ? latestGood : latest;
-    return java.util.Optional.of(base(before, collar, "low-battery", AlertType.LOW_BATTERY, Severity.WARNING, latest.getFixTime(),
-            latest.getFixTime(), at, now)
-        .setTitle("Low battery: " + who(collar, at) + " at " + fmt(latest.getBatteryV()) + " V")
-        .setEvidence(List.of(Alerts.fixKey(latest)))
-        .setDetails(Map.of("batteryV", fmt(latest.getBatteryV()), "thresholdV", fmt(p.lowBatteryV())))
-        .build());
+    return java.util.Optional.of(
+        base(
+                before,
+                collar,
+                "low-battery",
+                AlertType.LOW_BATTERY,
+                Severity.WARNING,
+                latest.getFixTime(),
+                latest.getFixTime(),
+                at,
+                now)
+            .setTitle("Low battery: " + who(collar, at) + " at " + fmt(latest.getBatteryV()) + " V")
+            .setEvidence(List.of(Alerts.fixKey(latest)))
+            .setDetails(
+                Map.of("batteryV", fmt(latest.getBatteryV()), "thresholdV", fmt(p.lowBatteryV())))
+            .build());
   }
 
   /**
-   * Inside farmland or a hazard zone for the dwell time and number of fixes; it ends after as long outside.
-   * Farmland counts as conflict when the animal came from a protected area within the window.
+   * Inside farmland or a hazard zone for the dwell time and number of fixes; it ends after as long
+   * outside. Farmland counts as conflict when the animal came from a protected area within the
+   * window.
    */
-  private void geofences(String collar, List<Fix> good, AlertParams p, Map<String, Alert> open, Instant now, Map<String, Alert> wanted) {
+  private void geofences(
+      String collar,
+      List<Fix> good,
+      AlertParams p,
+      Map<String, Alert> open,
+      Instant now,
+      Map<String, Alert> wanted) {
     if (good.isEmpty()) {
       return;
     }
     Set<String> candidates = new java.util.LinkedHashSet<>(good.get(good.size() - 1).getZones());
-    open.keySet().stream().filter(k -> k.startsWith("geofence:")).map(k -> k.substring("geofence:".length())).forEach(candidates::add);
+    open.keySet().stream()
+        .filter(k -> k.startsWith("geofence:"))
+        .map(k -> k.substring("geofence:".length()))
+        .forEach(candidates::add);
     for (String zoneId : candidates) {
       GeoFeature zone = geo.zone(zoneId).orElse(null);
       if (zone == null) {
@@ -310,24 +450,60 @@ public final class CollarRules {
         runStart--;
       }
       int runFixes = last - runStart + 1;
-      boolean dwelt = runFixes >= p.geofenceMinFixes()
-          && Duration.between(good.get(runStart).getFixTime(), good.get(last).getFixTime()).compareTo(p.geofenceDwell()) >= 0;
+      boolean dwelt =
+          runFixes >= p.geofenceMinFixes()
+              && Duration.between(good.get(runStart).getFixTime(), good.get(last).getFixTime())
+                      .compareTo(p.geofenceDwell())
+                  >= 0;
       if (inside && (dwelt || before != null)) {
-        boolean fromProtected = good.subList(0, runStart).stream()
-            .anyMatch(f -> f.getZones().stream().map(geo::zone).flatMap(java.util.Optional::stream)
-                .anyMatch(z -> config.protectedTypes().contains(z.type())));
+        boolean fromProtected =
+            good.subList(0, runStart).stream()
+                .anyMatch(
+                    f ->
+                        f.getZones().stream()
+                            .map(geo::zone)
+                            .flatMap(java.util.Optional::stream)
+                            .anyMatch(z -> config.protectedTypes().contains(z.type())));
         Severity severity = hazard || fromProtected ? Severity.HIGH : Severity.WARNING;
         Fix at = good.get(last);
-        String what = hazard ? "entered hazard zone " : fromProtected ? "left the protected area into farmland " : "in farmland ";
-        wanted.put(key, base(before, collar, "geofence-" + Alerts.clean(zoneId), AlertType.GEOFENCE, severity,
-                good.get(runStart).getFixTime(), at.getFixTime(), at, now)
-            .setTitle(who(collar, at).substring(0, 1).toUpperCase(Locale.ROOT) + who(collar, at).substring(1) + " " + what + zone.name())
-            .setEvidence(Alerts.appendCapped(before == null ? List.of() : before.getEvidence(),
-                good.subList(runStart, last + 1).stream().map(Alerts::fixKey).toList()))
-            .setDetails(Map.of("zone", zoneId, "zoneType", zone.type(), "fromProtectedArea", String.valueOf(fromProtected)))
-            .build());
+        String what =
+            hazard
+                ? "entered hazard zone "
+                : fromProtected ? "left the protected area into farmland " : "in farmland ";
+        wanted.put(
+            key,
+            base(
+                    before,
+                    collar,
+                    "geofence-" + Alerts.clean(zoneId),
+                    AlertType.GEOFENCE,
+                    severity,
+                    good.get(runStart).getFixTime(),
+                    at.getFixTime(),
+                    at,
+                    now)
+                .setTitle(
+                    who(collar, at).substring(0, 1).toUpperCase(Locale.ROOT)
+                        + who(collar, at).substring(1)
+                        + " "
+                        + what
+                        + zone.name())
+                .setEvidence(
+                    Alerts.appendCapped(
+                        before == null ? List.of() : before.getEvidence(),
+                        good.subList(runStart, last + 1).stream().map(Alerts::fixKey).toList()))
+                .setDetails(
+                    Map.of(
+                        "zone",
+                        zoneId,
+                        "zoneType",
+                        zone.type(),
+                        "fromProtectedArea",
+                        String.valueOf(fromProtected)))
+                .build());
       } else if (!inside && before != null && !dwelt) {
-        // Out, but not yet for long: one fix outside the edge must not close and reopen the incident.
+        // Out, but not yet for long: one fix outside the edge must not close and reopen the
+        // incident.
         wanted.put(key, before);
       }
     }

@@ -16,20 +16,21 @@ import org.tugai.avro.Deployment;
 import org.tugai.avro.DeviceActivity;
 import org.tugai.avro.DeviceDeployments;
 import org.tugai.avro.Fix;
+import org.tugai.schemas.AvroSerde;
+import org.tugai.schemas.SchemaCatalog;
 import org.tugai.streams.alert.AlertSinks;
 import org.tugai.streams.alert.AlertsConfig;
 import org.tugai.streams.alert.silence.SilenceWatch;
 import org.tugai.streams.deployment.DeploymentStoreUpdater;
-import org.tugai.schemas.AvroSerde;
-import org.tugai.schemas.SchemaCatalog;
 import org.tugai.streams.store.CollarStore;
 import org.tugai.streams.store.FixKeys;
 import org.tugai.streams.store.WindowCache;
 
 /**
- * Runs the collar rules on every enriched fix (new, late or revised), keyed by collar: keeps the collar's
- * fixes of the rule window in event time and its open incidents, sends alert updates by alert id, and the
- * collar's latest good position for linking camera detections. Also watches collars for silence.
+ * Runs the collar rules on every enriched fix (new, late or revised), keyed by collar: keeps the
+ * collar's fixes of the rule window in event time and its open incidents, sends alert updates by
+ * alert id, and the collar's latest good position for linking camera detections. Also watches
+ * collars for silence.
  */
 public final class CollarRulesProcessor implements Processor<String, Fix, String, SpecificRecord> {
 
@@ -38,14 +39,26 @@ public final class CollarRulesProcessor implements Processor<String, Fix, String
   public static final String ACTIVITY_STORE = "collar-activity";
   private final AlertsConfig config;
   private final CollarRules rules;
-  /** Event time of fixes kept: the configured window, or longer if the immobility rule of some scope looks back further. */
+
+  /**
+   * Event time of fixes kept: the configured window, or longer if the immobility rule of some scope
+   * looks back further.
+   */
   private final java.time.Duration keep;
+
   private ProcessorContext<String, SpecificRecord> context;
-  /** Per collar its open incidents and its window's fixes, one entry per fix: a fix writes its own entry, not the window. */
+
+  /**
+   * Per collar its open incidents and its window's fixes, one entry per fix: a fix writes its own
+   * entry, not the window.
+   */
   private CollarStore<CollarAlertState> store;
+
   private final SchemaCatalog catalog;
+
   /** Windows held decoded ({@code alerts.cached-fixes}); the store stays the truth. */
   private final WindowCache windows;
+
   private KeyValueStore<String, DeviceDeployments> deployments;
   private SilenceWatch silence;
 
@@ -59,19 +72,32 @@ public final class CollarRulesProcessor implements Processor<String, Fix, String
 
   /** The event time of fixes the rules need per collar. */
   public static java.time.Duration keep(AlertsConfig config) {
-    return config.longestRuleWindow().compareTo(config.window()) > 0 ? config.longestRuleWindow() : config.window();
+    return config.longestRuleWindow().compareTo(config.window()) > 0
+        ? config.longestRuleWindow()
+        : config.window();
   }
 
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
     KeyValueStore<String, byte[]> bytes = context.getStateStore(STORE);
-    this.store = new CollarStore<>(bytes, new AvroSerde<>(CollarAlertState.class, catalog), new AvroSerde<>(Fix.class, catalog));
+    this.store =
+        new CollarStore<>(
+            bytes,
+            new AvroSerde<>(CollarAlertState.class, catalog),
+            new AvroSerde<>(Fix.class, catalog));
     windows.clear(); // the task may have run elsewhere since: only the store is to be trusted now
     this.deployments = context.getStateStore(DeploymentStoreUpdater.STORE);
     KeyValueStore<String, DeviceActivity> activity = context.getStateStore(ACTIVITY_STORE);
-    this.silence = new SilenceWatch(activity, "collar", this::deploymentAt, config::params, config.silenceIntervalByChannel());
-    silence.scheduleSweeps(context, config.silenceCheckEvery(), a -> send(a, context.currentSystemTimeMs()));
+    this.silence =
+        new SilenceWatch(
+            activity,
+            "collar",
+            this::deploymentAt,
+            config::params,
+            config.silenceIntervalByChannel());
+    silence.scheduleSweeps(
+        context, config.silenceCheckEvery(), a -> send(a, context.currentSystemTimeMs()));
   }
 
   private Optional<Deployment> deploymentAt(String device, Instant time) {
@@ -90,29 +116,53 @@ public final class CollarRulesProcessor implements Processor<String, Fix, String
     List<Fix> before = window(collar, state);
     Fix newestGood = null;
     for (Fix f : before) {
-      if (CollarRules.good(f) && (newestGood == null || f.getFixTime().isAfter(newestGood.getFixTime()))) {
+      if (CollarRules.good(f)
+          && (newestGood == null || f.getFixTime().isAfter(newestGood.getFixTime()))) {
         newestGood = f;
       }
     }
     List<Fix> window = CollarWindow.with(before, fix, keep);
 
-    silence.heard(collar, org.tugai.schemas.Channels.of(fix.getSource()), now, fix.getLat(), fix.getLon(), fix.getZones(), fix.getAnimalId()).ifPresent(a -> send(a, record.timestamp()));
-    if (CollarRules.good(fix) && (newestGood == null || !fix.getFixTime().isBefore(newestGood.getFixTime()))) {
-      context.forward(new Record<>(collar, (SpecificRecord) fix, record.timestamp()), AlertSinks.POSITIONS);
+    silence
+        .heard(
+            collar,
+            org.tugai.schemas.Channels.of(fix.getSource()),
+            now,
+            fix.getLat(),
+            fix.getLon(),
+            fix.getZones(),
+            fix.getAnimalId())
+        .ifPresent(a -> send(a, record.timestamp()));
+    if (CollarRules.good(fix)
+        && (newestGood == null || !fix.getFixTime().isBefore(newestGood.getFixTime()))) {
+      context.forward(
+          new Record<>(collar, (SpecificRecord) fix, record.timestamp()), AlertSinks.POSITIONS);
     }
 
-    String species = deploymentAt(collar, window.get(window.size() - 1).getFixTime()).map(Deployment::getSpecies).orElse(null);
+    String species =
+        deploymentAt(collar, window.get(window.size() - 1).getFixTime())
+            .map(Deployment::getSpecies)
+            .orElse(null);
     Map<String, Alert> open = state == null ? Map.of() : state.getOpen();
     CollarRules.Result result = rules.evaluate(collar, species, window, open, now);
     result.updates().forEach(a -> send(a, record.timestamp()));
     // Fix entries first, the summary next, deletes last (CollarStore says why).
     List<String> leaving = writeWindow(collar, state, before, window);
-    store.putSummary(collar, CollarAlertState.newBuilder().setCollarId(collar).setFixes(List.of()).setFixCount(window.size())
-        .setOpen(result.open()).build());
+    store.putSummary(
+        collar,
+        CollarAlertState.newBuilder()
+            .setCollarId(collar)
+            .setFixes(List.of())
+            .setFixCount(window.size())
+            .setOpen(result.open())
+            .build());
     leaving.forEach(store::delete);
   }
 
-  /** The collar's window: held in memory if it is current, else read from the store (or from a version 1-2 state). */
+  /**
+   * The collar's window: held in memory if it is current, else read from the store (or from a
+   * version 1-2 state).
+   */
   private List<Fix> window(String collar, CollarAlertState state) {
     if (state == null) {
       return List.of();
@@ -124,12 +174,17 @@ public final class CollarRulesProcessor implements Processor<String, Fix, String
     if (cached != null && cached.size() == state.getFixCount()) {
       return cached;
     }
-    // An entry older than the window (its delete lost in a crash) is trimmed by CollarWindow and deleted then.
+    // An entry older than the window (its delete lost in a crash) is trimmed by CollarWindow and
+    // deleted then.
     return store.window(collar, FixKeys.first(collar));
   }
 
-  /** Writes what changed between the windows, the new or revised fix; returns the entries of the fixes that left. */
-  private List<String> writeWindow(String collar, CollarAlertState state, List<Fix> before, List<Fix> after) {
+  /**
+   * Writes what changed between the windows, the new or revised fix; returns the entries of the
+   * fixes that left.
+   */
+  private List<String> writeWindow(
+      String collar, CollarAlertState state, List<Fix> before, List<Fix> after) {
     boolean legacy = state != null && !state.getFixes().isEmpty();
     java.util.Set<java.time.Instant> kept = new java.util.HashSet<>();
     after.forEach(f -> kept.add(f.getFixTime()));
@@ -151,6 +206,7 @@ public final class CollarRulesProcessor implements Processor<String, Fix, String
   }
 
   private void send(Alert alert, long timestamp) {
-    context.forward(new Record<>(alert.getAlertId(), (SpecificRecord) alert, timestamp), AlertSinks.UPDATES);
+    context.forward(
+        new Record<>(alert.getAlertId(), (SpecificRecord) alert, timestamp), AlertSinks.UPDATES);
   }
 }

@@ -15,8 +15,8 @@ public final class CollarWindow {
   private CollarWindow() {}
 
   /**
-   * The window with {@code fix} in its event-time place (replacing a fix of the same time: a revision or a
-   * duplicate), without the fixes older than {@code keep} before the newest.
+   * The window with {@code fix} in its event-time place (replacing a fix of the same time: a
+   * revision or a duplicate), without the fixes older than {@code keep} before the newest.
    */
   public static List<Fix> with(List<Fix> fixes, Fix fix, Duration keep) {
     List<Fix> window = new ArrayList<>(fixes);

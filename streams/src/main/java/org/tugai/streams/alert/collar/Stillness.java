@@ -9,25 +9,32 @@ import org.tugai.avro.Fix;
 import org.tugai.core.geo.Countries;
 
 /**
- * How long a collar has lain still: the longest run of its newest good fixes that lie, at least the share of
- * them, within the radius of their centre. The run is grown back from the newest fix; a few fixes that break
- * the share (GPS scatter) do not end it, three in a row (the animal was elsewhere) do.
+ * How long a collar has lain still: the longest run of its newest good fixes that lie, at least the
+ * share of them, within the radius of their centre. The run is grown back from the newest fix; a
+ * few fixes that break the share (GPS scatter) do not end it, three in a row (the animal was
+ * elsewhere) do.
  */
 public final class Stillness {
 
-  /** Fixes examined at most: denser tracks are thinned evenly, so one fix costs the same at 1-minute fixes. */
+  /**
+   * Fixes examined at most: denser tracks are thinned evenly, so one fix costs the same at 1-minute
+   * fixes.
+   */
   static final int MAX_EXAMINED = 150;
+
   private static final int MISSES_THAT_END_IT = 3;
 
   /**
    * @param since the first still fix (inside the radius)
-   * @param until the newest still fix: a newer fix outside the radius does not lengthen the stillness
+   * @param until the newest still fix: a newer fix outside the radius does not lengthen the
+   *     stillness
    * @param fromIndex index in the good fixes of the first fix of the run
    * @param lat centre latitude
    * @param lon centre longitude
    * @param share share of the run's fixes within the radius
    */
-  public record Bout(Instant since, Instant until, int fromIndex, double lat, double lon, double share) {
+  public record Bout(
+      Instant since, Instant until, int fromIndex, double lat, double lon, double share) {
     public Duration length() {
       return Duration.between(since, until);
     }
@@ -35,7 +42,8 @@ public final class Stillness {
 
   private Stillness() {}
 
-  public static Optional<Bout> of(List<Fix> good, double radiusM, double minShare, int minFixes, Duration lookBack) {
+  public static Optional<Bout> of(
+      List<Fix> good, double radiusM, double minShare, int minFixes, Duration lookBack) {
     if (good.isEmpty()) {
       return Optional.empty();
     }
@@ -75,7 +83,14 @@ public final class Stillness {
       }
       double share = within / (double) k;
       if (share >= minShare) {
-        best = new Bout(good.get(earliestInside).getFixTime(), good.get(newestInside).getFixTime(), earliestInside, lat, lon, share);
+        best =
+            new Bout(
+                good.get(earliestInside).getFixTime(),
+                good.get(newestInside).getFixTime(),
+                earliestInside,
+                lat,
+                lon,
+                share);
         misses = 0;
       } else if (++misses >= MISSES_THAT_END_IT) {
         break;

@@ -18,8 +18,9 @@ import org.tugai.streams.alert.AlertSinks;
 import org.tugai.streams.alert.Alerts;
 
 /**
- * A notice for every confirmed crossing, on the channels of both countries (their ISO codes) and of the
- * hotspot and population unit it belongs to; a revision updates the notice, a retraction resolves it.
+ * A notice for every confirmed crossing, on the channels of both countries (their ISO codes) and of
+ * the hotspot and population unit it belongs to; a revision updates the notice, a retraction
+ * resolves it.
  */
 public final class CrossingNoticeProcessor implements Processor<String, Crossing, String, Alert> {
 
@@ -38,7 +39,8 @@ public final class CrossingNoticeProcessor implements Processor<String, Crossing
     }
     Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
     Alert notice = notice(c, now);
-    context.forward(new Record<>(notice.getAlertId(), notice, record.timestamp()), AlertSinks.UPDATES);
+    context.forward(
+        new Record<>(notice.getAlertId(), notice, record.timestamp()), AlertSinks.UPDATES);
   }
 
   public static Alert notice(Crossing c, Instant now) {
@@ -52,18 +54,43 @@ public final class CrossingNoticeProcessor implements Processor<String, Crossing
     List<String> channels = new ArrayList<>(List.of(c.getFromCountry(), c.getToCountry()));
     channels.addAll(Alerts.channels(new ArrayList<>(zones)));
     boolean retracted = c.getStatus() == CrossingStatus.RETRACTED;
-    Alert open = Alerts.open("crossing|" + Alerts.clean(c.getCrossingId()), AlertType.CROSSING_NOTICE, Severity.INFO, c.getCrossedAt(),
-            c.getAfterFixTime(), now)
-        .setTitle(c.getAnimalId() + " crossed from " + c.getFromCountry() + " into " + c.getToCountry()
-            + (c.getHotspot() == null ? "" : " at " + c.getHotspot()))
-        .setLat(c.getCrossingLat() != null ? c.getCrossingLat() : c.getAfterLat())
-        .setLon(c.getCrossingLon() != null ? c.getCrossingLon() : c.getAfterLon())
-        .setZones(new ArrayList<>(zones)).setChannels(channels.stream().distinct().toList())
-        .setAnimalId(c.getAnimalId()).setDeviceId(c.getCollarId())
-        .setEvidence(List.of("crossing:" + c.getCrossingId(), "fix:" + c.getCollarId() + "@" + c.getBeforeFixTime(),
-            "fix:" + c.getCollarId() + "@" + c.getAfterFixTime()))
-        .setDetails(Map.of("fromCountry", c.getFromCountry(), "toCountry", c.getToCountry(), "revision", String.valueOf(c.getRevision())))
-        .build();
-    return retracted ? Alerts.resolved(open, "retracted, later fixes show no crossing", c.getAfterFixTime(), now) : open;
+    Alert open =
+        Alerts.open(
+                "crossing|" + Alerts.clean(c.getCrossingId()),
+                AlertType.CROSSING_NOTICE,
+                Severity.INFO,
+                c.getCrossedAt(),
+                c.getAfterFixTime(),
+                now)
+            .setTitle(
+                c.getAnimalId()
+                    + " crossed from "
+                    + c.getFromCountry()
+                    + " into "
+                    + c.getToCountry()
+                    + (c.getHotspot() == null ? "" : " at " + c.getHotspot()))
+            .setLat(c.getCrossingLat() != null ? c.getCrossingLat() : c.getAfterLat())
+            .setLon(c.getCrossingLon() != null ? c.getCrossingLon() : c.getAfterLon())
+            .setZones(new ArrayList<>(zones))
+            .setChannels(channels.stream().distinct().toList())
+            .setAnimalId(c.getAnimalId())
+            .setDeviceId(c.getCollarId())
+            .setEvidence(
+                List.of(
+                    "crossing:" + c.getCrossingId(),
+                    "fix:" + c.getCollarId() + "@" + c.getBeforeFixTime(),
+                    "fix:" + c.getCollarId() + "@" + c.getAfterFixTime()))
+            .setDetails(
+                Map.of(
+                    "fromCountry",
+                    c.getFromCountry(),
+                    "toCountry",
+                    c.getToCountry(),
+                    "revision",
+                    String.valueOf(c.getRevision())))
+            .build();
+    return retracted
+        ? Alerts.resolved(open, "retracted, later fixes show no crossing", c.getAfterFixTime(), now)
+        : open;
   }
 }

@@ -26,15 +26,17 @@ import org.tugai.streams.alert.AlertSinks;
 import org.tugai.streams.alert.Alerts;
 
 /**
- * The lifecycle of every alert, keyed by alert id: merges what the rules found with what rangers did. An
- * update keeps the id and the first sighting; an acknowledged alert stays acknowledged (with who, when and
- * the note) while the rules keep updating it, until it resolves. An acknowledgement of an alert nobody
- * raised goes to the dead letters, and so does one given on a channel the alert does not go to (a ranger of
- * another zone) or carrying text the store cannot hold. What goes out is always storable: text that slipped
- * in from a device is cleaned here, so no update of an alert can ever be refused by the store and freeze it.
- * Only real changes go out, so a replayed update sends nothing twice.
+ * The lifecycle of every alert, keyed by alert id: merges what the rules found with what rangers
+ * did. An update keeps the id and the first sighting; an acknowledged alert stays acknowledged
+ * (with who, when and the note) while the rules keep updating it, until it resolves. An
+ * acknowledgement of an alert nobody raised goes to the dead letters, and so does one given on a
+ * channel the alert does not go to (a ranger of another zone) or carrying text the store cannot
+ * hold. What goes out is always storable: text that slipped in from a device is cleaned here, so no
+ * update of an alert can ever be refused by the store and freeze it. Only real changes go out, so a
+ * replayed update sends nothing twice.
  */
-public final class AlertLifecycleProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
+public final class AlertLifecycleProcessor
+    implements Processor<String, SpecificRecord, String, SpecificRecord> {
 
   public static final String STORE = "alert-state";
   private static final Logger log = LoggerFactory.getLogger(AlertLifecycleProcessor.class);
@@ -51,8 +53,10 @@ public final class AlertLifecycleProcessor implements Processor<String, Specific
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
     this.store = context.getStateStore(STORE);
-    context.schedule(retainResolved.compareTo(Duration.ofHours(1)) < 0 ? retainResolved : Duration.ofHours(1),
-        PunctuationType.WALL_CLOCK_TIME, this::forgetOldResolved);
+    context.schedule(
+        retainResolved.compareTo(Duration.ofHours(1)) < 0 ? retainResolved : Duration.ofHours(1),
+        PunctuationType.WALL_CLOCK_TIME,
+        this::forgetOldResolved);
   }
 
   @Override
@@ -63,28 +67,53 @@ public final class AlertLifecycleProcessor implements Processor<String, Specific
       Alert merged = Alerts.storable(merge(before, update, now));
       if (Alerts.changed(before, merged)) {
         store.put(merged.getAlertId(), merged);
-        context.forward(new Record<>(merged.getAlertId(), merged, record.timestamp()), AlertSinks.ALERTS);
+        context.forward(
+            new Record<>(merged.getAlertId(), merged, record.timestamp()), AlertSinks.ALERTS);
       }
     } else if (record.value() instanceof AlertAck ack) {
       Alert before = store.get(ack.getAlertId());
       if (before == null) {
-        log.warn("acknowledgement of unknown alert {} by {} from {}", ack.getAlertId(), ack.getBy(), ack.getSource());
-        context.forward(new Record<>(ack.getAlertId(), deadLetter(ack, now, ReasonCodes.UNKNOWN_ALERT, "acknowledgement by "
-            + StorableText.clean(ack.getBy()) + " names alert " + StorableText.clean(ack.getAlertId())
-            + ", which no rule raised (or it was forgotten)"), record.timestamp()), AlertSinks.DEAD_LETTERS);
+        log.warn(
+            "acknowledgement of unknown alert {} by {} from {}",
+            ack.getAlertId(),
+            ack.getBy(),
+            ack.getSource());
+        context.forward(
+            new Record<>(
+                ack.getAlertId(),
+                deadLetter(
+                    ack,
+                    now,
+                    ReasonCodes.UNKNOWN_ALERT,
+                    "acknowledgement by "
+                        + StorableText.clean(ack.getBy())
+                        + " names alert "
+                        + StorableText.clean(ack.getAlertId())
+                        + ", which no rule raised (or it was forgotten)"),
+                record.timestamp()),
+            AlertSinks.DEAD_LETTERS);
         return;
       }
       Optional<String> refused = refusal(before, ack);
       if (refused.isPresent()) {
-        log.warn("acknowledgement of {} by {} refused: {}", ack.getAlertId(), StorableText.clean(ack.getBy()), refused.get());
-        context.forward(new Record<>(ack.getAlertId(), deadLetter(ack, now, ReasonCodes.ACK_REFUSED, refused.get()), record.timestamp()),
+        log.warn(
+            "acknowledgement of {} by {} refused: {}",
+            ack.getAlertId(),
+            StorableText.clean(ack.getBy()),
+            refused.get());
+        context.forward(
+            new Record<>(
+                ack.getAlertId(),
+                deadLetter(ack, now, ReasonCodes.ACK_REFUSED, refused.get()),
+                record.timestamp()),
             AlertSinks.DEAD_LETTERS);
         return;
       }
       Alert acked = acknowledge(before, ack, now);
       if (Alerts.changed(before, acked)) {
         store.put(acked.getAlertId(), acked);
-        context.forward(new Record<>(acked.getAlertId(), acked, record.timestamp()), AlertSinks.ALERTS);
+        context.forward(
+            new Record<>(acked.getAlertId(), acked, record.timestamp()), AlertSinks.ALERTS);
       }
     }
   }
@@ -94,10 +123,17 @@ public final class AlertLifecycleProcessor implements Processor<String, Specific
     if (before == null) {
       return Alert.newBuilder(update).setUpdatedAt(now).build();
     }
-    Alert.Builder b = Alert.newBuilder(update).setUpdatedAt(now)
-        .setFirstSeen(before.getFirstSeen().isBefore(update.getFirstSeen()) ? before.getFirstSeen() : update.getFirstSeen())
-        .setAcknowledgedBy(before.getAcknowledgedBy()).setAcknowledgedAt(before.getAcknowledgedAt()).setNote(before.getNote())
-        .setAcknowledgedVia(before.getAcknowledgedVia());
+    Alert.Builder b =
+        Alert.newBuilder(update)
+            .setUpdatedAt(now)
+            .setFirstSeen(
+                before.getFirstSeen().isBefore(update.getFirstSeen())
+                    ? before.getFirstSeen()
+                    : update.getFirstSeen())
+            .setAcknowledgedBy(before.getAcknowledgedBy())
+            .setAcknowledgedAt(before.getAcknowledgedAt())
+            .setNote(before.getNote())
+            .setAcknowledgedVia(before.getAcknowledgedVia());
     if (update.getStatus() == AlertStatus.OPEN && before.getStatus() == AlertStatus.ACKNOWLEDGED) {
       b.setStatus(AlertStatus.ACKNOWLEDGED);
     }
@@ -105,15 +141,22 @@ public final class AlertLifecycleProcessor implements Processor<String, Specific
   }
 
   /**
-   * Why this acknowledgement may not be applied, if it may not: given on a channel the alert does not go to,
-   * or with text the store cannot hold (the gateway and the API refuse both; this holds for any other writer).
+   * Why this acknowledgement may not be applied, if it may not: given on a channel the alert does
+   * not go to, or with text the store cannot hold (the gateway and the API refuse both; this holds
+   * for any other writer).
    */
   static Optional<String> refusal(Alert alert, AlertAck ack) {
     if (ack.getChannel() != null && !ack.getChannel().equals("all")) {
       List<String> routes = alert.getChannels().isEmpty() ? alert.getZones() : alert.getChannels();
       if (!routes.contains(ack.getChannel())) {
-        return Optional.of("alert " + StorableText.clean(alert.getAlertId()) + " does not go to channel "
-            + StorableText.clean(ack.getChannel()) + " (it goes to " + routes + ")");
+        return Optional.of(
+            "alert "
+                + StorableText.clean(alert.getAlertId())
+                + " does not go to channel "
+                + StorableText.clean(ack.getChannel())
+                + " (it goes to "
+                + routes
+                + ")");
       }
     }
     return StorableText.problemInName("by", ack.getBy(), 200)
@@ -122,15 +165,22 @@ public final class AlertLifecycleProcessor implements Processor<String, Specific
   }
 
   static Alert acknowledge(Alert before, AlertAck ack, Instant now) {
-    Alert.Builder b = Alert.newBuilder(before).setAcknowledgedBy(ack.getBy()).setAcknowledgedAt(ack.getAt()).setNote(ack.getNote())
-        .setAcknowledgedVia(ack.getVia().isEmpty() ? null : ack.getVia() + (ack.getChannel() == null ? "" : " on channel " + ack.getChannel()))
-        .setUpdatedAt(now);
+    Alert.Builder b =
+        Alert.newBuilder(before)
+            .setAcknowledgedBy(ack.getBy())
+            .setAcknowledgedAt(ack.getAt())
+            .setNote(ack.getNote())
+            .setAcknowledgedVia(
+                ack.getVia().isEmpty()
+                    ? null
+                    : ack.getVia()
+                        + (ack.getChannel() == null ? "" : " on channel " + ack.getChannel()))
+            .setUpdatedAt(now);
     if (before.getStatus() == AlertStatus.OPEN) {
       b.setStatus(AlertStatus.ACKNOWLEDGED);
     }
     return b.build();
   }
-
 
   private static DeadLetter deadLetter(AlertAck ack, Instant now, String code, String reason) {
     byte[] raw = ack.toString().getBytes(StandardCharsets.UTF_8);
@@ -141,11 +191,14 @@ public final class AlertLifecycleProcessor implements Processor<String, Specific
     Instant horizon = Instant.ofEpochMilli(at).minus(retainResolved);
     List<String> old = new ArrayList<>();
     try (KeyValueIterator<String, Alert> all = store.all()) {
-      all.forEachRemaining(kv -> {
-        if (kv.value != null && kv.value.getStatus() == AlertStatus.RESOLVED && kv.value.getUpdatedAt().isBefore(horizon)) {
-          old.add(kv.key);
-        }
-      });
+      all.forEachRemaining(
+          kv -> {
+            if (kv.value != null
+                && kv.value.getStatus() == AlertStatus.RESOLVED
+                && kv.value.getUpdatedAt().isBefore(horizon)) {
+              old.add(kv.key);
+            }
+          });
     }
     old.forEach(store::delete);
   }

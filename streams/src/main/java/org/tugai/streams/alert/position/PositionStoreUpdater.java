@@ -7,9 +7,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.tugai.avro.Fix;
 
 /**
- * Keeps the global store of each collar's latest good position from the compacted positions topic, so a
- * camera's task can find the collared animals near a detection whatever partition they live on. The store
- * holds exactly what the topic holds (latest per key), so restoring it straight from the topic is right.
+ * Keeps the global store of each collar's latest good position from the compacted positions topic,
+ * so a camera's task can find the collared animals near a detection whatever partition they live
+ * on. The store holds exactly what the topic holds (latest per key), so restoring it straight from
+ * the topic is right.
  */
 public final class PositionStoreUpdater implements Processor<String, Fix, Void, Void> {
 

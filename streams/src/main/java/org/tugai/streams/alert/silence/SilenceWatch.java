@@ -20,15 +20,19 @@ import org.tugai.streams.alert.AlertParams;
 import org.tugai.streams.alert.Alerts;
 
 /**
- * The silence rule for the devices of one task. Every message a device sends is noted (wall clock, as the
- * rule is about the device going quiet now, not about event time); a sweep driven by wall-clock punctuation
- * raises an alert for each device silent for k times its expected interval, taken from its deployment or,
- * failing that, learned from the gaps between its uploads. The alert resolves when the device speaks again.
+ * The silence rule for the devices of one task. Every message a device sends is noted (wall clock,
+ * as the rule is about the device going quiet now, not about event time); a sweep driven by
+ * wall-clock punctuation raises an alert for each device silent for k times its expected interval,
+ * taken from its deployment or, failing that, learned from the gaps between its uploads. The alert
+ * resolves when the device speaks again.
  */
 public final class SilenceWatch {
 
-  /** Gaps shorter than this are one upload (a store-and-forward batch), not the device's interval. */
+  /**
+   * Gaps shorter than this are one upload (a store-and-forward batch), not the device's interval.
+   */
   static final long MIN_GAP_MS = 60_000;
+
   /** Weight of the newest gap in the learned interval. */
   static final double LEARN_RATE = 0.3;
 
@@ -39,10 +43,14 @@ public final class SilenceWatch {
   private final java.util.Map<String, Duration> intervalByChannel;
 
   /**
-   * @param intervalByChannel the expected interval of devices of a channel whose deployment names none
+   * @param intervalByChannel the expected interval of devices of a channel whose deployment names
+   *     none
    */
-  public SilenceWatch(KeyValueStore<String, DeviceActivity> store, String kind,
-      BiFunction<String, Instant, Optional<Deployment>> deployment, BiFunction<List<String>, String, AlertParams> params,
+  public SilenceWatch(
+      KeyValueStore<String, DeviceActivity> store,
+      String kind,
+      BiFunction<String, Instant, Optional<Deployment>> deployment,
+      BiFunction<List<String>, String, AlertParams> params,
       java.util.Map<String, Duration> intervalByChannel) {
     this.store = store;
     this.kind = kind;
@@ -51,24 +59,41 @@ public final class SilenceWatch {
     this.intervalByChannel = intervalByChannel;
   }
 
-  /** Sweeps every {@code every} of wall-clock time and hands each new silence alert to {@code send}. */
+  /**
+   * Sweeps every {@code every} of wall-clock time and hands each new silence alert to {@code send}.
+   */
   public void scheduleSweeps(ProcessingContext context, Duration every, Consumer<Alert> send) {
-    context.schedule(every, PunctuationType.WALL_CLOCK_TIME, at -> sweep(Instant.ofEpochMilli(at)).forEach(send));
+    context.schedule(
+        every,
+        PunctuationType.WALL_CLOCK_TIME,
+        at -> sweep(Instant.ofEpochMilli(at)).forEach(send));
   }
 
-  /** A message from the device arrived now; returns the resolution of its silence alert, if it had one. */
-  public Optional<Alert> heard(String deviceId, String channel, Instant now, Double lat, Double lon, List<String> zones, String animalId) {
+  /**
+   * A message from the device arrived now; returns the resolution of its silence alert, if it had
+   * one.
+   */
+  public Optional<Alert> heard(
+      String deviceId,
+      String channel,
+      Instant now,
+      Double lat,
+      Double lon,
+      List<String> zones,
+      String animalId) {
     DeviceActivity before = store.get(deviceId);
-    DeviceActivity.Builder next = before == null
-        ? DeviceActivity.newBuilder().setDeviceId(deviceId).setKind(kind).setLastArrival(now)
-        : DeviceActivity.newBuilder(before).setLastArrival(now);
+    DeviceActivity.Builder next =
+        before == null
+            ? DeviceActivity.newBuilder().setDeviceId(deviceId).setKind(kind).setLastArrival(now)
+            : DeviceActivity.newBuilder(before).setLastArrival(now);
     next.setChannel(channel);
     if (before != null) {
       long gap = now.toEpochMilli() - before.getLastArrival().toEpochMilli();
       if (gap >= MIN_GAP_MS) {
         double seconds = gap / 1000.0;
         Double learned = before.getLearnedIntervalS();
-        next.setLearnedIntervalS(learned == null ? seconds : learned + LEARN_RATE * (seconds - learned));
+        next.setLearnedIntervalS(
+            learned == null ? seconds : learned + LEARN_RATE * (seconds - learned));
         next.setSamples(before.getSamples() + 1);
       }
     }
@@ -81,7 +106,9 @@ public final class SilenceWatch {
     Alert open = before == null ? null : before.getSilence();
     next.setSilence(null);
     store.put(deviceId, next.build());
-    return open == null ? Optional.empty() : Optional.of(Alerts.resolved(open, "heard from again", now, now));
+    return open == null
+        ? Optional.empty()
+        : Optional.of(Alerts.resolved(open, "heard from again", now, now));
   }
 
   /** The sweep: new silence alerts for devices that went quiet. */
@@ -95,7 +122,8 @@ public final class SilenceWatch {
           continue;
         }
         Optional<Deployment> d = deployment.apply(a.getDeviceId(), now);
-        Double expected = d.map(Deployment::getExpectedIntervalS).map(Integer::doubleValue).orElse(null);
+        Double expected =
+            d.map(Deployment::getExpectedIntervalS).map(Integer::doubleValue).orElse(null);
         String expectedFrom = "deployment";
         AlertParams p = params.apply(a.getZones(), d.map(Deployment::getSpecies).orElse(null));
         Duration byChannel = a.getChannel() == null ? null : intervalByChannel.get(a.getChannel());
@@ -103,7 +131,9 @@ public final class SilenceWatch {
           expected = byChannel.toMillis() / 1000.0;
           expectedFrom = "channel " + a.getChannel();
         }
-        if (expected == null && a.getLearnedIntervalS() != null && a.getSamples() >= p.silenceMinSamples()) {
+        if (expected == null
+            && a.getLearnedIntervalS() != null
+            && a.getSamples() >= p.silenceMinSamples()) {
           expected = a.getLearnedIntervalS();
           expectedFrom = "learned";
         }
@@ -113,22 +143,46 @@ public final class SilenceWatch {
         double silentS = (now.toEpochMilli() - a.getLastArrival().toEpochMilli()) / 1000.0;
         if (silentS >= p.silenceFactor() * expected) {
           silent.add(a);
-          Alert alert = Alerts.open(Alerts.id(a.getDeviceId(), "silence", a.getLastArrival()), AlertType.SILENCE, Severity.WARNING,
-                  a.getLastArrival(), now, now)
-              .setTitle(kind + " " + a.getDeviceId() + (a.getAnimalId() == null ? "" : " (" + a.getAnimalId() + ")")
-                  + " silent for " + human(silentS) + ", expected every " + human(expected))
-              .setDeviceId(a.getDeviceId()).setAnimalId(a.getAnimalId()).setLat(a.getLat()).setLon(a.getLon())
-              .setZones(a.getZones()).setChannels(Alerts.channels(a.getZones()))
-              .setDetails(java.util.Map.of("silentS", String.valueOf(Math.round(silentS)),
-                  "expectedIntervalS", String.valueOf(Math.round(expected)),
-                  "expectedFrom", expectedFrom))
-              .build();
+          Alert alert =
+              Alerts.open(
+                      Alerts.id(a.getDeviceId(), "silence", a.getLastArrival()),
+                      AlertType.SILENCE,
+                      Severity.WARNING,
+                      a.getLastArrival(),
+                      now,
+                      now)
+                  .setTitle(
+                      kind
+                          + " "
+                          + a.getDeviceId()
+                          + (a.getAnimalId() == null ? "" : " (" + a.getAnimalId() + ")")
+                          + " silent for "
+                          + human(silentS)
+                          + ", expected every "
+                          + human(expected))
+                  .setDeviceId(a.getDeviceId())
+                  .setAnimalId(a.getAnimalId())
+                  .setLat(a.getLat())
+                  .setLon(a.getLon())
+                  .setZones(a.getZones())
+                  .setChannels(Alerts.channels(a.getZones()))
+                  .setDetails(
+                      java.util.Map.of(
+                          "silentS",
+                          String.valueOf(Math.round(silentS)),
+                          "expectedIntervalS",
+                          String.valueOf(Math.round(expected)),
+                          "expectedFrom",
+                          expectedFrom))
+                  .build();
           raised.add(alert);
         }
       }
     }
     for (int i = 0; i < silent.size(); i++) {
-      store.put(silent.get(i).getDeviceId(), DeviceActivity.newBuilder(silent.get(i)).setSilence(raised.get(i)).build());
+      store.put(
+          silent.get(i).getDeviceId(),
+          DeviceActivity.newBuilder(silent.get(i)).setSilence(raised.get(i)).build());
     }
     return raised;
   }
