@@ -261,8 +261,7 @@ public final class ApiService implements TugaiService {
       params.put(r.path(), r.params());
       if (r.method() == HandlerType.GET) {
         // HEAD answers what GET would, through the same checks: without a token it is a 401 too.
-        // The live feed's
-        // HEAD only says what GET would stream.
+        // The live feed's HEAD only says what GET would stream.
         Handler head =
             handler instanceof AlertStream ? ctx -> ctx.contentType("text/event-stream") : handler;
         app.addHttpHandler(HandlerType.HEAD, r.path(), head, roles);

@@ -4,31 +4,59 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.HandlerType;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.assertj.core.data.Offset;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.tugai.api.auth.ApiTokens;
 import org.tugai.api.auth.Role;
+import org.tugai.api.layers.GeoJsonConformance;
+import org.tugai.avro.Alert;
+import org.tugai.avro.AlertStatus;
+import org.tugai.avro.AlertType;
+import org.tugai.avro.Severity;
 import org.tugai.core.config.Settings;
 import org.tugai.embedded.junit.Infrastructure;
 import org.tugai.embedded.junit.TugaiInfrastructure;
+import org.tugai.schemas.SchemaCatalog;
+import org.tugai.schemas.Topics;
 
 /**
  * The API over real PostgreSQL and Kafka, with a store seeded as the sink leaves it: every route,
@@ -48,7 +76,7 @@ class ApiIT {
   static String ranger;
   static String revoked;
   static String bootstrap;
-  static org.tugai.schemas.Topics topics;
+  static Topics topics;
   static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @BeforeAll
@@ -56,7 +84,7 @@ class ApiIT {
     db = infra.newDatabase();
     String prefix = Infrastructure.uniqueName("api") + ".";
     bootstrap = infra.kafkaBootstrapServers();
-    topics = org.tugai.schemas.Topics.of(prefix, org.tugai.schemas.SchemaCatalog.released());
+    topics = Topics.of(prefix, SchemaCatalog.released());
     api =
         new ApiService(
             ApiConfig.from(
@@ -303,9 +331,7 @@ class ApiIT {
       }
       for (String token : new String[] {null, "tg_nope_nope", revoked, "Basic abc"}) {
         HttpResponse<String> res =
-            r.method() == io.javalin.http.HandlerType.POST
-                ? postRaw(path, token)
-                : get(path, token);
+            r.method() == HandlerType.POST ? postRaw(path, token) : get(path, token);
         assertThat(res.statusCode()).as(r.method() + " " + path + " with " + token).isEqualTo(401);
         assertThat(res.headers().firstValue("WWW-Authenticate")).isPresent();
       }
@@ -364,12 +390,10 @@ class ApiIT {
 
   @Test
   void theLiveFeedPushesEachAlertOnlyToTokensThatMaySeeIt() throws Exception {
-    java.util.concurrent.BlockingQueue<String> rangerSees =
-        new java.util.concurrent.LinkedBlockingQueue<>();
-    java.util.concurrent.BlockingQueue<String> adminSees =
-        new java.util.concurrent.LinkedBlockingQueue<>();
+    BlockingQueue<String> rangerSees = new LinkedBlockingQueue<>();
+    BlockingQueue<String> adminSees = new LinkedBlockingQueue<>();
     for (var entry : Map.of(ranger, rangerSees, admin, adminSees).entrySet()) {
-      HttpResponse<java.util.stream.Stream<String>> r =
+      HttpResponse<Stream<String>> r =
           HTTP.send(
               HttpRequest.newBuilder(
                       URI.create("http://127.0.0.1:" + api.port() + "/api/v1/alerts/stream"))
@@ -387,13 +411,13 @@ class ApiIT {
     }
     // The feed starts at the end of the topic once it exists: publish until the first alert is
     // seen.
-    try (org.apache.kafka.clients.producer.KafkaProducer<String, byte[]> producer =
-        new org.apache.kafka.clients.producer.KafkaProducer<>(
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
             Map.of("bootstrap.servers", bootstrap),
-            new org.apache.kafka.common.serialization.StringSerializer(),
-            new org.apache.kafka.common.serialization.ByteArraySerializer())) {
-      org.awaitility.Awaitility.await()
-          .atMost(java.time.Duration.ofSeconds(60))
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(60))
           .until(
               () -> {
                 send(producer, alert("F0", "pa-a"));
@@ -419,11 +443,10 @@ class ApiIT {
   }
 
   /** The first {@code n} lines about an alert other than F0, waiting up to 30 s for each. */
-  static List<String> seen(java.util.concurrent.BlockingQueue<String> lines, int n)
-      throws InterruptedException {
+  static List<String> seen(BlockingQueue<String> lines, int n) throws InterruptedException {
     List<String> out = new ArrayList<>();
     while (out.size() < n) {
-      String line = lines.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+      String line = lines.poll(30, TimeUnit.SECONDS);
       assertThat(line).as("an alert within 30 s").isNotNull();
       if (!line.contains("\"alertId\":\"F0\"")) {
         out.add(line);
@@ -432,12 +455,12 @@ class ApiIT {
     return out;
   }
 
-  static org.tugai.avro.Alert alert(String id, String zone) {
-    return org.tugai.avro.Alert.newBuilder()
+  static Alert alert(String id, String zone) {
+    return Alert.newBuilder()
         .setAlertId(id)
-        .setType(org.tugai.avro.AlertType.INTRUSION)
-        .setSeverity(org.tugai.avro.Severity.CRITICAL)
-        .setStatus(org.tugai.avro.AlertStatus.OPEN)
+        .setType(AlertType.INTRUSION)
+        .setSeverity(Severity.CRITICAL)
+        .setStatus(AlertStatus.OPEN)
         .setTitle("person at " + zone)
         .setFirstSeen(NOW)
         .setLastSeen(NOW)
@@ -449,29 +472,26 @@ class ApiIT {
         .build();
   }
 
-  static void send(
-      org.apache.kafka.clients.producer.KafkaProducer<String, byte[]> producer,
-      org.tugai.avro.Alert a)
-      throws Exception {
+  static void send(KafkaProducer<String, byte[]> producer, Alert a) throws Exception {
     producer
         .send(
-            new org.apache.kafka.clients.producer.ProducerRecord<>(
+            new ProducerRecord<>(
                 topics.alerts().name(),
                 a.getAlertId(),
                 topics.alerts().valueSerde().serializer().serialize(topics.alerts().name(), a)))
-        .get(30, java.util.concurrent.TimeUnit.SECONDS);
+        .get(30, TimeUnit.SECONDS);
   }
 
   @Test
   void tokensAreStoredOnlyAsTheirSha256() throws Exception {
     byte[] sha256 =
         java.security.MessageDigest.getInstance("SHA-256")
-            .digest(admin.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            .digest(admin.getBytes(StandardCharsets.UTF_8));
     try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
         PreparedStatement ps =
             c.prepareStatement("SELECT api_tokens::text FROM api_tokens WHERE token_hash = ?")) {
       ps.setBytes(1, sha256);
-      try (java.sql.ResultSet rs = ps.executeQuery()) {
+      try (ResultSet rs = ps.executeQuery()) {
         assertThat(rs.next()).as("a row keyed by the token's SHA-256").isTrue();
         // Nothing in the row gives the token back: its last 20 characters lie inside the 256-bit
         // secret.
@@ -500,12 +520,12 @@ class ApiIT {
     assertThat(deer1.path("deployments").get(0).path("collarId").asText()).isEqualTo("C1");
     // The last good fix, not the later-in-table outlier or failed fix.
     assertThat(deer1.path("lastFix").path("lat").asDouble())
-        .isEqualTo(37.2345 + 99 * 1e-4, org.assertj.core.data.Offset.offset(1e-9));
+        .isEqualTo(37.2345 + 99 * 1e-4, Offset.offset(1e-9));
     assertThat(deer1.path("lastFix").path("precision").asText()).isEqualTo("precise");
 
     JsonNode asScientist = json("/api/v1/animals", scientist).get(0);
     assertThat(asScientist.path("lastFix").path("lat").asDouble())
-        .isEqualTo(37.25, org.assertj.core.data.Offset.offset(1e-9));
+        .isEqualTo(37.25, Offset.offset(1e-9));
     assertThat(asScientist.path("lastFix").path("precision").asText()).isEqualTo("coarsened");
 
     JsonNode asRanger = json("/api/v1/animals", ranger);
@@ -525,7 +545,7 @@ class ApiIT {
     List<JsonNode> features = new ArrayList<>();
     fc.path("features").forEach(features::add);
     assertThat(features).hasSize(304);
-    assertThat(org.tugai.api.layers.GeoJsonConformance.problems(fc, 7)).isEmpty();
+    assertThat(GeoJsonConformance.problems(fc, 7)).isEmpty();
     assertThat(fc.path("metadata").path("animalId").asText()).isEqualTo("deer-1");
     JsonNode line = features.get(303);
     assertThat(line.path("geometry").path("type").asText()).isEqualTo("LineString");
@@ -561,7 +581,7 @@ class ApiIT {
     JsonNode recent = sci.get(250);
     assertThat(recent.path("properties").path("coarsened").asBoolean()).isTrue();
     assertThat(recent.path("geometry").path("coordinates").get(0).asDouble())
-        .isEqualTo(68.75, org.assertj.core.data.Offset.offset(1e-9));
+        .isEqualTo(68.75, Offset.offset(1e-9));
 
     assertThat(get("/api/v1/animals/nobody/track", admin).statusCode()).isEqualTo(404);
     assertThat(get("/api/v1/animals/deer-1/track?from=yesterday", admin).statusCode())
@@ -599,7 +619,7 @@ class ApiIT {
     assertThat(first[header.indexOf("timestamp")])
         .isEqualTo(
             java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
-                .withZone(java.time.ZoneOffset.UTC)
+                .withZone(ZoneOffset.UTC)
                 .format(OLD));
     assertThat(first[header.indexOf("location-lat")]).isEqualTo("37.123456");
     assertThat(first[header.indexOf("individual-local-identifier")]).isEqualTo("deer-1");
@@ -645,8 +665,7 @@ class ApiIT {
     assertThat(ids(json("/api/v1/crossings?hotspot=panj-2", admin), "crossingId")).isEmpty();
     JsonNode recent =
         json("/api/v1/crossings?from=" + NOW.minus(2, ChronoUnit.DAYS), scientist).get(0);
-    assertThat(recent.path("crossingLat").asDouble())
-        .isEqualTo(37.15, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(recent.path("crossingLat").asDouble()).isEqualTo(37.15, Offset.offset(1e-9));
     assertThat(recent.path("precise").asBoolean()).isFalse();
     assertThat(
             json("/api/v1/crossings?from=" + NOW.minus(2, ChronoUnit.DAYS), admin)
@@ -742,12 +761,10 @@ class ApiIT {
             HttpResponse.BodyHandlers.ofByteArray());
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/zip");
-    Map<String, String> files = new java.util.TreeMap<>();
-    try (java.util.zip.ZipInputStream zip =
-        new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(r.body()))) {
-      for (java.util.zip.ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
-        files.put(
-            e.getName(), new String(zip.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+    Map<String, String> files = new TreeMap<>();
+    try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(r.body()))) {
+      for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+        files.put(e.getName(), new String(zip.readAllBytes(), StandardCharsets.UTF_8));
       }
     }
     assertThat(files)
@@ -756,15 +773,14 @@ class ApiIT {
         CamtrapDpSchema.validate(JSON.readTree(files.get("datapackage.json")), files);
     assertThat(problems).isEmpty();
     // And against the TDWG's published profile and table schemas, with a JSON Schema validator.
-    org.junit.jupiter.api.Assumptions.assumeTrue(
+    Assumptions.assumeTrue(
         OfficialCamtrapDp.available(), "../shared/data/camtrap-dp-1.0.2 is not here");
     assertThat(OfficialCamtrapDp.validate(JSON.readTree(files.get("datapackage.json")), files))
         .isEmpty();
 
     List<Map<String, String>> observations = CamtrapDpSchema.rows(files.get("observations.csv"));
     // CT-1 is deployed: e1 gives a human (with its box, again at media level) and two deer, e2
-    // (nothing detected) a
-    // blank; CT-9 has no deployment.
+    // (nothing detected) a blank; CT-9 has no deployment.
     assertThat(observations)
         .extracting(o -> o.get("observationType"))
         .containsExactly("human", "human", "animal", "blank");
@@ -778,7 +794,7 @@ class ApiIT {
     assertThat(pkg.path("licenses").findValuesAsText("scope")).containsExactly("data", "media");
     // Coverage from the data: the deployment's own start, not the export's from.
     assertThat(pkg.path("temporal").path("start").asText())
-        .isEqualTo(java.time.LocalDate.ofInstant(OLD, java.time.ZoneOffset.UTC).toString());
+        .isEqualTo(LocalDate.ofInstant(OLD, ZoneOffset.UTC).toString());
     assertThat(CamtrapDpSchema.rows(files.get("deployments.csv")).get(0).get("deploymentComments"))
         .contains("still running");
     assertThat(observations.get(1).get("scientificName")).isEqualTo("Cervus elaphus bactrianus");

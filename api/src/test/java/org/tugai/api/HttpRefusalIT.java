@@ -4,9 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.management.ThreadMXBean;
+import io.javalin.http.HandlerType;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -18,10 +25,19 @@ import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.assertj.core.api.Assertions;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -124,23 +140,20 @@ class HttpRefusalIT {
   @Test
   void aChunkedBodyPastTheLimitIsRefusedWhileItIsRead() throws Exception {
     // A raw client keeps sending 100 MB in chunks. Jetty discards what follows a refused body (into
-    // its pooled
-    // buffers) before it answers; what matters is that the API never holds it: the server's threads
-    // together
-    // allocate a small fraction of it, where reading the body whole allocates it at least twice
-    // over.
+    // its pooled buffers) before it answers; what matters is that the API never holds it: the
+    // server's threads together allocate a small fraction of it, where reading the body whole
+    // allocates it at least twice over.
     long allocatedBefore = jettyAllocatedBytes();
     try (java.net.Socket socket = new java.net.Socket("127.0.0.1", api.port())) {
       socket.setSoTimeout(30_000);
-      java.io.OutputStream out = socket.getOutputStream();
+      OutputStream out = socket.getOutputStream();
       out.write(
           ("POST /api/v1/alerts/A1/ack HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
                   + admin
                   + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
               .getBytes(StandardCharsets.US_ASCII));
       AtomicLong sent = new AtomicLong();
-      java.util.concurrent.atomic.AtomicBoolean answered =
-          new java.util.concurrent.atomic.AtomicBoolean();
+      AtomicBoolean answered = new AtomicBoolean();
       Thread sender =
           new Thread(
               () -> {
@@ -159,9 +172,9 @@ class HttpRefusalIT {
               "chunked-sender");
       sender.setDaemon(true);
       sender.start();
-      java.io.BufferedReader in =
-          new java.io.BufferedReader(
-              new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
       String statusLine = in.readLine();
       answered.set(true);
       assertThat(statusLine).startsWith("HTTP/1.1 413");
@@ -169,8 +182,7 @@ class HttpRefusalIT {
       boolean problemJson = false;
       while ((line = in.readLine()) != null && !line.isEmpty()) {
         problemJson |=
-            line.toLowerCase(java.util.Locale.ROOT)
-                .startsWith("content-type: application/problem+json");
+            line.toLowerCase(Locale.ROOT).startsWith("content-type: application/problem+json");
       }
       assertThat(problemJson).isTrue();
     }
@@ -222,8 +234,7 @@ class HttpRefusalIT {
 
   /** Heap bytes allocated so far by the API's request threads (it runs in this JVM). */
   static long jettyAllocatedBytes() {
-    com.sun.management.ThreadMXBean threads =
-        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     long total = 0;
     for (Thread t : Thread.getAllStackTraces().keySet()) {
       if (t.getName().startsWith("JettyServerThreadPool")) {
@@ -239,7 +250,7 @@ class HttpRefusalIT {
 
   @Test
   void everyQueryParameterIsCheckedAndTheAnswerNamesIt() throws Exception {
-    Map<String, String> bad = new java.util.LinkedHashMap<>();
+    Map<String, String> bad = new LinkedHashMap<>();
     bad.put("/api/v1/crossings?status=anything", "status");
     bad.put("/api/v1/crossings?country=" + q("TJK\u0000"), "country");
     bad.put("/api/v1/crossings?country=Tajikistan", "country");
@@ -285,7 +296,7 @@ class HttpRefusalIT {
   @Test
   void headGoesThroughTheSameChecksAsGet() throws Exception {
     for (ApiService.Route r : ApiService.ROUTES) {
-      if (r.method() != io.javalin.http.HandlerType.GET) {
+      if (r.method() != HandlerType.GET) {
         continue;
       }
       String path = r.path().replace("{id}", "deer-1").replace("{name}", "countries");
@@ -337,14 +348,10 @@ class HttpRefusalIT {
             Role.RANGER,
             List.of("pa-a"),
             Instant.now().plusSeconds(4));
-    CompletableFuture<HttpResponse<java.util.stream.Stream<String>>> first =
-        stream(revokedLater.token());
-    CompletableFuture<HttpResponse<java.util.stream.Stream<String>>> second =
-        stream(expiring.token());
-    HttpResponse<java.util.stream.Stream<String>> r1 =
-        first.get(10, java.util.concurrent.TimeUnit.SECONDS);
-    HttpResponse<java.util.stream.Stream<String>> r2 =
-        second.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    CompletableFuture<HttpResponse<Stream<String>>> first = stream(revokedLater.token());
+    CompletableFuture<HttpResponse<Stream<String>>> second = stream(expiring.token());
+    HttpResponse<Stream<String>> r1 = first.get(10, TimeUnit.SECONDS);
+    HttpResponse<Stream<String>> r2 = second.get(10, TimeUnit.SECONDS);
     assertThat(r1.statusCode()).isEqualTo(200);
     assertThat(r2.statusCode()).isEqualTo(200);
     CompletableFuture<List<String>> lines1 =
@@ -359,11 +366,7 @@ class HttpRefusalIT {
     await().atMost(Duration.ofSeconds(15)).until(lines2::isDone);
     assertThat(lines2.get()).anyMatch(l -> l.equals("event: revoked"));
     // And the tokens no longer open a stream.
-    assertThat(
-            stream(revokedLater.token())
-                .get(10, java.util.concurrent.TimeUnit.SECONDS)
-                .statusCode())
-        .isEqualTo(401);
+    assertThat(stream(revokedLater.token()).get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(401);
   }
 
   @Test
@@ -387,17 +390,16 @@ class HttpRefusalIT {
   @Test
   void theLiveStreamStreamsWhateverTheClientAccepts() throws Exception {
     ApiTokens.Issued ranger = tokens.create("ranger with curl", Role.RANGER, List.of("pa-a"), null);
-    HttpResponse<java.io.InputStream> r =
+    HttpResponse<InputStream> r =
         HTTP.sendAsync(
                 HttpRequest.newBuilder(uri("/api/v1/alerts/stream"))
                     .header("Authorization", "Bearer " + ranger.token())
                     .header("Accept", "*/*")
                     .build(),
                 HttpResponse.BodyHandlers.ofInputStream())
-            .get(10, java.util.concurrent.TimeUnit.SECONDS);
-    try (java.io.BufferedReader lines =
-        new java.io.BufferedReader(
-            new java.io.InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+            .get(10, TimeUnit.SECONDS);
+    try (BufferedReader lines =
+        new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
       assertThat(lines.readLine()).isEqualTo(": tugai alert feed");
@@ -405,7 +407,7 @@ class HttpRefusalIT {
     assertThat(tokens.revoke(ranger.tokenId())).isTrue();
   }
 
-  static CompletableFuture<HttpResponse<java.util.stream.Stream<String>>> stream(String token) {
+  static CompletableFuture<HttpResponse<Stream<String>>> stream(String token) {
     return HTTP.sendAsync(
         HttpRequest.newBuilder(uri("/api/v1/alerts/stream"))
             .header("Authorization", "Bearer " + token)
@@ -445,7 +447,7 @@ class HttpRefusalIT {
     assertThat(tokens.verify(brief.token())).isEmpty();
     problem(get("/api/v1/crossings", brief.token()), 401);
     // The list shows each token's state, never a secret.
-    Map<String, String> states = new java.util.HashMap<>();
+    Map<String, String> states = new HashMap<>();
     tokens.list().forEach(l -> states.put(l.tokenId(), l.state(Instant.now())));
     assertThat(states)
         .containsEntry(t.tokenId(), "revoked")
@@ -453,8 +455,7 @@ class HttpRefusalIT {
         .containsEntry("ab_cd-EF", "revoked");
     assertThat(tokens.list()).allSatisfy(l -> assertThat(l.toString()).doesNotContain("tg_"));
     // A name the store cannot hold is refused.
-    org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> tokens.create("ranger\u0000", Role.ADMIN, List.of(), null))
+    Assertions.assertThatThrownBy(() -> tokens.create("ranger\u0000", Role.ADMIN, List.of(), null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("NUL");
   }
@@ -491,10 +492,10 @@ class HttpRefusalIT {
         .isEqualTo(37.2345);
     assertThat(asScientist.path("afterLat").asDouble())
         .as("inside the embargo: the grid cell's centre")
-        .isEqualTo(37.15, org.assertj.core.data.Offset.offset(1e-9));
+        .isEqualTo(37.15, Offset.offset(1e-9));
     assertThat(asScientist.path("crossingLat").asDouble())
         .as("between both fixes: as recent as the later")
-        .isEqualTo(37.25, org.assertj.core.data.Offset.offset(1e-9));
+        .isEqualTo(37.25, Offset.offset(1e-9));
     assertThat(asScientist.path("precise").asBoolean()).isFalse();
     JsonNode asAdmin = ApiIT.JSON.readTree(get(path, admin).body()).get(0);
     assertThat(asAdmin.path("afterLat").asDouble()).isEqualTo(37.1789);
@@ -527,7 +528,7 @@ class HttpRefusalIT {
         "from=" + outside.minus(1, ChronoUnit.HOURS) + "&to=" + inside.plus(1, ChronoUnit.HOURS);
     JsonNode track =
         ApiIT.JSON.readTree(get("/api/v1/animals/deer-edge/track?" + range, scientist).body());
-    List<JsonNode> points = new java.util.ArrayList<>();
+    List<JsonNode> points = new ArrayList<>();
     track
         .path("features")
         .forEach(
@@ -541,7 +542,7 @@ class HttpRefusalIT {
         .isEqualTo(37.2345);
     assertThat(points.get(0).path("properties").path("coarsened").asBoolean()).isFalse();
     assertThat(points.get(1).path("geometry").path("coordinates").get(1).asDouble())
-        .isEqualTo(37.25, org.assertj.core.data.Offset.offset(1e-9));
+        .isEqualTo(37.25, Offset.offset(1e-9));
     assertThat(points.get(1).path("properties").path("coarsened").asBoolean()).isTrue();
 
     List<String> csv =
@@ -552,7 +553,7 @@ class HttpRefusalIT {
     List<String> header = List.of(csv.get(0).split(","));
     assertThat(csv.get(1).split(",", -1)[header.indexOf("location-lat")]).isEqualTo("37.2345");
     assertThat(Double.parseDouble(csv.get(2).split(",", -1)[header.indexOf("location-lat")]))
-        .isEqualTo(37.25, org.assertj.core.data.Offset.offset(1e-9));
+        .isEqualTo(37.25, Offset.offset(1e-9));
     assertThat(csv.get(2).split(",", -1)[header.indexOf("tugai:coarsened")]).isEqualTo("true");
 
     JsonNode animals = ApiIT.JSON.readTree(get("/api/v1/animals", scientist).body());
@@ -564,8 +565,7 @@ class HttpRefusalIT {
     }
     assertThat(deer).isNotNull();
     assertThat(deer.path("lastFix").path("precision").asText()).isEqualTo("coarsened");
-    assertThat(deer.path("lastFix").path("lat").asDouble())
-        .isEqualTo(37.25, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(deer.path("lastFix").path("lat").asDouble()).isEqualTo(37.25, Offset.offset(1e-9));
     assertThat(ApiIT.JSON.readTree(get("/api/v1/animals", admin).body()).findValues("lat"))
         .extracting(JsonNode::asDouble)
         .contains(37.2456);

@@ -9,6 +9,8 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
@@ -192,14 +194,14 @@ public final class OfficialCamtrapDp {
     switch (f.path("type").asText()) {
       case "number" -> {
         try {
-          return JSON.getNodeFactory().numberNode(new java.math.BigDecimal(v));
+          return JSON.getNodeFactory().numberNode(new BigDecimal(v));
         } catch (NumberFormatException e) {
           return JSON.getNodeFactory().textNode(v);
         }
       }
       case "integer" -> {
         try {
-          return JSON.getNodeFactory().numberNode(new java.math.BigInteger(v));
+          return JSON.getNodeFactory().numberNode(new BigInteger(v));
         } catch (NumberFormatException e) {
           return JSON.getNodeFactory().textNode(v);
         }

@@ -1,5 +1,8 @@
 package org.tugai.app;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -14,6 +17,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -78,10 +82,8 @@ final class Demo implements Callable<Integer> {
     }
     CountDownLatch stop = new CountDownLatch(1);
     // Ctrl-C (and SIGTERM) end the run loop instead of starting JVM shutdown: the services then
-    // stop in order
-    // while Kafka's log directories still exist (its test kit deletes them from a shutdown hook of
-    // its own).
-    // A second Ctrl-C while stopping does not wait.
+    // stop in order while Kafka's log directories still exist (its test kit deletes them from a
+    // shutdown hook of its own). A second Ctrl-C while stopping does not wait.
     for (String name : List.of("INT", "TERM")) {
       try {
         sun.misc.Signal.handle(
@@ -131,7 +133,7 @@ final class Demo implements Callable<Integer> {
                   "200ms",
                   "alerts.silence.check-every",
                   "5s"));
-      try (Services services = Services.configure(settings, java.util.Set.copyOf(Services.ALL))) {
+      try (Services services = Services.configure(settings, Set.copyOf(Services.ALL))) {
         services.start();
         Map<Role, String> tokens = tokens(dbUrl, postgres.user());
         // The port actually bound (0 asks for any free one).
@@ -260,10 +262,9 @@ final class Demo implements Callable<Integer> {
   }
 
   private static int portOrFree(int wanted) {
-    try (java.net.ServerSocket socket =
-        new java.net.ServerSocket(wanted, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket socket = new ServerSocket(wanted, 1, InetAddress.getLoopbackAddress())) {
       return wanted;
-    } catch (java.io.IOException taken) {
+    } catch (IOException taken) {
       return FreePorts.pick();
     }
   }

@@ -2,8 +2,10 @@ package org.tugai.app;
 
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tugai.core.service.HealthReport;
 import org.tugai.core.service.TugaiService;
 
 /**
@@ -19,13 +21,10 @@ final class MetricsServer implements TugaiService {
   private final PrometheusMeterRegistry registry;
   private Javalin app;
 
-  private final java.util.function.Supplier<org.tugai.core.service.HealthReport> health;
+  private final Supplier<HealthReport> health;
 
   MetricsServer(
-      String host,
-      int port,
-      PrometheusMeterRegistry registry,
-      java.util.function.Supplier<org.tugai.core.service.HealthReport> health) {
+      String host, int port, PrometheusMeterRegistry registry, Supplier<HealthReport> health) {
     this.host = host;
     this.port = port;
     this.registry = registry;
@@ -49,7 +48,7 @@ final class MetricsServer implements TugaiService {
             .get(
                 "/health",
                 ctx -> {
-                  org.tugai.core.service.HealthReport now = health.get();
+                  HealthReport now = health.get();
                   ctx.status(now.healthy() ? 200 : 503)
                       .json(java.util.Map.of("status", now.status(), "problems", now.all()));
                 })

@@ -1,16 +1,27 @@
 package org.tugai.app;
 
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tugai.api.ApiConfig;
 import org.tugai.api.ApiService;
 import org.tugai.core.config.Settings;
+import org.tugai.core.service.HealthReport;
 import org.tugai.core.service.TugaiService;
 import org.tugai.gateway.GatewayConfig;
 import org.tugai.gateway.GatewayService;
@@ -37,8 +48,7 @@ public final class Services implements AutoCloseable {
   private final boolean exitOnFailure;
 
   /** Listens to the JVM's GC notifications until closed. */
-  private final io.micrometer.core.instrument.binder.jvm.JvmGcMetrics jvmGc =
-      new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics();
+  private final JvmGcMetrics jvmGc = new JvmGcMetrics();
 
   private Services(
       List<TugaiService> services, PrometheusMeterRegistry registry, boolean exitOnFailure) {
@@ -56,8 +66,8 @@ public final class Services implements AutoCloseable {
   }
 
   /** The health of every service this process runs. */
-  public org.tugai.core.service.HealthReport health() {
-    return org.tugai.core.service.HealthReport.of(services);
+  public HealthReport health() {
+    return HealthReport.of(services);
   }
 
   /**
@@ -83,8 +93,7 @@ public final class Services implements AutoCloseable {
           });
     }
     // One config file serves every process of a deployment: the keys of services this process does
-    // not run
-    // are known (read here), and checked when their own process starts.
+    // not run are known (read here), and checked when their own process starts.
     for (String name : ALL) {
       if (!names.contains(name)) {
         try {
@@ -103,8 +112,7 @@ public final class Services implements AutoCloseable {
     // clashes.
     int metricsPort = settings.integer("metrics.port", -1, -1, 65_535);
     String metricsHost = settings.string("metrics.host", "127.0.0.1");
-    java.util.function.Supplier<org.tugai.core.service.HealthReport> health =
-        () -> org.tugai.core.service.HealthReport.of(services);
+    Supplier<HealthReport> health = () -> HealthReport.of(services);
     if (metricsPort >= 0 && !names.contains("api")) {
       services.add(new MetricsServer(metricsHost, metricsPort, registry, health));
     }
@@ -119,35 +127,28 @@ public final class Services implements AutoCloseable {
 
   public void start() throws Exception {
     // The JVM's and the process's own health next to Tugai's: heap, GC pauses, threads, CPU, open
-    // files, uptime.
-    // Two of Micrometer's names break Prometheus' conventions (promtool check metrics):
-    // process_cpu_time_ns_total
-    // names its unit abbreviated (process_cpu_usage says it already), system_cpu_count is a gauge
-    // named like a count.
+    // files, uptime. Two of Micrometer's names break Prometheus' conventions (promtool check
+    // metrics): process_cpu_time_ns_total names its unit abbreviated (process_cpu_usage says it
+    // already), system_cpu_count is a gauge named like a count.
+    registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")));
     registry
         .config()
         .meterFilter(
-            io.micrometer.core.instrument.config.MeterFilter.deny(
-                id -> id.getName().equals("process.cpu.time")));
-    registry
-        .config()
-        .meterFilter(
-            new io.micrometer.core.instrument.config.MeterFilter() {
+            new MeterFilter() {
               @Override
-              public io.micrometer.core.instrument.Meter.Id map(
-                  io.micrometer.core.instrument.Meter.Id id) {
+              public Meter.Id map(Meter.Id id) {
                 return id.getName().equals("system.cpu.count")
                     ? id.withName("system.cpu.cores")
                     : id;
               }
             });
-    new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
+    new JvmMemoryMetrics().bindTo(registry);
     jvmGc.bindTo(registry);
-    new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
-    new io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics().bindTo(registry);
-    new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
-    new io.micrometer.core.instrument.binder.system.UptimeMetrics().bindTo(registry);
-    new io.micrometer.core.instrument.binder.system.FileDescriptorMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    new FileDescriptorMetrics().bindTo(registry);
     for (TugaiService service : services) {
       service.start();
       started.add(service);

@@ -6,10 +6,17 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tugai.app.imports.ImportCommand;
+import org.tugai.app.registry.RegistryCommand;
+import org.tugai.app.replay.ReplayCommand;
+import org.tugai.app.sim.SimulateCommand;
+import org.tugai.app.token.TokenCommand;
 import org.tugai.core.config.ConfigException;
 import org.tugai.core.config.Settings;
+import org.tugai.core.service.HealthReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,14 +45,14 @@ import picocli.CommandLine.ParentCommand;
       Tugai.Ingest.class,
       Tugai.Api.class,
       Demo.class,
-      org.tugai.app.registry.RegistryCommand.class,
-      org.tugai.app.token.TokenCommand.class,
-      org.tugai.app.replay.ReplayCommand.class,
-      org.tugai.app.sim.SimulateCommand.class,
-      org.tugai.app.imports.ImportCommand.class,
+      RegistryCommand.class,
+      TokenCommand.class,
+      ReplayCommand.class,
+      SimulateCommand.class,
+      ImportCommand.class,
       CommandLine.HelpCommand.class
     })
-public final class Tugai implements org.tugai.app.registry.RegistryCommand.Environment {
+public final class Tugai implements RegistryCommand.Environment {
 
   /** Exit code for a mistake on the command line: picocli's own. */
   public static final int USAGE_ERROR = 2;
@@ -133,10 +140,9 @@ public final class Tugai implements org.tugai.app.registry.RegistryCommand.Envir
           "tugai started: {}",
           String.join(", ", Services.ALL.stream().filter(services()::contains).toList()));
       // A failed service must not leave a healthy-looking process: by default the process ends, for
-      // its
-      // supervisor (systemd, Kubernetes, compose) to restart it.
-      while (!stopped.await(2, java.util.concurrent.TimeUnit.SECONDS)) {
-        org.tugai.core.service.HealthReport health = services.health();
+      // its supervisor (systemd, Kubernetes, compose) to restart it.
+      while (!stopped.await(2, TimeUnit.SECONDS)) {
+        HealthReport health = services.health();
         if (!health.failures().isEmpty() && services.exitOnFailure()) {
           log.error("stopping, exit {}: {}", SERVICE_FAILED, String.join("; ", health.failures()));
           return SERVICE_FAILED;

@@ -8,6 +8,7 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -276,7 +277,7 @@ class DashboardIT {
     File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
     Path target = Path.of("target", name);
     Files.createDirectories(target.getParent());
-    Files.copy(shot.toPath(), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
   }
 
   private static long count(Infrastructure.Database db, String sql, String arg) throws Exception {

@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tugai.core.config.Settings;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * The Docker Compose file and the Kubernetes manifests cannot run here (no Docker engine, no
@@ -211,7 +212,7 @@ class DeploymentFilesTest {
    * does it; Jackson does not).
    */
   private static JsonNode compose() throws Exception {
-    Object parsed = new org.yaml.snakeyaml.Yaml().load(Files.readString(COMPOSE));
+    Object parsed = new Yaml().load(Files.readString(COMPOSE));
     return new ObjectMapper().valueToTree(parsed);
   }
 

@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,6 +26,8 @@ import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.tugai.api.ApiService;
 import org.tugai.api.auth.ApiTokens;
 import org.tugai.api.auth.Role;
@@ -50,7 +54,7 @@ class HostileCorpusIT {
 
   static final String ZONE = "pa-a";
   static final String RANGER = "ranger-a";
-  @org.junit.jupiter.api.io.TempDir java.nio.file.Path state;
+  @TempDir Path state;
 
   @Test
   void everyHostileInputIsRefusedWithItsReasonAndThePipelineGoesOn(Infrastructure infra)
@@ -262,7 +266,7 @@ class HostileCorpusIT {
             .containsExactly(run + "alert");
 
         // The HTTP cases, against the same running API.
-        org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
+        PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setUrl(db.url());
         ds.setUser(db.user());
         ds.setPassword(db.password());
@@ -298,7 +302,7 @@ class HostileCorpusIT {
         assertThat(httpWrong).isEmpty();
 
         // No service thread died and nothing reports a problem.
-        Set<String> threads = new java.util.HashSet<>();
+        Set<String> threads = new HashSet<>();
         Thread.getAllStackTraces().keySet().stream()
             .filter(Thread::isAlive)
             .forEach(t -> threads.add(t.getName()));

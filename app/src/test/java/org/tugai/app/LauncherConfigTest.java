@@ -7,8 +7,11 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tugai.core.config.Settings;
 import picocli.CommandLine;
 
 /**
@@ -88,16 +91,13 @@ class LauncherConfigTest {
   void theShippedExampleConfigIsValidAndComplete() {
     Path example =
         Path.of(System.getProperty("tugai.root", "..")).resolve("config/tugai.example.yaml");
-    org.tugai.core.config.Settings settings =
-        org.tugai.core.config.Settings.load(java.util.Optional.of(example), Map.of());
+    Settings settings = Settings.load(Optional.of(example), Map.of());
     // Every key in the example is read by some service: checkAllKeysKnown inside configure would
     // throw otherwise.
-    Services.configure(settings, java.util.Set.copyOf(Services.ALL));
+    Services.configure(settings, Set.copyOf(Services.ALL));
     // ... and a process running one service accepts the keys of the others in the same file.
     for (String one : Services.ALL) {
-      Services.configure(
-          org.tugai.core.config.Settings.load(java.util.Optional.of(example), Map.of()),
-          java.util.Set.of(one));
+      Services.configure(Settings.load(Optional.of(example), Map.of()), Set.of(one));
     }
   }
 

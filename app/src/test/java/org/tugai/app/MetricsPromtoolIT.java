@@ -7,6 +7,7 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,8 +30,7 @@ class MetricsPromtoolIT {
   @TempDir Path dir;
 
   private static boolean promtoolOnPath() {
-    return java.util.Arrays.stream(
-            System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+    return Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
         .anyMatch(p -> Files.isExecutable(Path.of(p, "promtool")));
   }
 

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -81,7 +82,7 @@ class ServiceFailureExitIT {
                   .setLat(37.3)
                   .setLon(68.1)
                   .setFixType(FixType.THREE_D)
-                  .setReceivedAt(java.time.Instant.now())
+                  .setReceivedAt(Instant.now())
                   .build();
           producer
               .send(

@@ -3,6 +3,10 @@ package org.tugai.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -245,16 +249,16 @@ class SpineIT {
     await()
         .atMost(Duration.ofSeconds(60))
         .until(() -> rows("SELECT count(*) FROM fixes WHERE collar_id = ?", collar) == 1);
-    java.net.http.HttpResponse<String> response =
-        java.net.http.HttpClient.newHttpClient()
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
             .send(
-                java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(
+                HttpRequest.newBuilder(
+                        URI.create(
                             "http://127.0.0.1:"
                                 + services.get(MetricsServer.class).port()
                                 + "/metrics"))
                     .build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+                HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body())
         .contains("tugai_gateway_received_total")

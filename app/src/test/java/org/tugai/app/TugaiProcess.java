@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -76,10 +77,10 @@ public final class TugaiProcess implements AutoCloseable {
    * Waits for the process to end by itself; its exit code, or empty if it still runs after {@code
    * timeout}.
    */
-  public java.util.OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+  public OptionalInt awaitExit(Duration timeout) throws InterruptedException {
     return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        ? java.util.OptionalInt.of(process.exitValue())
-        : java.util.OptionalInt.empty();
+        ? OptionalInt.of(process.exitValue())
+        : OptionalInt.empty();
   }
 
   public boolean isAlive() {

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -223,8 +224,7 @@ public final class AlertLatencyBenchmark {
     }
   }
 
-  private static void waitFor(java.util.function.BooleanSupplier done, int seconds)
-      throws InterruptedException {
+  private static void waitFor(BooleanSupplier done, int seconds) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (!done.getAsBoolean() && System.nanoTime() < deadline) {
       Thread.sleep(100);

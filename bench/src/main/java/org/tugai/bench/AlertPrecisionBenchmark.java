@@ -3,6 +3,7 @@ package org.tugai.bench;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import org.tugai.avro.Alert;
 import org.tugai.avro.AlertStatus;
 import org.tugai.avro.AlertType;
@@ -17,6 +19,7 @@ import org.tugai.avro.Fix;
 import org.tugai.avro.FixType;
 import org.tugai.avro.Severity;
 import org.tugai.core.config.Settings;
+import org.tugai.core.geo.Countries;
 import org.tugai.streams.alert.AlertParams;
 import org.tugai.streams.alert.AlertsConfig;
 import org.tugai.streams.alert.collar.CollarRules;
@@ -56,7 +59,7 @@ public final class AlertPrecisionBenchmark {
     int months = intArg(args, "--months", 6);
     long seed = intArg(args, "--seed", 1);
     Random random = new Random(seed);
-    Map<String, String> set = new java.util.TreeMap<>();
+    Map<String, String> set = new TreeMap<>();
     for (int i = 0; i < args.length - 1; i++) {
       if (args[i].equals("--set")
           && args[i + 1].contains(
@@ -71,7 +74,7 @@ public final class AlertPrecisionBenchmark {
         new CollarRules(
             config,
             TrackParams.defaults(),
-            Geodata.load(org.tugai.core.geo.Countries.SHIPPED, List.of(Geodata.SHIPPED_ZONES)));
+            Geodata.load(Countries.SHIPPED, List.of(Geodata.SHIPPED_ZONES)));
     Duration keep = CollarRulesProcessor.keep(config);
     AlertParams deer = config.params(List.of(), SPECIES);
     System.out.printf(
@@ -390,7 +393,7 @@ public final class AlertPrecisionBenchmark {
         for (int i = 0; i < beds; i++) {
           split[i] = beds == 1 ? hours : 1.5 + split[i] / total * spare;
         }
-      } while (beds > 1 && java.util.Arrays.stream(split).anyMatch(h -> h > 8));
+      } while (beds > 1 && Arrays.stream(split).anyMatch(h -> h > 8));
       double angle = random.nextDouble() * 2 * Math.PI;
       double turn = random.nextBoolean() ? 1 : -1;
       double siteN = north - Math.cos(angle) * 15; // the first bed is where the deer stopped

@@ -3,6 +3,7 @@ package org.tugai.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.tugai.embedded.FreePorts;
@@ -31,7 +32,7 @@ final class Brokers implements AutoCloseable {
   }
 
   private void script(String script, String... args) throws IOException, InterruptedException {
-    List<String> cmd = new java.util.ArrayList<>(List.of(root.resolve(script).toString()));
+    List<String> cmd = new ArrayList<>(List.of(root.resolve(script).toString()));
     cmd.addAll(List.of(args));
     ProcessBuilder pb =
         new ProcessBuilder(cmd)

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,6 +25,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
 import org.tugai.avro.Deployment;
@@ -34,9 +37,11 @@ import org.tugai.core.config.Settings;
 import org.tugai.core.geo.Countries;
 import org.tugai.core.kafka.TopicAdmin;
 import org.tugai.schemas.SchemaCatalog;
+import org.tugai.schemas.TopicSpec;
 import org.tugai.schemas.Topics;
 import org.tugai.streams.FixTopology;
 import org.tugai.streams.StreamsServiceConfig;
+import org.tugai.streams.geo.Geodata;
 
 /**
  * Fixes per second through the full enrichment + crossing topology, next to a pass-through topology
@@ -94,7 +99,7 @@ public final class CrossingBenchmark {
       TopicAdmin.ensure(
           kafka,
           List.of(
-              new org.tugai.schemas.TopicSpec<>(
+              new TopicSpec<>(
                   prefix + "bench.passthrough",
                   topics.fixes().keySerde(),
                   topics.fixes().valueSerde(),
@@ -142,8 +147,8 @@ public final class CrossingBenchmark {
           full[0],
           full[1] / n * 1e6);
       // Both topologies run as the service does (its defaults), but for the commit interval: output
-      // offsets count the
-      // transactions' markers too, a few per second, against hundreds of thousands of fixes.
+      // offsets count the transactions' markers too, a few per second, against hundreds of
+      // thousands of fixes.
       System.out.printf(
           Locale.ROOT,
           "%nfull / pass-through = %.2f; %,d crossing records emitted; %d stream thread(s), %s, commit %s%n",
@@ -173,12 +178,10 @@ public final class CrossingBenchmark {
         "fixes in window",
         "µs per fix");
     Topics topics = Topics.standard();
-    org.tugai.streams.geo.Geodata geo =
-        org.tugai.streams.geo.Geodata.load(
-            Countries.SHIPPED, List.of(org.tugai.streams.geo.Geodata.SHIPPED_ZONES));
+    Geodata geo = Geodata.load(Countries.SHIPPED, List.of(Geodata.SHIPPED_ZONES));
     double smallest = Double.MAX_VALUE;
     double largest = 0;
-    List<Duration[]> configs = new java.util.ArrayList<>();
+    List<Duration[]> configs = new ArrayList<>();
     configs.add(
         new Duration[] {
           Duration.ofHours(6), Duration.ofMinutes(15)
@@ -205,8 +208,8 @@ public final class CrossingBenchmark {
         long window = grace.plus(grace.dividedBy(4)).toMillis() / interval.toMillis();
         int collars = 4;
         int perCollar = fixes / collars;
-        try (org.apache.kafka.streams.TopologyTestDriver driver =
-            new org.apache.kafka.streams.TopologyTestDriver(
+        try (TopologyTestDriver driver =
+            new TopologyTestDriver(
                 FixTopology.build(topics, config.dedupeRetention(), config.track(), geo), props)) {
           var deployments =
               driver.createInputTopic(
@@ -235,7 +238,7 @@ public final class CrossingBenchmark {
           }
           Random random = new Random(7);
           double[] lat = new double[collars];
-          java.util.Arrays.fill(lat, 37.12);
+          Arrays.fill(lat, 37.12);
           long timed = 0;
           int timedFixes = 0;
           for (int i = 0; i < perCollar; i++) {

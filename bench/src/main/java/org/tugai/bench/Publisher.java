@@ -2,6 +2,7 @@ package org.tugai.bench;
 
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntFunction;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -34,8 +35,7 @@ final class Publisher implements AutoCloseable {
    * Publishes {@code count} messages, message i made by {@code messageAt} just before it is sent;
    * rate 0 is flat out.
    */
-  void publish(int count, java.util.function.IntFunction<Message> messageAt, int ratePerSecond)
-      throws Exception {
+  void publish(int count, IntFunction<Message> messageAt, int ratePerSecond) throws Exception {
     long interval = ratePerSecond == 0 ? 0 : 1_000_000_000L / ratePerSecond;
     long next = System.nanoTime();
     for (int i = 0; i < count; i++) {

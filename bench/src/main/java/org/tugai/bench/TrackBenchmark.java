@@ -24,6 +24,7 @@ import org.tugai.avro.FixType;
 import org.tugai.core.config.Settings;
 import org.tugai.ingest.sink.CopyRows;
 import org.tugai.ingest.tables.FixTable;
+import org.tugai.schemas.FixFlags;
 
 /**
  * The time to serve one animal's year of 15-minute fixes as GeoJSON (about 35,000 points) from a
@@ -151,8 +152,7 @@ public final class TrackBenchmark {
                   .setDeploymentId("dep-" + a)
                   .setCountry("TJK")
                   .setZones(List.of())
-                  .setQualityFlags(
-                      i % 500 == 0 ? List.of(org.tugai.schemas.FixFlags.OUTLIER) : List.of())
+                  .setQualityFlags(i % 500 == 0 ? List.of(FixFlags.OUTLIER) : List.of())
                   .build());
         }
         rows.finish();

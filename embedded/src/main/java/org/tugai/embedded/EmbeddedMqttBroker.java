@@ -28,8 +28,8 @@ public final class EmbeddedMqttBroker implements AutoCloseable {
     Path conf = Files.createDirectories(home.resolve("conf"));
     int port = FreePorts.pick();
     // HiveMQ drops QoS 1 messages past max-queue-size (default 1000) for an offline persistent
-    // session:
-    // a gateway restarting under load would lose data, which is exactly what we test against.
+    // session: a gateway restarting under load would lose data, which is exactly what we test
+    // against.
     Files.writeString(
         conf.resolve("config.xml"),
         """

@@ -1,9 +1,17 @@
 package org.tugai.embedded;
 
+import java.io.File;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,11 +71,11 @@ public final class EmbeddedPostgres implements AutoCloseable {
               + " failed: "
               + new String(kill.getInputStream().readAllBytes()).strip());
     }
-    java.util.Optional<ProcessHandle> postmaster = ProcessHandle.of(pid);
+    Optional<ProcessHandle> postmaster = ProcessHandle.of(pid);
     if (postmaster.isPresent()) {
       try {
-        postmaster.get().onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
-      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        postmaster.get().onExit().get(60, TimeUnit.SECONDS);
+      } catch (ExecutionException | TimeoutException e) {
         throw new IOException("PostgreSQL (pid " + pid + ") did not stop within 60 s", e);
       }
     }
@@ -79,15 +87,15 @@ public final class EmbeddedPostgres implements AutoCloseable {
    * until it answers.
    */
   public void startAgain() throws IOException, InterruptedException {
-    java.nio.file.Path data = dataDirectory();
-    java.util.List<String> command = new java.util.ArrayList<>();
+    Path data = dataDirectory();
+    List<String> command = new ArrayList<>();
     if ("root".equals(System.getProperty("user.name"))) {
       // As zonky does: PostgreSQL refuses to run as root, but runs in a user namespace where root
       // is nobody.
       command.addAll(java.util.List.of("unshare", "-U"));
     }
     command.addAll(
-        java.util.List.of(
+        List.of(
             binaries().resolve("bin").resolve("postgres").toString(),
             "-D",
             data.toString(),
@@ -131,19 +139,19 @@ public final class EmbeddedPostgres implements AutoCloseable {
   }
 
   /** zonky keeps its folders private; fault tests need pg_ctl on the very same data. */
-  private java.nio.file.Path binaries() {
+  private Path binaries() {
     return field("pgDir");
   }
 
-  private java.nio.file.Path dataDirectory() {
+  private Path dataDirectory() {
     return field("dataDirectory");
   }
 
-  private java.nio.file.Path field(String name) {
+  private Path field(String name) {
     try {
       var f = postgres.getClass().getDeclaredField(name);
       f.setAccessible(true);
-      return ((java.io.File) f.get(postgres)).toPath();
+      return ((File) f.get(postgres)).toPath();
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException(
           "this zonky version does not keep '" + name + "' as expected", e);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,8 +21,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
   public KafkaBrokerProcess(Path dir) {
     this.dir = dir;
     // A harness stopped by a signal (Ctrl-C on bin/bench soak) must not leave its broker running:
-    // stop exactly the
-    // process start.sh recorded.
+    // stop exactly the process start.sh recorded.
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
@@ -30,12 +30,11 @@ public final class KafkaBrokerProcess implements AutoCloseable {
   }
 
   /** The broker's process id while start.sh's pid file names one. */
-  public java.util.Optional<Long> pid() {
+  public Optional<Long> pid() {
     try {
-      return java.util.Optional.of(
-          Long.parseLong(Files.readString(dir.resolve("kafka.pid")).trim()));
+      return Optional.of(Long.parseLong(Files.readString(dir.resolve("kafka.pid")).trim()));
     } catch (IOException | NumberFormatException e) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 

@@ -3,8 +3,10 @@ package org.tugai.gateway;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -55,9 +57,7 @@ public final class ForwardingPath implements AutoCloseable {
    */
   public static ForwardingPath open(
       GatewayConfig config, GatewayMetrics metrics, Clock clock, Consumer<String> systemic)
-      throws InterruptedException,
-          java.util.concurrent.ExecutionException,
-          java.util.concurrent.TimeoutException {
+      throws InterruptedException, ExecutionException, TimeoutException {
     Topics topics = config.kafka().topics();
     TopicAdmin.ensure(
         config.kafka(),

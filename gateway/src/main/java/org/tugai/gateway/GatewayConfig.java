@@ -1,9 +1,13 @@
 package org.tugai.gateway;
 
+import java.nio.charset.StandardCharsets;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.tugai.core.config.ConfigException;
 import org.tugai.core.config.KafkaSettings;
@@ -11,6 +15,9 @@ import org.tugai.core.config.MqttSettings;
 import org.tugai.core.config.Settings;
 import org.tugai.gateway.alerts.AlertChannels;
 import org.tugai.gateway.decode.LorawanProfiles;
+import org.tugai.gateway.decode.MegaDetectorDecoder;
+import org.tugai.gateway.files.FileSettings;
+import org.tugai.gateway.iridium.SatelliteSettings;
 import org.tugai.gateway.route.DeviceCheck;
 import org.tugai.schemas.MqttTopics;
 
@@ -84,8 +91,8 @@ public record GatewayConfig(
     String alertsGroupId,
     DeviceCheck.UnknownDevices unknownDevices,
     AlertChannels alertChannels,
-    org.tugai.gateway.iridium.SatelliteSettings satellite,
-    org.tugai.gateway.files.FileSettings files,
+    SatelliteSettings satellite,
+    FileSettings files,
     double megaDetectorMinConfidence) {
 
   public static final List<String> DEFAULT_TOPICS =
@@ -135,7 +142,7 @@ public record GatewayConfig(
             ? mqtt
             : new MqttSettings(mqtt.url(), alertsUser, alertsPassword, mqtt.caFile());
     String sourceName = s.string("gateway.source-name", "local");
-    List<Source> extra = new java.util.ArrayList<>();
+    List<Source> extra = new ArrayList<>();
     for (String name : s.names("gateway.sources.")) {
       String p = "gateway.sources." + name + ".";
       if (name.equals(sourceName)) {
@@ -186,13 +193,13 @@ public record GatewayConfig(
         s.string("gateway.alerts-group-id", "tugai-gateway-alerts"),
         DeviceCheck.UnknownDevices.valueOf(
             s.choice("gateway.unknown-devices", "flag", List.of("accept", "flag", "reject"))
-                .toUpperCase(java.util.Locale.ROOT)),
+                .toUpperCase(Locale.ROOT)),
         AlertChannels.from(s),
-        org.tugai.gateway.iridium.SatelliteSettings.from(s),
-        org.tugai.gateway.files.FileSettings.from(s),
+        SatelliteSettings.from(s),
+        FileSettings.from(s),
         s.decimal(
             "gateway.megadetector.min-confidence",
-            org.tugai.gateway.decode.MegaDetectorDecoder.DEFAULT_MIN_CONFIDENCE,
+            MegaDetectorDecoder.DEFAULT_MIN_CONFIDENCE,
             0,
             1));
   }
@@ -214,9 +221,9 @@ public record GatewayConfig(
                           + mqtt.username().orElse("")
                           + "\n"
                           + mqtt.password().get())
-                      .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                      .getBytes(StandardCharsets.UTF_8));
       return "tugai-gateway-" + java.util.HexFormat.of().formatHex(digest, 0, 6);
-    } catch (java.security.NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
   }
@@ -237,7 +244,7 @@ public record GatewayConfig(
 
   /** Every source: the {@code mqtt.*} one first, then {@code gateway.sources.*}. */
   public List<Source> sources() {
-    List<Source> all = new java.util.ArrayList<>();
+    List<Source> all = new ArrayList<>();
     all.add(new Source(sourceName, mqtt, topics, clientId));
     all.addAll(extraSources);
     return all;

@@ -1,10 +1,15 @@
 package org.tugai.gateway;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.tugai.schemas.Channels;
 import org.tugai.schemas.ReasonCodes;
 
 /** What the gateway counts; all meters are prefixed {@code tugai.gateway}. */
@@ -33,8 +38,7 @@ public final class GatewayMetrics {
             .description("Messages received (MQTT, satellite, file batches)")
             .register(registry);
     this.inFlight = new AtomicInteger();
-    io.micrometer.core.instrument.Gauge.builder(
-            "tugai.gateway.in.flight", inFlight, AtomicInteger::get)
+    Gauge.builder("tugai.gateway.in.flight", inFlight, AtomicInteger::get)
         .description("Messages received whose records Kafka has not all acknowledged yet")
         .register(registry);
     this.ackLatency =
@@ -47,10 +51,7 @@ public final class GatewayMetrics {
       deadLetters(code);
     }
     for (String channel :
-        java.util.List.of(
-            org.tugai.schemas.Channels.IRIDIUM_DIRECTIP,
-            org.tugai.schemas.Channels.IRIDIUM_ROCKBLOCK,
-            org.tugai.schemas.Channels.IRIDIUM_EMAIL)) {
+        List.of(Channels.IRIDIUM_DIRECTIP, Channels.IRIDIUM_ROCKBLOCK, Channels.IRIDIUM_EMAIL)) {
       for (String outcome :
           java.util.List.of("sent", "duplicate", "empty", "malformed", "unconfirmed")) {
         satelliteCounter(channel, outcome);
@@ -78,7 +79,7 @@ public final class GatewayMetrics {
   }
 
   /** The per-topic counters of the topics this gateway writes, at zero. */
-  public void expectTopics(java.util.Collection<String> topics) {
+  public void expectTopics(Collection<String> topics) {
     topics.forEach(t -> produced.computeIfAbsent(t, this::producedCounter));
   }
 
@@ -127,8 +128,7 @@ public final class GatewayMetrics {
   }
 
   /** Counters per topic, looked up once: this is on the hot path of every record. */
-  private final java.util.concurrent.ConcurrentHashMap<String, Counter> produced =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Counter> produced = new ConcurrentHashMap<>();
 
   public void produced(String topic) {
     produced.computeIfAbsent(topic, this::producedCounter).increment();

@@ -1,22 +1,40 @@
 package org.tugai.gateway;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.eclipse.paho.mqttv5.common.MqttException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tugai.core.config.KafkaSettings;
+import org.tugai.core.service.ServiceFailure;
 import org.tugai.core.service.TugaiService;
 import org.tugai.gateway.ack.KafkaForwarder;
 import org.tugai.gateway.alerts.AlertChannels;
 import org.tugai.gateway.alerts.AlertRelay;
 import org.tugai.gateway.alerts.WebhookRelay;
+import org.tugai.gateway.decode.NativeFixDecoder;
+import org.tugai.gateway.decode.SbdDecoder;
 import org.tugai.gateway.decode.TimeWindow;
+import org.tugai.gateway.files.FileIntake;
+import org.tugai.gateway.files.FileSettings;
+import org.tugai.gateway.files.Inbox;
+import org.tugai.gateway.files.Mailbox;
+import org.tugai.gateway.iridium.DirectIpServer;
+import org.tugai.gateway.iridium.RockBlockWebhook;
+import org.tugai.gateway.iridium.SatelliteSettings;
+import org.tugai.gateway.iridium.SbdIntake;
 import org.tugai.gateway.mqtt.MqttIngress;
 import org.tugai.gateway.mqtt.SessionTakeovers;
 import org.tugai.gateway.route.MessageRouter;
@@ -36,19 +54,19 @@ public final class GatewayService implements TugaiService {
   private ForwardingPath path;
   private ExecutorService worker;
   private ScheduledExecutorService progress;
-  private final List<MqttIngress> ingresses = new java.util.ArrayList<>();
+  private final List<MqttIngress> ingresses = new ArrayList<>();
   private AlertRelay alerts;
-  private final List<WebhookRelay> webhooks = new java.util.ArrayList<>();
-  private org.tugai.gateway.iridium.DirectIpServer directIp;
-  private org.tugai.gateway.iridium.RockBlockWebhook rockBlock;
-  private org.tugai.gateway.files.Inbox inbox;
-  private org.tugai.gateway.files.Mailbox mailbox;
-  private org.tugai.gateway.files.FileIntake fileIntake;
+  private final List<WebhookRelay> webhooks = new ArrayList<>();
+  private DirectIpServer directIp;
+  private RockBlockWebhook rockBlock;
+  private Inbox inbox;
+  private Mailbox mailbox;
+  private FileIntake fileIntake;
 
   public GatewayService(GatewayConfig config, MeterRegistry registry, Clock clock) {
     this.config = config;
     this.metrics = new GatewayMetrics(registry);
-    org.tugai.schemas.Topics topics = config.kafka().topics();
+    Topics topics = config.kafka().topics();
     metrics.expectTopics(
         List.of(
             topics.fixes().name(),
@@ -59,8 +77,7 @@ public final class GatewayService implements TugaiService {
     this.takeovers = new SessionTakeovers(registry, clock);
   }
 
-  private final org.tugai.core.service.ServiceFailure failure =
-      new org.tugai.core.service.ServiceFailure("gateway");
+  private final ServiceFailure failure = new org.tugai.core.service.ServiceFailure("gateway");
 
   /**
    * A systemic failure: no message is taken any more (those not acknowledged stay with the broker)
@@ -75,7 +92,7 @@ public final class GatewayService implements TugaiService {
   }
 
   @Override
-  public java.util.Optional<String> failure() {
+  public Optional<String> failure() {
     return failure.reason();
   }
 
@@ -85,7 +102,7 @@ public final class GatewayService implements TugaiService {
    */
   @Override
   public List<String> problems() {
-    List<String> out = new java.util.ArrayList<>(takeovers.problems());
+    List<String> out = new ArrayList<>(takeovers.problems());
     if (alerts != null) {
       alerts.problem().ifPresent(out::add);
     }
@@ -131,9 +148,7 @@ public final class GatewayService implements TugaiService {
       ingresses.add(ingress);
       try {
         ingress.start(config.connectTimeout());
-      } catch (org.eclipse.paho.mqttv5.common.MqttException
-          | java.io.IOException
-          | java.security.GeneralSecurityException e) {
+      } catch (MqttException | IOException | GeneralSecurityException e) {
         throw new IllegalStateException(
             "cannot connect MQTT source '"
                 + source.name()
@@ -187,39 +202,32 @@ public final class GatewayService implements TugaiService {
    * into the same checks and the same forwarder as MQTT.
    */
   private void startOtherInputs(MessageRouter router, KafkaForwarder forwarder, TimeWindow window)
-      throws java.io.IOException {
-    org.tugai.gateway.iridium.SatelliteSettings satellite = config.satellite();
-    org.tugai.gateway.files.FileSettings files = config.files();
-    org.tugai.gateway.iridium.SbdIntake sbd =
-        new org.tugai.gateway.iridium.SbdIntake(
+      throws IOException {
+    SatelliteSettings satellite = config.satellite();
+    FileSettings files = config.files();
+    SbdIntake sbd =
+        new SbdIntake(
             path.registry(),
-            new org.tugai.gateway.decode.SbdDecoder(satellite.profiles(), window),
+            new SbdDecoder(satellite.profiles(), window),
             router,
             forwarder,
             metrics,
             clock);
-    fileIntake =
-        new org.tugai.gateway.files.FileIntake(
-            new org.tugai.gateway.decode.NativeFixDecoder(window),
-            router,
-            forwarder,
-            metrics,
-            clock);
+    fileIntake = new FileIntake(new NativeFixDecoder(window), router, forwarder, metrics, clock);
     if (satellite.directIp().isPresent()) {
-      directIp = new org.tugai.gateway.iridium.DirectIpServer(satellite.directIp().get(), sbd);
+      directIp = new DirectIpServer(satellite.directIp().get(), sbd);
       directIp.start();
     }
     if (satellite.rockBlock().isPresent()) {
-      rockBlock = new org.tugai.gateway.iridium.RockBlockWebhook(satellite.rockBlock().get(), sbd);
+      rockBlock = new RockBlockWebhook(satellite.rockBlock().get(), sbd);
       rockBlock.start();
     }
     if (files.inbox().isPresent()) {
-      inbox = new org.tugai.gateway.files.Inbox(files.inbox().get(), fileIntake, clock, metrics);
+      inbox = new Inbox(files.inbox().get(), fileIntake, clock, metrics);
       inbox.start();
     }
     if (files.mailbox().isPresent()) {
-      mailbox =
-          new org.tugai.gateway.files.Mailbox(files.mailbox().get(), fileIntake, sbd, metrics);
+      mailbox = new Mailbox(files.mailbox().get(), fileIntake, sbd, metrics);
       mailbox.start();
     }
   }
@@ -244,17 +252,13 @@ public final class GatewayService implements TugaiService {
   }
 
   /** The DirectIP port listened on, when DirectIP is on. */
-  public java.util.OptionalInt directIpPort() {
-    return directIp == null
-        ? java.util.OptionalInt.empty()
-        : java.util.OptionalInt.of(directIp.port());
+  public OptionalInt directIpPort() {
+    return directIp == null ? OptionalInt.empty() : OptionalInt.of(directIp.port());
   }
 
   /** The provider webhook's port, when it is on. */
-  public java.util.OptionalInt rockBlockPort() {
-    return rockBlock == null
-        ? java.util.OptionalInt.empty()
-        : java.util.OptionalInt.of(rockBlock.port());
+  public OptionalInt rockBlockPort() {
+    return rockBlock == null ? OptionalInt.empty() : OptionalInt.of(rockBlock.port());
   }
 
   private long lastReceived = -1;
@@ -274,8 +278,7 @@ public final class GatewayService implements TugaiService {
   /**
    * The gateway's producer settings (public so the benchmark's plain producer uses exactly these).
    */
-  public static Map<String, Object> producerConfig(
-      org.tugai.core.config.KafkaSettings kafka, String clientId) {
+  public static Map<String, Object> producerConfig(KafkaSettings kafka, String clientId) {
     Map<String, Object> p = kafka.producerConfig();
     p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
     p.put(ProducerConfig.LINGER_MS_CONFIG, 5);

@@ -1,5 +1,9 @@
 package org.tugai.ingest;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import org.tugai.core.config.DbSettings;
 import org.tugai.core.config.KafkaSettings;
@@ -50,8 +54,8 @@ public record IngestConfig(
   private static String defaultInstanceId(Settings s) {
     String host;
     try {
-      host = java.net.InetAddress.getLocalHost().getHostName();
-    } catch (java.io.IOException e) {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
       host = "localhost";
     }
     String seed =
@@ -63,10 +67,10 @@ public record IngestConfig(
     try {
       byte[] d =
           java.security.MessageDigest.getInstance("SHA-256")
-              .digest(seed.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+              .digest(seed.getBytes(StandardCharsets.UTF_8));
       return (host + "-" + java.util.HexFormat.of().formatHex(d, 0, 4))
           .replaceAll("[^A-Za-z0-9._-]", "_");
-    } catch (java.security.NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
   }

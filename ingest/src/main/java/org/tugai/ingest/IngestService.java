@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -11,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tugai.core.kafka.TopicAdmin;
+import org.tugai.core.service.ServiceFailure;
 import org.tugai.core.service.TugaiService;
 import org.tugai.core.store.Store;
 import org.tugai.ingest.sink.DeadLetterPublisher;
@@ -41,8 +43,7 @@ public final class IngestService implements TugaiService {
   private Store store;
   private DeadLetterPublisher deadLetters;
   private ScheduledExecutorService progress;
-  private final org.tugai.core.service.ServiceFailure failure =
-      new org.tugai.core.service.ServiceFailure("ingest");
+  private final ServiceFailure failure = new org.tugai.core.service.ServiceFailure("ingest");
 
   public IngestService(IngestConfig config, MeterRegistry registry) {
     this.config = config;
@@ -59,7 +60,7 @@ public final class IngestService implements TugaiService {
    * the store is no longer whole.
    */
   @Override
-  public java.util.Optional<String> failure() {
+  public Optional<String> failure() {
     return failure.reason();
   }
 

@@ -1,8 +1,10 @@
 package org.tugai.ingest;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.tugai.avro.Alert;
 import org.tugai.avro.AlertStatus;
 import org.tugai.avro.AlertType;
@@ -53,7 +55,7 @@ public final class Samples {
             .setModel("MDv5a")
             .setReceivedAt(T0.plusSeconds(3))
             .setSource("test");
-    List<Detection> list = new java.util.ArrayList<>();
+    List<Detection> list = new ArrayList<>();
     for (int i = 0; i < detections; i++) {
       list.add(
           Detection.newBuilder()
@@ -93,10 +95,7 @@ public final class Samples {
         .setLon(68.12)
         .setZones(List.of("pa-zarafshon-tj"))
         .setDeviceId("CT-1")
-        .setEvidence(
-            java.util.stream.IntStream.range(0, evidence)
-                .mapToObj(i -> "event:CT-1/e" + i)
-                .toList())
+        .setEvidence(IntStream.range(0, evidence).mapToObj(i -> "event:CT-1/e" + i).toList())
         .setChannels(List.of("pa-zarafshon-tj"))
         .setDetails(Map.of("confidence", "0.93"))
         .setAcknowledgedBy(status == AlertStatus.ACKNOWLEDGED ? "ranger-7" : null)

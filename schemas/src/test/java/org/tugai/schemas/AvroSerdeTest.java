@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
@@ -52,8 +56,7 @@ class AvroSerdeTest {
     byte[] bytes = fixes.encode(fix());
     assertThat(bytes[0]).isEqualTo((byte) 0xC3);
     assertThat(bytes[1]).isEqualTo((byte) 0x01);
-    long fingerprint =
-        ByteBuffer.wrap(bytes, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+    long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
     assertThat(fingerprint).isEqualTo(SchemaCatalog.fingerprint(Fix.getClassSchema()));
     assertThat(fixes.decode(bytes)).isEqualTo(fix());
   }
@@ -155,7 +158,7 @@ class AvroSerdeTest {
   @Test
   void garbageIsASerializationExceptionNotACrash() {
     byte[] good = fixes.encode(fix());
-    byte[] truncated = java.util.Arrays.copyOf(good, good.length - 5);
+    byte[] truncated = Arrays.copyOf(good, good.length - 5);
     byte[] badHeader = good.clone();
     badHeader[0] = 0x7B; // '{': somebody produced JSON to an Avro topic
     byte[] hugeLength = good.clone();
@@ -187,12 +190,11 @@ class AvroSerdeTest {
   }
 
   private static Schema timestampMillis() {
-    return org.apache.avro.LogicalTypes.timestampMillis()
-        .addToSchema(Schema.create(Schema.Type.LONG));
+    return LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG));
   }
 
   private static Schema withExtraField(Schema schema) {
-    List<Schema.Field> fields = new java.util.ArrayList<>();
+    List<Schema.Field> fields = new ArrayList<>();
     for (Schema.Field f : schema.getFields()) {
       fields.add(new Schema.Field(f, f.schema()));
     }

@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
+import org.apache.avro.specific.SpecificData;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -78,7 +80,7 @@ class SchemaCompatibilityTest {
     Schema v1 = SchemaHistory.versions("Fix").get(0);
     // Adding a field without a default is the classic mistake: data written by v1 can no longer be
     // read.
-    List<Schema.Field> fields = new java.util.ArrayList<>();
+    List<Schema.Field> fields = new ArrayList<>();
     v1.getFields().forEach(f -> fields.add(new Schema.Field(f, f.schema())));
     fields.add(
         new Schema.Field(
@@ -91,8 +93,7 @@ class SchemaCompatibilityTest {
 
   /** The schema compiled from src/main/avro (with the records it refers to resolved). */
   private static Schema current(String record) throws ClassNotFoundException {
-    return org.apache.avro.specific.SpecificData.get()
-        .getSchema(Class.forName("org.tugai.avro." + record));
+    return SpecificData.get().getSchema(Class.forName("org.tugai.avro." + record));
   }
 
   private static void assertCompatible(Schema reader, Schema writer, String message) {

@@ -1,9 +1,11 @@
 package org.tugai.streams;
 
 import java.time.Duration;
+import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.Stores;
 import org.tugai.avro.Crossing;
 import org.tugai.avro.DeviceDeployments;
@@ -28,7 +30,7 @@ public final class FixTopology {
 
   public static Topology build(
       Topics topics, Duration dedupeRetention, TrackParams params, Geodata geo) {
-    return build(topics, java.util.Optional.of(dedupeRetention), params, geo);
+    return build(topics, Optional.of(dedupeRetention), params, geo);
   }
 
   /**
@@ -36,10 +38,7 @@ public final class FixTopology {
    *     tests that must feed it repeats, which the dedupe would drop
    */
   public static Topology build(
-      Topics topics,
-      java.util.Optional<Duration> dedupeRetention,
-      TrackParams params,
-      Geodata geo) {
+      Topics topics, Optional<Duration> dedupeRetention, TrackParams params, Geodata geo) {
     return build(
         topics,
         dedupeRetention,
@@ -54,11 +53,10 @@ public final class FixTopology {
    */
   public static Topology build(
       Topics topics,
-      java.util.Optional<Duration> dedupeRetention,
+      Optional<Duration> dedupeRetention,
       TrackParams params,
       Geodata geo,
-      org.apache.kafka.streams.processor.api.ProcessorSupplier<String, Fix, String, SpecificRecord>
-          track) {
+      ProcessorSupplier<String, Fix, String, SpecificRecord> track) {
     Topology topology = new Topology();
     AvroSerde<DeviceDeployments> deviceDeployments =
         new AvroSerde<>(DeviceDeployments.class, topics.catalog());

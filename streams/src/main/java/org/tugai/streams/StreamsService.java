@@ -1,6 +1,10 @@
 package org.tugai.streams;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
@@ -8,7 +12,10 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tugai.core.failure.Failure;
+import org.tugai.core.failure.KafkaFailures;
 import org.tugai.core.kafka.TopicAdmin;
+import org.tugai.core.service.ServiceFailure;
 import org.tugai.core.service.TugaiService;
 import org.tugai.schemas.Topics;
 import org.tugai.streams.geo.Geodata;
@@ -23,22 +30,21 @@ public final class StreamsService implements TugaiService {
 
   private final StreamsServiceConfig config;
   private KafkaStreams streams;
-  private final org.tugai.core.service.ServiceFailure failure =
-      new org.tugai.core.service.ServiceFailure("streams");
+  private final ServiceFailure failure = new org.tugai.core.service.ServiceFailure("streams");
   private volatile boolean closing;
 
   /**
    * Thread replacements lately: a bug that fails on the same record again and again is not worked
    * around forever.
    */
-  private final java.util.Deque<java.time.Instant> replacements = new java.util.ArrayDeque<>();
+  private final Deque<Instant> replacements = new ArrayDeque<>();
 
   static final int MAX_REPLACEMENTS = 3;
   static final Duration REPLACEMENT_WINDOW = Duration.ofMinutes(10);
 
   /** Streams in ERROR, stopped while not closing, or given up on a thread that keeps failing. */
   @Override
-  public java.util.Optional<String> failure() {
+  public Optional<String> failure() {
     return failure.reason();
   }
 
@@ -83,14 +89,13 @@ public final class StreamsService implements TugaiService {
         });
     streams.setUncaughtExceptionHandler(
         e -> {
-          if (org.tugai.core.failure.KafkaFailures.classify(e)
-              == org.tugai.core.failure.Failure.SYSTEMIC) {
+          if (KafkaFailures.classify(e) == Failure.SYSTEMIC) {
             failure.fail(
                 "Kafka refuses the streams application: " + e + "; check its credentials and ACLs");
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
           }
           synchronized (replacements) {
-            java.time.Instant now = java.time.Instant.now();
+            Instant now = Instant.now();
             replacements.addLast(now);
             while (replacements.peekFirst().isBefore(now.minus(REPLACEMENT_WINDOW))) {
               replacements.removeFirst();

@@ -1,11 +1,18 @@
 package org.tugai.streams;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
+import org.tugai.core.config.ConfigException;
 import org.tugai.core.config.KafkaSettings;
 import org.tugai.core.config.Settings;
 import org.tugai.core.geo.Countries;
@@ -104,18 +111,18 @@ public record StreamsServiceConfig(
 
   private static TrackParams track(Settings s) {
     TrackParams d = TrackParams.defaults();
-    Map<String, Double> bySpecies = new java.util.LinkedHashMap<>();
+    Map<String, Double> bySpecies = new LinkedHashMap<>();
     s.group("streams.max-speed-kmh-by-species.")
         .forEach(
             (species, kmh) -> {
               try {
                 bySpecies.put(species, Double.parseDouble(kmh));
               } catch (NumberFormatException e) {
-                throw new org.tugai.core.config.ConfigException(
+                throw new ConfigException(
                     "streams.max-speed-kmh-by-species." + species, "'" + kmh + "' is not a number");
               }
             });
-    Map<String, Duration> graceByChannel = new java.util.LinkedHashMap<>();
+    Map<String, Duration> graceByChannel = new LinkedHashMap<>();
     for (String channel : s.group("streams.grace-by-channel.").keySet()) {
       graceByChannel.put(
           channel,
@@ -128,9 +135,9 @@ public record StreamsServiceConfig(
     String minClass =
         s.string("streams.min-location-class", d.minLocationClass())
             .trim()
-            .toUpperCase(java.util.Locale.ROOT);
+            .toUpperCase(Locale.ROOT);
     if (!TrackParams.LOCATION_CLASSES.subList(0, 6).contains(minClass)) {
-      throw new org.tugai.core.config.ConfigException(
+      throw new ConfigException(
           "streams.min-location-class",
           "'"
               + minClass
@@ -162,8 +169,8 @@ public record StreamsServiceConfig(
   public Geodata geodata() {
     try {
       return Geodata.load(countriesFile, zoneFiles);
-    } catch (java.io.UncheckedIOException | IllegalArgumentException e) {
-      throw new org.tugai.core.config.ConfigException(
+    } catch (UncheckedIOException | IllegalArgumentException e) {
+      throw new ConfigException(
           e.getMessage() != null && e.getMessage().contains(countriesFile)
               ? "streams.countries-file"
               : "streams.zone-files",
@@ -182,8 +189,8 @@ public record StreamsServiceConfig(
     }
     String host;
     try {
-      host = java.net.InetAddress.getLocalHost().getHostName();
-    } catch (java.io.IOException e) {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
       host = System.getenv().getOrDefault("HOSTNAME", "localhost");
     }
     String dir = stateDir.toAbsolutePath().normalize().toString();
@@ -216,11 +223,10 @@ public record StreamsServiceConfig(
     p.put(StreamsConfig.producerPrefix("acks"), "all");
     p.put(StreamsConfig.producerPrefix("linger.ms"), (int) linger.toMillis());
     // Static membership: an instance restarted after a crash takes its tasks back at once instead
-    // of waiting
-    // out the session timeout of the member it replaces (Kafka Streams adds the thread number).
+    // of waiting out the session timeout of the member it replaces (Kafka Streams adds the thread
+    // number).
     p.put(
-        StreamsConfig.mainConsumerPrefix(
-            org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
+        StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
         groupInstanceId());
     return p;
   }

@@ -5,13 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,6 +23,7 @@ import org.tugai.avro.Fix;
 import org.tugai.avro.FixType;
 import org.tugai.core.config.Settings;
 import org.tugai.schemas.Topics;
+import org.tugai.streams.dedupe.FixDedupeProcessor;
 
 class FixTopologyTest {
 
@@ -33,12 +37,12 @@ class FixTopologyTest {
   @BeforeEach
   void setUp() {
     // At least once here: TopologyTestDriver 4.3.1 does not pass on the dead letters a
-    // deserialization handler hands
-    // back under exactly once. UndecodableDeploymentIT shows them, exactly once, on a real broker.
+    // deserialization handler hands back under exactly once. UndecodableDeploymentIT shows them,
+    // exactly once, on a real broker.
     StreamsServiceConfig config =
         StreamsServiceConfig.from(
             Settings.of(
-                java.util.Map.of(
+                Map.of(
                     "kafka.bootstrap-servers",
                     "unused:9092",
                     "streams.processing-guarantee",
@@ -118,7 +122,7 @@ class FixTopologyTest {
     // Live data first: stream time is now, two years past the study's fixes.
     Instant now = Instant.now();
     pipe(fix("LIVE", now.minusSeconds(60).toString(), 37.3), now);
-    List<Fix> study = new java.util.ArrayList<>();
+    List<Fix> study = new ArrayList<>();
     Instant start = now.minus(Duration.ofDays(730));
     for (int i = 0; i < 50; i++) {
       study.add(fix("OLD-" + (i % 5), start.plus(Duration.ofHours(i)).toString(), 37.0 + i * 1e-3));
@@ -144,8 +148,7 @@ class FixTopologyTest {
     driver.advanceWallClockTime(Duration.ofDays(1).plusMinutes(2));
     pipe(f, arrival);
     assertThat(enriched.readValuesToList()).hasSize(1);
-    org.apache.kafka.streams.state.KeyValueStore<String, Long> seen =
-        driver.getKeyValueStore(org.tugai.streams.dedupe.FixDedupeProcessor.STORE);
+    KeyValueStore<String, Long> seen = driver.getKeyValueStore(FixDedupeProcessor.STORE);
     assertThat(seen.approximateNumEntries()).isLessThanOrEqualTo(1);
   }
 

@@ -1,19 +1,25 @@
 package org.tugai.api.alerts;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import io.javalin.http.ForbiddenResponse;
 import io.javalin.http.NotFoundResponse;
+import io.javalin.http.ServiceUnavailableResponse;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -41,9 +47,9 @@ public final class AckEndpoint {
 
   private static final Logger log = LoggerFactory.getLogger(AckEndpoint.class);
   private static final ObjectMapper JSON =
-      com.fasterxml.jackson.databind.json.JsonMapper.builder()
-          .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+      JsonMapper.builder()
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
           .build();
 
   /**
@@ -98,7 +104,7 @@ public final class AckEndpoint {
     if (body.has("note") && !body.path("note").isTextual() && !body.path("note").isNull()) {
       throw new BadRequestResponse("'note' must be a string");
     }
-    java.util.Iterator<String> fields = body.fieldNames();
+    Iterator<String> fields = body.fieldNames();
     while (fields.hasNext()) {
       String f = fields.next();
       if (!f.equals("by") && !f.equals("note")) {
@@ -107,7 +113,7 @@ public final class AckEndpoint {
       }
     }
     String note = body.path("note").isTextual() ? body.path("note").asText() : null;
-    java.util.Optional<String> problem =
+    Optional<String> problem =
         StorableText.problemInText("note", note, 2_000)
             .or(() -> StorableText.problemInName("the alert id", alertId, 500));
     if (problem.isPresent()) {
@@ -132,8 +138,7 @@ public final class AckEndpoint {
           .get(10, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
       log.warn("acknowledgement of {} by {} not stored: {}", alertId, by, e.toString());
-      throw new io.javalin.http.ServiceUnavailableResponse(
-          "Kafka did not take the acknowledgement; try again");
+      throw new ServiceUnavailableResponse("Kafka did not take the acknowledgement; try again");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new io.javalin.http.ServiceUnavailableResponse("interrupted");

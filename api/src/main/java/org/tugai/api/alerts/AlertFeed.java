@@ -1,14 +1,21 @@
 package org.tugai.api.alerts;
 
 import io.javalin.http.sse.SseClient;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,6 +33,7 @@ import org.tugai.api.auth.ApiTokens;
 import org.tugai.api.auth.Caller;
 import org.tugai.avro.Alert;
 import org.tugai.core.config.KafkaSettings;
+import org.tugai.core.service.ServiceFailure;
 import org.tugai.schemas.TopicSpec;
 
 /**
@@ -48,17 +56,17 @@ public final class AlertFeed implements AutoCloseable {
   private final TopicSpec<String, Alert> topic;
   private final Thread thread;
   private final AtomicBoolean running = new AtomicBoolean(true);
-  private final org.tugai.core.service.ServiceFailure failure =
+  private final ServiceFailure failure =
       new org.tugai.core.service.ServiceFailure("api (live alert feed)");
   static final Duration TOKEN_CHECK = Duration.ofSeconds(2);
   private final ApiTokens tokens;
-  private final java.util.concurrent.ScheduledExecutorService checker;
+  private final ScheduledExecutorService checker;
 
   public AlertFeed(KafkaSettings kafka, TopicSpec<String, Alert> topic, ApiTokens tokens) {
     this.topic = topic;
     this.tokens = tokens;
     this.checker =
-        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+        Executors.newSingleThreadScheduledExecutor(
             r -> {
               Thread t = new Thread(r, "tugai-api-alert-feed-tokens");
               t.setDaemon(true);
@@ -73,7 +81,7 @@ public final class AlertFeed implements AutoCloseable {
   }
 
   /** Why the feed stopped for good, if it did. */
-  public java.util.Optional<String> failure() {
+  public Optional<String> failure() {
     return failure.reason();
   }
 
@@ -83,7 +91,7 @@ public final class AlertFeed implements AutoCloseable {
         this::endRevokedStreams,
         TOKEN_CHECK.toMillis(),
         TOKEN_CHECK.toMillis(),
-        java.util.concurrent.TimeUnit.MILLISECONDS);
+        TimeUnit.MILLISECONDS);
   }
 
   private volatile Instant lastCheckFailure = Instant.EPOCH;
@@ -92,12 +100,12 @@ public final class AlertFeed implements AutoCloseable {
     if (subscribers.isEmpty()) {
       return;
     }
-    java.util.Set<String> ids = new java.util.HashSet<>();
+    Set<String> ids = new HashSet<>();
     subscribers.forEach(s -> ids.add(s.caller().tokenId()));
-    java.util.Set<String> valid;
+    Set<String> valid;
     try {
       valid = tokens.stillValid(ids);
-    } catch (java.sql.SQLException | RuntimeException e) {
+    } catch (SQLException | RuntimeException e) {
       // The store away: the streams go on (their tokens were good when checked last) and are
       // checked again shortly.
       if (Instant.now().isAfter(lastCheckFailure.plusSeconds(60))) {

@@ -10,8 +10,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -42,7 +45,7 @@ public final class ApiTokens {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("a token needs a name (who holds it)");
     }
-    java.util.Optional<String> problem =
+    Optional<String> problem =
         org.tugai.schemas.text.StorableText.problemInName("the token's name", name, 200);
     if (problem.isPresent()) {
       throw new IllegalArgumentException(problem.get());
@@ -54,7 +57,7 @@ public final class ApiTokens {
     byte[] secret = new byte[32];
     RANDOM.nextBytes(id);
     RANDOM.nextBytes(secret);
-    String tokenId = java.util.HexFormat.of().formatHex(id);
+    String tokenId = HexFormat.of().formatHex(id);
     String token = "tg_" + tokenId + "_" + B64.encodeToString(secret);
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps =
@@ -158,7 +161,7 @@ public final class ApiTokens {
                 "SELECT token_id, name, role, zones, created_at, expires_at, revoked_at FROM api_tokens"
                     + " ORDER BY created_at, token_id");
         ResultSet rs = ps.executeQuery()) {
-      List<Listed> out = new java.util.ArrayList<>();
+      List<Listed> out = new ArrayList<>();
       while (rs.next()) {
         out.add(
             new Listed(
@@ -195,7 +198,7 @@ public final class ApiTokens {
                 "SELECT token_id FROM api_tokens WHERE token_id = ANY(?) AND revoked_at IS NULL"
                     + " AND (expires_at IS NULL OR expires_at > now())")) {
       ps.setArray(1, c.createArrayOf("text", tokenIds.toArray()));
-      Set<String> out = new java.util.HashSet<>();
+      Set<String> out = new HashSet<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.add(rs.getString("token_id"));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -18,15 +19,18 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import javax.sql.DataSource;
 import org.tugai.api.query.Csv;
+import org.tugai.schemas.CameraEventFlags;
 
 /**
  * {@code GET /api/v1/export/camtrap-dp?from&to}: camera data as a Camtrap DP 1.0 package (zip of
@@ -154,8 +158,7 @@ public final class CamtrapDpExport {
    * The package of what the store holds from {@code from} (inclusive) to {@code to} (exclusive), as
    * a zip.
    */
-  public void write(java.io.OutputStream out, Instant from, Instant to)
-      throws SQLException, IOException {
+  public void write(OutputStream out, Instant from, Instant to) throws SQLException, IOException {
     ByteArrayOutputStream deployments = new ByteArrayOutputStream();
     ByteArrayOutputStream media = new ByteArrayOutputStream();
     ByteArrayOutputStream observations = new ByteArrayOutputStream();
@@ -295,7 +298,7 @@ public final class CamtrapDpExport {
                     + " observation_id FROM detections WHERE camera_id = ? AND event_id = ? ORDER BY detection_index")) {
       Csv.row(media, MEDIA_FIELDS.toArray(String[]::new));
       Csv.row(obs, OBSERVATION_FIELDS.toArray(String[]::new));
-      java.util.Set<String> observationIds = new java.util.HashSet<>();
+      Set<String> observationIds = new HashSet<>();
       events.setTimestamp(1, Timestamp.from(from));
       events.setTimestamp(2, Timestamp.from(to));
       events.setFetchSize(1_000);
@@ -416,7 +419,7 @@ public final class CamtrapDpExport {
             }
           }
           if (found == 0) {
-            boolean unclassified = flags.contains(org.tugai.schemas.CameraEventFlags.UNCLASSIFIED);
+            boolean unclassified = flags.contains(CameraEventFlags.UNCLASSIFIED);
             Map<String, String> row =
                 observation(
                     eventKey + (unclassified ? "/unclassified" : "/blank"),

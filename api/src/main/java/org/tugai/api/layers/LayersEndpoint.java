@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.tugai.core.config.ConfigException;
 import org.tugai.core.geo.Layer;
 
@@ -72,7 +73,7 @@ public final class LayersEndpoint {
   }
 
   /** The names of the layers served. */
-  public java.util.Set<String> names() {
+  public Set<String> names() {
     return counts.keySet();
   }
 

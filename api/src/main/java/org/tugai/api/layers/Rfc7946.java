@@ -3,6 +3,9 @@ package org.tugai.api.layers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * Makes a GeoJSON object what RFC 7946 asks of what is served: polygons follow the right-hand rule
@@ -83,9 +86,9 @@ public final class Rfc7946 {
   }
 
   private static void reverse(ArrayNode ring) {
-    java.util.List<JsonNode> positions = new java.util.ArrayList<>();
+    List<JsonNode> positions = new ArrayList<>();
     ring.forEach(positions::add);
-    java.util.Collections.reverse(positions);
+    Collections.reverse(positions);
     ring.removeAll();
     positions.forEach(ring::add);
   }

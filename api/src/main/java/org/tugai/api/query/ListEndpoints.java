@@ -11,13 +11,16 @@ import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.tugai.api.auth.AccessControl;
 import org.tugai.api.auth.Caller;
 import org.tugai.api.auth.Role;
+import org.tugai.avro.AlertType;
 
 /**
  * The filtered lists: crossings, detections, alerts. Each filter is a bound parameter; each list is
@@ -29,9 +32,9 @@ public final class ListEndpoints {
   private static final Set<String> ALERT_STATUS = Set.of("open", "acknowledged", "resolved");
   private static final Set<String> CROSSING_STATUS = Set.of("confirmed", "retracted", "all");
   private static final Set<String> ALERT_TYPES =
-      java.util.Arrays.stream(org.tugai.avro.AlertType.values())
+      Arrays.stream(AlertType.values())
           .map(t -> t.name().toLowerCase(Locale.ROOT))
-          .collect(java.util.stream.Collectors.toUnmodifiableSet());
+          .collect(Collectors.toUnmodifiableSet());
   private static final Set<String> CATEGORIES = Set.of("animal", "person", "vehicle", "unknown");
 
   private final DataSource dataSource;
@@ -57,8 +60,7 @@ public final class ListEndpoints {
         new Query(
             "SELECT crossing_id, animal_id, collar_id, deployment_id, from_country, to_country, crossed_at, "
                 // Each position by the time of the fix it comes from: the crossing point lies
-                // between both fixes, so it is as
-                // recent as the later one.
+                // between both fixes, so it is as recent as the later one.
                 + coarse("crossing_lat", "after_fix_time", preciseBefore)
                 + " AS crossing_lat, "
                 + coarse("crossing_lon", "after_fix_time", preciseBefore)

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.Collection;
 import org.tugai.schemas.text.StorableText;
 
 /** Query parameters, checked: a bad one is a 400 that names it. */
@@ -61,7 +62,7 @@ public final class Params {
   }
 
   /** A text parameter that must be one of {@code allowed} (absent: null). */
-  public static String choice(Context ctx, String name, java.util.Collection<String> allowed) {
+  public static String choice(Context ctx, String name, Collection<String> allowed) {
     String v = text(ctx, name);
     if (v != null && !allowed.contains(v)) {
       throw new BadRequestResponse(

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -15,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.tugai.api.ApiConfig;
 import org.tugai.api.ApiService;
+import org.tugai.api.TestDataSources;
+import org.tugai.api.auth.ApiTokens;
 import org.tugai.avro.AlertAck;
 import org.tugai.core.config.Settings;
 import org.tugai.embedded.junit.Infrastructure;
@@ -55,15 +59,13 @@ class AlertAckApiIT {
         new ApiService(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
       api.start();
       String token =
-          new org.tugai.api.auth.ApiTokens(org.tugai.api.TestDataSources.of(db))
+          new ApiTokens(TestDataSources.of(db))
               .create("duty officer", org.tugai.api.auth.Role.ADMIN, List.of(), null)
               .token();
       HttpClient http = HttpClient.newHttpClient();
       String base = "http://127.0.0.1:" + api.port() + "/api/v1/alerts/";
       String alertId = "CT-1|intrusion|1781550000000";
-      String encoded =
-          java.net.URLEncoder.encode(alertId, java.nio.charset.StandardCharsets.UTF_8)
-              .replace("+", "%20");
+      String encoded = URLEncoder.encode(alertId, StandardCharsets.UTF_8).replace("+", "%20");
       HttpResponse<String> ok =
           http.send(
               HttpRequest.newBuilder(URI.create(base + encoded + "/ack"))

@@ -1,10 +1,13 @@
 package org.tugai.api.layers;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import org.locationtech.jts.algorithm.Orientation;
 import org.locationtech.jts.geom.Coordinate;
+import org.locationtech.jts.io.ParseException;
+import org.locationtech.jts.io.geojson.GeoJsonReader;
 
 /**
  * An RFC 7946 check written apart from {@link Rfc7946}: parses every geometry with JTS' GeoJSON
@@ -56,8 +59,8 @@ public final class GeoJsonConformance {
   private static void geometry(JsonNode g, String at, int maxDecimals, List<String> out) {
     forbid(g, at, out, "properties", "geometry", "features");
     try {
-      new org.locationtech.jts.io.geojson.GeoJsonReader().read(g.toString());
-    } catch (org.locationtech.jts.io.ParseException e) {
+      new GeoJsonReader().read(g.toString());
+    } catch (ParseException e) {
       out.add(at + ": not a GeoJSON geometry: " + e.getMessage());
       return;
     }
@@ -106,7 +109,7 @@ public final class GeoJsonConformance {
 
   private static void decimals(JsonNode coordinates, String at, int maxDecimals, List<String> out) {
     if (coordinates.isNumber()) {
-      java.math.BigDecimal exact = coordinates.decimalValue().stripTrailingZeros();
+      BigDecimal exact = coordinates.decimalValue().stripTrailingZeros();
       if (exact.scale() > maxDecimals
           && out.stream().noneMatch(p -> p.startsWith(at + ": coordinates"))) {
         out.add(at + ": coordinates with " + exact.scale() + " decimals, more than " + maxDecimals);

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.tugai.core.geo.Countries;
+import org.tugai.core.geo.Layer;
 
 class Rfc7946Test {
 
@@ -40,10 +43,7 @@ class Rfc7946Test {
 
   @Test
   void theShippedLayersAreServedConformant() {
-    LayersEndpoint layers =
-        new LayersEndpoint(
-            org.tugai.core.geo.Countries.SHIPPED,
-            java.util.List.of(org.tugai.core.geo.Layer.SHIPPED_ZONES));
+    LayersEndpoint layers = new LayersEndpoint(Countries.SHIPPED, List.of(Layer.SHIPPED_ZONES));
     assertThat(layers.names()).contains("countries", "protected-area");
     for (String name : layers.names()) {
       assertThat(GeoJsonConformance.problems(layers.json(name), Rfc7946.DECIMALS))

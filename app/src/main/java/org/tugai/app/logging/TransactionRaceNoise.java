@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.turbo.TurboFilter;
 import ch.qos.logback.core.spi.FilterReply;
+import java.util.regex.Pattern;
 import org.slf4j.Marker;
 
 /**
@@ -27,9 +28,8 @@ public final class TransactionRaceNoise extends TurboFilter {
   static final String SENDER = "org.apache.kafka.clients.producer.internals.Sender";
   static final String REPLICA_MANAGER = "kafka.server.ReplicaManager";
   static final String OUT_OF_ORDER = "org.apache.kafka.common.errors.OutOfOrderSequenceException";
-  private static final java.util.regex.Pattern RACE_ERROR =
-      java.util.regex.Pattern.compile(
-          "Error: (CONCURRENT_TRANSACTIONS|OUT_OF_ORDER_SEQUENCE_NUMBER)\\b");
+  private static final Pattern RACE_ERROR =
+      Pattern.compile("Error: (CONCURRENT_TRANSACTIONS|OUT_OF_ORDER_SEQUENCE_NUMBER)\\b");
 
   @Override
   public FilterReply decide(

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.tugai.avro.Deployment;
 import org.tugai.avro.DeviceType;
+import org.tugai.schemas.text.StorableText;
 
 /**
  * Deployments from a CSV in the style of Movebank reference data: {@code tag-id}, {@code
@@ -58,8 +59,7 @@ public final class DeploymentCsv {
         try {
           deployments.add(deployment(row));
         } catch (IllegalArgumentException e) {
-          skipped.add(
-              new Skipped(line, org.tugai.schemas.text.StorableText.escape(e.getMessage())));
+          skipped.add(new Skipped(line, StorableText.escape(e.getMessage())));
         }
       }
     }
@@ -131,8 +131,7 @@ public final class DeploymentCsv {
   private static Optional<String> first(Map<String, String> row, String... names) {
     for (String n : names) {
       String v = row.get(n);
-      java.util.Optional<String> problem =
-          org.tugai.schemas.text.StorableText.problemInName(n, v, 500);
+      Optional<String> problem = StorableText.problemInName(n, v, 500);
       if (problem.isPresent()) {
         throw new IllegalArgumentException(problem.get());
       }

@@ -3,6 +3,7 @@ package org.tugai.app.registry;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,6 +15,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.tugai.app.Tugai;
 import org.tugai.avro.Deployment;
 import org.tugai.core.config.KafkaSettings;
 import org.tugai.core.config.Settings;
@@ -48,7 +50,7 @@ public final class RegistryCommand {
     Map<String, Object> p = kafka.producerConfig();
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
-      List<Future<RecordMetadata>> sent = new java.util.ArrayList<>();
+      List<Future<RecordMetadata>> sent = new ArrayList<>();
       for (Deployment d : deployments) {
         sent.add(
             producer.send(
@@ -100,7 +102,7 @@ public final class RegistryCommand {
       for (DeploymentCsv.Skipped s : parsed.skipped()) {
         System.out.printf("skipped line %d: %s%n", s.line(), s.reason());
       }
-      return parsed.skipped().isEmpty() ? 0 : org.tugai.app.Tugai.REFUSED_ROWS;
+      return parsed.skipped().isEmpty() ? 0 : Tugai.REFUSED_ROWS;
     }
   }
 }

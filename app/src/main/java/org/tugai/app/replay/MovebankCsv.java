@@ -16,6 +16,8 @@ import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Optional;
+import org.tugai.schemas.text.StorableText;
 
 /**
  * Rows of a Movebank CSV export (the "Download data" CSV of a study: {@code timestamp}, {@code
@@ -78,13 +80,12 @@ public final class MovebankCsv implements Iterator<MovebankCsv.Row>, AutoCloseab
     } catch (RuntimeException e) {
       return new Skipped(
           line,
-          org.tugai.schemas.text.StorableText.escape(
-              "not a CSV row: " + e.getMessage().lines().findFirst().orElse("")));
+          StorableText.escape("not a CSV row: " + e.getMessage().lines().findFirst().orElse("")));
     }
     try {
       return fix(line, row);
     } catch (IllegalArgumentException e) {
-      return new Skipped(line, org.tugai.schemas.text.StorableText.escape(e.getMessage()));
+      return new Skipped(line, StorableText.escape(e.getMessage()));
     }
   }
 
@@ -92,8 +93,7 @@ public final class MovebankCsv implements Iterator<MovebankCsv.Row>, AutoCloseab
     // A NUL or control character anywhere means a damaged export: the whole row is refused, not
     // half of it used.
     for (Map.Entry<String, String> cell : row.entrySet()) {
-      java.util.Optional<String> problem =
-          org.tugai.schemas.text.StorableText.problemInText(cell.getKey(), cell.getValue(), 10_000);
+      Optional<String> problem = StorableText.problemInText(cell.getKey(), cell.getValue(), 10_000);
       if (problem.isPresent()) {
         throw new IllegalArgumentException(problem.get());
       }
@@ -192,8 +192,7 @@ public final class MovebankCsv implements Iterator<MovebankCsv.Row>, AutoCloseab
   /** A cell's text, refused (the row skipped with the reason) when the store could not hold it. */
   private static String text(Map<String, String> row, String column) {
     String v = row.get(column);
-    java.util.Optional<String> problem =
-        org.tugai.schemas.text.StorableText.problemInName(column, v, 500);
+    Optional<String> problem = StorableText.problemInName(column, v, 500);
     if (problem.isPresent()) {
       throw new IllegalArgumentException(problem.get());
     }

@@ -3,6 +3,7 @@ package org.tugai.app.replay;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.eclipse.paho.mqttv5.client.MqttClient;
+import org.tugai.app.Tugai;
 import org.tugai.app.registry.RegistryCommand;
 import org.tugai.app.sim.DeviceClient;
 import org.tugai.core.config.MqttSettings;
@@ -103,7 +105,7 @@ public final class ReplayCommand {
             .skipped()
             .forEach(
                 (reason, n) -> System.out.printf(Locale.ROOT, "  skipped %,d: %s%n", n, reason));
-        return counts.skippedRows() == 0 ? 0 : org.tugai.app.Tugai.REFUSED_ROWS;
+        return counts.skippedRows() == 0 ? 0 : Tugai.REFUSED_ROWS;
       } finally {
         client.disconnect();
         client.close();
@@ -152,7 +154,7 @@ public final class ReplayCommand {
   private static long lines(Path file) throws IOException {
     try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       return r.lines().count();
-    } catch (java.io.UncheckedIOException e) {
+    } catch (UncheckedIOException e) {
       return -1;
     }
   }

@@ -8,6 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +25,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.paho.mqttv5.client.IMqttMessageListener;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -38,6 +43,8 @@ import org.tugai.embedded.junit.TopicContents;
 import org.tugai.embedded.junit.TugaiInfrastructure;
 import org.tugai.gateway.GatewayConfig;
 import org.tugai.gateway.GatewayService;
+import org.tugai.ingest.IngestConfig;
+import org.tugai.ingest.IngestService;
 import org.tugai.schemas.MqttTopics;
 import org.tugai.schemas.SchemaCatalog;
 import org.tugai.schemas.Topics;
@@ -90,8 +97,7 @@ class AlertDeliveryIT {
       values.put("alerts.channels.all.webhook-url", allHook.url());
       values.put("alerts.channels.all.precise", "true");
       // A receiver that stops answering is waited for 20 s (an outage), then its alerts are
-      // dead-lettered: far longer
-      // than MQTT delivery may take below.
+      // dead-lettered: far longer than MQTT delivery may take below.
       values.put("alerts.webhook.attempts", "4");
       values.put("alerts.webhook.backoff", "5s");
       values.put("alerts.webhook.outage", "20s");
@@ -103,9 +109,8 @@ class AlertDeliveryIT {
           GatewayService gateway =
               new GatewayService(
                   GatewayConfig.from(settings), new SimpleMeterRegistry(), Clock.systemUTC());
-          org.tugai.ingest.IngestService ingest =
-              new org.tugai.ingest.IngestService(
-                  org.tugai.ingest.IngestConfig.from(settings), new SimpleMeterRegistry())) {
+          IngestService ingest =
+              new IngestService(IngestConfig.from(settings), new SimpleMeterRegistry())) {
         streams.start();
         gateway.start();
         ingest.start();
@@ -119,9 +124,7 @@ class AlertDeliveryIT {
         ranger.connect(new MqttConnectionOptions());
         ranger.subscribe(
             new MqttSubscription[] {new MqttSubscription(MqttTopics.alerts(ZONE), 1)},
-            new org.eclipse.paho.mqttv5.client.IMqttMessageListener[] {
-              (t, m) -> onMqtt.add(JSON.readTree(m.getPayload()))
-            });
+            new IMqttMessageListener[] {(t, m) -> onMqtt.add(JSON.readTree(m.getPayload()))});
         MqttClient device =
             new MqttClient(
                 infra.mqttUrl(), Infrastructure.uniqueName("cam"), new MemoryPersistence());
@@ -163,8 +166,8 @@ class AlertDeliveryIT {
           assertThat(allPost.body().path("location").has("roundedToDeg")).isFalse();
 
           // The zone's webhook receiver dies. A second intrusion still reaches the rangers over
-          // MQTT, and the
-          // other webhook, while the dead one is still retrying; then it lands in the dead letters.
+          // MQTT, and the other webhook, while the dead one is still retrying; then it lands in the
+          // dead letters.
           zoneHook.close();
           MqttPublishing.publish(
               device,
@@ -237,14 +240,13 @@ class AlertDeliveryIT {
               .atMost(Duration.ofSeconds(60))
               .until(
                   () -> {
-                    try (java.sql.Connection c =
-                            java.sql.DriverManager.getConnection(
-                                db.url(), db.user(), db.password());
-                        java.sql.PreparedStatement ps =
+                    try (Connection c =
+                            DriverManager.getConnection(db.url(), db.user(), db.password());
+                        PreparedStatement ps =
                             c.prepareStatement(
                                 "SELECT status, acknowledged_by, acknowledged_via, evidence FROM alerts WHERE alert_id = ?")) {
                       ps.setString(1, alertId);
-                      try (java.sql.ResultSet rs = ps.executeQuery()) {
+                      try (ResultSet rs = ps.executeQuery()) {
                         return rs.next()
                             && "acknowledged".equals(rs.getString(1))
                             && "ranger-dilnoza".equals(rs.getString(2))

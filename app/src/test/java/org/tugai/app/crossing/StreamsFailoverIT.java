@@ -3,10 +3,14 @@ package org.tugai.app.crossing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +20,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -113,9 +118,8 @@ class StreamsFailoverIT {
       }
       sendDays(producer, topics, deer, 0, 2);
       // Both instances are at work: the first evening's crossings are out (a crossing close to a
-      // diagonal
-      // stretch of border may wait for the next morning's fix to be confirmed, so not every second
-      // one yet).
+      // diagonal stretch of border may wait for the next morning's fix to be confirmed, so not
+      // every second one yet).
       await()
           .atMost(Duration.ofSeconds(120))
           .pollInterval(Duration.ofSeconds(1))
@@ -131,7 +135,7 @@ class StreamsFailoverIT {
             .atMost(Duration.ofSeconds(180))
             .pollInterval(Duration.ofSeconds(1))
             .until(() -> converged(bootstrap, topics).size() >= expected);
-      } catch (org.awaitility.core.ConditionTimeoutException e) {
+      } catch (ConditionTimeoutException e) {
         converged(bootstrap, topics)
             .values()
             .forEach(
@@ -235,8 +239,7 @@ class StreamsFailoverIT {
       TugaiProcess first = TugaiProcess.start("streams", env, logs.resolve(prefix + "first.log"));
       try {
         // Two days, and the third up to the first fix across the river: the crossing waits for
-        // confirmation,
-        // which only the state (its pending first fix) can give after the restart.
+        // confirmation, which only the state (its pending first fix) can give after the restart.
         sendDays(producer, topics, deer, 0, 2);
         sendHours(producer, topics, deer, 2, 0, 23);
         await()
@@ -256,8 +259,8 @@ class StreamsFailoverIT {
       } finally {
         first.close();
       }
-      try (var files = java.nio.file.Files.walk(state)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      try (var files = Files.walk(state)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
       assertThat(state).doesNotExist();
       TugaiProcess second = TugaiProcess.start("streams", env, logs.resolve(prefix + "second.log"));
@@ -282,13 +285,9 @@ class StreamsFailoverIT {
         assertThat(set.values())
             .allSatisfy(
                 c ->
-                    assertThat(c.getAfterFixTime().atZone(java.time.ZoneOffset.UTC).getHour())
+                    assertThat(c.getAfterFixTime().atZone(ZoneOffset.UTC).getHour())
                         .isEqualTo(
-                            deer.day(0, 0)
-                                .get(22)
-                                .getFixTime()
-                                .atZone(java.time.ZoneOffset.UTC)
-                                .getHour()));
+                            deer.day(0, 0).get(22).getFixTime().atZone(ZoneOffset.UTC).getHour()));
       } finally {
         second.close();
       }
@@ -346,7 +345,7 @@ class StreamsFailoverIT {
   }
 
   private static Map<String, String> with(Map<String, String> base, String k, String v) {
-    Map<String, String> m = new java.util.HashMap<>(base);
+    Map<String, String> m = new HashMap<>(base);
     m.put(k, v);
     return m;
   }

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -31,6 +33,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.tugai.api.OfficialCamtrapDp;
 import org.tugai.api.export.CamtrapDpExport;
 import org.tugai.app.CommandRun;
@@ -42,6 +45,7 @@ import org.tugai.core.store.Store;
 import org.tugai.embedded.junit.Infrastructure;
 import org.tugai.embedded.junit.TopicContents;
 import org.tugai.embedded.junit.TugaiInfrastructure;
+import org.tugai.gateway.camtrap.CamtrapDpImport;
 import org.tugai.ingest.IngestConfig;
 import org.tugai.ingest.IngestService;
 import org.tugai.schemas.SchemaCatalog;
@@ -175,8 +179,8 @@ class CamtrapDpRoundTripIT {
         .isEqualTo(files(read(Files.readString(original.resolve("media.csv")))));
 
     // Observations: every one that says something keeps its id and meaning; the blank keeps its
-    // meaning; the medium no
-    // one classified comes back as an unclassified event rather than as blank.
+    // meaning; the medium no one classified comes back as an unclassified event rather than as
+    // blank.
     List<Map<String, String>> in = read(Files.readString(original.resolve("observations.csv")));
     Map<String, Map<String, String>> out =
         byId(read(exported.get("observations.csv")), "observationID");
@@ -247,9 +251,9 @@ class CamtrapDpRoundTripIT {
   }
 
   @Test
-  void aPackageLargerThanOneChunkArrivesWhole(
-      Infrastructure infra, @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-    int events = org.tugai.gateway.camtrap.CamtrapDpImport.CHUNK + 700;
+  void aPackageLargerThanOneChunkArrivesWhole(Infrastructure infra, @TempDir Path dir)
+      throws Exception {
+    int events = CamtrapDpImport.CHUNK + 700;
     StringBuilder media = new StringBuilder("mediaID,deploymentID,timestamp,filePath\n");
     StringBuilder obs =
         new StringBuilder(
@@ -298,7 +302,7 @@ class CamtrapDpRoundTripIT {
     assertThat(run.out())
         .contains(
             String.format(
-                java.util.Locale.ROOT,
+                Locale.ROOT,
                 "1 deployments, %,d camera events, %,d observations, 0 rows refused",
                 events,
                 events));
@@ -356,7 +360,7 @@ class CamtrapDpRoundTripIT {
         ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM " + table)) {
       rs.next();
       return rs.getLong(1);
-    } catch (java.sql.SQLException notYet) {
+    } catch (SQLException notYet) {
       return -1; // the tables are made by ingest's migration
     }
   }

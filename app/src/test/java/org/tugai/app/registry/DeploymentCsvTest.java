@@ -7,6 +7,7 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.tugai.avro.Deployment;
 import org.tugai.avro.DeviceType;
+import org.tugai.schemas.text.StorableText;
 
 class DeploymentCsvTest {
 
@@ -84,10 +85,6 @@ class DeploymentCsvTest {
             r -> assertThat(r).contains("tag-id").contains("not a valid id"));
     assertThat(p.skipped())
         .allSatisfy(
-            s ->
-                assertThat(
-                        org.tugai.schemas.text.StorableText.problemInName(
-                            "reason", s.reason(), 1000))
-                    .isEmpty());
+            s -> assertThat(StorableText.problemInName("reason", s.reason(), 1000)).isEmpty());
   }
 }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.InputStreamReader;
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,9 +131,9 @@ class MovebankCsvTest {
     List<MovebankCsv.Row> rows = new ArrayList<>();
     try (MovebankCsv csv =
         MovebankCsv.read(
-            new java.io.InputStreamReader(
+            new InputStreamReader(
                 MovebankCsvTest.class.getResourceAsStream("/movebank/bukhara-deer-example.csv"),
-                java.nio.charset.StandardCharsets.UTF_8))) {
+                StandardCharsets.UTF_8))) {
       csv.forEachRemaining(rows::add);
     }
     assertThat(rows).hasSize(123);

@@ -3,6 +3,7 @@ package org.tugai.app.satellite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -14,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -180,8 +182,7 @@ class SatelliteToStoreIT {
       }
       Files.write(inbox.resolve("712044A Complete.csv"), export);
       Files.setLastModifiedTime(
-          inbox.resolve("712044A Complete.csv"),
-          java.nio.file.attribute.FileTime.from(Instant.now().minusSeconds(60)));
+          inbox.resolve("712044A Complete.csv"), FileTime.from(Instant.now().minusSeconds(60)));
 
       await()
           .atMost(Duration.ofSeconds(90))
@@ -196,8 +197,7 @@ class SatelliteToStoreIT {
       // The same export once more under another name, as a sync job copies it: nothing new.
       Files.write(inbox.resolve("copy of 712044A.csv"), export);
       Files.setLastModifiedTime(
-          inbox.resolve("copy of 712044A.csv"),
-          java.nio.file.attribute.FileTime.from(Instant.now().minusSeconds(60)));
+          inbox.resolve("copy of 712044A.csv"), FileTime.from(Instant.now().minusSeconds(60)));
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> !Files.exists(inbox.resolve("copy of 712044A.csv")));
@@ -252,7 +252,7 @@ class SatelliteToStoreIT {
       out.write(message);
       out.flush();
       return socket.getInputStream().readAllBytes();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return new byte[0];
     }
   }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -174,7 +175,7 @@ final class CrossingReplay {
                         c.getCrossingId(),
                         new Row(
                             c.getCrossingId(),
-                            c.getStatus().toString().toLowerCase(java.util.Locale.ROOT),
+                            c.getStatus().toString().toLowerCase(Locale.ROOT),
                             c.getRevision(),
                             c.getFromCountry(),
                             c.getToCountry(),

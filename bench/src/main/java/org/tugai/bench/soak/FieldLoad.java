@@ -3,10 +3,13 @@ package org.tugai.bench.soak;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,6 +20,7 @@ import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.tugai.core.geo.Countries;
 import org.tugai.schemas.MqttTopics;
 
 /**
@@ -53,7 +57,7 @@ final class FieldLoad implements AutoCloseable {
   final Set<String> noSubscribers = ConcurrentHashMap.newKeySet();
 
   /** When each message was acknowledged, to place a lost one among the faults. */
-  final java.util.Map<String, Instant> ackedAt = new ConcurrentHashMap<>();
+  final Map<String, Instant> ackedAt = new ConcurrentHashMap<>();
 
   private final int collars;
   private final int cameras;
@@ -87,8 +91,7 @@ final class FieldLoad implements AutoCloseable {
     this.collars = collars;
     this.borderLat = new double[collars];
     this.lonOf = new double[collars];
-    org.tugai.core.geo.Countries countries =
-        crossers ? org.tugai.core.geo.Countries.load(org.tugai.core.geo.Countries.SHIPPED) : null;
+    Countries countries = crossers ? Countries.load(Countries.SHIPPED) : null;
     for (int c = 0; c < collars; c++) {
       borderLat[c] = Double.NaN;
       if (crossers && isCrosser(c)) {
@@ -106,8 +109,7 @@ final class FieldLoad implements AutoCloseable {
     this.ratePerSecond = ratePerSecond;
     // Simulated time runs a minute per message per device, from a month ago: always inside the
     // gateway's window.
-    this.base =
-        Instant.now().minus(Duration.ofDays(30)).truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+    this.base = Instant.now().minus(Duration.ofDays(30)).truncatedTo(ChronoUnit.MINUTES);
     this.url = url;
     options.setCleanStart(false);
     options.setSessionExpiryInterval(3600L);
@@ -258,7 +260,7 @@ final class FieldLoad implements AutoCloseable {
                 try {
                   ticker.schedule(
                       () -> send(topic, json, sent, acked, key, bad), 1, TimeUnit.SECONDS);
-                } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                } catch (RejectedExecutionException stopped) {
                   // The load has stopped: this message stays unacknowledged, which the verifier
                   // does not count as lost.
                 }

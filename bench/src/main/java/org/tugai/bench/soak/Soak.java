@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,17 +20,29 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.tugai.avro.Alert;
+import org.tugai.avro.Deployment;
+import org.tugai.avro.DeviceType;
+import org.tugai.core.config.KafkaSettings;
+import org.tugai.core.config.Settings;
 import org.tugai.core.kafka.PollLoop;
+import org.tugai.core.kafka.TopicAdmin;
 import org.tugai.embedded.EmbeddedPostgres;
 import org.tugai.embedded.KafkaBrokerProcess;
 import org.tugai.embedded.MosquittoProcess;
 import org.tugai.embedded.WebhookReceiver;
 import org.tugai.schemas.SchemaCatalog;
+import org.tugai.schemas.TopicSpec;
 import org.tugai.schemas.Topics;
 
 /**
@@ -408,7 +421,7 @@ public final class Soak {
       Thread.sleep(1_000);
       stored = storedAlerts(db, user);
     }
-    Map<String, org.tugai.avro.Alert> latest = new HashMap<>();
+    Map<String, Alert> latest = new HashMap<>();
     // Per key, the partition's order is the order of its updates.
     scan(bootstrap, topics.alerts(), (r, a) -> latest.put(a.getAlertId(), a));
     List<String> samples = new ArrayList<>();
@@ -426,7 +439,7 @@ public final class Soak {
         notOnWebhook++;
         sample(samples, "not at the webhook: " + id);
       }
-      org.tugai.avro.Alert last = latest.get(id);
+      Alert last = latest.get(id);
       if (last == null
           || !last.getStatus().toString().equalsIgnoreCase(e.getValue()[0])
           || last.getUpdatedAt().toEpochMilli() != Long.parseLong(e.getValue()[1])) {
@@ -540,7 +553,7 @@ public final class Soak {
             rs.getString(1),
             new String[] {rs.getString(2), Long.toString(rs.getTimestamp(3).getTime())});
       }
-    } catch (java.sql.SQLException e) {
+    } catch (SQLException e) {
       return out; // not there yet
     }
     return out;
@@ -552,9 +565,9 @@ public final class Soak {
    * starts.
    */
   static void deploy(String bootstrap, Topics topics, int collars) throws Exception {
-    org.tugai.core.kafka.TopicAdmin.ensure(
-        org.tugai.core.config.KafkaSettings.from(
-            org.tugai.core.config.Settings.of(
+    TopicAdmin.ensure(
+        KafkaSettings.from(
+            Settings.of(
                 Map.of(
                     "kafka.bootstrap-servers",
                     bootstrap,
@@ -564,24 +577,24 @@ public final class Soak {
                     "1"))),
         List.of(topics.deployments()));
     Instant on = Instant.now().minus(Duration.ofDays(60));
-    try (org.apache.kafka.clients.producer.KafkaProducer<String, byte[]> producer =
-        new org.apache.kafka.clients.producer.KafkaProducer<>(
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
             Map.of("bootstrap.servers", bootstrap, "acks", "all"),
-            new org.apache.kafka.common.serialization.StringSerializer(),
-            new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            new StringSerializer(),
+            new ByteArraySerializer())) {
       for (int c = 0; c < collars; c++) {
         String collar = FieldLoad.COLLAR + c;
-        org.tugai.avro.Deployment d =
-            org.tugai.avro.Deployment.newBuilder()
+        Deployment d =
+            Deployment.newBuilder()
                 .setDeploymentId(collar + "@soak")
                 .setDeviceId(collar)
-                .setDeviceType(org.tugai.avro.DeviceType.COLLAR)
+                .setDeviceType(DeviceType.COLLAR)
                 .setAnimalId("soak-deer-" + c)
                 .setSpecies("Cervus elaphus bactrianus")
                 .setDeployOn(on)
                 .build();
         producer.send(
-            new org.apache.kafka.clients.producer.ProducerRecord<>(
+            new ProducerRecord<>(
                 topics.deployments().name(),
                 d.getDeploymentId(),
                 topics
@@ -654,8 +667,8 @@ public final class Soak {
   /** Every committed record of {@code topic}, from its beginning to its end now. */
   private static <V> void scan(
       String bootstrap,
-      org.tugai.schemas.TopicSpec<String, V> topic,
-      java.util.function.BiConsumer<ConsumerRecord<String, byte[]>, V> each) {
+      TopicSpec<String, V> topic,
+      BiConsumer<ConsumerRecord<String, byte[]>, V> each) {
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(
             Map.of(

@@ -2,6 +2,7 @@ package org.tugai.bench.soak;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Assumptions;
@@ -22,16 +23,13 @@ class SoakIT {
   void everyAcknowledgedMessageIsStoredExactlyOnceThroughEveryFault() throws Exception {
     Assumptions.assumeTrue(MosquittoProcess.binary().isPresent(), "needs mosquitto");
     // It starts, stops and kills its own broker and database processes; CI's second pass (the same
-    // tests against the
-    // machine's shared services, given by environment) has nothing to add to it.
+    // tests against the machine's shared services, given by environment) has nothing to add to it.
     Assumptions.assumeTrue(
         System.getenv("TUGAI_KAFKA_BOOTSTRAP_SERVERS") == null,
         "runs once, in the self-contained pass");
     Soak.Params params = new Soak.Params(Duration.ofMinutes(4), 100, 10, 100, 1);
     // Under target, not a temporary directory: the services' logs stay for whoever reads a failure.
-    Path dir =
-        java.nio.file.Files.createDirectories(
-            Path.of("target", "soak-" + System.currentTimeMillis()));
+    Path dir = Files.createDirectories(Path.of("target", "soak-" + System.currentTimeMillis()));
     Soak.Figures f = Soak.run(params, dir);
     Soak.print(params, f);
     assertThat(f.fixesAcked()).isGreaterThan(10_000);

@@ -2,6 +2,8 @@ package org.tugai.core.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -16,10 +18,7 @@ import java.util.Optional;
  *     the JVM's trust store)
  */
 public record MqttSettings(
-    String url,
-    Optional<String> username,
-    Optional<String> password,
-    Optional<java.nio.file.Path> caFile) {
+    String url, Optional<String> username, Optional<String> password, Optional<Path> caFile) {
 
   private static final List<String> SCHEMES = List.of("tcp", "ssl", "ws", "wss");
 
@@ -48,7 +47,7 @@ public record MqttSettings(
       throw new ConfigException(prefix + "username", "missing while " + prefix + "password is set");
     }
     Optional<java.nio.file.Path> ca = s.optional(prefix + "ca-file").map(java.nio.file.Path::of);
-    if (ca.isPresent() && !java.nio.file.Files.isReadable(ca.get())) {
+    if (ca.isPresent() && !Files.isReadable(ca.get())) {
       throw new ConfigException(prefix + "ca-file", "cannot read " + ca.get());
     }
     return new MqttSettings(url, user, password, ca);

@@ -17,7 +17,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -269,8 +271,8 @@ public final class Settings {
    * The names directly below {@code prefix} in the file: {@code names("gateway.sources.")} gives
    * the source names.
    */
-  public java.util.SortedSet<String> names(String prefix) {
-    java.util.SortedSet<String> names = new java.util.TreeSet<>();
+  public SortedSet<String> names(String prefix) {
+    SortedSet<String> names = new TreeSet<>();
     for (String key : file.keySet()) {
       if (key.startsWith(prefix) && key.length() > prefix.length()) {
         String rest = key.substring(prefix.length());

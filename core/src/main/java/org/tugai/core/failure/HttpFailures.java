@@ -1,5 +1,8 @@
 package org.tugai.core.failure;
 
+import java.net.MalformedURLException;
+import javax.net.ssl.SSLHandshakeException;
+
 /**
  * Answers of a webhook receiver (or any HTTP peer we push to): the one place webhook delivery asks.
  */
@@ -27,8 +30,8 @@ public final class HttpFailures {
    */
   public static Failure classify(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof javax.net.ssl.SSLHandshakeException
-          || t instanceof java.net.MalformedURLException
+      if (t instanceof SSLHandshakeException
+          || t instanceof MalformedURLException
           || t instanceof IllegalArgumentException) {
         return Failure.SYSTEMIC;
       }

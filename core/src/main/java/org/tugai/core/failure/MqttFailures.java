@@ -17,8 +17,7 @@ public final class MqttFailures {
       // Topic name invalid, packet too large, payload format invalid: this message.
       case 0x90, 0x95, 0x99 -> Failure.POISON;
       // Quota exceeded, server busy or unavailable, receive maximum exceeded, connection lost,
-      // timeouts, and
-      // Paho's client-side codes (32xxx): the broker or the link.
+      // timeouts, and Paho's client-side codes (32xxx): the broker or the link.
       default -> Failure.RETRIABLE;
     };
   }

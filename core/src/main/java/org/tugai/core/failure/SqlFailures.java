@@ -1,5 +1,6 @@
 package org.tugai.core.failure;
 
+import java.io.IOException;
 import java.sql.SQLException;
 import java.sql.SQLInvalidAuthorizationSpecException;
 import java.sql.SQLNonTransientConnectionException;
@@ -60,7 +61,7 @@ public final class SqlFailures {
       if (t instanceof SQLTransientException
           || t instanceof SQLRecoverableException
           || t instanceof SQLNonTransientConnectionException
-          || t instanceof java.io.IOException) {
+          || t instanceof IOException) {
         return Failure.RETRIABLE;
       }
     }

@@ -1,6 +1,7 @@
 package org.tugai.core.kafka;
 
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,8 +10,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -41,9 +47,9 @@ public final class TopicAdmin {
                               Optional.of(kafka.replicationFactor()))
                           .configs(t.configs()))
               .toList();
-      Map<String, org.apache.kafka.common.KafkaFuture<Void>> created =
+      Map<String, KafkaFuture<Void>> created =
           missing.isEmpty() ? Map.of() : admin.createTopics(missing).values();
-      for (Map.Entry<String, org.apache.kafka.common.KafkaFuture<Void>> e : created.entrySet()) {
+      for (Map.Entry<String, KafkaFuture<Void>> e : created.entrySet()) {
         try {
           e.getValue().get(30, TimeUnit.SECONDS);
           log.info("created topic {}", e.getKey());
@@ -78,34 +84,24 @@ public final class TopicAdmin {
     if (existing.isEmpty()) {
       return;
     }
-    Map<org.apache.kafka.common.config.ConfigResource, TopicSpec<?, ?>> byResource =
-        new java.util.LinkedHashMap<>();
+    Map<ConfigResource, TopicSpec<?, ?>> byResource = new LinkedHashMap<>();
     existing.forEach(
-        t ->
-            byResource.put(
-                new org.apache.kafka.common.config.ConfigResource(
-                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t.name()),
-                t));
+        t -> byResource.put(new ConfigResource(ConfigResource.Type.TOPIC, t.name()), t));
     try {
-      Map<org.apache.kafka.common.config.ConfigResource, org.apache.kafka.clients.admin.Config>
-          current = admin.describeConfigs(byResource.keySet()).all().get(30, TimeUnit.SECONDS);
-      Map<
-              org.apache.kafka.common.config.ConfigResource,
-              Collection<org.apache.kafka.clients.admin.AlterConfigOp>>
-          changes = new java.util.LinkedHashMap<>();
+      Map<ConfigResource, Config> current =
+          admin.describeConfigs(byResource.keySet()).all().get(30, TimeUnit.SECONDS);
+      Map<ConfigResource, Collection<AlterConfigOp>> changes = new LinkedHashMap<>();
       byResource.forEach(
           (resource, spec) -> {
             String wanted = spec.configs().get("message.timestamp.type");
-            org.apache.kafka.clients.admin.ConfigEntry now =
-                current.get(resource).get("message.timestamp.type");
+            ConfigEntry now = current.get(resource).get("message.timestamp.type");
             if (wanted != null && (now == null || !wanted.equals(now.value()))) {
               changes.put(
                   resource,
                   List.of(
-                      new org.apache.kafka.clients.admin.AlterConfigOp(
-                          new org.apache.kafka.clients.admin.ConfigEntry(
-                              "message.timestamp.type", wanted),
-                          org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)));
+                      new AlterConfigOp(
+                          new ConfigEntry("message.timestamp.type", wanted),
+                          AlterConfigOp.OpType.SET)));
             }
           });
       if (!changes.isEmpty()) {

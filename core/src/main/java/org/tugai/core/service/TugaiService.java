@@ -1,5 +1,8 @@
 package org.tugai.core.service;
 
+import java.util.List;
+import java.util.Optional;
+
 /**
  * A long-running part of the pipeline. {@link #start} returns once it is ready; it logs one line
  * with "started".
@@ -14,8 +17,8 @@ public interface TugaiService extends AutoCloseable {
    * What is wrong with this service now, one line each, though it runs (a session taken over, a
    * thread that died): {@code /health} answers 503 with these while the list is not empty.
    */
-  default java.util.List<String> problems() {
-    return java.util.List.of();
+  default List<String> problems() {
+    return List.of();
   }
 
   /**
@@ -23,8 +26,8 @@ public interface TugaiService extends AutoCloseable {
    * /health} answers 503 and the process exits with {@code 70} unless {@code
    * process.exit-on-failure} is false.
    */
-  default java.util.Optional<String> failure() {
-    return java.util.Optional.empty();
+  default Optional<String> failure() {
+    return Optional.empty();
   }
 
   @Override

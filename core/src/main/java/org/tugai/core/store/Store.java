@@ -41,14 +41,10 @@ public final class Store implements AutoCloseable {
     config.setAutoCommit(false);
     config.setReadOnly(readOnly);
     // With autocommit off, the pool's own queries (the validity check when it opens a connection)
-    // would open a
-    // transaction and leave the new connection "idle in transaction": on PostgreSQL that holds a
-    // snapshot for as
-    // long as it idles; a single-session server such as PGlite's TimescaleDB stalls every other
-    // connection behind
-    // it. Isolated internal queries end their transaction, and an init statement makes the pool end
-    // the one its
-    // validity check began.
+    // would open a transaction and leave the new connection "idle in transaction": on PostgreSQL
+    // that holds a snapshot for as long as it idles; a single-session server such as PGlite's
+    // TimescaleDB stalls every other connection behind it. Isolated internal queries end their
+    // transaction, and an init statement makes the pool end the one its validity check began.
     config.setIsolateInternalQueries(true);
     config.setConnectionInitSql("SELECT 1");
     // Start even while the database is away: the sink waits and retries, the API answers 503.
@@ -79,8 +75,8 @@ public final class Store implements AutoCloseable {
             .dataSource(settings.url(), settings.user(), settings.password())
             .locations(MIGRATIONS)
             // A session lock instead of one held in a transaction: no connection waits on another's
-            // open transaction
-            // (single-session servers such as PGlite's TimescaleDB would otherwise stall).
+            // open transaction (single-session servers such as PGlite's TimescaleDB would otherwise
+            // stall).
             .configuration(Map.of("flyway.postgresql.transactional.lock", "false"))
             .placeholders(
                 Map.of(

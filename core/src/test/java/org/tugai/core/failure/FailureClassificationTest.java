@@ -6,6 +6,7 @@ import java.io.EOFException;
 import java.net.ConnectException;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
@@ -83,8 +84,7 @@ class FailureClassificationTest {
         .isEqualTo(Failure.RETRIABLE);
     assertThat(
             KafkaFailures.classify(
-                new org.apache.kafka.common.KafkaException(
-                    "wrapped", new TopicAuthorizationException("x"))))
+                new KafkaException("wrapped", new TopicAuthorizationException("x"))))
         .isEqualTo(Failure.SYSTEMIC);
     assertThat(KafkaFailures.classify(new IllegalStateException("producer closed")))
         .isEqualTo(Failure.RETRIABLE);

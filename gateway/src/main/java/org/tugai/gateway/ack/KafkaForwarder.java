@@ -2,9 +2,11 @@ package org.tugai.gateway.ack;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -39,7 +41,7 @@ public final class KafkaForwarder {
 
   private final String deadLetterTopic;
   private final DeadLetters deadLetters;
-  private final java.util.function.Consumer<String> systemic;
+  private final Consumer<String> systemic;
 
   /**
    * @param deadLetters the dead letter for a poison record
@@ -53,7 +55,7 @@ public final class KafkaForwarder {
       GatewayMetrics metrics,
       String deadLetterTopic,
       DeadLetters deadLetters,
-      java.util.function.Consumer<String> systemic) {
+      Consumer<String> systemic) {
     this.deadLetterTopic = deadLetterTopic;
     this.producer = producer;
     this.retries = retries;
@@ -162,7 +164,7 @@ public final class KafkaForwarder {
     try {
       retries.schedule(
           () -> send(record, outstanding, done, attempt + 1), delay, TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+    } catch (RejectedExecutionException shuttingDown) {
       log.info(
           "gateway is stopping: a record for {} stays unacknowledged and will be redelivered by the broker",
           record.topic());

@@ -1,10 +1,14 @@
 package org.tugai.gateway.alerts;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.List;
 import java.util.Locale;
+import java.util.TreeMap;
 import org.tugai.avro.Alert;
 import org.tugai.schemas.MqttTopics;
 
@@ -56,7 +60,7 @@ public final class AlertJson {
     array(o, "media", a.getMedia());
     array(o, "links", a.getLinks());
     ObjectNode details = o.putObject("details");
-    new java.util.TreeMap<>(a.getDetails()).forEach(details::put);
+    new TreeMap<>(a.getDetails()).forEach(details::put);
     if (a.getAcknowledgedBy() != null) {
       o.put("acknowledgedBy", a.getAcknowledgedBy());
       o.put(
@@ -72,7 +76,7 @@ public final class AlertJson {
     o.put("ackTopic", MqttTopics.ack(channel, "{user}", a.getAlertId()));
     try {
       return MAPPER.writeValueAsBytes(o);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
   }
@@ -82,9 +86,7 @@ public final class AlertJson {
    */
   static double round(double value, double gridDeg) {
     double cell = Math.floor(value / gridDeg) * gridDeg + gridDeg / 2;
-    return java.math.BigDecimal.valueOf(cell)
-        .setScale(6, java.math.RoundingMode.HALF_UP)
-        .doubleValue();
+    return BigDecimal.valueOf(cell).setScale(6, RoundingMode.HALF_UP).doubleValue();
   }
 
   private static void array(ObjectNode o, String name, List<String> values) {

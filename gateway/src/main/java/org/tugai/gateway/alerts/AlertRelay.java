@@ -3,13 +3,19 @@ package org.tugai.gateway.alerts;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -18,6 +24,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -40,6 +47,7 @@ import org.tugai.core.config.KafkaSettings;
 import org.tugai.core.config.MqttSettings;
 import org.tugai.core.failure.MqttFailures;
 import org.tugai.core.kafka.ConsumerThreads;
+import org.tugai.core.service.ServiceFailure;
 import org.tugai.gateway.mqtt.SessionTakeovers;
 import org.tugai.schemas.MqttTopics;
 import org.tugai.schemas.TopicSpec;
@@ -71,7 +79,7 @@ public final class AlertRelay implements AutoCloseable {
   private final String clientId;
   private static final String CONNECTION = "alerts out";
   private final SessionTakeovers takeovers;
-  private final org.tugai.core.service.ServiceFailure failure;
+  private final ServiceFailure failure;
 
   /**
    * Set while the broker refuses our publishes for good (not authorised): publishing waits until
@@ -99,14 +107,14 @@ public final class AlertRelay implements AutoCloseable {
   private final PriorityBlockingQueue<Publish> due = new PriorityBlockingQueue<>();
 
   /** Per partition, the records in offset order with the publishes each still waits for. */
-  private final Map<TopicPartition, java.util.TreeMap<Long, Pending>> pending = new HashMap<>();
+  private final Map<TopicPartition, TreeMap<Long, Pending>> pending = new HashMap<>();
 
   private final Object progress = new Object();
 
   /**
    * Publishes handed to the client and not yet settled; a lost connection settles them all as lost.
    */
-  private final Set<Attempt> outstanding = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<Attempt> outstanding = ConcurrentHashMap.newKeySet();
 
   private long sequence;
 
@@ -114,7 +122,7 @@ public final class AlertRelay implements AutoCloseable {
    * One try of one publish; settled exactly once, by its acknowledgement, its failure or its lost
    * connection.
    */
-  private record Attempt(Publish publish, java.util.concurrent.atomic.AtomicBoolean settled) {
+  private record Attempt(Publish publish, AtomicBoolean settled) {
     boolean settle() {
       return settled.compareAndSet(false, true);
     }
@@ -145,7 +153,7 @@ public final class AlertRelay implements AutoCloseable {
       TopicSpec<String, Alert> topic,
       AlertChannels channels,
       SessionTakeovers takeovers,
-      org.tugai.core.service.ServiceFailure failure) {
+      ServiceFailure failure) {
     this.failure = failure;
     this.takeovers = takeovers;
     takeovers.register(CONNECTION);
@@ -225,8 +233,8 @@ public final class AlertRelay implements AutoCloseable {
   }
 
   /** Why alerts are not going out though the relay runs, if they are not. */
-  public java.util.Optional<String> problem() {
-    return java.util.Optional.ofNullable(refused);
+  public Optional<String> problem() {
+    return Optional.ofNullable(refused);
   }
 
   /** Publishes in flight now; never more than the broker's receive maximum. */
@@ -277,7 +285,7 @@ public final class AlertRelay implements AutoCloseable {
 
   private int pendingRecords() {
     int n = 0;
-    for (java.util.TreeMap<Long, Pending> records : pending.values()) {
+    for (TreeMap<Long, Pending> records : pending.values()) {
       n += records.size();
     }
     return n;
@@ -296,7 +304,7 @@ public final class AlertRelay implements AutoCloseable {
     }
     Set<String> targets = alert == null ? Set.of() : channels(alert);
     Pending p = new Pending(targets.size());
-    pending.computeIfAbsent(tp, k -> new java.util.TreeMap<>()).put(r.offset(), p);
+    pending.computeIfAbsent(tp, k -> new TreeMap<>()).put(r.offset(), p);
     for (String channel : targets) {
       due.add(
           new Publish(
@@ -319,7 +327,7 @@ public final class AlertRelay implements AutoCloseable {
       }
       MqttMessage message = new MqttMessage(next.json());
       message.setQos(1);
-      Attempt attempt = new Attempt(next, new java.util.concurrent.atomic.AtomicBoolean());
+      Attempt attempt = new Attempt(next, new AtomicBoolean());
       outstanding.add(attempt);
       try {
         client.publish(
@@ -355,8 +363,8 @@ public final class AlertRelay implements AutoCloseable {
       switch (MqttFailures.classify(codes[0])) {
         case SYSTEMIC -> {
           // Not authorised: nothing gets through until the ACL is fixed (Mosquitto re-reads it on
-          // SIGHUP, no restart
-          // needed). Nothing is committed past this alert; it is tried again every REFUSED_PAUSE.
+          // SIGHUP, no restart needed). Nothing is committed past this alert; it is tried again
+          // every REFUSED_PAUSE.
           if (refused == null) {
             log.error(
                 "alerts out: the rangers' broker refuses {} (reason code 0x{}): check the ACL of the relay's user; "
@@ -420,8 +428,8 @@ public final class AlertRelay implements AutoCloseable {
    */
   private void commitDone() {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    for (Map.Entry<TopicPartition, java.util.TreeMap<Long, Pending>> e : pending.entrySet()) {
-      java.util.TreeMap<Long, Pending> records = e.getValue();
+    for (Map.Entry<TopicPartition, TreeMap<Long, Pending>> e : pending.entrySet()) {
+      TreeMap<Long, Pending> records = e.getValue();
       Long next = null;
       while (!records.isEmpty() && records.firstEntry().getValue().left.get() <= 0) {
         next = records.pollFirstEntry().getKey() + 1;
@@ -433,7 +441,7 @@ public final class AlertRelay implements AutoCloseable {
     if (!offsets.isEmpty()) {
       try {
         consumer.commitSync(offsets);
-      } catch (org.apache.kafka.common.KafkaException e) {
+      } catch (KafkaException e) {
         log.warn(
             "alert relay could not commit {} ({}); those alerts may be published again",
             offsets,
@@ -445,9 +453,9 @@ public final class AlertRelay implements AutoCloseable {
   /** Partitions another member now owns: their undelivered records are its to deliver. */
   private void forget(Collection<TopicPartition> partitions) {
     for (TopicPartition tp : partitions) {
-      java.util.TreeMap<Long, Pending> records = pending.remove(tp);
+      TreeMap<Long, Pending> records = pending.remove(tp);
       if (records != null) {
-        Set<Pending> gone = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Set<Pending> gone = Collections.newSetFromMap(new IdentityHashMap<>());
         gone.addAll(records.values());
         due.removeIf(p -> gone.contains(p.of()));
       }

@@ -8,12 +8,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -29,6 +31,7 @@ import org.tugai.core.failure.Failure;
 import org.tugai.core.failure.HttpFailures;
 import org.tugai.core.kafka.ConsumerThreads;
 import org.tugai.core.kafka.Offsets;
+import org.tugai.core.service.ServiceFailure;
 import org.tugai.schemas.DeadLetters;
 import org.tugai.schemas.ReasonCodes;
 import org.tugai.schemas.TopicSpec;
@@ -70,7 +73,7 @@ public final class WebhookRelay implements AutoCloseable {
   private volatile boolean running;
   private long delivered;
   private long failed;
-  private final org.tugai.core.service.ServiceFailure failure;
+  private final ServiceFailure failure;
 
   /**
    * Set while the receiver refuses us for good (401, 403, 404, a TLS failure): the channel's alerts
@@ -85,9 +88,9 @@ public final class WebhookRelay implements AutoCloseable {
   private volatile Instant unreachableSince;
 
   /** Why this channel's alerts are not delivered though the relay runs, if they are not. */
-  public java.util.Optional<String> problem() {
+  public Optional<String> problem() {
     Instant since = unreachableSince;
-    return java.util.Optional.ofNullable(
+    return Optional.ofNullable(
         refused != null
             ? refused
             : since != null
@@ -106,7 +109,7 @@ public final class WebhookRelay implements AutoCloseable {
       TopicSpec<String, DeadLetter> deadLetters,
       AlertChannels settings,
       AlertChannels.Channel channel,
-      org.tugai.core.service.ServiceFailure failure) {
+      ServiceFailure failure) {
     this.failure = failure;
     this.kafka = kafka;
     this.memberId = memberId;
@@ -128,10 +131,9 @@ public final class WebhookRelay implements AutoCloseable {
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     // One alert per poll, committed once delivered or dead-lettered, and a poll interval longer
-    // than the
-    // worst case of one alert (every try timing out, pauses capped at a minute): a dead receiver
-    // must not
-    // get this consumer thrown out of its group and the same alerts retried from the start forever.
+    // than the worst case of one alert (every try timing out, pauses capped at a minute): a dead
+    // receiver must not get this consumer thrown out of its group and the same alerts retried from
+    // the start forever.
     c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
     long worstMs =
         settings.webhookAttempts() * (settings.webhookTimeout().toMillis() * 2 + 60_000L)
@@ -163,8 +165,7 @@ public final class WebhookRelay implements AutoCloseable {
           if (!deliver(r)) {
             // Refused for good by the receiver: the same alert is read again after the pause,
             // nothing committed.
-            consumer.seek(
-                new org.apache.kafka.common.TopicPartition(r.topic(), r.partition()), r.offset());
+            consumer.seek(new TopicPartition(r.topic(), r.partition()), r.offset());
             again = true;
             break;
           }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import java.io.FilterReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -233,8 +236,7 @@ public final class CamtrapDpPackage {
             Optional<Detection> found = detection(r);
             // A blank media-level observation still says its medium was looked at: its event is
             // classified.
-            mediaLevel.add(
-                new java.util.AbstractMap.SimpleImmutableEntry<>(mediaId, found.orElse(null)));
+            mediaLevel.add(new AbstractMap.SimpleImmutableEntry<>(mediaId, found.orElse(null)));
             observations[0]++;
             return;
           }
@@ -275,8 +277,7 @@ public final class CamtrapDpPackage {
           Optional.ofNullable(timelines.get(m.deploymentId()))
               .flatMap(t -> t.at(m.timestamp()))
               // A medium outside every event: an event of its own, shared by the deployment's media
-              // of the same instant
-              // (classified below if a media-level observation names it).
+              // of the same instant (classified below if a media-level observation names it).
               .orElseGet(
                   () ->
                       lone.computeIfAbsent(
@@ -332,7 +333,7 @@ public final class CamtrapDpPackage {
     return new Contents(source, List.copyOf(deployments.values()), out, observations[0], problems);
   }
 
-  private static List<Event> concat(java.util.Collection<Event> a, java.util.Collection<Event> b) {
+  private static List<Event> concat(Collection<Event> a, Collection<Event> b) {
     List<Event> all = new ArrayList<>(a);
     all.addAll(b);
     return all;
@@ -484,7 +485,7 @@ public final class CamtrapDpPackage {
    * Skips the byte-order mark spreadsheet programs put before the header, which would become part
    * of its first name.
    */
-  private static final class BOMlessReader extends java.io.FilterReader {
+  private static final class BOMlessReader extends FilterReader {
     private boolean first = true;
 
     BOMlessReader(Reader in) {

@@ -1,5 +1,7 @@
 package org.tugai.gateway.decode;
 
+import java.util.function.Consumer;
+
 /**
  * Every decoder the gateway has, built once from the validation window and the LoRaWAN profiles.
  */
@@ -20,10 +22,7 @@ public record Decoders(
    * @param skipped told why each MegaDetector detection was left out
    */
   public static Decoders of(
-      TimeWindow window,
-      LorawanProfiles profiles,
-      double minConfidence,
-      java.util.function.Consumer<String> skipped) {
+      TimeWindow window, LorawanProfiles profiles, double minConfidence, Consumer<String> skipped) {
     return new Decoders(
         new NativeFixDecoder(window),
         new NativeCameraEventDecoder(window),

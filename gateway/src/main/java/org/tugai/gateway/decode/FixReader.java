@@ -2,7 +2,9 @@ package org.tugai.gateway.decode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
+import java.util.Set;
 import org.tugai.avro.Fix;
 import org.tugai.avro.FixType;
 import org.tugai.schemas.ReasonCodes;
@@ -45,7 +47,7 @@ final class FixReader {
     // Millisecond precision, as stored: the natural key must be the same before and after encoding.
     Instant fixTime =
         (fallbackTime != null && !f.has(names.fixTime()) ? fallbackTime : time(f, names))
-            .truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+            .truncatedTo(ChronoUnit.MILLIS);
     window.check("fixTime", fixTime);
     Instant deviceTime = names.sentAt() == null ? null : f.optionalTime(names.sentAt());
 
@@ -108,7 +110,7 @@ final class FixReader {
    * Argos / Kineis classes as the services write them; anything else would be a class no rule
    * knows.
    */
-  private static final java.util.Set<String> LOCATION_CLASSES =
+  private static final Set<String> LOCATION_CLASSES =
       java.util.Set.of("G", "3", "2", "1", "0", "A", "B", "Z");
 
   private static String locationClass(JsonFields f, String field) throws RejectedException {

@@ -7,6 +7,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.tugai.schemas.ReasonCodes;
 import org.tugai.schemas.text.StorableText;
 
@@ -79,7 +80,7 @@ final class JsonFields {
    * {@code field}.
    */
   static String storableName(String field, String value, int maxLength) throws RejectedException {
-    java.util.Optional<String> problem = StorableText.problemInName(field, value, maxLength);
+    Optional<String> problem = StorableText.problemInName(field, value, maxLength);
     if (problem.isPresent()) {
       throw new RejectedException(ReasonCodes.BAD_TEXT, problem.get());
     }
@@ -112,7 +113,7 @@ final class JsonFields {
     if (v == null) {
       return null;
     }
-    java.util.Optional<String> problem = StorableText.problemInText(field, v, maxLength);
+    Optional<String> problem = StorableText.problemInText(field, v, maxLength);
     if (problem.isPresent()) {
       throw new RejectedException(ReasonCodes.BAD_TEXT, problem.get());
     }

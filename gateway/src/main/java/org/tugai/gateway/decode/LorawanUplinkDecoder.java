@@ -2,9 +2,12 @@ package org.tugai.gateway.decode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.tugai.avro.Fix;
 import org.tugai.schemas.ReasonCodes;
 
@@ -69,9 +72,8 @@ public final class LorawanUplinkDecoder {
     JsonNode up = object(root, "uplink_message");
     JsonNode decoded = object(up, "decoded_payload");
     // When the radio left the collar, as near as the network knows it: the gateways' own (GPS) time
-    // of reception, else
-    // the network server's receive time; the application server's received_at is later still, and
-    // last resort.
+    // of reception, else the network server's receive time; the application server's received_at is
+    // later still, and last resort.
     Instant networkTime =
         earliest(up.get("rx_metadata"), "time")
             .or(() -> optionalTime(up, "received_at"))
@@ -112,7 +114,7 @@ public final class LorawanUplinkDecoder {
    * The earliest parseable time under {@code field} of the receptions; a gateway's bad clock is
    * skipped, not fatal.
    */
-  private static java.util.Optional<Instant> earliest(JsonNode receptions, String field) {
+  private static Optional<Instant> earliest(JsonNode receptions, String field) {
     Instant min = null;
     if (receptions != null && receptions.isArray()) {
       for (JsonNode rx : receptions) {
@@ -122,18 +124,18 @@ public final class LorawanUplinkDecoder {
         }
       }
     }
-    return java.util.Optional.ofNullable(min);
+    return Optional.ofNullable(min);
   }
 
-  private static java.util.Optional<Instant> optionalTime(JsonNode node, String field) {
+  private static Optional<Instant> optionalTime(JsonNode node, String field) {
     JsonNode v = node == null ? null : node.get(field);
     if (v == null || !v.isTextual()) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     try {
-      return java.util.Optional.of(java.time.OffsetDateTime.parse(v.asText()).toInstant());
-    } catch (java.time.format.DateTimeParseException e) {
-      return java.util.Optional.empty();
+      return Optional.of(OffsetDateTime.parse(v.asText()).toInstant());
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
     }
   }
 

@@ -3,14 +3,24 @@ package org.tugai.gateway.decode;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.tugai.avro.CameraEvent;
 import org.tugai.avro.Detection;
 import org.tugai.avro.DetectionClass;
+import org.tugai.schemas.CameraEventFlags;
 import org.tugai.schemas.ReasonCodes;
 
 /**
@@ -31,7 +41,7 @@ import org.tugai.schemas.ReasonCodes;
 public final class MegaDetectorDecoder {
 
   /** The capture time is the gateway's arrival time: the image carried none. */
-  public static final String NO_CAPTURE_TIME = org.tugai.schemas.CameraEventFlags.NO_CAPTURE_TIME;
+  public static final String NO_CAPTURE_TIME = CameraEventFlags.NO_CAPTURE_TIME;
 
   /**
    * MegaDetector v5's own recommendation for its output: above 0.2 a detection is worth a look; the
@@ -39,15 +49,15 @@ public final class MegaDetectorDecoder {
    */
   public static final double DEFAULT_MIN_CONFIDENCE = 0.2;
 
-  private static final java.util.regex.Pattern VIDEO_FRAME =
-      java.util.regex.Pattern.compile(
+  private static final Pattern VIDEO_FRAME =
+      Pattern.compile(
           "(?i)(.+\\.(?:mp4|avi|mov|mkv|m4v|wmv|mpg|mpeg))[/\\\\]frame\\d+\\.(?:jpe?g|png)");
 
   private static final DateTimeFormatter EXIF = DateTimeFormatter.ofPattern("yyyy:MM:dd HH:mm:ss");
 
   private final TimeWindow window;
   private final double minConfidence;
-  private final java.util.function.Consumer<String> skipped;
+  private final Consumer<String> skipped;
 
   public MegaDetectorDecoder(TimeWindow window) {
     this(window, DEFAULT_MIN_CONFIDENCE, reason -> {});
@@ -58,8 +68,7 @@ public final class MegaDetectorDecoder {
    * @param skipped told the reason ({@code unknown-category}, {@code below-threshold}) of every
    *     detection left out
    */
-  public MegaDetectorDecoder(
-      TimeWindow window, double minConfidence, java.util.function.Consumer<String> skipped) {
+  public MegaDetectorDecoder(TimeWindow window, double minConfidence, Consumer<String> skipped) {
     this.window = window;
     this.minConfidence = minConfidence;
     this.skipped = skipped;
@@ -103,13 +112,13 @@ public final class MegaDetectorDecoder {
     List<CameraEvent> events = new ArrayList<>();
     List<Decoded.Part> rejected = new ArrayList<>();
     // A video's frames, in file order, become one event: keyed by the video's path.
-    java.util.Map<String, List<CameraEvent>> videos = new java.util.LinkedHashMap<>();
+    Map<String, List<CameraEvent>> videos = new LinkedHashMap<>();
     int i = 0;
     for (JsonNode image : root.get("images")) {
       try {
         CameraEvent event =
             event(cameraId, image, model, categories, classifications, source, receivedAt);
-        java.util.regex.Matcher frame = VIDEO_FRAME.matcher(event.getMedia().get(0));
+        Matcher frame = VIDEO_FRAME.matcher(event.getMedia().get(0));
         if (frame.matches()) {
           videos.computeIfAbsent(frame.group(1), v -> new ArrayList<>()).add(event);
         } else {
@@ -138,11 +147,9 @@ public final class MegaDetectorDecoder {
    */
   private static CameraEvent video(String video, List<CameraEvent> frames) {
     CameraEvent first =
-        frames.stream()
-            .min(java.util.Comparator.comparing(CameraEvent::getCapturedAt))
-            .orElseThrow();
+        frames.stream().min(Comparator.comparing(CameraEvent::getCapturedAt)).orElseThrow();
     List<Detection> detections = new ArrayList<>();
-    java.util.Set<String> flags = new java.util.LinkedHashSet<>();
+    Set<String> flags = new LinkedHashSet<>();
     for (CameraEvent f : frames) {
       for (Detection d : f.getDetections()) {
         if (detections.size() < InputLimits.MAX_DETECTIONS) {
@@ -153,11 +160,11 @@ public final class MegaDetectorDecoder {
     }
     // The video ends at its last frame with a time of its own (a frame without one has the batch's
     // arrival time).
-    java.time.Instant last =
+    Instant last =
         frames.stream()
             .filter(f -> !f.getQualityFlags().contains(NO_CAPTURE_TIME))
             .map(CameraEvent::getCapturedAt)
-            .max(java.util.Comparator.naturalOrder())
+            .max(Comparator.naturalOrder())
             .orElse(first.getCapturedAt());
     String eventId = video.length() > 128 ? video.substring(video.length() - 128) : video;
     return CameraEvent.newBuilder()
@@ -294,7 +301,7 @@ public final class MegaDetectorDecoder {
       return LocalDateTime.parse(text, EXIF).toInstant(ZoneOffset.UTC);
     } catch (DateTimeParseException notExif) {
       try {
-        return java.time.OffsetDateTime.parse(text).toInstant();
+        return OffsetDateTime.parse(text).toInstant();
       } catch (DateTimeParseException e) {
         throw new RejectedException(
             ReasonCodes.WRONG_TYPE,

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.Set;
 import org.tugai.core.config.ConfigException;
 import org.tugai.core.config.Settings;
 
@@ -86,7 +87,7 @@ public final class SbdProfiles {
     return Optional.ofNullable(decoders.get(profile.orElse(defaultProfile)));
   }
 
-  public java.util.Set<String> names() {
+  public Set<String> names() {
     return decoders.keySet();
   }
 }

@@ -3,8 +3,12 @@ package org.tugai.gateway.files;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.tugai.avro.Fix;
@@ -43,7 +47,7 @@ public final class FileIntake {
    * must stay free to give up waiting and try again later. One thread, so a long outage holds at
    * most one file's records.
    */
-  private final java.util.concurrent.ExecutorService sending;
+  private final ExecutorService sending;
 
   public FileIntake(
       NativeFixDecoder decoder,
@@ -57,7 +61,7 @@ public final class FileIntake {
     this.metrics = metrics;
     this.clock = clock;
     this.sending =
-        java.util.concurrent.Executors.newSingleThreadExecutor(
+        Executors.newSingleThreadExecutor(
             r -> {
               Thread t = new Thread(r, "gateway-files-send");
               t.setDaemon(true);
@@ -79,7 +83,7 @@ public final class FileIntake {
 
   public CompletableFuture<Report> submit(String fileName, VendorFormat.Parsed parsed) {
     String source = Channels.IMPORT_PREFIX + parsed.format().cliName() + ":" + fileName;
-    List<Problem> problems = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Problem> problems = Collections.synchronizedList(new ArrayList<>());
     List<List<ProducerRecord<String, byte[]>>> batches = new ArrayList<>();
     List<ProducerRecord<String, byte[]>> batch = new ArrayList<>();
     int fixes = 0;
@@ -142,7 +146,7 @@ public final class FileIntake {
                   });
             }
           });
-    } catch (java.util.concurrent.RejectedExecutionException closing) {
+    } catch (RejectedExecutionException closing) {
       done.completeExceptionally(closing);
     }
     return done;

@@ -9,12 +9,15 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +25,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tugai.gateway.GatewayMetrics;
 import org.tugai.schemas.Channels;
 
 /**
@@ -43,15 +47,12 @@ public final class Inbox implements AutoCloseable {
   private final FileSettings.InboxSettings settings;
   private final FileIntake intake;
   private final Clock clock;
-  private final org.tugai.gateway.GatewayMetrics metrics;
+  private final GatewayMetrics metrics;
   private final Set<String> imported = new HashSet<>();
   private ScheduledExecutorService poller;
 
   public Inbox(
-      FileSettings.InboxSettings settings,
-      FileIntake intake,
-      Clock clock,
-      org.tugai.gateway.GatewayMetrics metrics) {
+      FileSettings.InboxSettings settings, FileIntake intake, Clock clock, GatewayMetrics metrics) {
     this.settings = settings;
     this.intake = intake;
     this.clock = clock;
@@ -103,8 +104,7 @@ public final class Inbox implements AutoCloseable {
   }
 
   /** A file handed to Kafka whose acknowledgements had not all come when its wait ran out. */
-  private record Pending(
-      String name, java.util.concurrent.CompletableFuture<?> sent, Finish finish) {}
+  private record Pending(String name, CompletableFuture<?> sent, Finish finish) {}
 
   private Pending pending;
   private long lastWaitLog;
@@ -164,7 +164,7 @@ public final class Inbox implements AutoCloseable {
     }
     String text = VendorText.decode(bytes);
     Optional<VendorFormat> format = VendorFormat.detect(text);
-    java.util.concurrent.CompletableFuture<?> sent;
+    CompletableFuture<?> sent;
     Finish finish;
     if (format.isEmpty()) {
       String reason =
@@ -181,7 +181,7 @@ public final class Inbox implements AutoCloseable {
             log.warn("inbox: {}; moved to {}/ and kept as a dead letter", reason, FAILED);
           };
     } else {
-      java.util.concurrent.CompletableFuture<FileIntake.Report> report =
+      CompletableFuture<FileIntake.Report> report =
           intake.submit(name, format.get().parse(text, name));
       sent = report;
       finish =
@@ -222,7 +222,7 @@ public final class Inbox implements AutoCloseable {
           name,
           settings.confirmTimeout());
       return false;
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       log.warn("inbox: {} not sent ({}); it stays in the inbox", name, e.getCause().toString());
       return false;
     }
@@ -248,6 +248,6 @@ public final class Inbox implements AutoCloseable {
 
   @Override
   public void close() {
-    org.tugai.core.service.Executors.stop(poller, java.time.Duration.ofSeconds(10));
+    org.tugai.core.service.Executors.stop(poller, Duration.ofSeconds(10));
   }
 }

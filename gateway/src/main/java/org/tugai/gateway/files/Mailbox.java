@@ -13,6 +13,8 @@ import jakarta.mail.search.AndTerm;
 import jakarta.mail.search.FlagTerm;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -24,6 +26,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +35,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tugai.gateway.GatewayMetrics;
 import org.tugai.gateway.iridium.SbdIntake;
 import org.tugai.gateway.iridium.SbdMessage;
 import org.tugai.schemas.Channels;
@@ -60,14 +64,14 @@ public final class Mailbox implements AutoCloseable {
   private final FileSettings.MailboxSettings settings;
   private final FileIntake files;
   private final SbdIntake sbd;
-  private final org.tugai.gateway.GatewayMetrics metrics;
+  private final GatewayMetrics metrics;
   private ScheduledExecutorService poller;
 
   public Mailbox(
       FileSettings.MailboxSettings settings,
       FileIntake files,
       SbdIntake sbd,
-      org.tugai.gateway.GatewayMetrics metrics) {
+      GatewayMetrics metrics) {
     this.settings = settings;
     this.files = files;
     this.sbd = sbd;
@@ -248,10 +252,7 @@ public final class Mailbox implements AutoCloseable {
       refused.add(reason);
       sent.add(
           files.unreadable(
-              Channels.MAIL,
-              subject,
-              body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-              reason));
+              Channels.MAIL, subject, body.toString().getBytes(StandardCharsets.UTF_8), reason));
     }
     CompletableFuture<Void> all = CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
     try {
@@ -264,7 +265,7 @@ public final class Mailbox implements AutoCloseable {
           settings.confirmTimeout());
       metrics.file("mail", "unconfirmed");
       return false;
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       log.warn("mailbox: {} not sent ({}); it stays unread", where, e.getCause().toString());
       return false;
     }
@@ -318,6 +319,6 @@ public final class Mailbox implements AutoCloseable {
 
   @Override
   public void close() {
-    org.tugai.core.service.Executors.stop(poller, java.time.Duration.ofSeconds(10));
+    org.tugai.core.service.Executors.stop(poller, Duration.ofSeconds(10));
   }
 }

@@ -7,7 +7,10 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
+import java.time.temporal.ChronoField;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -420,13 +423,13 @@ public enum VendorFormat {
     for (String p : patterns) {
       // Strict: November 31 is an error to report, not December 1 or November 30.
       out.add(
-          new java.time.format.DateTimeFormatterBuilder()
+          new DateTimeFormatterBuilder()
               .appendPattern(p.replace("yyyy", "uuuu"))
               .optionalStart()
-              .appendFraction(java.time.temporal.ChronoField.MILLI_OF_SECOND, 1, 3, true)
+              .appendFraction(ChronoField.MILLI_OF_SECOND, 1, 3, true)
               .optionalEnd()
               .toFormatter(Locale.ROOT)
-              .withResolverStyle(java.time.format.ResolverStyle.STRICT));
+              .withResolverStyle(ResolverStyle.STRICT));
     }
     return List.copyOf(out);
   }

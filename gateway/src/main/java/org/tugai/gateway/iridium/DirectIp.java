@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
+import org.tugai.schemas.Channels;
 
 /**
  * The Iridium SBD DirectIP mobile-originated protocol, revision 1: a 3-byte pre-header (revision,
@@ -158,7 +159,7 @@ public final class DirectIp {
     // No payload: a mailbox check, or a failed session (status 10 and above: timeout, RF loss):
     // nothing to decode.
     return new SbdMessage(
-        org.tugai.schemas.Channels.IRIDIUM_DIRECTIP,
+        Channels.IRIDIUM_DIRECTIP,
         imei,
         momsn,
         session,

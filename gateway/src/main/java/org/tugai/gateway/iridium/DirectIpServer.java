@@ -9,14 +9,20 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tugai.core.service.Executors;
+import org.tugai.schemas.Channels;
 
 /**
  * Accepts the Iridium gateway's DirectIP MO connections: one message per connection, confirmed (MO
@@ -76,7 +82,7 @@ public final class DirectIpServer implements AutoCloseable {
         if (running) {
           log.warn("DirectIP accept failed: {}", e.toString());
           // Out of file descriptors, say: pause rather than spin on the same error.
-          java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
         }
         continue;
       }
@@ -122,7 +128,7 @@ public final class DirectIpServer implements AutoCloseable {
         log.warn("DirectIP connection from {} closed: {}", peer, e.getMessage());
         return;
       }
-      java.util.concurrent.CompletableFuture<SbdIntake.Outcome> done;
+      CompletableFuture<SbdIntake.Outcome> done;
       String what;
       try {
         SbdMessage message = DirectIp.parse(bytes);
@@ -134,9 +140,7 @@ public final class DirectIpServer implements AutoCloseable {
             "DirectIP message from {} is malformed: {}; kept as a dead letter",
             peer,
             e.getMessage());
-        done =
-            intake.malformed(
-                org.tugai.schemas.Channels.IRIDIUM_DIRECTIP, e.bytes(), peer, e.getMessage());
+        done = intake.malformed(Channels.IRIDIUM_DIRECTIP, e.bytes(), peer, e.getMessage());
       }
       SbdIntake.Outcome outcome;
       try {
@@ -146,11 +150,11 @@ public final class DirectIpServer implements AutoCloseable {
             "DirectIP {}: Kafka did not acknowledge within {}; closed unconfirmed, the Iridium gateway will deliver it again",
             what,
             settings.confirmTimeout());
-        intake.unconfirmed(org.tugai.schemas.Channels.IRIDIUM_DIRECTIP);
+        intake.unconfirmed(Channels.IRIDIUM_DIRECTIP);
         return;
-      } catch (java.util.concurrent.ExecutionException e) {
+      } catch (ExecutionException e) {
         log.warn("DirectIP {}: not sent ({}); closed unconfirmed", what, e.getCause().toString());
-        intake.unconfirmed(org.tugai.schemas.Channels.IRIDIUM_DIRECTIP);
+        intake.unconfirmed(Channels.IRIDIUM_DIRECTIP);
         return;
       }
       OutputStream out = socket.getOutputStream();
@@ -187,6 +191,6 @@ public final class DirectIpServer implements AutoCloseable {
         // already closed
       }
     }
-    org.tugai.core.service.Executors.stop(connections, java.time.Duration.ofSeconds(5));
+    Executors.stop(connections, Duration.ofSeconds(5));
   }
 }

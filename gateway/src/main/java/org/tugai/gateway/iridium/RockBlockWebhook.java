@@ -20,6 +20,7 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +28,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tugai.schemas.Channels;
 
 /**
  * The HTTP POST an Iridium service provider such as RockBLOCK sends for each MO message: a form
@@ -144,10 +146,7 @@ public final class RockBlockWebhook implements AutoCloseable {
               .orElseGet(
                   () ->
                       intake.malformed(
-                          org.tugai.schemas.Channels.IRIDIUM_ROCKBLOCK,
-                          body,
-                          peer,
-                          "webhook request: " + reason));
+                          Channels.IRIDIUM_ROCKBLOCK, body, peer, "webhook request: " + reason));
       try {
         SbdIntake.Outcome outcome =
             done.get(settings.confirmTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -156,8 +155,8 @@ public final class RockBlockWebhook implements AutoCloseable {
         } else {
           respond(exchange, 200, "OK " + outcome.name().toLowerCase(java.util.Locale.ROOT));
         }
-      } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
-        intake.unconfirmed(org.tugai.schemas.Channels.IRIDIUM_ROCKBLOCK);
+      } catch (TimeoutException | ExecutionException e) {
+        intake.unconfirmed(Channels.IRIDIUM_ROCKBLOCK);
         log.warn(
             "Iridium webhook message from {}: Kafka did not acknowledge within {}; answered 503, the provider will retry",
             peer,
@@ -207,8 +206,7 @@ public final class RockBlockWebhook implements AutoCloseable {
       // fixes.
       location = Optional.empty();
     }
-    return new SbdMessage(
-        org.tugai.schemas.Channels.IRIDIUM_ROCKBLOCK, imei, momsn, session, payload, location);
+    return new SbdMessage(Channels.IRIDIUM_ROCKBLOCK, imei, momsn, session, payload, location);
   }
 
   private static Instant transmitTime(String text) {

@@ -1,6 +1,8 @@
 package org.tugai.gateway.mqtt;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -79,7 +81,7 @@ public final class MqttIngress implements AutoCloseable {
   }
 
   public void start(Duration connectTimeout)
-      throws MqttException, java.io.IOException, java.security.GeneralSecurityException {
+      throws MqttException, IOException, GeneralSecurityException {
     client = new MqttAsyncClient(settings.url(), clientId, new MemoryPersistence());
     client.setManualAcks(true);
     client.setCallback(new Callback());

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -115,7 +116,7 @@ public final class SessionTakeovers {
     List<String> out = new ArrayList<>();
     last.values().stream()
         .filter(i -> i.at().isAfter(since))
-        .sorted(java.util.Comparator.comparing(Incident::at))
+        .sorted(Comparator.comparing(Incident::at))
         .forEach(i -> out.add(i.problem()));
     return out;
   }

@@ -2,6 +2,9 @@ package org.tugai.gateway.registry;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -101,15 +104,13 @@ public final class DeploymentRegistry implements Deployments, AutoCloseable {
       first.merge(d.getDeviceId(), d.getDeployOn(), (a, b) -> a.isBefore(b) ? a : b);
     }
     firstByDevice = first;
-    Map<String, List<Deployment>> imeis = new java.util.HashMap<>();
+    Map<String, List<Deployment>> imeis = new HashMap<>();
     for (Deployment d : deployments.values()) {
       if (d.getImei() != null) {
-        imeis.computeIfAbsent(d.getImei(), k -> new java.util.ArrayList<>()).add(d);
+        imeis.computeIfAbsent(d.getImei(), k -> new ArrayList<>()).add(d);
       }
     }
-    imeis
-        .values()
-        .forEach(list -> list.sort(java.util.Comparator.comparing(Deployment::getDeployOn)));
+    imeis.values().forEach(list -> list.sort(Comparator.comparing(Deployment::getDeployOn)));
     byImei = imeis;
   }
 

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.tugai.avro.AlertAck;
@@ -172,7 +173,7 @@ public final class MessageRouter {
   private <T extends SpecificRecord> List<ProducerRecord<String, byte[]>> records(
       Decoded<T> decoded,
       TopicSpec<String, T> topic,
-      java.util.function.Function<T, String> key,
+      Function<T, String> key,
       String source,
       Instant now) {
     List<ProducerRecord<String, byte[]>> out =

@@ -5,23 +5,28 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.paho.mqttv5.client.IMqttMessageListener;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -30,14 +35,17 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.tugai.avro.Alert;
+import org.tugai.avro.AlertStatus;
 import org.tugai.avro.AlertType;
 import org.tugai.avro.Severity;
 import org.tugai.core.config.KafkaSettings;
 import org.tugai.core.config.MqttSettings;
 import org.tugai.core.config.Settings;
+import org.tugai.core.kafka.TopicAdmin;
 import org.tugai.embedded.MosquittoProcess;
 import org.tugai.embedded.junit.Infrastructure;
 import org.tugai.embedded.junit.TugaiInfrastructure;
+import org.tugai.gateway.mqtt.SessionTakeovers;
 import org.tugai.schemas.MqttTopics;
 import org.tugai.schemas.SchemaCatalog;
 import org.tugai.schemas.Topics;
@@ -74,11 +82,10 @@ class AlertRelayBacklogIT {
             Infrastructure.uniqueName("z2"),
             Infrastructure.uniqueName("z3"));
     int alerts = 500;
-    org.tugai.core.kafka.TopicAdmin.ensure(kafka, List.of(topics.alerts()));
+    TopicAdmin.ensure(kafka, List.of(topics.alerts()));
     // The backlog is written before any relay runs. Right after the topic is made its leaders may
-    // still move;
-    // one request in flight keeps each alert's two updates in order through the retries that
-    // causes.
+    // still move; one request in flight keeps each alert's two updates in order through the retries
+    // that causes.
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(
             Map.of(
@@ -105,7 +112,7 @@ class AlertRelayBacklogIT {
                   .setAlertId("CT-" + i + "|intrusion|1781550000000")
                   .setType(AlertType.INTRUSION)
                   .setSeverity(Severity.HIGH)
-                  .setStatus(org.tugai.avro.AlertStatus.OPEN)
+                  .setStatus(AlertStatus.OPEN)
                   .setTitle("update " + update)
                   .setFirstSeen(Instant.parse("2026-06-15T19:00:00Z"))
                   .setLastSeen(Instant.parse("2026-06-15T19:00:00Z").plusSeconds(update))
@@ -133,7 +140,7 @@ class AlertRelayBacklogIT {
       for (String zone : zones) {
         ranger.subscribe(
             new MqttSubscription[] {new MqttSubscription(MqttTopics.alerts(zone), 1)},
-            new org.eclipse.paho.mqttv5.client.IMqttMessageListener[] {
+            new IMqttMessageListener[] {
               (t, m) -> {
                 JsonNode alert = JSON.readTree(m.getPayload());
                 received
@@ -152,9 +159,7 @@ class AlertRelayBacklogIT {
               "relay",
               topics.alerts(),
               AlertChannels.from(Settings.of(Map.of())),
-              new org.tugai.gateway.mqtt.SessionTakeovers(
-                  new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
-                  java.time.Clock.systemUTC()),
+              new SessionTakeovers(new SimpleMeterRegistry(), Clock.systemUTC()),
               new org.tugai.core.service.ServiceFailure("gateway"));
       List<Integer> inFlight = new CopyOnWriteArrayList<>();
       Thread sampler =
@@ -208,10 +213,9 @@ class AlertRelayBacklogIT {
               .get(topic)
               .partitions()
               .size();
-      Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
       for (int p = 0; p < partitions; p++) {
-        latest.put(
-            new TopicPartition(topic, p), org.apache.kafka.clients.admin.OffsetSpec.latest());
+        latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
       }
       Map<TopicPartition, Long> ends = new HashMap<>();
       admin
@@ -225,8 +229,7 @@ class AlertRelayBacklogIT {
   }
 
   private static Map<TopicPartition, Long> committed(
-      Infrastructure infra, String group, java.util.Set<TopicPartition> partitions)
-      throws Exception {
+      Infrastructure infra, String group, Set<TopicPartition> partitions) throws Exception {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", infra.kafkaBootstrapServers()))) {
       Map<TopicPartition, OffsetAndMetadata> offsets =
           admin

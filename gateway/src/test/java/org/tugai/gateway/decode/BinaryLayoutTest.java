@@ -8,6 +8,7 @@ import java.nio.ByteOrder;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 class BinaryLayoutTest {
@@ -58,10 +59,10 @@ class BinaryLayoutTest {
     assertThat(fixes).hasSize(2);
     SbdFix a = fixes.get(0);
     assertThat(a.fixTime()).isEqualTo(Instant.parse("2026-11-20T04:00:00Z"));
-    assertThat(a.lat()).isCloseTo(37.512345, org.assertj.core.data.Offset.offset(1e-7));
-    assertThat(a.lon()).isCloseTo(68.123456, org.assertj.core.data.Offset.offset(1e-7));
+    assertThat(a.lat()).isCloseTo(37.512345, Offset.offset(1e-7));
+    assertThat(a.lon()).isCloseTo(68.123456, Offset.offset(1e-7));
     assertThat(a.altitudeM()).isEqualTo(412.0);
-    assertThat(a.hdop()).isCloseTo(1.3, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(a.hdop()).isCloseTo(1.3, Offset.offset(1e-9));
     assertThat(a.satellites()).isEqualTo(9);
     assertThat(a.fixType()).isEqualTo("3D");
     assertThat(a.mortality()).isFalse();
@@ -95,8 +96,8 @@ class BinaryLayoutTest {
   @Test
   void aConfiguredLayoutReadsLittleEndianFieldsUnalignedBitsAndItsOwnEpoch() throws Exception {
     // A header byte (message type), then 12-byte records: minutes since 2020 (u24 LE), lat/lon as
-    // 2^23/180 units (s24 LE),
-    // then battery in 20 mV steps above 3 V in 6 bits and a 2-bit activity level.
+    // 2^23/180 units (s24 LE), then battery in 20 mV steps above 3 V in 6 bits and a 2-bit activity
+    // level.
     BinaryLayout layout =
         new BinaryLayout(
             "vendor",
@@ -124,9 +125,9 @@ class BinaryLayoutTest {
     SbdFix f = layout.decode(b.array(), SESSION).get(0);
 
     assertThat(f.fixTime()).isEqualTo(Instant.parse("2020-01-01T00:00:00Z").plusSeconds(3_600_000));
-    assertThat(f.lat()).isCloseTo(-33.25, org.assertj.core.data.Offset.offset(1e-4));
-    assertThat(f.lon()).isCloseTo(150.5, org.assertj.core.data.Offset.offset(1e-4));
-    assertThat(f.batteryV()).isCloseTo(3.9, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(f.lat()).isCloseTo(-33.25, Offset.offset(1e-4));
+    assertThat(f.lon()).isCloseTo(150.5, Offset.offset(1e-4));
+    assertThat(f.batteryV()).isCloseTo(3.9, Offset.offset(1e-9));
     assertThat(f.activity()).isEqualTo(2);
   }
 

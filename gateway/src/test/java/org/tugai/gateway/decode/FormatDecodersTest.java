@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.tugai.avro.CameraEvent;
 import org.tugai.avro.DetectionClass;
@@ -116,7 +118,7 @@ class FormatDecodersTest {
   @Test
   void aDeviceProfileNamingAnUnknownProfileIsAConfigError() {
     Settings s = Settings.of(Map.of("gateway.lorawan.device-profiles.d1", "nope"));
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> LorawanProfiles.from(s))
+    Assertions.assertThatThrownBy(() -> LorawanProfiles.from(s))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("'gateway.lorawan.device-profiles.d1'");
   }
@@ -280,7 +282,7 @@ class FormatDecodersTest {
         "detection_categories": {"1": "animal", "2": "person", "3": "vehicle"},
         "info": {"format_version": "1.4", "detector": "md_v5a.0.0.pt"}}
         """;
-    Map<String, Integer> skipped = new java.util.TreeMap<>();
+    Map<String, Integer> skipped = new TreeMap<>();
     Decoders counting =
         Decoders.of(
             NativeFixDecoderTest.WINDOW,

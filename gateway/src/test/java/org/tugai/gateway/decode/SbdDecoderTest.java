@@ -10,6 +10,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.tugai.avro.Fix;
 import org.tugai.avro.FixType;
@@ -130,10 +131,10 @@ class SbdDecoderTest {
                 "0:32:signed:1e-7",
                 "gateway.sbd.profiles.v1.fields.lon",
                 "32:3x"));
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> SbdProfiles.from(bad))
+    Assertions.assertThatThrownBy(() -> SbdProfiles.from(bad))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("gateway.sbd.profiles.v1.fields.lon");
-    org.assertj.core.api.Assertions.assertThatThrownBy(
+    Assertions.assertThatThrownBy(
             () -> SbdProfiles.from(Settings.of(Map.of("gateway.sbd.default-profile", "nope"))))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("gateway.sbd.default-profile");

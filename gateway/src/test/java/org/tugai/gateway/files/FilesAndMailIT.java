@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.icegreen.greenmail.user.GreenMailUser;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.activation.DataHandler;
 import jakarta.mail.Flags;
@@ -49,6 +50,7 @@ import org.tugai.avro.DeviceType;
 import org.tugai.avro.Fix;
 import org.tugai.core.config.Settings;
 import org.tugai.core.kafka.TopicAdmin;
+import org.tugai.embedded.KafkaBrokerProcess;
 import org.tugai.embedded.junit.Infrastructure;
 import org.tugai.embedded.junit.TopicContents;
 import org.tugai.embedded.junit.TugaiInfrastructure;
@@ -308,7 +310,7 @@ class FilesAndMailIT {
         new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort());
     mail.start();
     GreenMailUser user = mail.setUser("collars@tugai.test", "collars", "imap-secret");
-    try (org.tugai.embedded.KafkaBrokerProcess kafka =
+    try (KafkaBrokerProcess kafka =
         new org.tugai.embedded.KafkaBrokerProcess(dir.resolve("kafka"))) {
       kafka.start();
       GatewayService gateway =
@@ -388,7 +390,7 @@ class FilesAndMailIT {
   }
 
   private double unconfirmed(String from) {
-    io.micrometer.core.instrument.Counter c =
+    Counter c =
         meters
             .find("tugai.gateway.files")
             .tag("from", from)

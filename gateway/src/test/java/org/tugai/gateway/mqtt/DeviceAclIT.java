@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,9 +31,11 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.tugai.avro.AlertAck;
 import org.tugai.core.config.Settings;
 import org.tugai.embedded.MosquittoProcess;
 import org.tugai.embedded.junit.Infrastructure;
+import org.tugai.embedded.junit.TopicContents;
 import org.tugai.embedded.junit.TugaiInfrastructure;
 import org.tugai.gateway.GatewayConfig;
 import org.tugai.gateway.GatewayService;
@@ -284,14 +287,13 @@ class DeviceAclIT {
         assertThat(oldTopic.getReasonCodes()[0])
             .as("the old ack topic: not authorised")
             .isEqualTo(0x87);
-        List<org.tugai.avro.AlertAck> acks = new java.util.ArrayList<>();
+        List<AlertAck> acks = new ArrayList<>();
         await()
             .atMost(Duration.ofSeconds(30))
             .until(
                 () -> {
                   acks.clear();
-                  org.tugai.embedded.junit.TopicContents.read(
-                          infra.kafkaBootstrapServers(), topics.alertAcks().name())
+                  TopicContents.read(infra.kafkaBootstrapServers(), topics.alertAcks().name())
                       .forEach(
                           r ->
                               acks.add(

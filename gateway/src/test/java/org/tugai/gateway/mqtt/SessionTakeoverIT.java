@@ -170,8 +170,8 @@ class SessionTakeoverIT {
       gateway.start();
       try {
         // Mosquitto 2.0.11 closes the old connection without a DISCONNECT 0x8E: the gateway sees
-        // only dropped
-        // connections. An intruder who keeps at it drops the gateway's again and again.
+        // only dropped connections. An intruder who keeps at it drops the gateway's again and
+        // again.
         for (int i = 0; i < SessionTakeovers.FLAPS && gateway.problems().isEmpty(); i++) {
           MqttAsyncClient intruder =
               new MqttAsyncClient(broker.url(), clientId, new MemoryPersistence());

@@ -3,9 +3,12 @@ package org.tugai.gateway.route;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.tugai.avro.DeadLetter;
@@ -52,7 +55,7 @@ class HostileCorpusTest {
   void everyHostileDevicePayloadBecomesDeadLettersWithItsReasonAndNothingElse() {
     HostileCorpus corpus =
         new HostileCorpus("H", NativeFixDecoderTest.NOW.minusSeconds(3600), "pa-a", "ranger-a");
-    List<String> wrong = new java.util.ArrayList<>();
+    List<String> wrong = new ArrayList<>();
     for (HostileCorpus.DeviceCase c : corpus.devices()) {
       List<ProducerRecord<String, byte[]>> out = router.route("local", c.topic(), c.payload());
       for (ProducerRecord<String, byte[]> r : out) {
@@ -104,8 +107,8 @@ class HostileCorpusTest {
   @Test
   void aUtf8ByteOrderMarkIsIgnoredOnEveryFormat() {
     String time = NativeFixDecoderTest.NOW.minusSeconds(3600).toString();
-    java.util.Map<String, String> good =
-        java.util.Map.of(
+    Map<String, String> good =
+        Map.of(
             "tugai/v1/collars/B1/fixes",
                 "{\"collarId\":\"B1\",\"fixTime\":\"" + time + "\",\"lat\":37.3,\"lon\":68.1}",
             "tugai/v1/cameras/B2/detections",
@@ -128,8 +131,8 @@ class HostileCorpusTest {
                     + "{\"latitude\":37.3,\"longitude\":68.1}}",
             "tugai/v1/acks/pa-a/ranger-a/B6", "{\"note\":\"on our way\"}");
     byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
-    for (java.util.Map.Entry<String, String> e : good.entrySet()) {
-      byte[] json = e.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    for (Map.Entry<String, String> e : good.entrySet()) {
+      byte[] json = e.getValue().getBytes(StandardCharsets.UTF_8);
       byte[] withBom = new byte[bom.length + json.length];
       System.arraycopy(bom, 0, withBom, 0, bom.length);
       System.arraycopy(json, 0, withBom, bom.length, json.length);

@@ -15,6 +15,7 @@ import org.tugai.avro.Fix;
 import org.tugai.gateway.GatewayMetrics;
 import org.tugai.gateway.decode.Decoders;
 import org.tugai.gateway.decode.LorawanProfiles;
+import org.tugai.gateway.decode.NativeCameraEventDecoderTest;
 import org.tugai.gateway.decode.NativeFixDecoderTest;
 import org.tugai.gateway.registry.Deployments;
 import org.tugai.schemas.Topics;
@@ -104,8 +105,7 @@ class MessageRouterTest {
         router.route(
             "local",
             "tugai/v1/cameras/CT-UZ4-03/detections",
-            org.tugai.gateway.decode.NativeCameraEventDecoderTest.DESIGN_EXAMPLE.getBytes(
-                StandardCharsets.UTF_8));
+            NativeCameraEventDecoderTest.DESIGN_EXAMPLE.getBytes(StandardCharsets.UTF_8));
     assertThat(out)
         .singleElement()
         .satisfies(

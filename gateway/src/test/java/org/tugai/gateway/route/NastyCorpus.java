@@ -2,9 +2,12 @@ package org.tugai.gateway.route;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 import org.tugai.schemas.MqttTopics;
 
 /**
@@ -22,13 +25,13 @@ final class NastyCorpus {
   }
 
   private final String prefix;
-  private final java.time.Instant now;
+  private final Instant now;
   private final List<Case> cases = new ArrayList<>();
 
   /**
    * @param now the gateway's clock: times are generated relative to it
    */
-  NastyCorpus(String prefix, java.time.Instant now) {
+  NastyCorpus(String prefix, Instant now) {
     this.prefix = prefix;
     this.now = now;
     build();
@@ -52,14 +55,12 @@ final class NastyCorpus {
     return prefix + cases.size();
   }
 
-  private void add(
-      String description, String code, java.util.function.Function<String, byte[]> payload) {
+  private void add(String description, String code, Function<String, byte[]> payload) {
     String collar = next();
     cases.add(new Case(collar, description, payload.apply(collar), code));
   }
 
-  private void addJson(
-      String description, String code, java.util.function.Function<String, String> json) {
+  private void addJson(String description, String code, Function<String, String> json) {
     add(description, code, c -> json.apply(c).getBytes(StandardCharsets.UTF_8));
   }
 
@@ -69,8 +70,7 @@ final class NastyCorpus {
   }
 
   private void build() {
-    String time =
-        now.minusSeconds(3600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    String time = now.minusSeconds(3600).truncatedTo(ChronoUnit.SECONDS).toString();
     // 1. Truncated uploads: every length of a good fix (a satellite modem dropping the rest).
     int length = goodFix(prefix + "000", time).length();
     for (int cut = 0; cut < length - 1; cut++) {

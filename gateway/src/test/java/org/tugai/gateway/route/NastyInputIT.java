@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.core.ConditionTimeoutException;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -99,7 +101,7 @@ class NastyInputIT {
               Map.of("bootstrap.servers", bootstrap),
               new StringDeserializer(),
               new ByteArrayDeserializer())) {
-        List<TopicPartition> partitions = new java.util.ArrayList<>();
+        List<TopicPartition> partitions = new ArrayList<>();
         for (String t : List.of(topics.fixes().name(), topics.deadLetters().name())) {
           consumer
               .partitionsFor(t)
@@ -140,7 +142,7 @@ class NastyInputIT {
                             });
                     return deadLettered.size() >= expected.size() && goodArrived.size() >= goods;
                   });
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
+        } catch (ConditionTimeoutException e) {
           // Fall through: the assertions below say precisely what is missing.
         }
       }

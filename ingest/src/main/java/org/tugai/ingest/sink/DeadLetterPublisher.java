@@ -1,6 +1,8 @@
 package org.tugai.ingest.sink;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -31,7 +33,7 @@ public final class DeadLetterPublisher implements AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
   private final MeterRegistry registry;
 
-  private io.micrometer.core.instrument.Counter counter(String reason) {
+  private Counter counter(String reason) {
     return io.micrometer.core.instrument.Counter.builder("tugai.ingest.deadletters")
         .description("Records the sink dead-lettered, by reason")
         .tag("reason", reason)
@@ -101,6 +103,6 @@ public final class DeadLetterPublisher implements AutoCloseable {
 
   @Override
   public void close() {
-    producer.close(java.time.Duration.ofSeconds(5));
+    producer.close(Duration.ofSeconds(5));
   }
 }

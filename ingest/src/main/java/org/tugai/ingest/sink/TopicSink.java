@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -23,6 +24,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tugai.core.failure.Failure;
+import org.tugai.core.failure.KafkaFailures;
 import org.tugai.core.failure.SqlFailures;
 import org.tugai.core.kafka.ConsumerThreads;
 import org.tugai.core.kafka.Offsets;
@@ -169,8 +171,8 @@ public final class TopicSink<V> implements AutoCloseable {
       consumer.commitSync(Offsets.after(records));
     } catch (WakeupException e) {
       throw e;
-    } catch (org.apache.kafka.common.KafkaException e) {
-      if (org.tugai.core.failure.KafkaFailures.classify(e) != Failure.RETRIABLE) {
+    } catch (KafkaException e) {
+      if (KafkaFailures.classify(e) != Failure.RETRIABLE) {
         throw e;
       }
       log.warn(

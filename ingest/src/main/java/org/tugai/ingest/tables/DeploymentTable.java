@@ -3,8 +3,10 @@ package org.tugai.ingest.tables;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.tugai.avro.Deployment;
 import org.tugai.ingest.sink.SinkRecord;
@@ -100,7 +102,7 @@ public final class DeploymentTable implements Table<Deployment> {
           });
       Staging.merge(c, MERGE);
     }
-    java.util.Map<String, Long> liveOffsets = new java.util.HashMap<>();
+    Map<String, Long> liveOffsets = new HashMap<>();
     live.forEach(r -> liveOffsets.put(key(r), r.offset()));
     // A tombstone counts only if nothing for its key came after it in this batch.
     List<SinkRecord<Deployment>> tombstones =

@@ -7,11 +7,13 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -95,7 +97,7 @@ class PostgresOutageIT {
                             topics.fixesEnriched().valueSerde().serializer().serialize("t", f)));
                     if (n % 50 == 49) {
                       producer.flush();
-                      java.util.concurrent.locks.LockSupport.parkNanos(200_000_000L);
+                      LockSupport.parkNanos(200_000_000L);
                     }
                   }
                   producer.flush();
@@ -115,9 +117,8 @@ class PostgresOutageIT {
         assertThat(registry.counter("tugai.ingest.retries", "table", "fixes").count())
             .isGreaterThan(0);
         // A consumer joins the group and leaves while the sinks wait: their partitions are taken
-        // and handed back
-        // twice in the middle of the outage (unpaused, as a rebalance leaves them), and still
-        // nothing is lost or doubled.
+        // and handed back twice in the middle of the outage (unpaused, as a rebalance leaves them),
+        // and still nothing is lost or doubled.
         rebalanceTwice(
             infra.kafkaBootstrapServers(), prefix + "tugai-ingest", topics.fixesEnriched().name());
         double retriesAfterRebalance =
@@ -188,7 +189,7 @@ class PostgresOutageIT {
         ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM fixes")) {
       rs.next();
       return rs.getLong(1);
-    } catch (java.sql.SQLException e) {
+    } catch (SQLException e) {
       return -1;
     }
   }

@@ -3,11 +3,14 @@ package org.tugai.ingest.tables;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -15,7 +18,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.tugai.avro.AlertStatus;
+import org.tugai.avro.Deployment;
 import org.tugai.avro.Fix;
+import org.tugai.avro.FixType;
 import org.tugai.core.config.DbSettings;
 import org.tugai.core.config.Settings;
 import org.tugai.core.failure.Failure;
@@ -114,7 +119,7 @@ class TablesIT {
             .setZones(List.of(nasty, "NULL", ""))
             .setLat(null)
             .setLon(null)
-            .setFixType(org.tugai.avro.FixType.NONE)
+            .setFixType(FixType.NONE)
             .build();
     write(new FixTable(), List.of(f));
     try (Connection c = store.dataSource().getConnection();
@@ -161,8 +166,7 @@ class TablesIT {
   @Test
   void aDeploymentTombstoneRetractsWithoutDeleting() throws Exception {
     write(new DeploymentTable(), List.of(Samples.deployment("dep-T-1", "TJ-T-9", "deer-9")));
-    SinkRecord<org.tugai.avro.Deployment> tombstone =
-        new SinkRecord<>("dep-T-1", null, null, "t", 0, offset++, 0);
+    SinkRecord<Deployment> tombstone = new SinkRecord<>("dep-T-1", null, null, "t", 0, offset++, 0);
     try (Connection c = store.dataSource().getConnection()) {
       new DeploymentTable().write(c, List.of(tombstone));
       c.commit();
@@ -217,15 +221,12 @@ class TablesIT {
     assertThat(
             query(
                 "SELECT fixes, round(lat::numeric, 4) FROM daily_positions WHERE animal_id = 'deer-TJ-T-4'"))
-        .isEqualTo(
-            "9|"
-                + java.math.BigDecimal.valueOf(37.3 + 240 * 1e-4)
-                    .setScale(4, java.math.RoundingMode.HALF_UP));
+        .isEqualTo("9|" + BigDecimal.valueOf(37.3 + 240 * 1e-4).setScale(4, RoundingMode.HALF_UP));
   }
 
   @SuppressWarnings("unchecked")
   private static <V> void write(Table<V> table, List<V> values) throws SQLException {
-    Map<Object, SinkRecord<V>> byKey = new java.util.LinkedHashMap<>();
+    Map<Object, SinkRecord<V>> byKey = new LinkedHashMap<>();
     for (V v : values) {
       SinkRecord<V> r = new SinkRecord<>("k", v, new byte[0], "t", 0, offset++, 0);
       byKey.merge(table.naturalKey(r), r, table::pick);

@@ -2,8 +2,10 @@ package org.tugai.streams.alert;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import org.tugai.avro.Alert;
 import org.tugai.avro.AlertStatus;
 import org.tugai.avro.AlertType;
@@ -116,7 +118,7 @@ public final class Alerts {
             .setAcknowledgedBy(StorableText.clean(a.getAcknowledgedBy()))
             .setNote(StorableText.clean(a.getNote()))
             .setAcknowledgedVia(StorableText.clean(a.getAcknowledgedVia()));
-    java.util.Map<String, String> details = new java.util.LinkedHashMap<>();
+    Map<String, String> details = new LinkedHashMap<>();
     a.getDetails().forEach((k, v) -> details.put(StorableText.clean(k), StorableText.clean(v)));
     return b.setDetails(details).build();
   }

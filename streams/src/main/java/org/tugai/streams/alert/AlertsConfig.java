@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import org.tugai.core.config.Settings;
 
 /**
@@ -51,7 +53,7 @@ public record AlertsConfig(
   public static AlertsConfig from(Settings s) {
     AlertParams base = AlertParams.from(s, "alerts.", AlertParams.defaults());
     Map<String, AlertParams> bySpecies = new LinkedHashMap<>();
-    java.util.SortedSet<String> species = new java.util.TreeSet<>(SpeciesDefaults.species());
+    SortedSet<String> species = new TreeSet<>(SpeciesDefaults.species());
     species.addAll(s.names("alerts.by-species."));
     for (String name : species) {
       // The operator's keys win over the shipped species defaults, which win over the base.

@@ -1,7 +1,10 @@
 package org.tugai.streams.deployment;
 
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -63,16 +66,15 @@ public final class DeploymentStoreUpdater implements Processor<String, Deploymen
   }
 
   /** The deployment valid at {@code time}: deployOn <= time < deployOff. */
-  public static java.util.Optional<Deployment> validAt(
-      DeviceDeployments deployments, java.time.Instant time) {
+  public static Optional<Deployment> validAt(DeviceDeployments deployments, Instant time) {
     if (deployments == null) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     return deployments.getDeployments().stream()
         .filter(
             d ->
                 !time.isBefore(d.getDeployOn())
                     && (d.getDeployOff() == null || time.isBefore(d.getDeployOff())))
-        .max(java.util.Comparator.comparing(Deployment::getDeployOn));
+        .max(Comparator.comparing(Deployment::getDeployOn));
   }
 }

@@ -1,5 +1,6 @@
 package org.tugai.streams.errors;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -73,17 +74,14 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
             source,
             ReasonCodes.UNDECODABLE,
             reason,
-            record.key() == null
-                ? null
-                : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8),
+            record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8),
             raw,
             Instant.now());
     ProducerRecord<byte[], byte[]> deadLetter =
         new ProducerRecord<>(topic, record.key(), serde.encode(letter));
     if (context.taskId() != null && context.taskId().subtopology() < 0) {
       // Kafka Streams 4.3.1 cannot send dead letters from the global thread (it casts the global
-      // context to a
-      // record-collector supplier and dies): send this one ourselves.
+      // context to a record-collector supplier and dies): send this one ourselves.
       globalProducer()
           .send(
               deadLetter,

@@ -1,7 +1,9 @@
 package org.tugai.streams.geo;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.tugai.core.geo.Countries;
 import org.tugai.core.geo.GeoFeature;
@@ -18,7 +20,7 @@ public final class Geodata {
   private final Countries countries;
   private final List<Layer> zones;
 
-  private final java.util.Map<String, GeoFeature> byId = new java.util.HashMap<>();
+  private final Map<String, GeoFeature> byId = new HashMap<>();
 
   public Geodata(Countries countries, List<Layer> zones) {
     this.countries = countries;

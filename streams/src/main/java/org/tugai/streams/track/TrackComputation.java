@@ -16,6 +16,7 @@ import org.tugai.avro.Crossing;
 import org.tugai.avro.CrossingStatus;
 import org.tugai.avro.Deployment;
 import org.tugai.avro.Fix;
+import org.tugai.avro.FixType;
 import org.tugai.core.geo.Countries;
 import org.tugai.core.geo.GeoFeature;
 import org.tugai.schemas.FixFlags;
@@ -82,7 +83,7 @@ public final class TrackComputation {
       flags.add(FixFlags.NULL_ISLAND);
     } else if ((fix.getHdop() != null && fix.getHdop() > params.maxHdop())
         || (fix.getSatellites() != null && fix.getSatellites() < params.minSatellites())
-        || (params.flagTwoD() && fix.getFixType() == org.tugai.avro.FixType.TWO_D)
+        || (params.flagTwoD() && fix.getFixType() == FixType.TWO_D)
         || !params.acceptsLocationClass(fix.getLocationClass())
         || (fix.getErrorRadiusM() != null && fix.getErrorRadiusM() > params.maxErrorRadiusM())) {
       flags.add(FixFlags.POOR_QUALITY);

@@ -2,8 +2,10 @@ package org.tugai.streams.track;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.tugai.avro.Fix;
+import org.tugai.schemas.Channels;
 
 /**
  * Thresholds of cleaning and crossing detection, each a config key under {@code streams.} (see the
@@ -100,7 +102,7 @@ public record TrackParams(
   public Duration grace(Fix fix) {
     return graceByChannel.isEmpty()
         ? grace
-        : graceByChannel.getOrDefault(org.tugai.schemas.Channels.of(fix.getSource()), grace);
+        : graceByChannel.getOrDefault(Channels.of(fix.getSource()), grace);
   }
 
   /** The longest grace of any channel: how long a collar's fixes stay revisable in its window. */
@@ -115,7 +117,7 @@ public record TrackParams(
     if (locationClass == null) {
       return true;
     }
-    int rank = LOCATION_CLASSES.indexOf(locationClass.trim().toUpperCase(java.util.Locale.ROOT));
+    int rank = LOCATION_CLASSES.indexOf(locationClass.trim().toUpperCase(Locale.ROOT));
     return rank >= 0
         && rank <= LOCATION_CLASSES.indexOf(minLocationClass)
         && rank <= WORST_ACCEPTABLE;

@@ -14,6 +14,7 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.tugai.avro.Alert;
 import org.tugai.avro.AlertAck;
+import org.tugai.avro.AlertType;
 import org.tugai.avro.CameraEvent;
 import org.tugai.avro.Crossing;
 import org.tugai.avro.DeadLetter;
@@ -210,7 +211,7 @@ final class AlertDriver implements AutoCloseable {
     return map;
   }
 
-  List<Alert> latest(org.tugai.avro.AlertType type) {
+  List<Alert> latest(AlertType type) {
     return latest().values().stream().filter(a -> a.getType() == type).toList();
   }
 

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.tugai.avro.Alert;
@@ -76,7 +77,7 @@ class CollarRulesTest {
    * GPS scatter of about {@code metres} around a point (a 2-D normal whose mean error is {@code
    * metres}).
    */
-  private static double[] scatter(java.util.Random random, double[] at, double metres) {
+  private static double[] scatter(Random random, double[] at, double metres) {
     double sigma = metres / 1.2533;
     return new double[] {
       at[0] + random.nextGaussian() * sigma / M,
@@ -88,8 +89,7 @@ class CollarRulesTest {
    * Hourly fixes from hour {@code from} (inclusive) to {@code to} (exclusive) at a bed, with GPS
    * scatter.
    */
-  private void still(
-      java.util.Random random, double from, double to, double[] bed, double scatterM) {
+  private void still(Random random, double from, double to, double[] bed, double scatterM) {
     for (double h = from; h < to; h++) {
       double[] p = scatter(random, bed, scatterM);
       d.pipe(fix(COLLAR, at(h), p[0], p[1]));
@@ -109,7 +109,7 @@ class CollarRulesTest {
   @Test
   void restBoutsOfTwoEightAndThirteenHoursRaiseNothing() {
     start(Map.of());
-    java.util.Random random = new java.util.Random(7);
+    Random random = new Random(7);
     double[] p = walk(0, 4, offset(0, 0));
     still(random, 4, 6, p, 6); // 2 h
     p = walk(6, 10, p);
@@ -127,7 +127,7 @@ class CollarRulesTest {
   @Test
   void aCarcassIsCriticalWithinTwelveHoursOfDeathAsOneIncidentEvenWithFixesMissing() {
     start(Map.of());
-    java.util.Random random = new java.util.Random(11);
+    Random random = new Random(11);
     double[] carcass = walk(0, 6, offset(0, 0));
     Instant death = at(5.5);
     Instant raised = null;
@@ -161,7 +161,7 @@ class CollarRulesTest {
   @Test
   void aCarcassReportedInLateReversedSatelliteBatchesIsStillOneCriticalIncident() {
     start(Map.of());
-    java.util.Random random = new java.util.Random(13);
+    Random random = new Random(13);
     double[] carcass = walk(0, 6, offset(0, 0));
     // Store-and-forward: every four hours the collar uploads its last four fixes, newest first.
     for (int batch = 6; batch < 30; batch += 4) {
@@ -185,7 +185,7 @@ class CollarRulesTest {
   @Test
   void anOpenMortalityIncidentResolvesOnlyWhenTheCollarClearlyMovesAway() {
     start(Map.of());
-    java.util.Random random = new java.util.Random(3);
+    Random random = new Random(3);
     double[] bed = offset(0, 0);
     still(random, 0, 12, bed, 4);
     Alert open = d.latest(AlertType.IMMOBILITY).get(0);
@@ -207,7 +207,7 @@ class CollarRulesTest {
   @Test
   void noActivityOnTheCollarsSensorMakesStillnessCriticalSooner() {
     start(Map.of());
-    java.util.Random random = new java.util.Random(5);
+    Random random = new Random(5);
     double[] bed = offset(0, 0);
     for (int h = 0; h < 9; h++) { // a living animal resting 9 h: the sensor still counts movements
       double[] q = scatter(random, bed, 4);

@@ -12,8 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.tugai.avro.Alert;
 import org.tugai.avro.AlertStatus;
 import org.tugai.avro.AlertType;
+import org.tugai.avro.CameraEvent;
 import org.tugai.avro.DetectionClass;
 import org.tugai.avro.Severity;
+import org.tugai.schemas.CameraEventFlags;
 
 /**
  * Intrusion: people, vehicles and dogs at cameras in protected zones; bursts, night, core zones,
@@ -75,7 +77,7 @@ class IntrusionRuleTest {
   void anImportedPackagesPersonRaisesNothingWhileALiveOneAtTheSameCameraDoes() {
     start(Map.of());
     d.pipe(
-        org.tugai.avro.CameraEvent.newBuilder()
+        CameraEvent.newBuilder()
             .setCameraId("CT-Z1")
             .setEventId("past-1")
             .setCapturedAt(NOON.minusSeconds(600))
@@ -83,7 +85,7 @@ class IntrusionRuleTest {
             .setDetections(List.of(detection(DetectionClass.PERSON, null, 1.0)))
             .setReceivedAt(NOON)
             .setSource("import-camtrap-dp:pkg")
-            .setQualityFlags(List.of(org.tugai.schemas.CameraEventFlags.IMPORTED))
+            .setQualityFlags(List.of(CameraEventFlags.IMPORTED))
             .build());
     assertThat(d.latest(AlertType.INTRUSION)).isEmpty();
     d.event("CT-Z1", NOON, detection(DetectionClass.PERSON, null, 0.91));

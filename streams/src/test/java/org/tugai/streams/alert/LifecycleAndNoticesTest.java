@@ -8,8 +8,10 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.tugai.avro.Alert;
+import org.tugai.avro.AlertAck;
 import org.tugai.avro.AlertStatus;
 import org.tugai.avro.AlertType;
+import org.tugai.avro.CameraEvent;
 import org.tugai.avro.Crossing;
 import org.tugai.avro.CrossingStatus;
 import org.tugai.avro.DeadLetter;
@@ -73,9 +75,9 @@ class LifecycleAndNoticesTest {
     assertThat(d.records()).isEmpty();
   }
 
-  private static org.tugai.avro.AlertAck mqttAck(
+  private static AlertAck mqttAck(
       String alertId, String user, String channel, String note, Instant at) {
-    return org.tugai.avro.AlertAck.newBuilder()
+    return AlertAck.newBuilder()
         .setAlertId(alertId)
         .setBy(user)
         .setNote(note)
@@ -147,8 +149,8 @@ class LifecycleAndNoticesTest {
         IntrusionRuleTest.ZLON,
         Instant.parse("2026-01-01T00:00:00Z"),
         null);
-    org.tugai.avro.CameraEvent e =
-        org.tugai.avro.CameraEvent.newBuilder()
+    CameraEvent e =
+        CameraEvent.newBuilder()
             .setCameraId("CT-Z1")
             .setEventId("evt\u0000-1")
             .setCapturedAt(NOON)

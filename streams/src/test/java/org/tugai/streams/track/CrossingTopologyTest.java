@@ -6,14 +6,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,7 +62,7 @@ class CrossingTopologyTest {
   }
 
   private void start(Geodata geo, Map<String, String> settings) {
-    Map<String, String> all = new java.util.HashMap<>(settings);
+    Map<String, String> all = new HashMap<>(settings);
     all.put("kafka.bootstrap-servers", "unused:9092");
     StreamsServiceConfig config = StreamsServiceConfig.from(Settings.of(all));
     Properties props = config.streamsProperties(topics.deadLetters().name());
@@ -176,8 +179,7 @@ class CrossingTopologyTest {
               assertThat(c.getPopulation()).isEqualTo("Tj1");
               assertThat(c.getBeforeFixTime()).isEqualTo(T0.plus(Duration.ofHours(2)));
               assertThat(c.getAfterFixTime()).isEqualTo(T0.plus(Duration.ofHours(3)));
-              assertThat(c.getCrossingLat())
-                  .isCloseTo(BORDER, org.assertj.core.api.Assertions.within(1e-6));
+              assertThat(c.getCrossingLat()).isCloseTo(BORDER, Assertions.within(1e-6));
               assertThat(c.getCrossedAt())
                   .isBetween(T0.plus(Duration.ofHours(2)), T0.plus(Duration.ofHours(3)));
               assertThat(c.getHotspot()).isEqualTo("hotspot-6");
@@ -440,9 +442,7 @@ class CrossingTopologyTest {
     start();
     TestInputTopic<String, byte[]> raw =
         driver.createInputTopic(
-            topics.deployments().name(),
-            new StringSerializer(),
-            new org.apache.kafka.common.serialization.ByteArraySerializer());
+            topics.deployments().name(), new StringSerializer(), new ByteArraySerializer());
     raw.pipeInput("dep-x", "not avro".getBytes(java.nio.charset.StandardCharsets.UTF_8), T0);
     walk(0, 0.05);
     assertThat(enriched.readValuesToList())
@@ -483,8 +483,7 @@ class CrossingTopologyTest {
               assertThat(c.getFromCountry()).isEqualTo("AAA");
               assertThat(c.getToCountry()).isEqualTo("BBB");
               assertThat(c.getHotspot()).isEqualTo("corridor-1");
-              assertThat(c.getCrossingLon())
-                  .isCloseTo(31.0, org.assertj.core.api.Assertions.within(1e-9));
+              assertThat(c.getCrossingLon()).isCloseTo(31.0, Assertions.within(1e-9));
             });
   }
 }

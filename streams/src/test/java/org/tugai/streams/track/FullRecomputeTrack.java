@@ -12,6 +12,7 @@ import org.tugai.avro.Crossing;
 import org.tugai.avro.CrossingStatus;
 import org.tugai.avro.Deployment;
 import org.tugai.avro.Fix;
+import org.tugai.avro.TrackState;
 import org.tugai.core.geo.GeoFeature;
 import org.tugai.schemas.FixFlags;
 import org.tugai.streams.geo.Geodata;
@@ -146,10 +147,10 @@ final class FullRecomputeTrack {
    * The collar's state as version 0.3 of the track processor stored it: the whole window in one
    * value.
    */
-  org.tugai.avro.TrackState version3State(String collar) {
+  TrackState version3State(String collar) {
     Collar c = collars.get(collar);
     BorderState b = c.baseline();
-    return org.tugai.avro.TrackState.newBuilder()
+    return TrackState.newBuilder()
         .setCollarId(collar)
         .setWatermark(c.watermark())
         .setFixes(c.window())

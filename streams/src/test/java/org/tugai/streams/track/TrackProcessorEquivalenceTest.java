@@ -12,11 +12,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.ToLongFunction;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.tugai.avro.Crossing;
@@ -24,12 +29,15 @@ import org.tugai.avro.Deployment;
 import org.tugai.avro.DeviceType;
 import org.tugai.avro.Fix;
 import org.tugai.avro.FixType;
+import org.tugai.avro.TrackState;
 import org.tugai.core.config.Settings;
+import org.tugai.schemas.AvroSerde;
 import org.tugai.schemas.FixFlags;
 import org.tugai.schemas.Topics;
 import org.tugai.streams.FixTopology;
 import org.tugai.streams.StreamsServiceConfig;
 import org.tugai.streams.TestGeodata;
+import org.tugai.streams.store.CollarStore;
 
 /**
  * The incremental track processor gives what recomputing the whole window for every fix gave
@@ -197,7 +205,7 @@ class TrackProcessorEquivalenceTest {
    * fixes move to the fix store the first time the collar reports, and from there on the results
    * are those of the old logic.
    */
-  @org.junit.jupiter.api.Test
+  @Test
   void aVersion3StateIsTakenOverWithItsWindow() {
     Random random = new Random(11);
     List<Fix> track = new ArrayList<>();
@@ -247,13 +255,12 @@ class TrackProcessorEquivalenceTest {
               new StringSerializer(),
               topics.deployments().valueSerde().serializer());
       deployments.values().forEach(d -> deps.pipeInput(d.getDeploymentId(), d, d.getDeployOn()));
-      org.apache.kafka.streams.state.KeyValueStore<String, byte[]> bytes =
-          driver.getKeyValueStore(TrackProcessor.STORE);
-      org.tugai.streams.store.CollarStore<org.tugai.avro.TrackState> store =
-          new org.tugai.streams.store.CollarStore<>(
+      KeyValueStore<String, byte[]> bytes = driver.getKeyValueStore(TrackProcessor.STORE);
+      CollarStore<TrackState> store =
+          new CollarStore<>(
               bytes,
-              new org.tugai.schemas.AvroSerde<>(org.tugai.avro.TrackState.class, topics.catalog()),
-              new org.tugai.schemas.AvroSerde<>(Fix.class, topics.catalog()));
+              new AvroSerde<>(TrackState.class, topics.catalog()),
+              new AvroSerde<>(Fix.class, topics.catalog()));
       for (String collar : COLLARS) {
         store.putSummary(collar, reference.version3State(collar));
       }
@@ -383,8 +390,7 @@ class TrackProcessorEquivalenceTest {
     return out;
   }
 
-  private static List<Fix> delayed(
-      List<Fix> fixes, Random random, java.util.function.ToLongFunction<Fix> delay) {
+  private static List<Fix> delayed(List<Fix> fixes, Random random, ToLongFunction<Fix> delay) {
     List<Fix> out = new ArrayList<>();
     for (Fix f : fixes) {
       out.add(
@@ -398,7 +404,7 @@ class TrackProcessorEquivalenceTest {
 
   private static List<String> differences(Map<String, Fix> expected, Map<String, Fix> actual) {
     List<String> out = new ArrayList<>();
-    java.util.Set<String> keys = new java.util.TreeSet<>(expected.keySet());
+    Set<String> keys = new TreeSet<>(expected.keySet());
     keys.addAll(actual.keySet());
     for (String k : keys) {
       Fix e = expected.get(k);

@@ -19,6 +19,8 @@ import org.tugai.avro.DeviceDeployments;
 import org.tugai.avro.Fix;
 import org.tugai.core.geo.Countries;
 import org.tugai.core.geo.GeoFeature;
+import org.tugai.schemas.CameraEventFlags;
+import org.tugai.schemas.Channels;
 import org.tugai.streams.alert.AlertParams;
 import org.tugai.streams.alert.AlertSinks;
 import org.tugai.streams.alert.AlertsConfig;
@@ -82,8 +84,7 @@ public final class IntrusionProcessor implements Processor<String, CameraEvent, 
   @Override
   public void process(Record<String, CameraEvent> record) {
     CameraEvent event = record.value();
-    if (event == null
-        || event.getQualityFlags().contains(org.tugai.schemas.CameraEventFlags.IMPORTED)) {
+    if (event == null || event.getQualityFlags().contains(CameraEventFlags.IMPORTED)) {
       // An imported package is the past: neither an intrusion to send rangers to now nor a sign of
       // the camera's life.
       return;
@@ -96,8 +97,7 @@ public final class IntrusionProcessor implements Processor<String, CameraEvent, 
     List<GeoFeature> zones = lat == null || lon == null ? List.of() : geo.zonesAt(lat, lon);
     List<String> zoneIds = zones.stream().map(GeoFeature::id).distinct().toList();
     silence
-        .heard(
-            camera, org.tugai.schemas.Channels.of(event.getSource()), now, lat, lon, zoneIds, null)
+        .heard(camera, Channels.of(event.getSource()), now, lat, lon, zoneIds, null)
         .ifPresent(
             a ->
                 context.forward(

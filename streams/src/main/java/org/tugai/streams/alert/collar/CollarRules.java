@@ -5,10 +5,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import org.tugai.avro.Alert;
 import org.tugai.avro.AlertType;
 import org.tugai.avro.Fix;
@@ -153,14 +156,14 @@ public final class CollarRules {
    * The collar's own sensor: the latest reading decides; the incident starts at the first reading
    * of the run.
    */
-  private java.util.Optional<Alert> mortality(
+  private Optional<Alert> mortality(
       String collar, List<Fix> window, Fix latestGood, Alert before, Instant now) {
     int last = window.size() - 1;
     while (last >= 0 && window.get(last).getMortality() == null) {
       last--;
     }
     if (last < 0 || !window.get(last).getMortality()) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     int first = last;
     while (first > 0 && !Boolean.FALSE.equals(window.get(first - 1).getMortality())) {
@@ -176,7 +179,7 @@ public final class CollarRules {
       }
     }
     Fix at = latestGood != null ? latestGood : window.get(last);
-    return java.util.Optional.of(
+    return Optional.of(
         base(
                 before,
                 collar,
@@ -202,10 +205,10 @@ public final class CollarRules {
    * the collar clearly moves away: two good fixes in a row beyond {@code
    * immobility.resolve-distance-m}, so GPS scatter around a carcass never flaps it.
    */
-  private java.util.Optional<Alert> immobility(
+  private Optional<Alert> immobility(
       String collar, List<Fix> good, AlertParams p, Alert before, Instant now) {
     if (good.isEmpty()) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     Fix latest = good.get(good.size() - 1);
     if (before != null) {
@@ -218,13 +221,13 @@ public final class CollarRules {
                                   before.getLat(), before.getLon(), f.getLat(), f.getLon())
                               > p.immobilityResolveDistanceM());
       if (away) {
-        return java.util.Optional.empty();
+        return Optional.empty();
       }
       if (!latest.getFixTime().isAfter(before.getLastSeen())) {
-        return java.util.Optional.of(before);
+        return Optional.of(before);
       }
       Duration still = Duration.between(before.getFirstSeen(), latest.getFixTime());
-      return java.util.Optional.of(
+      return Optional.of(
           Alert.newBuilder(before)
               .setLastSeen(latest.getFixTime())
               .setUpdatedAt(now)
@@ -234,7 +237,7 @@ public final class CollarRules {
               .setDetails(withStill(before.getDetails(), still))
               .build());
     }
-    java.util.Optional<Stillness.Bout> found =
+    Optional<Stillness.Bout> found =
         Stillness.of(
             good,
             p.immobilityRadiusM(),
@@ -242,7 +245,7 @@ public final class CollarRules {
             p.immobilityMinFixes(),
             stillnessLookBack);
     if (found.isEmpty()) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     Stillness.Bout bout = found.get();
     List<Fix> still = good.subList(bout.fromIndex(), good.size());
@@ -251,10 +254,10 @@ public final class CollarRules {
         bout.length().compareTo(p.immobilityCriticalAfter()) >= 0
             || (inactive && bout.length().compareTo(p.immobilityInactiveAfter()) >= 0);
     if (!critical || still.size() < p.immobilityMinFixes()) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     Map<String, String> details =
-        new java.util.TreeMap<>(
+        new TreeMap<>(
             Map.of(
                 "radiusM",
                 fmt(p.immobilityRadiusM()),
@@ -285,7 +288,7 @@ public final class CollarRules {
             .setEvidence(
                 Alerts.appendCapped(List.of(), still.stream().map(Alerts::fixKey).toList()))
             .setDetails(withStill(details, bout.length()));
-    return java.util.Optional.of(b.build());
+    return Optional.of(b.build());
   }
 
   /** The activity sensor reported on most still fixes, and never above the threshold. */
@@ -309,7 +312,7 @@ public final class CollarRules {
   }
 
   private static Map<String, String> withStill(Map<String, String> details, Duration still) {
-    Map<String, String> d = new java.util.TreeMap<>(details);
+    Map<String, String> d = new TreeMap<>(details);
     d.put("stillH", fmt(still.toMinutes() / 60.0));
     return d;
   }
@@ -319,7 +322,7 @@ public final class CollarRules {
    * GPS spike makes at most two fast steps (out and back) and is flagged an outlier once the next
    * fix arrives.
    */
-  private java.util.Optional<Alert> transport(
+  private Optional<Alert> transport(
       String collar, String species, List<Fix> good, AlertParams p, Alert before, Instant now) {
     double limitMps =
         p.transportMinSpeedKmh() > 0 ? p.transportMinSpeedKmh() / 3.6 : track.maxSpeedMps(species);
@@ -338,12 +341,12 @@ public final class CollarRules {
       start--;
     }
     if (speeds.size() < p.transportMinSegments()) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     Fix at = good.get(end);
     double slowestKmh = speeds.stream().mapToDouble(Double::doubleValue).min().orElseThrow() * 3.6;
     double meanKmh = speeds.stream().mapToDouble(Double::doubleValue).average().orElseThrow() * 3.6;
-    return java.util.Optional.of(
+    return Optional.of(
         base(
                 before,
                 collar,
@@ -376,7 +379,7 @@ public final class CollarRules {
             .build());
   }
 
-  private java.util.Optional<Alert> lowBattery(
+  private Optional<Alert> lowBattery(
       String collar, List<Fix> window, Fix latestGood, AlertParams p, Alert before, Instant now) {
     Fix latest = null;
     for (int i = window.size() - 1; i >= 0 && latest == null; i--) {
@@ -385,15 +388,15 @@ public final class CollarRules {
       }
     }
     if (latest == null) {
-      return java.util.Optional.ofNullable(before);
+      return Optional.ofNullable(before);
     }
     // A little hysteresis: a voltage dithering around the threshold must not open and close alerts.
     double threshold = before == null ? p.lowBatteryV() : p.lowBatteryV() + 0.1;
     if (latest.getBatteryV() >= threshold) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     Fix at = latestGood != null ? latestGood : latest;
-    return java.util.Optional.of(
+    return Optional.of(
         base(
                 before,
                 collar,
@@ -426,7 +429,7 @@ public final class CollarRules {
     if (good.isEmpty()) {
       return;
     }
-    Set<String> candidates = new java.util.LinkedHashSet<>(good.get(good.size() - 1).getZones());
+    Set<String> candidates = new LinkedHashSet<>(good.get(good.size() - 1).getZones());
     open.keySet().stream()
         .filter(k -> k.startsWith("geofence:"))
         .map(k -> k.substring("geofence:".length()))
@@ -462,7 +465,7 @@ public final class CollarRules {
                     f ->
                         f.getZones().stream()
                             .map(geo::zone)
-                            .flatMap(java.util.Optional::stream)
+                            .flatMap(Optional::stream)
                             .anyMatch(z -> config.protectedTypes().contains(z.type())));
         Severity severity = hazard || fromProtected ? Severity.HIGH : Severity.WARNING;
         Fix at = good.get(last);

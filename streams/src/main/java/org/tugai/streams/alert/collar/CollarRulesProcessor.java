@@ -1,10 +1,14 @@
 package org.tugai.streams.alert.collar;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -17,6 +21,7 @@ import org.tugai.avro.DeviceActivity;
 import org.tugai.avro.DeviceDeployments;
 import org.tugai.avro.Fix;
 import org.tugai.schemas.AvroSerde;
+import org.tugai.schemas.Channels;
 import org.tugai.schemas.SchemaCatalog;
 import org.tugai.streams.alert.AlertSinks;
 import org.tugai.streams.alert.AlertsConfig;
@@ -44,7 +49,7 @@ public final class CollarRulesProcessor implements Processor<String, Fix, String
    * Event time of fixes kept: the configured window, or longer if the immobility rule of some scope
    * looks back further.
    */
-  private final java.time.Duration keep;
+  private final Duration keep;
 
   private ProcessorContext<String, SpecificRecord> context;
 
@@ -71,7 +76,7 @@ public final class CollarRulesProcessor implements Processor<String, Fix, String
   }
 
   /** The event time of fixes the rules need per collar. */
-  public static java.time.Duration keep(AlertsConfig config) {
+  public static Duration keep(AlertsConfig config) {
     return config.longestRuleWindow().compareTo(config.window()) > 0
         ? config.longestRuleWindow()
         : config.window();
@@ -126,7 +131,7 @@ public final class CollarRulesProcessor implements Processor<String, Fix, String
     silence
         .heard(
             collar,
-            org.tugai.schemas.Channels.of(fix.getSource()),
+            Channels.of(fix.getSource()),
             now,
             fix.getLat(),
             fix.getLon(),
@@ -186,9 +191,9 @@ public final class CollarRulesProcessor implements Processor<String, Fix, String
   private List<String> writeWindow(
       String collar, CollarAlertState state, List<Fix> before, List<Fix> after) {
     boolean legacy = state != null && !state.getFixes().isEmpty();
-    java.util.Set<java.time.Instant> kept = new java.util.HashSet<>();
+    Set<Instant> kept = new HashSet<>();
     after.forEach(f -> kept.add(f.getFixTime()));
-    java.util.IdentityHashMap<Fix, Boolean> old = new java.util.IdentityHashMap<>();
+    IdentityHashMap<Fix, Boolean> old = new IdentityHashMap<>();
     before.forEach(f -> old.put(f, Boolean.TRUE));
     List<String> leaving = new ArrayList<>();
     for (Fix f : before) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -40,7 +41,7 @@ public final class SilenceWatch {
   private final String kind;
   private final BiFunction<String, Instant, Optional<Deployment>> deployment;
   private final BiFunction<List<String>, String, AlertParams> params;
-  private final java.util.Map<String, Duration> intervalByChannel;
+  private final Map<String, Duration> intervalByChannel;
 
   /**
    * @param intervalByChannel the expected interval of devices of a channel whose deployment names
@@ -51,7 +52,7 @@ public final class SilenceWatch {
       String kind,
       BiFunction<String, Instant, Optional<Deployment>> deployment,
       BiFunction<List<String>, String, AlertParams> params,
-      java.util.Map<String, Duration> intervalByChannel) {
+      Map<String, Duration> intervalByChannel) {
     this.store = store;
     this.kind = kind;
     this.deployment = deployment;
@@ -167,7 +168,7 @@ public final class SilenceWatch {
                   .setZones(a.getZones())
                   .setChannels(Alerts.channels(a.getZones()))
                   .setDetails(
-                      java.util.Map.of(
+                      Map.of(
                           "silentS",
                           String.valueOf(Math.round(silentS)),
                           "expectedIntervalS",
