@@ -29,6 +29,7 @@ public final class SchemaHistory {
           "DeadLetter",
           "DeviceDeployments",
           "TrackState",
+          "TrackCheckpoint",
           "CollarAlertState",
           "CameraAlertState",
           "DeviceActivity");

@@ -18,7 +18,6 @@ import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -127,16 +126,7 @@ final class CrossingReplay {
     Geodata geo = config.geodata();
     Map<String, Row> latest = new TreeMap<>();
     try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                "bootstrap.servers",
-                bootstrap,
-                "max.poll.records",
-                "5000",
-                "isolation.level",
-                "read_committed"),
-            new StringDeserializer(),
-            new ByteArrayDeserializer())) {
+        Soak.verifierConsumer(bootstrap, "read_committed")) {
       List<TopicPartition> parts =
           consumer.partitionsFor(topics.fixes().name()).stream()
               .map(pi -> new TopicPartition(pi.topic(), pi.partition()))

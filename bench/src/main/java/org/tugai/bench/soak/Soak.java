@@ -485,22 +485,8 @@ public final class Soak {
    */
   private static List<String> whereInTheLog(String bootstrap, Topics topics, List<String> ids) {
     List<String> out = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer =
-            new KafkaConsumer<>(
-                Map.of(
-                    "bootstrap.servers",
-                    bootstrap,
-                    "max.poll.records",
-                    "5000",
-                    "isolation.level",
-                    "read_uncommitted"),
-                new StringDeserializer(),
-                new ByteArrayDeserializer());
-        KafkaConsumer<String, byte[]> committed =
-            new KafkaConsumer<>(
-                Map.of("bootstrap.servers", bootstrap, "isolation.level", "read_committed"),
-                new StringDeserializer(),
-                new ByteArrayDeserializer())) {
+    try (KafkaConsumer<String, byte[]> consumer = verifierConsumer(bootstrap, "read_uncommitted");
+        KafkaConsumer<String, byte[]> committed = verifierConsumer(bootstrap, "read_committed")) {
       List<TopicPartition> parts =
           consumer.partitionsFor(topics.alerts().name()).stream()
               .map(pi -> new TopicPartition(pi.topic(), pi.partition()))
@@ -664,22 +650,32 @@ public final class Soak {
     return records[0] - keys.size();
   }
 
+  /**
+   * A consumer of the verifier's: assigned, never in a group, big polls, values left as bytes (the
+   * caller decodes with the topic's serde).
+   *
+   * @param isolation {@code read_committed}, or {@code read_uncommitted} to see open and aborted
+   *     transactions' records
+   */
+  static KafkaConsumer<String, byte[]> verifierConsumer(String bootstrap, String isolation) {
+    return new KafkaConsumer<>(
+        Map.of(
+            "bootstrap.servers",
+            bootstrap,
+            "max.poll.records",
+            "5000",
+            "isolation.level",
+            isolation),
+        new StringDeserializer(),
+        new ByteArrayDeserializer());
+  }
+
   /** Every committed record of {@code topic}, from its beginning to its end now. */
   private static <V> void scan(
       String bootstrap,
       TopicSpec<String, V> topic,
       BiConsumer<ConsumerRecord<String, byte[]>, V> each) {
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                "bootstrap.servers",
-                bootstrap,
-                "max.poll.records",
-                "5000",
-                "isolation.level",
-                "read_committed"),
-            new StringDeserializer(),
-            new ByteArrayDeserializer())) {
+    try (KafkaConsumer<String, byte[]> consumer = verifierConsumer(bootstrap, "read_committed")) {
       PollLoop.fromBeginning(
           consumer,
           topic.name(),

@@ -35,7 +35,8 @@ public final class TrackComputation {
    * window, the border state after it, and where its newest fixes stand: the newest candidate (a
    * fix with no flag but outlier), the candidate before it, and the border state before the newest
    * candidate. Only the newest candidate's outlier flag can change when a newer fix arrives, so
-   * these are all an in-order fix needs.
+   * these are all an in-order fix needs. {@code statesBefore} holds the border state before each
+   * fix, for the checkpoints a late fix starts from.
    */
   public record Result(
       List<Fix> fixes,
@@ -43,7 +44,8 @@ public final class TrackComputation {
       BorderState end,
       Fix lastCandidate,
       Fix previousCandidate,
-      BorderState beforeLastCandidate) {}
+      BorderState beforeLastCandidate,
+      List<BorderState> statesBefore) {}
 
   private final TrackParams params;
   private final Geodata geo;
@@ -154,9 +156,11 @@ public final class TrackComputation {
           flags.equals(f.getQualityFlags()) ? f : Fix.newBuilder(f).setQualityFlags(flags).build());
     }
     List<Crossing> crossings = new ArrayList<>();
+    List<BorderState> statesBefore = new ArrayList<>(n);
     BorderState state = baseline;
     BorderState beforeLast = null;
     for (int i = 0; i < n; i++) {
+      statesBefore.add(state);
       if (i == last) {
         beforeLast = state;
       }
@@ -170,7 +174,8 @@ public final class TrackComputation {
         state,
         last < 0 ? null : fixes.get(last),
         last < 0 ? null : previousOfLast,
-        beforeLast == null ? state : beforeLast);
+        beforeLast == null ? state : beforeLast,
+        statesBefore);
   }
 
   /**

@@ -3,10 +3,12 @@ package org.tugai.streams.track;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -19,6 +21,7 @@ import org.tugai.avro.CrossingStatus;
 import org.tugai.avro.Deployment;
 import org.tugai.avro.DeviceDeployments;
 import org.tugai.avro.Fix;
+import org.tugai.avro.TrackCheckpoint;
 import org.tugai.avro.TrackState;
 import org.tugai.core.geo.GeoFeature;
 import org.tugai.schemas.AvroSerde;
@@ -40,9 +43,11 @@ import org.tugai.streams.store.FixKeys;
  * summary and the window's fixes, one entry per fix ({@link CollarStore}). A fix newer than the
  * collar's newest (the common case) can change only the outlier flag of the newest candidate before
  * it, so it is computed against that one fix and the border state before it, and writes two fix
- * entries and the summary. Only a fix that lands inside the window (late, or a replaced duplicate)
- * reads the window and recomputes it, and then writes only the fixes whose flags changed. Both give
- * what recomputing the whole window for every fix gave (TrackProcessorEquivalenceTest).
+ * entries and the summary. A fix that lands inside the window (late, or a replaced duplicate) is
+ * recomputed from the newest checkpoint before it ({@link TrackCheckpoints}): it reads the fixes
+ * from there on, writes only those whose flags changed and revises only the crossings that start
+ * there. Both give what recomputing the whole window for every fix gave
+ * (TrackProcessorEquivalenceTest).
  */
 public final class TrackProcessor implements Processor<String, Fix, String, SpecificRecord> {
 
@@ -54,6 +59,10 @@ public final class TrackProcessor implements Processor<String, Fix, String, Spec
   private final Geodata geo;
   private ProcessorContext<String, SpecificRecord> context;
   private CollarStore<TrackState> store;
+  private TrackCheckpoints checkpoints;
+
+  /** Fixes read back to recompute late ones, since this processor started: what they cost. */
+  private long fixesReread;
 
   /**
    * Entries of fixes that left the window, deleted once the summary that no longer counts them is
@@ -105,6 +114,7 @@ public final class TrackProcessor implements Processor<String, Fix, String, Spec
     this.store =
         new CollarStore<>(
             bytes, new AvroSerde<>(TrackState.class, catalog), new AvroSerde<>(Fix.class, catalog));
+    this.checkpoints = new TrackCheckpoints(bytes, new AvroSerde<>(TrackCheckpoint.class, catalog));
     this.deployments = context.getStateStore(DeploymentStoreUpdater.STORE);
     this.computation = new TrackComputation(params, geo, this::deploymentOf);
   }
@@ -162,12 +172,12 @@ public final class TrackProcessor implements Processor<String, Fix, String, Spec
       state = new TrackSummary(collar, fix.getFixTime());
     }
     boolean legacy = state.legacy();
+    leaving.clear();
     if (!legacy && (state.fixCount == 0 || fix.getFixTime().isAfter(state.watermark))) {
       append(state, fix, now);
-    } else {
+    } else if (legacy || !reviseFromCheckpoint(state, fix, now)) {
       revise(state, fix, legacy, now);
     }
-    leaving.clear();
     fold(state, now);
     // Fix entries were written first, the summary now, the deletes last (CollarStore says why).
     store.putSummary(collar, state.toRecord());
@@ -201,6 +211,11 @@ public final class TrackProcessor implements Processor<String, Fix, String, Spec
     Fix out = result.fixes().get(result.fixes().size() - 1);
     store.putFix(out);
     emitFix(out);
+    if (TrackComputation.isCandidate(out)
+        && TrackCheckpoints.holds(out, result.previousCandidate())) {
+      checkpoints.put(
+          out.getCollarId(), out, result.beforeLastCandidate(), result.previousCandidate());
+    }
     // The fixes before the newest candidate are settled: their crossings stand, only new ones can
     // appear.
     Map<String, Crossing> live = new LinkedHashMap<>();
@@ -247,8 +262,81 @@ public final class TrackProcessor implements Processor<String, Fix, String, Spec
     window.add(at, fix);
     Instant watermark =
         fix.getFixTime().isAfter(state.watermark) ? fix.getFixTime() : state.watermark;
+    fixesReread += window.size();
     TrackComputation.Result result =
         computation.compute(collar, state.baseline, state.foldedCandidate, window, now);
+    writeChanged(result, previous, fix, legacy);
+    rewriteCheckpoints(collar, result, state.foldedCandidate, window.get(0).getFixTime(), null);
+    state.crossings = reviseCrossings(state.crossings, result.crossings(), now);
+    state.watermark = watermark;
+    state.legacyFixes = List.of();
+    state.windowStart = window.get(0).getFixTime();
+    state.fixCount = window.size();
+    state.newest(result);
+  }
+
+  /**
+   * A fix inside the window recomputed from the newest checkpoint before it: the fixes from there
+   * on are read and recomputed, the crossings confirmed there (the ones whose first fix on the new
+   * side is that late, or that were pending at the checkpoint) revised. False when there is no
+   * checkpoint to start from (the fix is older than the window's first one, or the window was
+   * written before checkpoints).
+   */
+  private boolean reviseFromCheckpoint(TrackSummary state, Fix fix, Instant now) {
+    String collar = fix.getCollarId();
+    TrackCheckpoint checkpoint =
+        state.windowStart == null
+            ? null
+            : checkpoints.newestBefore(collar, state.windowStart, fix.getFixTime());
+    if (checkpoint == null) {
+      return false;
+    }
+    Instant from = checkpoint.getFixTime();
+    List<Fix> suffix = store.window(collar, FixKeys.of(collar, from));
+    if (suffix.isEmpty()
+        || !suffix.get(0).getFixTime().equals(from)
+        || !TrackComputation.isCandidate(suffix.get(0))) {
+      return false; // a checkpoint whose fix is gone (a crash between writes): start further back
+    }
+    fixesReread += suffix.size();
+    Map<Long, Fix> previous = new HashMap<>();
+    suffix.forEach(f -> previous.put(f.getFixTime().toEpochMilli(), f));
+    boolean repeat = suffix.removeIf(f -> f.getFixTime().equals(fix.getFixTime()));
+    int at = 0;
+    while (at < suffix.size() && suffix.get(at).getFixTime().isBefore(fix.getFixTime())) {
+      at++;
+    }
+    suffix.add(at, fix);
+    BorderState before = TrackCheckpoints.state(checkpoint);
+    TrackComputation.Result result =
+        computation.compute(collar, before, checkpoint.getPreviousCandidate(), suffix, now);
+    writeChanged(result, previous, fix, false);
+    rewriteCheckpoints(collar, result, checkpoint.getPreviousCandidate(), from, from);
+
+    // A crossing is confirmed at a fix after its first one on the new side: those confirmed from
+    // the checkpoint on are the ones whose first fix is there or later, and the one pending at it.
+    Fix pending = before.candidateFirst();
+    List<Crossing> kept = new ArrayList<>();
+    List<Crossing> touched = new ArrayList<>();
+    for (Crossing c : state.crossings) {
+      boolean fromHere =
+          !c.getAfterFixTime().isBefore(from)
+              || (pending != null && pending.getFixTime().equals(c.getAfterFixTime()));
+      (fromHere ? touched : kept).add(c);
+    }
+    kept.addAll(reviseCrossings(touched, result.crossings(), now));
+    state.crossings = kept;
+    if (fix.getFixTime().isAfter(state.watermark)) {
+      state.watermark = fix.getFixTime();
+    }
+    state.fixCount += repeat ? 0 : 1;
+    state.newest(result);
+    return true;
+  }
+
+  /** Stores and emits the recomputed fixes whose flags changed, and the fix that came in. */
+  private void writeChanged(
+      TrackComputation.Result result, Map<Long, Fix> previous, Fix fix, boolean legacy) {
     for (Fix out : result.fixes()) {
       Fix before = previous.get(out.getFixTime().toEpochMilli());
       boolean changed = before == null || !before.getQualityFlags().equals(out.getQualityFlags());
@@ -259,12 +347,39 @@ public final class TrackProcessor implements Processor<String, Fix, String, Spec
         emitFix(out);
       }
     }
-    state.crossings = reviseCrossings(state.crossings, result.crossings(), now);
-    state.watermark = watermark;
-    state.legacyFixes = List.of();
-    state.windowStart = window.get(0).getFixTime();
-    state.fixCount = window.size();
-    state.newest(result);
+  }
+
+  /**
+   * Writes the checkpoints of the recomputed fixes (all but {@code unchanged}'s, whose state came
+   * from before them) and drops the ones from {@code from} on that no candidate holds any more.
+   */
+  private void rewriteCheckpoints(
+      String collar,
+      TrackComputation.Result result,
+      Fix previousCandidate,
+      Instant from,
+      Instant unchanged) {
+    Set<String> held = new HashSet<>();
+    Fix previous = previousCandidate;
+    List<Fix> fixes = result.fixes();
+    for (int i = 0; i < fixes.size(); i++) {
+      Fix f = fixes.get(i);
+      if (!TrackComputation.isCandidate(f)) {
+        continue;
+      }
+      if (TrackCheckpoints.holds(f, previous)) {
+        held.add(TrackCheckpoints.key(collar, f.getFixTime()));
+        if (!f.getFixTime().equals(unchanged)) {
+          checkpoints.put(collar, f, result.statesBefore().get(i), previous);
+        }
+      }
+      previous = f;
+    }
+    for (String key : checkpoints.keysFrom(collar, from)) {
+      if (!held.contains(key)) {
+        leaving.add(key);
+      }
+    }
   }
 
   /**
@@ -302,6 +417,9 @@ public final class TrackProcessor implements Processor<String, Fix, String, Spec
         leaving.add(entry.key);
         s.baseline = computation.advance(s.collarId, s.baseline, oldest, now);
         if (TrackComputation.isCandidate(oldest)) {
+          if (TrackCheckpoints.holds(oldest, s.foldedCandidate)) {
+            leaving.add(TrackCheckpoints.key(s.collarId, oldest.getFixTime()));
+          }
           s.foldedCandidate = oldest; // the next candidate's speed is still judged against it
         }
         if (s.lastCandidate != null && s.lastCandidate.getFixTime().equals(oldest.getFixTime())) {
@@ -389,6 +507,11 @@ public final class TrackProcessor implements Processor<String, Fix, String, Spec
   private static final int COUNTRY = Fix.getClassSchema().getField("country").pos();
   private static final int ZONES = Fix.getClassSchema().getField("zones").pos();
   private static final int QUALITY_FLAGS = Fix.getClassSchema().getField("qualityFlags").pos();
+
+  /** Fixes read back to recompute late ones since this processor started. */
+  long fixesReread() {
+    return fixesReread;
+  }
 
   @Override
   public void close() {

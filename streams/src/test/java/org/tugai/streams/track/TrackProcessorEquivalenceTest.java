@@ -102,27 +102,117 @@ class TrackProcessorEquivalenceTest {
     Random random = new Random(c.seed());
     List<Fix> track = new ArrayList<>();
     for (String collar : COLLARS) {
-      track.addAll(walk(collar, random, 160));
+      track.addAll(walk(collar, random, 160, Duration.ofHours(1)));
     }
-    List<Fix> arrivals = arrive(track, c.order(), random);
+    List<Fix> arrivals = arrive(track, c.order(), random, PARAMS.grace());
+    FullRecomputeTrack reference = runBoth(PARAMS, arrivals, c.fromStore(), c.toString());
+    assertThat(reference.fixesOut)
+        .as("the walks do exercise the rules")
+        .anyMatch(f -> f.getQualityFlags().contains(FixFlags.OUTLIER));
+    assertThat(reference.crossingsOut).isNotEmpty();
+    if (c.order() == Order.SHUFFLED_WITHIN_GRACE) {
+      assertThat(reference.crossingsOut)
+          .as("late fixes revise or retract crossings")
+          .anyMatch(x -> x.getRevision() > 0);
+    }
+  }
 
-    Map<String, Deployment> deployments = new LinkedHashMap<>();
-    for (String collar : COLLARS) {
-      deployments.put(
-          collar,
-          Deployment.newBuilder()
-              .setDeploymentId("dep-" + collar)
-              .setDeviceId(collar)
-              .setDeviceType(DeviceType.COLLAR)
-              .setAnimalId("deer-" + collar)
-              .setSpecies("Cervus elaphus bactrianus")
-              .setPopulation("Tj1")
-              .setDeployOn(T0.minus(Duration.ofDays(1)))
-              .build());
+  /** Dense fixes and a long window: a 15-minute collar with the default grace, a 1-minute one. */
+  record Dense(Duration step, Duration grace, int fixes, Duration maxDelay, long seed) {
+    @Override
+    public String toString() {
+      return fixes
+          + " fixes every "
+          + step
+          + ", grace "
+          + grace
+          + ", up to "
+          + maxDelay
+          + " late, seed "
+          + seed;
     }
+  }
+
+  static List<Dense> dense() {
+    return List.of(
+        new Dense(Duration.ofMinutes(15), Duration.ofHours(48), 700, Duration.ofHours(2), 3),
+        new Dense(Duration.ofMinutes(15), Duration.ofHours(48), 700, Duration.ofHours(4), 4),
+        new Dense(Duration.ofMinutes(1), Duration.ofHours(6), 1_500, Duration.ofMinutes(40), 5));
+  }
+
+  /**
+   * A late fix is recomputed from the checkpoint before it: the fixes read back per late fix stay
+   * within what the checkpoints' spacing and the fix's lateness hold, far below the window (250 and
+   * 450 fixes), and the results are still the full recompute's.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("dense")
+  void aLateFixIsRecomputedFromTheCheckpointBeforeIt(Dense d) {
+    TrackParams params =
+        new TrackParams(
+            d.grace(),
+            Map.of(),
+            PARAMS.maxSpeedKmh(),
+            Map.of(),
+            PARAMS.minOutlierDisplacementM(),
+            PARAMS.maxHdop(),
+            PARAMS.minSatellites(),
+            PARAMS.flagTwoD(),
+            PARAMS.minLocationClass(),
+            PARAMS.maxErrorRadiusM(),
+            PARAMS.confirmDistanceM(),
+            PARAMS.confirmFixes(),
+            PARAMS.confirmDwell());
+    Random random = new Random(d.seed());
+    List<Fix> track = walk(COLLARS[0], random, d.fixes(), d.step());
+    Duration maxDelay = d.maxDelay();
+    List<Fix> arrivals =
+        delayed(
+            track,
+            random,
+            f ->
+                random.nextDouble() < 0.05
+                    ? (long) (random.nextDouble() * maxDelay.toMillis())
+                    : 0);
+    int late = 0;
+    Instant newest = Instant.MIN;
+    for (Fix f : arrivals) {
+      late += f.getFixTime().isBefore(newest) ? 1 : 0;
+      newest = f.getFixTime().isAfter(newest) ? f.getFixTime() : newest;
+    }
+    List<TrackProcessor> processors = new ArrayList<>();
+    FullRecomputeTrack reference = runBoth(params, arrivals, false, d.toString(), processors);
+    long reread = processors.stream().mapToLong(TrackProcessor::fixesReread).sum();
+    long window = d.grace().multipliedBy(5).dividedBy(4).dividedBy(d.step());
+    long reach = TrackCheckpoints.SPACING.plus(maxDelay).dividedBy(d.step()) + 2;
+    assertThat(late).as("late fixes").isGreaterThan(10);
+    assertThat(reference.crossingsOut).as("the walk crosses").isNotEmpty();
+    assertThat(reread)
+        .as("fixes read back for %d late fixes (window %d fixes)", late, window)
+        .isPositive()
+        .isLessThanOrEqualTo(late * reach);
+    assertThat(reach).isLessThan(window / 2);
+  }
+
+  private static FullRecomputeTrack runBoth(
+      TrackParams params, List<Fix> arrivals, boolean fromStore, String label) {
+    return runBoth(params, arrivals, fromStore, label, new ArrayList<>());
+  }
+
+  /**
+   * Feeds the arrivals to the topology and to the reference and asserts the same last version of
+   * every fix and crossing; the topology's track processors are added to {@code processors}.
+   */
+  private static FullRecomputeTrack runBoth(
+      TrackParams params,
+      List<Fix> arrivals,
+      boolean fromStore,
+      String label,
+      List<TrackProcessor> processors) {
+    Map<String, Deployment> deployments = deployments();
     FullRecomputeTrack reference =
         new FullRecomputeTrack(
-            PARAMS,
+            params,
             TestGeodata.SHIPPED,
             f ->
                 Optional.ofNullable(deployments.get(f.getCollarId()))
@@ -136,9 +226,7 @@ class TrackProcessorEquivalenceTest {
         "state.dir",
         System.getProperty("java.io.tmpdir")
             + "/tugai-equivalence-"
-            + c.order()
-            + "-"
-            + c.seed()
+            + label.replaceAll("[^A-Za-z0-9]+", "-")
             + "-"
             + System.nanoTime());
     try (TopologyTestDriver driver =
@@ -146,11 +234,15 @@ class TrackProcessorEquivalenceTest {
             FixTopology.build(
                 topics,
                 Optional.empty(),
-                PARAMS,
+                params,
                 TestGeodata.SHIPPED,
-                () ->
-                    new TrackProcessor(
-                        PARAMS, TestGeodata.SHIPPED, topics.catalog(), c.fromStore() ? 0 : 10_000)),
+                () -> {
+                  TrackProcessor p =
+                      new TrackProcessor(
+                          params, TestGeodata.SHIPPED, topics.catalog(), fromStore ? 0 : 10_000);
+                  processors.add(p);
+                  return p;
+                }),
             props)) {
       TestInputTopic<String, Deployment> deps =
           driver.createInputTopic(
@@ -177,43 +269,18 @@ class TrackProcessorEquivalenceTest {
         in.pipeInput(f.getCollarId(), f, f.getReceivedAt());
         reference.process(f, f.getReceivedAt());
       }
-      List<Fix> fixesOut = enriched.readValuesToList();
-      List<Crossing> crossingsOut = crossings.readValuesToList();
-
-      Map<String, Fix> expectedFixes = lastPerFix(reference.fixesOut);
-      Map<String, Fix> actualFixes = lastPerFix(fixesOut);
-      assertThat(differences(expectedFixes, actualFixes))
+      assertThat(
+              differences(lastPerFix(reference.fixesOut), lastPerFix(enriched.readValuesToList())))
           .as("fixes whose last version differs (expected / actual)")
           .isEmpty();
-      assertThat(lastPerCrossing(crossingsOut))
+      assertThat(lastPerCrossing(crossings.readValuesToList()))
           .as("every crossing as last emitted (status, revision, content)")
           .isEqualTo(lastPerCrossing(reference.crossingsOut));
-      assertThat(expectedFixes.values())
-          .as("the walks do exercise the rules")
-          .anyMatch(f -> f.getQualityFlags().contains(FixFlags.OUTLIER));
-      assertThat(reference.crossingsOut).isNotEmpty();
-      if (c.order() == Order.SHUFFLED_WITHIN_GRACE) {
-        assertThat(reference.crossingsOut)
-            .as("late fixes revise or retract crossings")
-            .anyMatch(x -> x.getRevision() > 0);
-      }
     }
+    return reference;
   }
 
-  /**
-   * A store written by version 0.3 (each collar's whole window in its summary) is taken over: its
-   * fixes move to the fix store the first time the collar reports, and from there on the results
-   * are those of the old logic.
-   */
-  @Test
-  void aVersion3StateIsTakenOverWithItsWindow() {
-    Random random = new Random(11);
-    List<Fix> track = new ArrayList<>();
-    for (String collar : COLLARS) {
-      track.addAll(walk(collar, random, 120));
-    }
-    List<Fix> arrivals = arrive(track, Order.SHUFFLED_WITHIN_GRACE, random);
-    int half = arrivals.size() / 2;
+  private static Map<String, Deployment> deployments() {
     Map<String, Deployment> deployments = new LinkedHashMap<>();
     for (String collar : COLLARS) {
       deployments.put(
@@ -228,6 +295,24 @@ class TrackProcessorEquivalenceTest {
               .setDeployOn(T0.minus(Duration.ofDays(1)))
               .build());
     }
+    return deployments;
+  }
+
+  /**
+   * A store written by version 0.3 (each collar's whole window in its summary) is taken over: its
+   * fixes move to the fix store the first time the collar reports, and from there on the results
+   * are those of the old logic.
+   */
+  @Test
+  void aVersion3StateIsTakenOverWithItsWindow() {
+    Random random = new Random(11);
+    List<Fix> track = new ArrayList<>();
+    for (String collar : COLLARS) {
+      track.addAll(walk(collar, random, 120, Duration.ofHours(1)));
+    }
+    List<Fix> arrivals = arrive(track, Order.SHUFFLED_WITHIN_GRACE, random, PARAMS.grace());
+    int half = arrivals.size() / 2;
+    Map<String, Deployment> deployments = deployments();
     FullRecomputeTrack reference =
         new FullRecomputeTrack(
             PARAMS,
@@ -303,19 +388,21 @@ class TrackProcessorEquivalenceTest {
   }
 
   /**
-   * A deer walking along the meridian over the border and back, hourly, with the faults collars
-   * have.
+   * A deer walking along the meridian over the border and back, a fix every {@code step}, with the
+   * faults collars have; its wandering per fix scaled to the step.
    */
-  private static List<Fix> walk(String collar, Random random, int hours) {
+  private static List<Fix> walk(String collar, Random random, int count, Duration step) {
     List<Fix> fixes = new ArrayList<>();
+    double hours = step.toSeconds() / 3600.0;
     double north = (random.nextDouble() - 0.5) * 0.1;
     Instant t = T0;
-    for (int h = 0; h < hours; h++) {
-      t = t.plus(Duration.ofHours(1)).plusSeconds(random.nextInt(60));
-      if (random.nextDouble() < 0.04) {
+    for (int h = 0; h < count; h++) {
+      t = t.plus(step).plusSeconds(random.nextInt((int) Math.min(60, step.toSeconds() / 2)));
+      if (random.nextDouble() < 0.04 * hours) {
         t = t.plus(Duration.ofHours(2 + random.nextInt(8))); // a gap: canopy, a flat battery
       }
-      north += (random.nextDouble() - 0.5) * 0.03 - north * 0.05;
+      north +=
+          (random.nextDouble() - 0.5) * 0.03 * Math.sqrt(hours) - north * 0.05 * Math.min(1, hours);
       double lat = BORDER + north;
       double lon = LON + (random.nextDouble() - 0.5) * 0.01;
       Fix.Builder b =
@@ -349,11 +436,12 @@ class TrackProcessorEquivalenceTest {
    * The order the fixes reach the processor, each with the time it arrives as its {@code
    * receivedAt}.
    */
-  private static List<Fix> arrive(List<Fix> track, Order order, Random random) {
+  private static List<Fix> arrive(
+      List<Fix> track, Order order, Random random, Duration graceDuration) {
     List<Fix> sorted = new ArrayList<>(track);
     sorted.sort(Comparator.comparing(Fix::getFixTime));
     List<Fix> out = new ArrayList<>();
-    long grace = PARAMS.grace().toMillis();
+    long grace = graceDuration.toMillis();
     switch (order) {
       case IN_ORDER -> out.addAll(sorted);
       case SHUFFLED_WITHIN_GRACE ->
