@@ -18,6 +18,7 @@ import org.tugai.streams.alert.crossing.CrossingNoticeProcessor;
 import org.tugai.streams.alert.lifecycle.AlertLifecycleProcessor;
 import org.tugai.streams.alert.position.PositionStoreUpdater;
 import org.tugai.streams.geo.Geodata;
+import org.tugai.streams.store.WindowCache;
 import org.tugai.streams.track.TrackParams;
 
 /**
@@ -54,6 +55,8 @@ public final class AlertTopology {
         PositionStoreUpdater::new);
 
     CollarRules rules = new CollarRules(config, track, geo);
+    // One budget for the instance's tasks, whichever threads run them.
+    WindowCache.Budget cache = new WindowCache.Budget(config.cachedFixes());
     topology.addSource(
         Topology.AutoOffsetReset.EARLIEST,
         "enriched-in",
@@ -62,7 +65,7 @@ public final class AlertTopology {
         topics.fixesEnriched().name());
     topology.addProcessor(
         "collar-rules",
-        () -> new CollarRulesProcessor(config, rules, topics.catalog()),
+        () -> new CollarRulesProcessor(config, rules, topics.catalog(), cache),
         "enriched-in");
     // Summaries and fix entries in one store, one changelog partition per task (CollarStore says
     // why).

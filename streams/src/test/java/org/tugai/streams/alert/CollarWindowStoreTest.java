@@ -77,19 +77,68 @@ class CollarWindowStoreTest {
   }
 
   @Test
-  void theCacheHoldsAtMostItsFixesAndDropsTheLeastRecentlyUsed() {
-    WindowCache cache = new WindowCache(5);
+  void theTasksOfAnInstanceShareOneBudget() {
+    WindowCache.Budget budget = new WindowCache.Budget(5);
+    WindowCache one = new WindowCache(budget);
+    WindowCache other = new WindowCache(budget);
+    one.put("a", fixes(3), 0);
+    other.put("b", fixes(3), 0);
+    assertThat(other.get("b", 0)).as("over the instance's budget").isNull();
+    assertThat(budget.used()).isEqualTo(3);
+    one.clear(); // the task closed or moved
+    assertThat(budget.used()).isZero();
+    other.put("b", fixes(3), 0);
+    assertThat(other.get("b", 0)).hasSize(3);
+  }
+
+  @Test
+  void collarsInTurnKeepReadingFromMemoryWhatFits() {
+    WindowCache cache = new WindowCache(new WindowCache.Budget(6));
+    String[] collars = {"a", "b", "c", "d", "e"};
+    int hits = 0;
+    long now = 0;
+    for (int round = 0; round < 10; round++) {
+      for (String c : collars) {
+        now += 1000;
+        if (cache.get(c, now) != null) {
+          hits++;
+        }
+        cache.put(c, fixes(2), now);
+      }
+    }
+    // Least recently used out first, each window would be dropped just before its collar's next
+    // fix: no hit at all.
+    assertThat(hits)
+        .as("three windows fit, read from memory from the second round on")
+        .isEqualTo(27);
+    assertThat(cache.size()).isEqualTo(6);
+  }
+
+  @Test
+  void idleWindowsMakeRoomAndAWindowThatOutgrowsTheBudgetIsDropped() {
+    WindowCache.Budget budget = new WindowCache.Budget(4);
+    WindowCache cache = new WindowCache(budget);
+    cache.put("a", fixes(2), 0);
+    cache.put("b", fixes(2), 0);
+    cache.put("c", fixes(2), 1000);
+    assertThat(cache.get("c", 1000)).as("a and b are in use").isNull();
+    long later = WindowCache.IDLE.toMillis() + 1000;
+    cache.get("b", later - 1);
+    cache.put("c", fixes(2), later);
+    assertThat(cache.get("a", later)).as("idle").isNull();
+    assertThat(cache.get("b", later)).hasSize(2);
+    assertThat(cache.get("c", later)).hasSize(2);
+    cache.put("c", fixes(3), later);
+    assertThat(cache.get("c", later)).as("grown past the budget").isNull();
+    assertThat(budget.used()).isEqualTo(2);
+  }
+
+  private static List<Fix> fixes(int n) {
     Fix f = AlertDriver.fix("C", T0, 37.9, 69.2).build();
-    cache.put("a", List.of(f, f));
-    cache.put("b", List.of(f, f));
-    cache.get("a");
-    cache.put("c", List.of(f, f));
-    assertThat(cache.get("b")).as("least recently used").isNull();
-    assertThat(cache.get("a")).hasSize(2);
-    assertThat(cache.get("c")).hasSize(2);
-    cache.put("big", List.of(f, f, f, f, f, f));
-    assertThat(cache.get("big")).as("a window larger than the cache is held alone").hasSize(6);
-    assertThat(cache.get("a")).isNull();
-    assertThat(cache.get("c")).isNull();
+    List<Fix> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(f);
+    }
+    return out;
   }
 }

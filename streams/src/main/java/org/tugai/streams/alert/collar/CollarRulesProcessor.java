@@ -29,6 +29,7 @@ import org.tugai.streams.alert.silence.SilenceWatch;
 import org.tugai.streams.deployment.DeploymentStoreUpdater;
 import org.tugai.streams.store.CollarStore;
 import org.tugai.streams.store.FixKeys;
+import org.tugai.streams.store.SharedValues;
 import org.tugai.streams.store.WindowCache;
 
 /**
@@ -67,12 +68,17 @@ public final class CollarRulesProcessor implements Processor<String, Fix, String
   private KeyValueStore<String, DeviceDeployments> deployments;
   private SilenceWatch silence;
 
-  public CollarRulesProcessor(AlertsConfig config, CollarRules rules, SchemaCatalog catalog) {
+  /**
+   * @param cache the instance's budget of decoded fixes ({@code alerts.cached-fixes}), shared by
+   *     the processors of all its tasks
+   */
+  public CollarRulesProcessor(
+      AlertsConfig config, CollarRules rules, SchemaCatalog catalog, WindowCache.Budget cache) {
     this.config = config;
     this.catalog = catalog;
     this.rules = rules;
     this.keep = keep(config);
-    this.windows = new WindowCache(config.cachedFixes());
+    this.windows = new WindowCache(cache);
   }
 
   /** The event time of fixes the rules need per collar. */
@@ -118,7 +124,10 @@ public final class CollarRulesProcessor implements Processor<String, Fix, String
     String collar = fix.getCollarId();
     Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
     CollarAlertState state = store.summary(collar);
-    List<Fix> before = window(collar, state);
+    List<Fix> before = window(collar, state, now.toEpochMilli());
+    if (!before.isEmpty()) {
+      SharedValues.share(fix, before.get(before.size() - 1)); // held with the window, it costs less
+    }
     Fix newestGood = null;
     for (Fix f : before) {
       if (CollarRules.good(f)
@@ -152,7 +161,7 @@ public final class CollarRulesProcessor implements Processor<String, Fix, String
     CollarRules.Result result = rules.evaluate(collar, species, window, open, now);
     result.updates().forEach(a -> send(a, record.timestamp()));
     // Fix entries first, the summary next, deletes last (CollarStore says why).
-    List<String> leaving = writeWindow(collar, state, before, window);
+    List<String> leaving = writeWindow(collar, state, before, window, now.toEpochMilli());
     store.putSummary(
         collar,
         CollarAlertState.newBuilder()
@@ -168,20 +177,20 @@ public final class CollarRulesProcessor implements Processor<String, Fix, String
    * The collar's window: held in memory if it is current, else read from the store (or from a
    * version 1-2 state).
    */
-  private List<Fix> window(String collar, CollarAlertState state) {
+  private List<Fix> window(String collar, CollarAlertState state, long nowMs) {
     if (state == null) {
       return List.of();
     }
     if (!state.getFixes().isEmpty()) {
       return state.getFixes();
     }
-    List<Fix> cached = windows.get(collar);
+    List<Fix> cached = windows.get(collar, nowMs);
     if (cached != null && cached.size() == state.getFixCount()) {
       return cached;
     }
     // An entry older than the window (its delete lost in a crash) is trimmed by CollarWindow and
     // deleted then.
-    return store.window(collar, FixKeys.first(collar));
+    return SharedValues.shareAll(store.window(collar, FixKeys.first(collar)));
   }
 
   /**
@@ -189,7 +198,7 @@ public final class CollarRulesProcessor implements Processor<String, Fix, String
    * fixes that left.
    */
   private List<String> writeWindow(
-      String collar, CollarAlertState state, List<Fix> before, List<Fix> after) {
+      String collar, CollarAlertState state, List<Fix> before, List<Fix> after, long nowMs) {
     boolean legacy = state != null && !state.getFixes().isEmpty();
     Set<Instant> kept = new HashSet<>();
     after.forEach(f -> kept.add(f.getFixTime()));
@@ -206,8 +215,13 @@ public final class CollarRulesProcessor implements Processor<String, Fix, String
         store.putFix(f);
       }
     }
-    windows.put(collar, after);
+    windows.put(collar, after, nowMs);
     return leaving;
+  }
+
+  @Override
+  public void close() {
+    windows.clear(); // its fixes go back to the instance's budget
   }
 
   private void send(Alert alert, long timestamp) {
