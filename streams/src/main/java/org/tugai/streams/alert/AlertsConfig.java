@@ -29,8 +29,8 @@ import org.tugai.core.config.Settings;
  *     area is human-wildlife conflict
  * @param hazardTypes {@code alerts.hazard-zone-types}: zone types whose entry is a hazard
  * @param cachedFixes {@code alerts.cached-fixes}: fixes of the collar rules' windows held decoded
- *     in memory, over all collars of an instance (200,000, about 100 MB); 0 reads every window from
- *     its store
+ *     in memory, over all collars and tasks of an instance (200,000, about 50 MB); 0 reads every
+ *     window from its store
  * @param silenceIntervalByChannel {@code alerts.silence.expected-interval-by-channel.{channel}}:
  *     the interval a device of that channel is expected to report at when its deployment names none
  *     (a Globalstar collar relays twice a day); it beats the learned interval
