@@ -1,6 +1,7 @@
 package org.tugai.core.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -57,8 +58,13 @@ class TopicRetentionIT {
           .get(30, TimeUnit.SECONDS);
       TopicAdmin.ensure(
           kafka, List.of(topics.crossings(), topics.fixesEnriched(), topics.deployments()));
+      // The controller commits the change before every broker applies it: a describe a moment
+      // later may still show the old value.
       for (String name : List.of(topics.crossings().name(), topics.fixesEnriched().name())) {
-        assertThat(timestampType(admin, name)).as(name).isEqualTo("LogAppendTime");
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .untilAsserted(
+                () -> assertThat(timestampType(admin, name)).as(name).isEqualTo("LogAppendTime"));
       }
       assertThat(timestampType(admin, topics.deployments().name()))
           .as("a compacted table keeps the default")
