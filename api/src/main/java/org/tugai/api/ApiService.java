@@ -156,6 +156,7 @@ public final class ApiService implements TugaiService {
               "status",
               "zone",
               "type",
+              "updatedSince",
               "limit"),
           new Route(HandlerType.GET, "/api/v1/alerts/stream", FIELD, Endpoints::stream),
           new Route(HandlerType.POST, "/api/v1/alerts/{id}/ack", FIELD, e -> e.ack()::handle));

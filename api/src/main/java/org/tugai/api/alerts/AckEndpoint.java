@@ -17,6 +17,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,11 +38,12 @@ import org.tugai.schemas.TopicSpec;
 import org.tugai.schemas.text.StorableText;
 
 /**
- * {@code POST /api/v1/alerts/{id}/ack} with {@code {"note": "..."}}: the acknowledgement goes to
- * the alert-acks topic, exactly as one from {@code tugai/v1/acks/{channel}/{user}/{id}} does, and
- * the lifecycle in streams applies it. Who acknowledged is the token's name (a {@code by} naming
- * anyone else is refused), and the history records the token's id. Text the store cannot hold is
- * refused with 400. Answers 202 once Kafka has it.
+ * {@code POST /api/v1/alerts/{id}/ack} with {@code {"note": "...", "ackId": "..."}} (the client's
+ * own id, optional: sent again, it is applied once): the acknowledgement goes to the alert-acks
+ * topic, exactly as one from {@code tugai/v1/acks/{channel}/{user}/{id}} does, and the lifecycle in
+ * streams applies it. Who acknowledged is the token's name (a {@code by} naming anyone else is
+ * refused), and the history records the token's id. Text the store cannot hold is refused with 400.
+ * Answers 202 once Kafka has it.
  */
 public final class AckEndpoint {
 
@@ -107,15 +109,22 @@ public final class AckEndpoint {
     Iterator<String> fields = body.fieldNames();
     while (fields.hasNext()) {
       String f = fields.next();
-      if (!f.equals("by") && !f.equals("note")) {
+      if (!f.equals("by") && !f.equals("note") && !f.equals("ackId")) {
         throw new BadRequestResponse(
-            "unknown field '" + f + "'; an acknowledgement has 'note' and optionally 'by'");
+            "unknown field '"
+                + f
+                + "'; an acknowledgement has 'note', optionally 'by' and 'ackId'");
       }
     }
+    if (body.has("ackId") && !body.path("ackId").isTextual()) {
+      throw new BadRequestResponse("'ackId' must be a string");
+    }
     String note = body.path("note").isTextual() ? body.path("note").asText() : null;
+    String ackId = body.path("ackId").isTextual() ? body.path("ackId").asText() : null;
     Optional<String> problem =
         StorableText.problemInText("note", note, 2_000)
-            .or(() -> StorableText.problemInName("the alert id", alertId, 500));
+            .or(() -> StorableText.problemInName("the alert id", alertId, 500))
+            .or(() -> StorableText.problemInName("ackId", ackId, 100));
     if (problem.isPresent()) {
       throw new BadRequestResponse(problem.get());
     }
@@ -127,6 +136,7 @@ public final class AckEndpoint {
             .setAt(Instant.now())
             .setSource("api:" + caller.tokenId() + "@" + ctx.ip())
             .setVia("token:" + caller.tokenId())
+            .setAckId(ackId)
             .build();
     try {
       producer
@@ -144,7 +154,14 @@ public final class AckEndpoint {
       throw new io.javalin.http.ServiceUnavailableResponse("interrupted");
     }
     log.info("alert {} acknowledged by {} over the API (token {})", alertId, by, caller.tokenId());
-    ctx.status(202).json(Map.of("alertId", alertId, "by", by, "status", "accepted"));
+    Map<String, String> answer = new LinkedHashMap<>();
+    answer.put("alertId", alertId);
+    answer.put("by", by);
+    answer.put("status", "accepted");
+    if (ackId != null) {
+      answer.put("ackId", ackId);
+    }
+    ctx.status(202).json(answer);
   }
 
   /** The alert's zones and channels, or null when the store does not have it. */

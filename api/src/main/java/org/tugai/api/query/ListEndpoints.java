@@ -121,7 +121,10 @@ public final class ListEndpoints {
     q.run(ctx);
   }
 
-  /** {@code GET /api/v1/alerts?status&zone&type}; a ranger sees only alerts in their zones. */
+  /**
+   * {@code GET /api/v1/alerts?status&zone&type&updatedSince}; a ranger sees only alerts in their
+   * zones.
+   */
   public void alerts(Context ctx) throws Exception {
     Caller caller = AccessControl.caller(ctx);
     Query q =
@@ -156,7 +159,15 @@ public final class ListEndpoints {
           caller.zones().toArray(String[]::new),
           caller.zones().toArray(String[]::new));
     }
-    q.sql.append(" ORDER BY last_seen DESC");
+    Instant updatedSince = Params.instant(ctx, "updatedSince", null);
+    if (updatedSince != null) {
+      // What a client missed while its link was down: the changes after the newest it has, oldest
+      // first, so a capped answer is continued by asking again from its last.
+      q.and("updated_at > ?", Timestamp.from(updatedSince));
+      q.sql.append(" ORDER BY updated_at, alert_id");
+    } else {
+      q.sql.append(" ORDER BY last_seen DESC");
+    }
     q.run(ctx);
   }
 

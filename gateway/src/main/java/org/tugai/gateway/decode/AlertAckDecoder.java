@@ -35,6 +35,7 @@ public final class AlertAckDecoder {
       JsonFields f = root == null ? null : new JsonFields(root);
       String note = f == null ? null : f.optionalFreeText("note", MAX_NOTE);
       String claimed = f == null ? null : f.optionalText("by", MAX_NAME);
+      String ackId = f == null ? null : f.optionalText("ackId", MAX_NAME);
       if (claimed != null && !claimed.equals(topic.user())) {
         throw new RejectedException(
             ReasonCodes.IDENTITY_MISMATCH,
@@ -53,6 +54,7 @@ public final class AlertAckDecoder {
               .setSource(source)
               .setVia("mqtt-user:" + topic.user())
               .setChannel(topic.channel())
+              .setAckId(ackId)
               .build();
       return new Decoded<>(List.of(ack), List.of());
     } catch (RejectedException e) {

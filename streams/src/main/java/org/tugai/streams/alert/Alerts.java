@@ -117,7 +117,8 @@ public final class Alerts {
             .setDeviceId(StorableText.clean(a.getDeviceId()))
             .setAcknowledgedBy(StorableText.clean(a.getAcknowledgedBy()))
             .setNote(StorableText.clean(a.getNote()))
-            .setAcknowledgedVia(StorableText.clean(a.getAcknowledgedVia()));
+            .setAcknowledgedVia(StorableText.clean(a.getAcknowledgedVia()))
+            .setAckId(StorableText.clean(a.getAckId()));
     Map<String, String> details = new LinkedHashMap<>();
     a.getDetails().forEach((k, v) -> details.put(StorableText.clean(k), StorableText.clean(v)));
     return b.setDetails(details).build();

@@ -65,6 +65,48 @@ class LifecycleAndNoticesTest {
   }
 
   @Test
+  void anAcknowledgementSentAgainWithItsClientIdIsAppliedOnce() {
+    d = new AlertDriver(NOON);
+    d.deployCamera(
+        "CT-Z1",
+        IntrusionRuleTest.ZLAT,
+        IntrusionRuleTest.ZLON,
+        Instant.parse("2026-01-01T00:00:00Z"),
+        null);
+    d.event("CT-Z1", NOON, detection(DetectionClass.PERSON, null, 0.9));
+    String id = d.latest(AlertType.INTRUSION).get(0).getAlertId();
+    Instant first = NOON.plusSeconds(90);
+    d.ack(ack(id, "q-1", "seen from the ridge", first));
+    assertThat(d.latest().get(id).getAckId()).isEqualTo("q-1");
+    int sent = d.records().size();
+
+    // The dashboard's answer was lost on the link: it sends the same acknowledgement a minute
+    // later.
+    d.ack(ack(id, "q-1", "seen from the ridge", first.plusSeconds(60)));
+    assertThat(d.records()).hasSize(sent);
+    assertThat(d.latest().get(id).getAcknowledgedAt()).isEqualTo(first);
+
+    // The rules' next update keeps it; another acknowledgement (a new id) is applied.
+    d.event("CT-Z1", NOON.plusSeconds(200), detection(DetectionClass.PERSON, null, 0.95));
+    assertThat(d.latest().get(id).getAckId()).isEqualTo("q-1");
+    d.ack(ack(id, "q-2", "patrol there", first.plusSeconds(300)));
+    assertThat(d.latest().get(id).getNote()).isEqualTo("patrol there");
+    assertThat(d.latest().get(id).getAckId()).isEqualTo("q-2");
+  }
+
+  private static AlertAck ack(String alertId, String ackId, String note, Instant at) {
+    return AlertAck.newBuilder()
+        .setAlertId(alertId)
+        .setBy("Ranger Dilnoza")
+        .setNote(note)
+        .setAt(at)
+        .setSource("api")
+        .setVia("token:t1")
+        .setAckId(ackId)
+        .build();
+  }
+
+  @Test
   void anAcknowledgementOfAnUnknownAlertIsADeadLetter() {
     d = new AlertDriver(NOON);
     d.ack("no-such-alert", "ranger-x", null, NOON);

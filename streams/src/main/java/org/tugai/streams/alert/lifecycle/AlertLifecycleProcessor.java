@@ -94,6 +94,15 @@ public final class AlertLifecycleProcessor
             AlertSinks.DEAD_LETTERS);
         return;
       }
+      if (ack.getAckId() != null && ack.getAckId().equals(before.getAckId())) {
+        // The client sent it again (its answer was lost on a weak link): already applied.
+        log.info(
+            "acknowledgement {} of {} by {} already applied",
+            StorableText.clean(ack.getAckId()),
+            ack.getAlertId(),
+            StorableText.clean(ack.getBy()));
+        return;
+      }
       Optional<String> refused = refusal(before, ack);
       if (refused.isPresent()) {
         log.warn(
@@ -133,7 +142,8 @@ public final class AlertLifecycleProcessor
             .setAcknowledgedBy(before.getAcknowledgedBy())
             .setAcknowledgedAt(before.getAcknowledgedAt())
             .setNote(before.getNote())
-            .setAcknowledgedVia(before.getAcknowledgedVia());
+            .setAcknowledgedVia(before.getAcknowledgedVia())
+            .setAckId(before.getAckId());
     if (update.getStatus() == AlertStatus.OPEN && before.getStatus() == AlertStatus.ACKNOWLEDGED) {
       b.setStatus(AlertStatus.ACKNOWLEDGED);
     }
@@ -161,7 +171,8 @@ public final class AlertLifecycleProcessor
     }
     return StorableText.problemInName("by", ack.getBy(), 200)
         .or(() -> StorableText.problemInText("note", ack.getNote(), 2_000))
-        .or(() -> StorableText.problemInName("via", ack.getVia(), 300));
+        .or(() -> StorableText.problemInName("via", ack.getVia(), 300))
+        .or(() -> StorableText.problemInName("ackId", ack.getAckId(), 100));
   }
 
   static Alert acknowledge(Alert before, AlertAck ack, Instant now) {
@@ -170,6 +181,7 @@ public final class AlertLifecycleProcessor
             .setAcknowledgedBy(ack.getBy())
             .setAcknowledgedAt(ack.getAt())
             .setNote(ack.getNote())
+            .setAckId(ack.getAckId())
             .setAcknowledgedVia(
                 ack.getVia().isEmpty()
                     ? null
