@@ -2,6 +2,7 @@ package org.tugai.api;
 
 import java.time.Duration;
 import java.util.List;
+import org.tugai.api.layers.LayersEndpoint;
 import org.tugai.api.query.Precision;
 import org.tugai.core.config.ConfigException;
 import org.tugai.core.config.DbSettings;
@@ -24,6 +25,9 @@ import org.tugai.core.geo.Layer;
  *     default the same file as {@code streams.countries-file}, so one setting serves both
  * @param zoneFiles {@code api.zone-files}: zone layers (protected areas, hotspots, population
  *     units); by default {@code streams.zone-files}
+ * @param contextFiles {@code api.context-files}: the dashboard's offline context (rivers, lakes,
+ *     towns, river names; each feature's {@code layer} property names its layer); by default the
+ *     shipped Central Asia file, empty to draw none
  * @param studyName {@code api.study-name}: the {@code study-name} of Movebank exports (default
  *     {@code Tugai})
  * @param camtrapDataLicense {@code api.camtrap-dp.data-license}: the licence of a Camtrap DP
@@ -38,6 +42,7 @@ public record ApiConfig(
     Precision precision,
     String countriesFile,
     List<String> zoneFiles,
+    List<String> contextFiles,
     String studyName,
     String camtrapDataLicense,
     String camtrapMediaLicense) {
@@ -61,6 +66,7 @@ public record ApiConfig(
         s.string("api.countries-file", s.string("streams.countries-file", Countries.SHIPPED));
     List<String> zones =
         s.list("api.zone-files", s.list("streams.zone-files", List.of(Layer.SHIPPED_ZONES)));
+    List<String> context = s.list("api.context-files", List.of(LayersEndpoint.SHIPPED_CONTEXT));
     String study = s.string("api.study-name", "Tugai");
     org.tugai.schemas.text.StorableText.problemInName("api.study-name", study, 200)
         .ifPresent(
@@ -76,6 +82,7 @@ public record ApiConfig(
         new Precision(embargo, gridDeg),
         countries,
         zones,
+        context,
         study,
         dataLicense,
         mediaLicense);

@@ -206,7 +206,8 @@ public final class ApiService implements TugaiService {
     CamtrapDpExport camtrap =
         new CamtrapDpExport(
             store.dataSource(), config.camtrapDataLicense(), config.camtrapMediaLicense());
-    LayersEndpoint layers = new LayersEndpoint(config.countriesFile(), config.zoneFiles());
+    LayersEndpoint layers =
+        new LayersEndpoint(config.countriesFile(), config.zoneFiles(), config.contextFiles());
     CamerasEndpoint cameras = new CamerasEndpoint(store.dataSource());
     feed = new AlertFeed(config.kafka(), topics.alerts(), apiTokens);
     byte[] openApi = openApi();

@@ -26,6 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -33,6 +35,8 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.chromium.ChromiumNetworkConditions;
+import org.openqa.selenium.chromium.HasNetworkConditions;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.tugai.api.ApiService;
 import org.tugai.api.auth.ApiTokens;
@@ -44,8 +48,11 @@ import org.tugai.core.config.KafkaSettings;
 import org.tugai.core.config.Settings;
 import org.tugai.embedded.MqttPublishing;
 import org.tugai.embedded.junit.Infrastructure;
+import org.tugai.embedded.junit.TopicContents;
 import org.tugai.embedded.junit.TugaiInfrastructure;
 import org.tugai.schemas.MqttTopics;
+import org.tugai.schemas.SchemaCatalog;
+import org.tugai.schemas.Topics;
 
 /**
  * The dashboard in headless Chromium (Debian's chromium and chromedriver) over the whole pipeline:
@@ -109,6 +116,24 @@ class DashboardIT {
                   .setDeployOn(since)
                   .build(),
               Deployment.newBuilder()
+                  .setDeploymentId("dep-" + camera + "b")
+                  .setDeviceId(camera + "b")
+                  .setDeviceType(DeviceType.CAMERA)
+                  .setSiteId("site-" + camera + "b")
+                  .setLat(37.262)
+                  .setLon(68.335)
+                  .setDeployOn(since)
+                  .build(),
+              Deployment.newBuilder()
+                  .setDeploymentId("dep-" + camera + "c")
+                  .setDeviceId(camera + "c")
+                  .setDeviceType(DeviceType.CAMERA)
+                  .setSiteId("site-" + camera + "c")
+                  .setLat(37.271)
+                  .setLon(68.341)
+                  .setDeployOn(since)
+                  .build(),
+              Deployment.newBuilder()
                   .setDeploymentId("dep-" + collar)
                   .setDeviceId(collar)
                   .setDeviceType(DeviceType.COLLAR)
@@ -143,7 +168,12 @@ class DashboardIT {
               () ->
                   count(db, "SELECT count(*) FROM fixes WHERE collar_id = ?", collar) == 6
                       && count(db, "SELECT count(*) FROM deployments WHERE device_id = ?", camera)
-                          == 1);
+                          == 1
+                      && count(
+                              db,
+                              "SELECT count(*) FROM deployments WHERE device_id LIKE ?",
+                              camera + "_")
+                          == 2);
 
       WebDriver browser = chromium();
       try {
@@ -159,7 +189,20 @@ class DashboardIT {
         assertThat(text(browser, "layers-status"))
             .contains("countries")
             .contains("protected-area")
-            .contains("population-unit");
+            .contains("population-unit")
+            .contains("rivers")
+            .contains("towns");
+        // The context that orients: rivers, lakes, country and town names, river names, a scale.
+        assertThat(browser.findElements(By.cssSelector("path.layer-rivers"))).isNotEmpty();
+        assertThat(browser.findElements(By.cssSelector(".place-label.country")))
+            .extracting(e -> e.getAttribute("textContent"))
+            .contains("Tajikistan", "Uzbekistan", "Afghanistan");
+        assertThat(browser.findElements(By.cssSelector(".place-label.town"))).isNotEmpty();
+        assertThat(browser.findElements(By.cssSelector(".layer-river-names")))
+            .extracting(e -> e.getAttribute("textContent"))
+            .contains("Amu Darya", "Panj", "Vakhsh");
+        assertThat(browser.findElement(By.cssSelector(".leaflet-control-scale")).isDisplayed())
+            .isTrue();
         await()
             .atMost(Duration.ofSeconds(20))
             .until(
@@ -238,11 +281,204 @@ class DashboardIT {
         assertThat(text(browser, "who")).contains("ranger").contains("pa-beshai-palangon");
         assertThat(browser.findElement(By.id("crossings-section")).isDisplayed()).isFalse();
         assertThat(browser.findElements(By.cssSelector("path.track"))).isEmpty();
+
+        onAPhoneOfflineAndBack(browser, infra, db, prefix, device, camera, alertId);
       } finally {
         browser.quit();
         device.disconnect();
       }
     }
+  }
+
+  /**
+   * The ranger's phone: map and alerts on one screen, an alert's position and a way there; then the
+   * link drops, the page says so and keeps what it knew, an acknowledgement made offline waits on
+   * the device (across a reload) and reaches the station exactly once when the link is back.
+   */
+  private void onAPhoneOfflineAndBack(
+      WebDriver browser,
+      Infrastructure infra,
+      Infrastructure.Database db,
+      String prefix,
+      MqttClient device,
+      String cameras,
+      String acknowledgedBefore)
+      throws Exception {
+    browser.manage().window().setSize(new Dimension(390, 844));
+    // Off unless the ranger turns it on; headless Chromium has no vibrator, so the call is
+    // recorded.
+    WebElement notify = browser.findElement(By.id("notify"));
+    assertThat(notify.isSelected()).isFalse();
+    notify.click();
+    ((JavascriptExecutor) browser)
+        .executeScript(
+            "window.vibrations = []; navigator.vibrate = (p) => { vibrations.push(p); return true; };");
+    String camera = cameras + "b";
+    person(device, camera, "e2");
+    By open = By.cssSelector("#alerts li[data-status='open']");
+    await().atMost(Duration.ofSeconds(60)).until(() -> !browser.findElements(open).isEmpty());
+    assertThat(((JavascriptExecutor) browser).executeScript("return window.vibrations.length"))
+        .as("one vibration for the new critical alert")
+        .isEqualTo(1L);
+    WebElement card = browser.findElement(open);
+    String alertId = card.getAttribute("data-alert-id");
+    assertThat(alertId).isNotEqualTo(acknowledgedBefore);
+    // Open alerts first: the new one heads the list, above the acknowledged one.
+    assertThat(
+            browser.findElements(By.cssSelector("#alerts li")).get(0).getAttribute("data-alert-id"))
+        .isEqualTo(alertId);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              assertThat(onScreen(browser, By.id("map")))
+                  .as("the map on the phone's screen")
+                  .isTrue();
+              assertThat(onScreen(browser, open)).as("the alert on the phone's screen").isTrue();
+            });
+    assertThat(browser.findElement(By.id("map")).getRect().getHeight()).isGreaterThan(200);
+
+    card.click();
+    WebElement detail = browser.findElement(By.id("alert-detail"));
+    await().atMost(Duration.ofSeconds(5)).until(detail::isDisplayed);
+    assertThat(detail.findElement(By.cssSelector(".coords")).getText())
+        .matches("37\\.26\\d*, 68\\.33\\d*");
+    assertThat(detail.findElement(By.cssSelector("a.geo")).getAttribute("href"))
+        .startsWith("geo:37.26");
+    assertThat(detail.getText()).contains(camera).contains("e2.jpg").contains("acknowledge");
+    assertThat(detail.findElement(By.cssSelector("a.geo")).isDisplayed()).isTrue();
+    screenshot(browser, "dashboard-phone.png");
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                "open -"
+                    .equals(
+                        query(
+                            db,
+                            "SELECT status || ' ' || coalesce(acknowledged_by, '-') FROM alerts"
+                                + " WHERE alert_id = ?",
+                            alertId)));
+    // The shell is on the device before the link goes.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                Boolean.TRUE.equals(
+                    ((JavascriptExecutor) browser)
+                        .executeScript("return !!navigator.serviceWorker.controller")));
+    HasNetworkConditions network = (HasNetworkConditions) browser;
+    ChromiumNetworkConditions cut = new ChromiumNetworkConditions();
+    cut.setOffline(true);
+    cut.setLatency(Duration.ZERO);
+    network.setNetworkConditions(cut);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> text(browser, "net").startsWith("offline since"));
+    assertThat(browser.findElement(By.id("stale")).getText()).contains("Showing what was known at");
+    assertThat(browser.findElements(By.cssSelector("#alerts li"))).hasSizeGreaterThanOrEqualTo(2);
+
+    browser
+        .findElement(By.cssSelector("#alerts li[data-alert-id='" + alertId + "'] button.ack"))
+        .click();
+    By queued =
+        By.cssSelector("#alerts li[data-alert-id='" + alertId + "'] [data-ack-state='queued']");
+    await().atMost(Duration.ofSeconds(10)).until(() -> !browser.findElements(queued).isEmpty());
+    // Reopened without a link: the page comes from the device, with the alerts and the waiting
+    // acknowledgement.
+    browser.navigate().refresh();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                !browser.findElements(queued).isEmpty()
+                    && text(browser, "net").startsWith("offline since")
+                    && !browser
+                        .findElements(
+                            By.cssSelector(
+                                "#alerts li[data-alert-id='" + acknowledgedBefore + "']"))
+                        .isEmpty());
+    assertThat(browser.findElement(By.id("ack-queue")).getText())
+        .contains("1 acknowledgement waiting");
+    // Meanwhile at the station: a person at a third camera, an alert the page has not seen.
+    person(device, cameras + "c", "e3");
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                count(
+                        db,
+                        "SELECT count(*) FROM alerts WHERE device_id = ? AND status = 'open'",
+                        cameras + "c")
+                    == 1);
+    String missed = query(db, "SELECT alert_id FROM alerts WHERE device_id = ?", cameras + "c");
+    By missedCard = By.cssSelector("#alerts li[data-alert-id='" + missed + "']");
+    assertThat(browser.findElements(missedCard)).isEmpty();
+    screenshot(browser, "dashboard-phone-offline.png");
+    assertThat(
+            count(
+                db, "SELECT count(*) FROM alerts WHERE alert_id = ? AND status = 'open'", alertId))
+        .as("nothing reached the station while the link was down")
+        .isEqualTo(1);
+
+    network.deleteNetworkConditions();
+    By acknowledged =
+        By.cssSelector("#alerts li[data-status='acknowledged'][data-alert-id='" + alertId + "']");
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                count(
+                            db,
+                            "SELECT count(*) FROM alerts WHERE alert_id = ? AND status = 'acknowledged'"
+                                + " AND acknowledged_by = 'Ranger Farrukh'",
+                            alertId)
+                        == 1
+                    && !browser.findElements(acknowledged).isEmpty());
+    assertThat(text(browser, "net")).isEqualTo("online");
+    // The feed took up where it left off: what was missed is fetched, and shown once.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> browser.findElements(missedCard).size() == 1);
+    assertThat(browser.findElements(By.cssSelector("#alerts li")))
+        .extracting(e -> e.getAttribute("data-alert-id"))
+        .doesNotHaveDuplicates();
+    String acks = Topics.of(prefix, SchemaCatalog.released()).alertAcks().name();
+    assertThat(
+            TopicContents.read(infra.kafkaBootstrapServers(), acks).stream()
+                .filter(r -> alertId.equals(r.key())))
+        .as("the queued acknowledgement was sent once")
+        .hasSize(1);
+  }
+
+  private static void person(MqttClient device, String camera, String eventId) throws Exception {
+    Instant night = Instant.now().minus(30, ChronoUnit.SECONDS).truncatedTo(ChronoUnit.SECONDS);
+    MqttPublishing.publish(
+        device,
+        MqttTopics.cameraDetections(camera),
+        ("{\"cameraId\": \""
+                + camera
+                + "\", \"eventId\": \""
+                + eventId
+                + "\", \"capturedAt\": \""
+                + night
+                + "\", \"media\": [\""
+                + eventId
+                + ".jpg\"], \"model\": \"MDv5a\", "
+                + "\"detections\": [{\"class\": \"person\", \"confidence\": 0.91}]}")
+            .getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Some of the element is inside the viewport. */
+  private static boolean onScreen(WebDriver browser, By by) {
+    return Boolean.TRUE.equals(
+        ((JavascriptExecutor) browser)
+            .executeScript(
+                "const r = arguments[0].getBoundingClientRect();"
+                    + " return r.height > 0 && r.top < innerHeight && r.bottom > 0"
+                    + " && r.left < innerWidth && r.right > 0;",
+                browser.findElement(by)));
   }
 
   private WebDriver chromium() {
@@ -278,6 +514,16 @@ class DashboardIT {
     Path target = Path.of("target", name);
     Files.createDirectories(target.getParent());
     Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private static String query(Infrastructure.Database db, String sql, String arg) throws Exception {
+    try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, arg);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
   }
 
   private static long count(Infrastructure.Database db, String sql, String arg) throws Exception {

@@ -8,6 +8,7 @@ import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,17 +20,28 @@ import org.tugai.core.geo.Layer;
  * {@code GET /api/v1/layers} and {@code /api/v1/layers/{name}}: the operator's geodata as GeoJSON,
  * so the dashboard draws countries, protected areas, hotspots and population units without any tile
  * server. {@code countries} is the countries file; every other name is a zone {@code type} from the
- * zone files (protected-area, hotspot, population-unit, ...), so another region's layers work
- * unchanged.
+ * zone files (protected-area, hotspot, population-unit, ...), and the context files add theirs by
+ * each feature's {@code layer} property (rivers, lakes, towns, river-names), so another region's
+ * layers work unchanged.
  */
 public final class LayersEndpoint {
+
+  /**
+   * Rivers and lakes (GSHHG 2.3.7), towns (GeoNames) and river names of the Bukhara deer range; the
+   * README next to it says where each comes from.
+   */
+  public static final String SHIPPED_CONTEXT =
+      "classpath:/org/tugai/geodata/central-asia-context.geojson";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Map<String, byte[]> layers = new LinkedHashMap<>();
   private final Map<String, Integer> counts = new LinkedHashMap<>();
 
-  public LayersEndpoint(String countriesFile, List<String> zoneFiles) {
+  /** The layers the context files brought. */
+  private final Set<String> context = new HashSet<>();
+
+  public LayersEndpoint(String countriesFile, List<String> zoneFiles, List<String> contextFiles) {
     ObjectNode countries = read(countriesFile, "api.countries-file");
     put("countries", countries);
     Map<String, ObjectNode> byType = new LinkedHashMap<>();
@@ -37,6 +49,22 @@ public final class LayersEndpoint {
       for (JsonNode feature : read(file, "api.zone-files").path("features")) {
         String type = feature.path("properties").path("type").asText("zone");
         byType.computeIfAbsent(type, t -> collection()).withArray("features").add(feature);
+      }
+    }
+    for (String file : contextFiles) {
+      for (JsonNode feature : read(file, "api.context-files").path("features")) {
+        String layer = feature.path("properties").path("layer").asText("");
+        if (layer.isEmpty() || byType.containsKey(layer) && !context.contains(layer)) {
+          throw new ConfigException(
+              "api.context-files",
+              file
+                  + ": every feature needs a 'layer' property (rivers, lakes, towns, ...) that no"
+                  + " zone type uses; found '"
+                  + layer
+                  + "'");
+        }
+        context.add(layer);
+        byType.computeIfAbsent(layer, t -> collection()).withArray("features").add(feature);
       }
     }
     byType.forEach(this::put);

@@ -1,11 +1,16 @@
 package org.tugai.api.layers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tugai.core.config.ConfigException;
 import org.tugai.core.geo.Countries;
 import org.tugai.core.geo.Layer;
 
@@ -42,9 +47,34 @@ class Rfc7946Test {
   }
 
   @Test
+  void aContextFeatureWithoutItsLayerStopsStartUpNamingTheKey(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("context.geojson");
+    Files.writeString(
+        file,
+        "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{},"
+            + "\"geometry\":{\"type\":\"Point\",\"coordinates\":[68.0,37.0]}}]}");
+    assertThatThrownBy(
+            () ->
+                new LayersEndpoint(
+                    Countries.SHIPPED, List.of(Layer.SHIPPED_ZONES), List.of(file.toString())))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("api.context-files")
+        .hasMessageContaining("'layer' property");
+  }
+
+  @Test
   void theShippedLayersAreServedConformant() {
-    LayersEndpoint layers = new LayersEndpoint(Countries.SHIPPED, List.of(Layer.SHIPPED_ZONES));
-    assertThat(layers.names()).contains("countries", "protected-area");
+    LayersEndpoint layers =
+        new LayersEndpoint(
+            Countries.SHIPPED,
+            List.of(Layer.SHIPPED_ZONES),
+            List.of(LayersEndpoint.SHIPPED_CONTEXT));
+    assertThat(layers.names())
+        .contains("countries", "protected-area", "rivers", "lakes", "towns", "river-names");
+    // The rivers the deer follow, and the towns a ranger names a place by.
+    assertThat(layers.json("river-names").toString())
+        .contains("Amu Darya", "Panj", "Vakhsh", "Zarafshon");
+    assertThat(layers.json("towns").toString()).contains("Termez", "Dushanbe", "Bukhara", "Kunduz");
     for (String name : layers.names()) {
       assertThat(GeoJsonConformance.problems(layers.json(name), Rfc7946.DECIMALS))
           .as(name)
