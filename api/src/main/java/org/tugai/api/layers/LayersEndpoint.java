@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -78,6 +79,21 @@ public final class LayersEndpoint {
   }
 
   private void put(String name, ObjectNode collection) {
+    // Where the layer's data comes from, for the map to credit while it shows the layer.
+    Set<String> credits = new LinkedHashSet<>();
+    for (JsonNode feature : collection.path("features")) {
+      JsonNode p = feature.path("properties");
+      if (p.path("attribution").isTextual()) {
+        credits.add(p.path("attribution").asText());
+      } else if (p.path("source").asText("").startsWith("Natural Earth")) {
+        credits.add("Borders: Natural Earth");
+      }
+    }
+    if (!credits.isEmpty()) {
+      JsonNode metadata = collection.path("metadata");
+      ObjectNode m = metadata.isObject() ? (ObjectNode) metadata : collection.putObject("metadata");
+      m.put("attribution", String.join("; ", credits));
+    }
     try {
       layers.put(name, JSON.writeValueAsBytes(Rfc7946.normalize(collection)));
       counts.put(name, collection.path("features").size());

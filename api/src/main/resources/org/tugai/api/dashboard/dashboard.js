@@ -252,7 +252,9 @@ async function drawLayers() {
     }
     const style = { ...(STYLE[name] || { color: '#336', weight: 1, fillOpacity: 0.1 }), className: 'layer layer-' + name };
     const label = (f) => (f.properties && (f.properties.name || f.properties.NAME || f.properties.id)) || name;
+    const credit = data.metadata && data.metadata.attribution;
     const layer = L.geoJSON(data, {
+      attribution: credit ? escapeHtml(credit) : undefined,
       style: (f) => (name === 'rivers' ? { ...style, weight: RIVER_WEIGHT[f.properties && f.properties.level] || 1 } : style),
       interactive: !CONTEXT.has(name),
       pointToLayer: (f, latlng) => (name === 'river-names'

@@ -75,6 +75,13 @@ class Rfc7946Test {
     assertThat(layers.json("river-names").toString())
         .contains("Amu Darya", "Panj", "Vakhsh", "Zarafshon");
     assertThat(layers.json("towns").toString()).contains("Termez", "Dushanbe", "Bukhara", "Kunduz");
+    // Each layer credits its source for the map to show.
+    assertThat(layers.json("towns").path("metadata").path("attribution").asText())
+        .isEqualTo("Towns: GeoNames, CC BY 4.0");
+    assertThat(layers.json("rivers").path("metadata").path("attribution").asText())
+        .contains("GSHHG");
+    assertThat(layers.json("countries").path("metadata").path("attribution").asText())
+        .isEqualTo("Borders: Natural Earth");
     for (String name : layers.names()) {
       assertThat(GeoJsonConformance.problems(layers.json(name), Rfc7946.DECIMALS))
           .as(name)
