@@ -25,6 +25,7 @@ import org.tugai.streams.alert.AlertsConfig;
 import org.tugai.streams.alert.collar.CollarRules;
 import org.tugai.streams.alert.collar.CollarRulesProcessor;
 import org.tugai.streams.alert.collar.CollarWindow;
+import org.tugai.streams.alert.collar.RuleFix;
 import org.tugai.streams.alert.collar.Stillness;
 import org.tugai.streams.geo.Geodata;
 import org.tugai.streams.track.TrackParams;
@@ -232,7 +233,7 @@ public final class AlertPrecisionBenchmark {
    * what the simulated rests are.
    */
   private static Outcome run(CollarRules rules, Duration keep, AlertParams p, Track t) {
-    List<Fix> window = List.of();
+    List<RuleFix> window = List.of();
     Map<String, Alert> open = Map.of();
     Map<String, Alert> raised = new HashMap<>();
     List<Alert> critical = new ArrayList<>();
@@ -240,7 +241,11 @@ public final class AlertPrecisionBenchmark {
     Duration still13 = Duration.ZERO;
     Duration still20 = Duration.ZERO;
     for (Fix fix : t.fixes) {
-      window = CollarWindow.with(window, fix, keep);
+      window =
+          CollarWindow.with(
+              window,
+              RuleFix.of(fix, window.isEmpty() ? null : window.get(window.size() - 1)),
+              keep);
       CollarRules.Result result = rules.evaluate(t.collar, SPECIES, window, open, fix.getFixTime());
       open = result.open();
       for (Alert a : result.updates()) {

@@ -37,7 +37,11 @@ public final class Alerts {
   }
 
   public static String fixKey(Fix fix) {
-    return "fix:" + fix.getCollarId() + "@" + fix.getFixTime();
+    return fixKey(fix.getCollarId(), fix.getFixTime());
+  }
+
+  public static String fixKey(String collarId, Instant fixTime) {
+    return "fix:" + collarId + "@" + fixTime;
   }
 
   public static Severity raise(Severity s, int steps) {

@@ -29,7 +29,7 @@ import org.tugai.core.config.Settings;
  *     area is human-wildlife conflict
  * @param hazardTypes {@code alerts.hazard-zone-types}: zone types whose entry is a hazard
  * @param cachedFixes {@code alerts.cached-fixes}: fixes of the collar rules' windows held decoded
- *     in memory, over all collars and tasks of an instance (200,000, about 50 MB); 0 reads every
+ *     in memory, over all collars and tasks of an instance (600,000, about 46 MB); 0 reads every
  *     window from its store
  * @param silenceIntervalByChannel {@code alerts.silence.expected-interval-by-channel.{channel}}:
  *     the interval a device of that channel is expected to report at when its deployment names none
@@ -87,7 +87,7 @@ public record AlertsConfig(
         Set.copyOf(s.list("alerts.protected-zone-types", List.of("protected-area"))),
         Set.copyOf(s.list("alerts.farmland-zone-types", List.of("farmland"))),
         Set.copyOf(s.list("alerts.hazard-zone-types", List.of("hazard"))),
-        s.integer("alerts.cached-fixes", 200_000, 0, 100_000_000),
+        s.integer("alerts.cached-fixes", 600_000, 0, 100_000_000),
         silenceByChannel(s));
   }
 

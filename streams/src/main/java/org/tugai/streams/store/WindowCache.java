@@ -6,13 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import org.tugai.avro.Fix;
 
 /**
- * Decoded windows of one task's collars: reading a window back from its store entries costs a
- * decode per fix, which a busy collar should not pay for every fix. Only a processor's own task
- * writes its collars, so a held window is current as long as it has as many fixes as the store
- * says.
+ * Decoded windows of one task's collars (each fix as {@code T}, what its reader needs of it):
+ * reading a window back from its store entries costs a decode per fix, which a busy collar should
+ * not pay for every fix. Only a processor's own task writes its collars, so a held window is
+ * current as long as it has as many fixes as the store says.
  *
  * <p>All tasks of an instance share one {@link Budget} of fixes, as {@code alerts.cached-fixes}
  * promises (a budget per task multiplied the heap by the tasks an instance happens to run: a soak
@@ -23,7 +22,7 @@ import org.tugai.avro.Fix;
  * memory, while holding those that fit keeps that share of the reads in memory. Windows unused for
  * {@link #IDLE} (a collar gone quiet, a task's collars moved elsewhere) make room.
  */
-public final class WindowCache {
+public final class WindowCache<T> {
 
   /** The fixes all window caches of one streams instance may hold between them. */
   public static final class Budget {
@@ -56,26 +55,26 @@ public final class WindowCache {
   /** A window unused this long may be dropped to make room for another. */
   public static final Duration IDLE = Duration.ofMinutes(10);
 
-  private static final class Held {
-    final List<Fix> fixes;
+  private static final class Held<T> {
+    final List<T> fixes;
     long usedAtMs;
 
-    Held(List<Fix> fixes, long usedAtMs) {
+    Held(List<T> fixes, long usedAtMs) {
       this.fixes = fixes;
       this.usedAtMs = usedAtMs;
     }
   }
 
   private final Budget budget;
-  private final LinkedHashMap<String, Held> windows = new LinkedHashMap<>(1024, 0.75f, true);
+  private final LinkedHashMap<String, Held<T>> windows = new LinkedHashMap<>(1024, 0.75f, true);
 
   public WindowCache(Budget budget) {
     this.budget = budget;
   }
 
   /** The collar's held window, or null. */
-  public List<Fix> get(String collar, long nowMs) {
-    Held held = windows.get(collar);
+  public List<T> get(String collar, long nowMs) {
+    Held<T> held = windows.get(collar);
     if (held == null) {
       return null;
     }
@@ -84,8 +83,8 @@ public final class WindowCache {
   }
 
   /** Holds the collar's window if the budget allows, after dropping idle windows if need be. */
-  public void put(String collar, List<Fix> window, long nowMs) {
-    Held old = windows.get(collar);
+  public void put(String collar, List<T> window, long nowMs) {
+    Held<T> old = windows.get(collar);
     long change = window.size() - (old == null ? 0 : old.fixes.size());
     if (!budget.take(change)) {
       dropIdle(collar, nowMs);
@@ -97,14 +96,14 @@ public final class WindowCache {
         return;
       }
     }
-    windows.put(collar, new Held(window, nowMs));
+    windows.put(collar, new Held<>(window, nowMs));
   }
 
   private void dropIdle(String keep, long nowMs) {
     // Access order: the least recently used first, so the idle ones lead.
-    Iterator<Map.Entry<String, Held>> it = windows.entrySet().iterator();
+    Iterator<Map.Entry<String, Held<T>>> it = windows.entrySet().iterator();
     while (it.hasNext()) {
-      Map.Entry<String, Held> eldest = it.next();
+      Map.Entry<String, Held<T>> eldest = it.next();
       if (nowMs - eldest.getValue().usedAtMs < IDLE.toMillis()) {
         return;
       }
@@ -125,7 +124,7 @@ public final class WindowCache {
   /** Fixes held by this cache. */
   public long size() {
     long held = 0;
-    for (Held h : windows.values()) {
+    for (Held<T> h : windows.values()) {
       held += h.fixes.size();
     }
     return held;

@@ -79,8 +79,8 @@ class CollarWindowStoreTest {
   @Test
   void theTasksOfAnInstanceShareOneBudget() {
     WindowCache.Budget budget = new WindowCache.Budget(5);
-    WindowCache one = new WindowCache(budget);
-    WindowCache other = new WindowCache(budget);
+    WindowCache<Fix> one = new WindowCache<>(budget);
+    WindowCache<Fix> other = new WindowCache<>(budget);
     one.put("a", fixes(3), 0);
     other.put("b", fixes(3), 0);
     assertThat(other.get("b", 0)).as("over the instance's budget").isNull();
@@ -93,7 +93,7 @@ class CollarWindowStoreTest {
 
   @Test
   void collarsInTurnKeepReadingFromMemoryWhatFits() {
-    WindowCache cache = new WindowCache(new WindowCache.Budget(6));
+    WindowCache<Fix> cache = new WindowCache<>(new WindowCache.Budget(6));
     String[] collars = {"a", "b", "c", "d", "e"};
     int hits = 0;
     long now = 0;
@@ -117,7 +117,7 @@ class CollarWindowStoreTest {
   @Test
   void idleWindowsMakeRoomAndAWindowThatOutgrowsTheBudgetIsDropped() {
     WindowCache.Budget budget = new WindowCache.Budget(4);
-    WindowCache cache = new WindowCache(budget);
+    WindowCache<Fix> cache = new WindowCache<>(budget);
     cache.put("a", fixes(2), 0);
     cache.put("b", fixes(2), 0);
     cache.put("c", fixes(2), 1000);

@@ -68,9 +68,9 @@ public final class CollarRules {
   }
 
   public Result evaluate(
-      String collar, String species, List<Fix> window, Map<String, Alert> open, Instant now) {
-    List<Fix> good = window.stream().filter(CollarRules::good).toList();
-    Fix latestGood = good.isEmpty() ? null : good.get(good.size() - 1);
+      String collar, String species, List<RuleFix> window, Map<String, Alert> open, Instant now) {
+    List<RuleFix> good = window.stream().filter(RuleFix::good).toList();
+    RuleFix latestGood = good.isEmpty() ? null : good.get(good.size() - 1);
     AlertParams p = config.params(latestGood == null ? List.of() : latestGood.getZones(), species);
     Map<String, Alert> wanted = new HashMap<>();
     mortality(collar, window, latestGood, open.get("mortality"), now)
@@ -123,7 +123,7 @@ public final class CollarRules {
       Severity severity,
       Instant first,
       Instant last,
-      Fix at,
+      RuleFix at,
       Instant now) {
     String id = before != null ? before.getAlertId() : Alerts.id(collar, rule, first);
     Instant firstSeen =
@@ -132,13 +132,13 @@ public final class CollarRules {
         Alerts.open(id, type, severity, firstSeen, last, now)
             .setDeviceId(collar)
             .setAnimalId(at == null ? null : at.getAnimalId());
-    if (at != null && at.getLat() != null) {
+    if (at != null && at.hasPosition()) {
       b.setLat(at.getLat()).setLon(at.getLon()).setZones(at.getZones()).setChannels(channels(at));
     }
     return b;
   }
 
-  private static List<String> channels(Fix at) {
+  private static List<String> channels(RuleFix at) {
     List<String> channels = new ArrayList<>(Alerts.channels(at.getZones()));
     if (channels.isEmpty() && at.getCountry() != null) {
       channels.add(at.getCountry());
@@ -146,7 +146,7 @@ public final class CollarRules {
     return channels;
   }
 
-  private static String who(String collar, Fix at) {
+  private static String who(String collar, RuleFix at) {
     return at != null && at.getAnimalId() != null
         ? at.getAnimalId() + " (collar " + collar + ")"
         : "collar " + collar;
@@ -157,7 +157,7 @@ public final class CollarRules {
    * of the run.
    */
   private Optional<Alert> mortality(
-      String collar, List<Fix> window, Fix latestGood, Alert before, Instant now) {
+      String collar, List<RuleFix> window, RuleFix latestGood, Alert before, Instant now) {
     int last = window.size() - 1;
     while (last >= 0 && window.get(last).getMortality() == null) {
       last--;
@@ -175,10 +175,10 @@ public final class CollarRules {
     List<String> evidence = new ArrayList<>();
     for (int i = first; i <= last; i++) {
       if (Boolean.TRUE.equals(window.get(i).getMortality())) {
-        evidence.add(Alerts.fixKey(window.get(i)));
+        evidence.add(key(window.get(i)));
       }
     }
-    Fix at = latestGood != null ? latestGood : window.get(last);
+    RuleFix at = latestGood != null ? latestGood : window.get(last);
     return Optional.of(
         base(
                 before,
@@ -206,11 +206,11 @@ public final class CollarRules {
    * immobility.resolve-distance-m}, so GPS scatter around a carcass never flaps it.
    */
   private Optional<Alert> immobility(
-      String collar, List<Fix> good, AlertParams p, Alert before, Instant now) {
+      String collar, List<RuleFix> good, AlertParams p, Alert before, Instant now) {
     if (good.isEmpty()) {
       return Optional.empty();
     }
-    Fix latest = good.get(good.size() - 1);
+    RuleFix latest = good.get(good.size() - 1);
     if (before != null) {
       boolean away =
           good.size() >= 2
@@ -232,8 +232,7 @@ public final class CollarRules {
               .setLastSeen(latest.getFixTime())
               .setUpdatedAt(now)
               .setTitle(mortalityTitle(collar, latest, p, still))
-              .setEvidence(
-                  Alerts.appendCapped(before.getEvidence(), List.of(Alerts.fixKey(latest))))
+              .setEvidence(Alerts.appendCapped(before.getEvidence(), List.of(key(latest))))
               .setDetails(withStill(before.getDetails(), still))
               .build());
     }
@@ -248,7 +247,7 @@ public final class CollarRules {
       return Optional.empty();
     }
     Stillness.Bout bout = found.get();
-    List<Fix> still = good.subList(bout.fromIndex(), good.size());
+    List<RuleFix> still = good.subList(bout.fromIndex(), good.size());
     boolean inactive = inactive(still, p);
     boolean critical =
         bout.length().compareTo(p.immobilityCriticalAfter()) >= 0
@@ -286,22 +285,22 @@ public final class CollarRules {
             .setLat(bout.lat())
             .setLon(bout.lon())
             .setEvidence(
-                Alerts.appendCapped(List.of(), still.stream().map(Alerts::fixKey).toList()))
+                Alerts.appendCapped(List.of(), still.stream().map(CollarRules::key).toList()))
             .setDetails(withStill(details, bout.length()));
     return Optional.of(b.build());
   }
 
   /** The activity sensor reported on most still fixes, and never above the threshold. */
-  private static boolean inactive(List<Fix> still, AlertParams p) {
-    long reported = still.stream().filter(f -> f.getActivity() != null).count();
+  private static boolean inactive(List<RuleFix> still, AlertParams p) {
+    long reported = still.stream().filter(RuleFix::hasActivity).count();
     return reported > 0
         && reported >= 0.8 * still.size()
         && still.stream()
-            .filter(f -> f.getActivity() != null)
+            .filter(RuleFix::hasActivity)
             .allMatch(f -> f.getActivity() <= p.immobilityInactiveMaxActivity());
   }
 
-  private static String mortalityTitle(String collar, Fix at, AlertParams p, Duration still) {
+  private static String mortalityTitle(String collar, RuleFix at, AlertParams p, Duration still) {
     return "Possible mortality: "
         + who(collar, at)
         + " still within "
@@ -323,15 +322,15 @@ public final class CollarRules {
    * fix arrives.
    */
   private Optional<Alert> transport(
-      String collar, String species, List<Fix> good, AlertParams p, Alert before, Instant now) {
+      String collar, String species, List<RuleFix> good, AlertParams p, Alert before, Instant now) {
     double limitMps =
         p.transportMinSpeedKmh() > 0 ? p.transportMinSpeedKmh() / 3.6 : track.maxSpeedMps(species);
     int end = good.size() - 1;
     int start = end;
     List<Double> speeds = new ArrayList<>();
     while (start > 0) {
-      Fix a = good.get(start - 1);
-      Fix b = good.get(start);
+      RuleFix a = good.get(start - 1);
+      RuleFix b = good.get(start);
       double m = Countries.haversineM(a.getLat(), a.getLon(), b.getLat(), b.getLon());
       double s = Math.max(1, Duration.between(a.getFixTime(), b.getFixTime()).toMillis()) / 1000.0;
       if (m < p.transportMinStepM() || m / s <= limitMps) {
@@ -343,7 +342,7 @@ public final class CollarRules {
     if (speeds.size() < p.transportMinSegments()) {
       return Optional.empty();
     }
-    Fix at = good.get(end);
+    RuleFix at = good.get(end);
     double slowestKmh = speeds.stream().mapToDouble(Double::doubleValue).min().orElseThrow() * 3.6;
     double meanKmh = speeds.stream().mapToDouble(Double::doubleValue).average().orElseThrow() * 3.6;
     return Optional.of(
@@ -365,7 +364,8 @@ public final class CollarRules {
                     + " km/h")
             .setEvidence(
                 Alerts.appendCapped(
-                    List.of(), good.subList(start, end + 1).stream().map(Alerts::fixKey).toList()))
+                    List.of(),
+                    good.subList(start, end + 1).stream().map(CollarRules::key).toList()))
             .setDetails(
                 Map.of(
                     "speedKmh",
@@ -380,10 +380,15 @@ public final class CollarRules {
   }
 
   private Optional<Alert> lowBattery(
-      String collar, List<Fix> window, Fix latestGood, AlertParams p, Alert before, Instant now) {
-    Fix latest = null;
+      String collar,
+      List<RuleFix> window,
+      RuleFix latestGood,
+      AlertParams p,
+      Alert before,
+      Instant now) {
+    RuleFix latest = null;
     for (int i = window.size() - 1; i >= 0 && latest == null; i--) {
-      if (window.get(i).getBatteryV() != null) {
+      if (window.get(i).hasBattery()) {
         latest = window.get(i);
       }
     }
@@ -395,7 +400,7 @@ public final class CollarRules {
     if (latest.getBatteryV() >= threshold) {
       return Optional.empty();
     }
-    Fix at = latestGood != null ? latestGood : latest;
+    RuleFix at = latestGood != null ? latestGood : latest;
     return Optional.of(
         base(
                 before,
@@ -408,7 +413,7 @@ public final class CollarRules {
                 at,
                 now)
             .setTitle("Low battery: " + who(collar, at) + " at " + fmt(latest.getBatteryV()) + " V")
-            .setEvidence(List.of(Alerts.fixKey(latest)))
+            .setEvidence(List.of(key(latest)))
             .setDetails(
                 Map.of("batteryV", fmt(latest.getBatteryV()), "thresholdV", fmt(p.lowBatteryV())))
             .build());
@@ -421,7 +426,7 @@ public final class CollarRules {
    */
   private void geofences(
       String collar,
-      List<Fix> good,
+      List<RuleFix> good,
       AlertParams p,
       Map<String, Alert> open,
       Instant now,
@@ -468,7 +473,7 @@ public final class CollarRules {
                             .flatMap(Optional::stream)
                             .anyMatch(z -> config.protectedTypes().contains(z.type())));
         Severity severity = hazard || fromProtected ? Severity.HIGH : Severity.WARNING;
-        Fix at = good.get(last);
+        RuleFix at = good.get(last);
         String what =
             hazard
                 ? "entered hazard zone "
@@ -494,7 +499,7 @@ public final class CollarRules {
                 .setEvidence(
                     Alerts.appendCapped(
                         before == null ? List.of() : before.getEvidence(),
-                        good.subList(runStart, last + 1).stream().map(Alerts::fixKey).toList()))
+                        good.subList(runStart, last + 1).stream().map(CollarRules::key).toList()))
                 .setDetails(
                     Map.of(
                         "zone",
@@ -510,6 +515,10 @@ public final class CollarRules {
         wanted.put(key, before);
       }
     }
+  }
+
+  private static String key(RuleFix f) {
+    return Alerts.fixKey(f.getCollarId(), f.getFixTime());
   }
 
   private static String fmt(double v) {

@@ -3,12 +3,9 @@ package org.tugai.streams.alert.collar;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -29,7 +26,6 @@ import org.tugai.streams.alert.silence.SilenceWatch;
 import org.tugai.streams.deployment.DeploymentStoreUpdater;
 import org.tugai.streams.store.CollarStore;
 import org.tugai.streams.store.FixKeys;
-import org.tugai.streams.store.SharedValues;
 import org.tugai.streams.store.WindowCache;
 
 /**
@@ -63,7 +59,7 @@ public final class CollarRulesProcessor implements Processor<String, Fix, String
   private final SchemaCatalog catalog;
 
   /** Windows held decoded ({@code alerts.cached-fixes}); the store stays the truth. */
-  private final WindowCache windows;
+  private final WindowCache<RuleFix> windows;
 
   private KeyValueStore<String, DeviceDeployments> deployments;
   private SilenceWatch silence;
@@ -78,7 +74,7 @@ public final class CollarRulesProcessor implements Processor<String, Fix, String
     this.catalog = catalog;
     this.rules = rules;
     this.keep = keep(config);
-    this.windows = new WindowCache(cache);
+    this.windows = new WindowCache<>(cache);
   }
 
   /** The event time of fixes the rules need per collar. */
@@ -124,18 +120,16 @@ public final class CollarRulesProcessor implements Processor<String, Fix, String
     String collar = fix.getCollarId();
     Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
     CollarAlertState state = store.summary(collar);
-    List<Fix> before = window(collar, state, now.toEpochMilli());
-    if (!before.isEmpty()) {
-      SharedValues.share(fix, before.get(before.size() - 1)); // held with the window, it costs less
-    }
-    Fix newestGood = null;
-    for (Fix f : before) {
-      if (CollarRules.good(f)
-          && (newestGood == null || f.getFixTime().isAfter(newestGood.getFixTime()))) {
-        newestGood = f;
+    List<RuleFix> before = window(collar, state, now.toEpochMilli());
+    RuleFix newest = before.isEmpty() ? null : before.get(before.size() - 1);
+    RuleFix added = RuleFix.of(fix, newest); // held with the window: shares the text before it
+    RuleFix newestGood = null;
+    for (int i = before.size() - 1; i >= 0 && newestGood == null; i--) {
+      if (before.get(i).good()) {
+        newestGood = before.get(i);
       }
     }
-    List<Fix> window = CollarWindow.with(before, fix, keep);
+    List<RuleFix> window = CollarWindow.with(before, added, keep);
 
     silence
         .heard(
@@ -147,8 +141,7 @@ public final class CollarRulesProcessor implements Processor<String, Fix, String
             fix.getZones(),
             fix.getAnimalId())
         .ifPresent(a -> send(a, record.timestamp()));
-    if (CollarRules.good(fix)
-        && (newestGood == null || !fix.getFixTime().isBefore(newestGood.getFixTime()))) {
+    if (added.good() && (newestGood == null || added.fixTimeMs() >= newestGood.fixTimeMs())) {
       context.forward(
           new Record<>(collar, (SpecificRecord) fix, record.timestamp()), AlertSinks.POSITIONS);
     }
@@ -161,7 +154,8 @@ public final class CollarRulesProcessor implements Processor<String, Fix, String
     CollarRules.Result result = rules.evaluate(collar, species, window, open, now);
     result.updates().forEach(a -> send(a, record.timestamp()));
     // Fix entries first, the summary next, deletes last (CollarStore says why).
-    List<String> leaving = writeWindow(collar, state, before, window, now.toEpochMilli());
+    List<String> leaving = writeWindow(collar, state, fix, added, before, window);
+    windows.put(collar, window, now.toEpochMilli());
     store.putSummary(
         collar,
         CollarAlertState.newBuilder()
@@ -177,45 +171,52 @@ public final class CollarRulesProcessor implements Processor<String, Fix, String
    * The collar's window: held in memory if it is current, else read from the store (or from a
    * version 1-2 state).
    */
-  private List<Fix> window(String collar, CollarAlertState state, long nowMs) {
+  private List<RuleFix> window(String collar, CollarAlertState state, long nowMs) {
     if (state == null) {
       return List.of();
     }
     if (!state.getFixes().isEmpty()) {
-      return state.getFixes();
+      return RuleFix.all(state.getFixes());
     }
-    List<Fix> cached = windows.get(collar, nowMs);
+    List<RuleFix> cached = windows.get(collar, nowMs);
     if (cached != null && cached.size() == state.getFixCount()) {
       return cached;
     }
     // An entry older than the window (its delete lost in a crash) is trimmed by CollarWindow and
     // deleted then.
-    return SharedValues.shareAll(store.window(collar, FixKeys.first(collar)));
+    return RuleFix.all(store.window(collar, FixKeys.first(collar)));
   }
 
   /**
-   * Writes what changed between the windows, the new or revised fix; returns the entries of the
-   * fixes that left.
+   * Writes the new or revised fix if the window keeps it (and, from a version 1-2 state, every fix
+   * it kept); returns the entries of the fixes that left. Both windows are in time order and only
+   * lose fixes at their start, so that is the only place to look.
    */
   private List<String> writeWindow(
-      String collar, CollarAlertState state, List<Fix> before, List<Fix> after, long nowMs) {
-    boolean legacy = state != null && !state.getFixes().isEmpty();
-    Set<Instant> kept = new HashSet<>();
-    after.forEach(f -> kept.add(f.getFixTime()));
-    IdentityHashMap<Fix, Boolean> old = new IdentityHashMap<>();
-    before.forEach(f -> old.put(f, Boolean.TRUE));
+      String collar,
+      CollarAlertState state,
+      Fix fix,
+      RuleFix added,
+      List<RuleFix> before,
+      List<RuleFix> after) {
+    long first = after.get(0).fixTimeMs();
     List<String> leaving = new ArrayList<>();
-    for (Fix f : before) {
-      if (!kept.contains(f.getFixTime())) {
-        leaving.add(FixKeys.of(f));
+    for (RuleFix f : before) {
+      if (f.fixTimeMs() >= first) {
+        break;
+      }
+      leaving.add(FixKeys.of(collar, f.fixTimeMs()));
+    }
+    if (state != null && !state.getFixes().isEmpty()) {
+      for (Fix f : state.getFixes()) {
+        if (f.getFixTime().toEpochMilli() >= first) {
+          store.putFix(f);
+        }
       }
     }
-    for (Fix f : after) {
-      if (legacy || !old.containsKey(f)) {
-        store.putFix(f);
-      }
+    if (added.fixTimeMs() >= first) {
+      store.putFix(fix);
     }
-    windows.put(collar, after, nowMs);
     return leaving;
   }
 

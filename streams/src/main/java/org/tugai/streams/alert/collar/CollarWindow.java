@@ -1,10 +1,8 @@
 package org.tugai.streams.alert.collar;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.tugai.avro.Fix;
 
 /** One collar's recent fixes in event-time order, as the collar rules see them. Pure. */
 public final class CollarWindow {
@@ -18,16 +16,16 @@ public final class CollarWindow {
    * The window with {@code fix} in its event-time place (replacing a fix of the same time: a
    * revision or a duplicate), without the fixes older than {@code keep} before the newest.
    */
-  public static List<Fix> with(List<Fix> fixes, Fix fix, Duration keep) {
-    List<Fix> window = new ArrayList<>(fixes);
-    window.removeIf(f -> f.getFixTime().equals(fix.getFixTime()));
+  public static List<RuleFix> with(List<RuleFix> fixes, RuleFix fix, Duration keep) {
+    List<RuleFix> window = new ArrayList<>(fixes);
+    window.removeIf(f -> f.fixTimeMs() == fix.fixTimeMs());
     int at = window.size();
-    while (at > 0 && window.get(at - 1).getFixTime().isAfter(fix.getFixTime())) {
+    while (at > 0 && window.get(at - 1).fixTimeMs() > fix.fixTimeMs()) {
       at--;
     }
     window.add(at, fix);
-    Instant horizon = window.get(window.size() - 1).getFixTime().minus(keep);
-    window.removeIf(f -> f.getFixTime().isBefore(horizon));
+    long horizon = window.get(window.size() - 1).fixTimeMs() - keep.toMillis();
+    window.removeIf(f -> f.fixTimeMs() < horizon);
     while (window.size() > MAX_FIXES) {
       window.remove(0);
     }

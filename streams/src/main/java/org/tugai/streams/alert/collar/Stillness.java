@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.tugai.avro.Fix;
 import org.tugai.core.geo.Countries;
 
 /**
@@ -43,7 +42,7 @@ public final class Stillness {
   private Stillness() {}
 
   public static Optional<Bout> of(
-      List<Fix> good, double radiusM, double minShare, int minFixes, Duration lookBack) {
+      List<RuleFix> good, double radiusM, double minShare, int minFixes, Duration lookBack) {
     if (good.isEmpty()) {
       return Optional.empty();
     }
@@ -60,7 +59,7 @@ public final class Stillness {
     Bout best = null;
     int misses = 0;
     for (int i = end; i >= first; i -= stride) {
-      Fix f = good.get(i);
+      RuleFix f = good.get(i);
       examined.add(i);
       sumLat += f.getLat();
       sumLon += f.getLon();
@@ -74,7 +73,7 @@ public final class Stillness {
       int earliestInside = -1;
       int newestInside = -1;
       for (int j : examined) {
-        Fix g = good.get(j);
+        RuleFix g = good.get(j);
         if (Countries.haversineM(lat, lon, g.getLat(), g.getLon()) <= radiusM) {
           within++;
           earliestInside = j; // examined runs from newest to oldest
