@@ -188,20 +188,24 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
   @Override
   public void close() {
-    if (restarted != null && restarted.isAlive()) {
-      try {
-        stopFast();
-      } catch (IOException e) {
-        restarted.destroy();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        restarted.destroy();
-      }
-    }
+    // zonky's close stops whatever postmaster holds the data directory (pg_ctl reads its pid
+    // there), the one started again after a fault too, then removes the directory; stopping that
+    // one first made pg_ctl fail with an ERROR at the end of every run that had restarted it.
     try {
       postgres.close();
     } catch (IOException e) {
       log.warn("embedded PostgreSQL did not stop cleanly: {}", e.toString());
+    }
+    if (restarted != null && restarted.isAlive()) {
+      restarted.destroy();
+      try {
+        if (!restarted.waitFor(30, TimeUnit.SECONDS)) {
+          restarted.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        restarted.destroyForcibly();
+      }
     }
   }
 }

@@ -70,11 +70,13 @@ class AlertAckApiIT {
           http.send(
               HttpRequest.newBuilder(URI.create(base + encoded + "/ack"))
                   .header("Authorization", "Bearer " + token)
-                  .POST(HttpRequest.BodyPublishers.ofString("{\"note\": \"on our way\"}"))
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"note\": \"on our way\", \"ackId\": \"q-1\"}"))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       assertThat(ok.statusCode()).isEqualTo(202);
-      assertThat(ok.body()).contains("duty officer");
+      assertThat(ok.body()).contains("duty officer").contains("\"ackId\":\"q-1\"");
 
       for (String bad :
           List.of(
@@ -86,7 +88,10 @@ class AlertAckApiIT {
               "{\"note\": \"x\"} garbage",
               "{\"note\": \"on our way\\u0000\"}",
               "{\"note\": \"" + "x".repeat(2_001) + "\"}",
-              "{\"note\": 7}")) {
+              "{\"note\": 7}",
+              "{\"ackId\": 7}",
+              "{\"ackId\": \"q\\u0000\"}",
+              "{\"ackId\": \"" + "q".repeat(101) + "\"}")) {
         HttpResponse<String> rejected =
             http.send(
                 HttpRequest.newBuilder(URI.create(base + "x/ack"))
@@ -108,6 +113,7 @@ class AlertAckApiIT {
       assertThat(ack.getNote()).isEqualTo("on our way");
       assertThat(ack.getSource()).startsWith("api:");
       assertThat(ack.getVia()).startsWith("token:").hasSizeGreaterThan(10);
+      assertThat(ack.getAckId()).isEqualTo("q-1");
     }
   }
 }

@@ -19,6 +19,9 @@ public final class AlertAckDecoder {
   static final int MAX_ALERT_ID = 500;
   static final int MAX_NOTE = InputLimits.MAX_TEXT;
 
+  /** The client's own id of an acknowledgement: the lifecycle holds at most this. */
+  static final int MAX_ACK_ID = 100;
+
   public Decoded<AlertAck> decode(
       DeviceTopic topic, byte[] payload, String source, Instant receivedAt) {
     String alertId = topic.deviceId();
@@ -35,7 +38,7 @@ public final class AlertAckDecoder {
       JsonFields f = root == null ? null : new JsonFields(root);
       String note = f == null ? null : f.optionalFreeText("note", MAX_NOTE);
       String claimed = f == null ? null : f.optionalText("by", MAX_NAME);
-      String ackId = f == null ? null : f.optionalText("ackId", MAX_NAME);
+      String ackId = f == null ? null : f.optionalText("ackId", MAX_ACK_ID);
       if (claimed != null && !claimed.equals(topic.user())) {
         throw new RejectedException(
             ReasonCodes.IDENTITY_MISMATCH,

@@ -32,6 +32,9 @@ class AlertAckDecoderTest {
     assertThat(ack.getChannel()).isEqualTo("pa-a");
     assertThat(ack.getNote()).isEqualTo("on our way");
     assertThat(decode("ranger-a", "{\"by\": \"ranger-a\"}").records()).hasSize(1);
+    // The client's own id, so the same acknowledgement sent again is applied once.
+    assertThat(decode("ranger-a", "{\"ackId\": \"q-7\"}").records().get(0).getAckId())
+        .isEqualTo("q-7");
     assertThat(decode("ranger-a", "").records())
         .singleElement()
         .extracting(AlertAck::getNote)
@@ -57,7 +60,8 @@ class AlertAckDecoderTest {
         new String[] {
           "{\"note\": \"on our way\\u0000\"}",
           "{\"note\": \"\\u001b[31mred\"}",
-          "{\"note\": \"" + "x".repeat(2_001) + "\"}"
+          "{\"note\": \"" + "x".repeat(2_001) + "\"}",
+          "{\"ackId\": \"" + "x".repeat(101) + "\"}"
         }) {
       Decoded<AlertAck> d = decode("ranger-a", json);
       assertThat(d.records()).as(json).isEmpty();
