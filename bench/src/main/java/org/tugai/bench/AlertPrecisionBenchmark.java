@@ -233,7 +233,7 @@ public final class AlertPrecisionBenchmark {
    * what the simulated rests are.
    */
   private static Outcome run(CollarRules rules, Duration keep, AlertParams p, Track t) {
-    List<RuleFix> window = List.of();
+    CollarWindow window = CollarWindow.of(List.of());
     Map<String, Alert> open = Map.of();
     Map<String, Alert> raised = new HashMap<>();
     List<Alert> critical = new ArrayList<>();
@@ -241,11 +241,7 @@ public final class AlertPrecisionBenchmark {
     Duration still13 = Duration.ZERO;
     Duration still20 = Duration.ZERO;
     for (Fix fix : t.fixes) {
-      window =
-          CollarWindow.with(
-              window,
-              RuleFix.of(fix, window.isEmpty() ? null : window.get(window.size() - 1)),
-              keep);
+      window.add(RuleFix.of(fix, window.newest()), keep);
       CollarRules.Result result = rules.evaluate(t.collar, SPECIES, window, open, fix.getFixTime());
       open = result.open();
       for (Alert a : result.updates()) {
@@ -267,14 +263,22 @@ public final class AlertPrecisionBenchmark {
             max(
                 still13,
                 Stillness.of(
-                        window, 13, p.immobilityShare(), p.immobilityMinFixes(), Duration.ofDays(2))
+                        window.fixes(),
+                        13,
+                        p.immobilityShare(),
+                        p.immobilityMinFixes(),
+                        Duration.ofDays(2))
                     .map(Stillness.Bout::length)
                     .orElse(Duration.ZERO));
         still20 =
             max(
                 still20,
                 Stillness.of(
-                        window, 20, p.immobilityShare(), p.immobilityMinFixes(), Duration.ofDays(2))
+                        window.fixes(),
+                        20,
+                        p.immobilityShare(),
+                        p.immobilityMinFixes(),
+                        Duration.ofDays(2))
                     .map(Stillness.Bout::length)
                     .orElse(Duration.ZERO));
       }

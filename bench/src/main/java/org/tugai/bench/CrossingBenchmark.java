@@ -56,6 +56,7 @@ public final class CrossingBenchmark {
 
   public static void main(String[] args) throws Exception {
     costByWindow(intArg(args, "--window-fixes", 40_000));
+    RulesCostByWindow.print(intArg(args, "--rule-fixes", 20_000));
     int deer = 100;
     int fixesPerDeer = intArg(args, "--fixes", 200_000) / deer;
     int n = deer * fixesPerDeer;

@@ -3,12 +3,11 @@ package org.tugai.streams.store;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Decoded windows of one task's collars (each fix as {@code T}, what its reader needs of it):
+ * Decoded windows of one task's collars ({@code W}, holding what its reader needs of each fix):
  * reading a window back from its store entries costs a decode per fix, which a busy collar should
  * not pay for every fix. Only a processor's own task writes its collars, so a held window is
  * current as long as it has as many fixes as the store says.
@@ -22,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * memory, while holding those that fit keeps that share of the reads in memory. Windows unused for
  * {@link #IDLE} (a collar gone quiet, a task's collars moved elsewhere) make room.
  */
-public final class WindowCache<T> {
+public final class WindowCache<W> {
 
   /** The fixes all window caches of one streams instance may hold between them. */
   public static final class Budget {
@@ -55,60 +54,69 @@ public final class WindowCache<T> {
   /** A window unused this long may be dropped to make room for another. */
   public static final Duration IDLE = Duration.ofMinutes(10);
 
-  private static final class Held<T> {
-    final List<T> fixes;
+  /**
+   * A window and the fixes it was held with: the reader may change a window in place, so its size
+   * as taken from the budget is remembered, not asked again.
+   */
+  private static final class Held<W> {
+    final W window;
+    final long fixes;
     long usedAtMs;
 
-    Held(List<T> fixes, long usedAtMs) {
+    Held(W window, long fixes, long usedAtMs) {
+      this.window = window;
       this.fixes = fixes;
       this.usedAtMs = usedAtMs;
     }
   }
 
   private final Budget budget;
-  private final LinkedHashMap<String, Held<T>> windows = new LinkedHashMap<>(1024, 0.75f, true);
+  private final LinkedHashMap<String, Held<W>> windows = new LinkedHashMap<>(1024, 0.75f, true);
 
   public WindowCache(Budget budget) {
     this.budget = budget;
   }
 
   /** The collar's held window, or null. */
-  public List<T> get(String collar, long nowMs) {
-    Held<T> held = windows.get(collar);
+  public W get(String collar, long nowMs) {
+    Held<W> held = windows.get(collar);
     if (held == null) {
       return null;
     }
     held.usedAtMs = nowMs;
-    return held.fixes;
+    return held.window;
   }
 
-  /** Holds the collar's window if the budget allows, after dropping idle windows if need be. */
-  public void put(String collar, List<T> window, long nowMs) {
-    Held<T> old = windows.get(collar);
-    long change = window.size() - (old == null ? 0 : old.fixes.size());
+  /**
+   * Holds the collar's window of {@code fixes} fixes if the budget allows, after dropping idle
+   * windows if need be.
+   */
+  public void put(String collar, W window, long fixes, long nowMs) {
+    Held<W> old = windows.get(collar);
+    long change = fixes - (old == null ? 0 : old.fixes);
     if (!budget.take(change)) {
       dropIdle(collar, nowMs);
       if (!budget.take(change)) {
         if (old != null) {
           windows.remove(collar);
-          budget.take(-old.fixes.size());
+          budget.take(-old.fixes);
         }
         return;
       }
     }
-    windows.put(collar, new Held<>(window, nowMs));
+    windows.put(collar, new Held<>(window, fixes, nowMs));
   }
 
   private void dropIdle(String keep, long nowMs) {
     // Access order: the least recently used first, so the idle ones lead.
-    Iterator<Map.Entry<String, Held<T>>> it = windows.entrySet().iterator();
+    Iterator<Map.Entry<String, Held<W>>> it = windows.entrySet().iterator();
     while (it.hasNext()) {
-      Map.Entry<String, Held<T>> eldest = it.next();
+      Map.Entry<String, Held<W>> eldest = it.next();
       if (nowMs - eldest.getValue().usedAtMs < IDLE.toMillis()) {
         return;
       }
       if (!eldest.getKey().equals(keep)) {
-        budget.take(-eldest.getValue().fixes.size());
+        budget.take(-eldest.getValue().fixes);
         it.remove();
       }
     }
@@ -124,8 +132,8 @@ public final class WindowCache<T> {
   /** Fixes held by this cache. */
   public long size() {
     long held = 0;
-    for (Held<T> h : windows.values()) {
-      held += h.fixes.size();
+    for (Held<W> h : windows.values()) {
+      held += h.fixes;
     }
     return held;
   }

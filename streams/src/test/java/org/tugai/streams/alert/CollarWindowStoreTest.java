@@ -79,21 +79,21 @@ class CollarWindowStoreTest {
   @Test
   void theTasksOfAnInstanceShareOneBudget() {
     WindowCache.Budget budget = new WindowCache.Budget(5);
-    WindowCache<Fix> one = new WindowCache<>(budget);
-    WindowCache<Fix> other = new WindowCache<>(budget);
-    one.put("a", fixes(3), 0);
-    other.put("b", fixes(3), 0);
+    WindowCache<List<Fix>> one = new WindowCache<>(budget);
+    WindowCache<List<Fix>> other = new WindowCache<>(budget);
+    one.put("a", fixes(3), 3, 0);
+    other.put("b", fixes(3), 3, 0);
     assertThat(other.get("b", 0)).as("over the instance's budget").isNull();
     assertThat(budget.used()).isEqualTo(3);
     one.clear(); // the task closed or moved
     assertThat(budget.used()).isZero();
-    other.put("b", fixes(3), 0);
+    other.put("b", fixes(3), 3, 0);
     assertThat(other.get("b", 0)).hasSize(3);
   }
 
   @Test
   void collarsInTurnKeepReadingFromMemoryWhatFits() {
-    WindowCache<Fix> cache = new WindowCache<>(new WindowCache.Budget(6));
+    WindowCache<List<Fix>> cache = new WindowCache<>(new WindowCache.Budget(6));
     String[] collars = {"a", "b", "c", "d", "e"};
     int hits = 0;
     long now = 0;
@@ -103,7 +103,7 @@ class CollarWindowStoreTest {
         if (cache.get(c, now) != null) {
           hits++;
         }
-        cache.put(c, fixes(2), now);
+        cache.put(c, fixes(2), 2, now);
       }
     }
     // Least recently used out first, each window would be dropped just before its collar's next
@@ -117,18 +117,18 @@ class CollarWindowStoreTest {
   @Test
   void idleWindowsMakeRoomAndAWindowThatOutgrowsTheBudgetIsDropped() {
     WindowCache.Budget budget = new WindowCache.Budget(4);
-    WindowCache<Fix> cache = new WindowCache<>(budget);
-    cache.put("a", fixes(2), 0);
-    cache.put("b", fixes(2), 0);
-    cache.put("c", fixes(2), 1000);
+    WindowCache<List<Fix>> cache = new WindowCache<>(budget);
+    cache.put("a", fixes(2), 2, 0);
+    cache.put("b", fixes(2), 2, 0);
+    cache.put("c", fixes(2), 2, 1000);
     assertThat(cache.get("c", 1000)).as("a and b are in use").isNull();
     long later = WindowCache.IDLE.toMillis() + 1000;
     cache.get("b", later - 1);
-    cache.put("c", fixes(2), later);
+    cache.put("c", fixes(2), 2, later);
     assertThat(cache.get("a", later)).as("idle").isNull();
     assertThat(cache.get("b", later)).hasSize(2);
     assertThat(cache.get("c", later)).hasSize(2);
-    cache.put("c", fixes(3), later);
+    cache.put("c", fixes(3), 3, later);
     assertThat(cache.get("c", later)).as("grown past the budget").isNull();
     assertThat(budget.used()).isEqualTo(2);
   }

@@ -34,8 +34,8 @@ class LifecycleAndNoticesTest {
     }
   }
 
-  @Test
-  void anAcknowledgementSticksThroughUpdatesAndKeepsWhoAndWhen() {
+  /** A person at camera CT-Z1 in the reserve at noon: an open intrusion; returns its id. */
+  private String anIntrusionAtNoon() {
     d = new AlertDriver(NOON);
     d.deployCamera(
         "CT-Z1",
@@ -44,7 +44,12 @@ class LifecycleAndNoticesTest {
         Instant.parse("2026-01-01T00:00:00Z"),
         null);
     d.event("CT-Z1", NOON, detection(DetectionClass.PERSON, null, 0.9));
-    String id = d.latest(AlertType.INTRUSION).get(0).getAlertId();
+    return d.latest(AlertType.INTRUSION).get(0).getAlertId();
+  }
+
+  @Test
+  void anAcknowledgementSticksThroughUpdatesAndKeepsWhoAndWhen() {
+    String id = anIntrusionAtNoon();
     Instant ackAt = NOON.plusSeconds(90);
     d.ack(id, "ranger-akmal", "patrol on the way", ackAt);
     Alert acked = d.latest().get(id);
@@ -66,15 +71,7 @@ class LifecycleAndNoticesTest {
 
   @Test
   void anAcknowledgementSentAgainWithItsClientIdIsAppliedOnce() {
-    d = new AlertDriver(NOON);
-    d.deployCamera(
-        "CT-Z1",
-        IntrusionRuleTest.ZLAT,
-        IntrusionRuleTest.ZLON,
-        Instant.parse("2026-01-01T00:00:00Z"),
-        null);
-    d.event("CT-Z1", NOON, detection(DetectionClass.PERSON, null, 0.9));
-    String id = d.latest(AlertType.INTRUSION).get(0).getAlertId();
+    String id = anIntrusionAtNoon();
     Instant first = NOON.plusSeconds(90);
     d.ack(ack(id, "q-1", "seen from the ridge", first));
     assertThat(d.latest().get(id).getAckId()).isEqualTo("q-1");
@@ -162,15 +159,7 @@ class LifecycleAndNoticesTest {
 
   @Test
   void anAcknowledgementWithTextTheStoreCannotHoldIsRefusedAndTheAlertKeepsUpdating() {
-    d = new AlertDriver(NOON);
-    d.deployCamera(
-        "CT-Z1",
-        IntrusionRuleTest.ZLAT,
-        IntrusionRuleTest.ZLON,
-        Instant.parse("2026-01-01T00:00:00Z"),
-        null);
-    d.event("CT-Z1", NOON, detection(DetectionClass.PERSON, null, 0.9));
-    String id = d.latest(AlertType.INTRUSION).get(0).getAlertId();
+    String id = anIntrusionAtNoon();
     d.ack(id, "ranger\u0000akmal", "on our way", NOON.plusSeconds(30));
     d.ack(id, "ranger-akmal", "x".repeat(2_001), NOON.plusSeconds(31));
     assertThat(d.deadLetters())

@@ -67,19 +67,25 @@ public final class CollarRules {
         && f.getQualityFlags().stream().noneMatch(BAD::contains);
   }
 
+  /**
+   * The rules on the collar's window as it is now. Each rule reads the newest fixes, and no further
+   * back than its incident needs (a new geofence incident reads back to where it began, an open one
+   * only its newest evidence), so a fix costs the same whatever the window holds.
+   */
   public Result evaluate(
-      String collar, String species, List<RuleFix> window, Map<String, Alert> open, Instant now) {
-    List<RuleFix> good = window.stream().filter(RuleFix::good).toList();
-    RuleFix latestGood = good.isEmpty() ? null : good.get(good.size() - 1);
+      String collar, String species, CollarWindow w, Map<String, Alert> open, Instant now) {
+    List<RuleFix> window = w.fixes();
+    List<RuleFix> good = w.good();
+    RuleFix latestGood = w.newestGood();
     AlertParams p = config.params(latestGood == null ? List.of() : latestGood.getZones(), species);
     Map<String, Alert> wanted = new HashMap<>();
-    mortality(collar, window, latestGood, open.get("mortality"), now)
+    mortality(collar, window, w.newestMortalityIndex(), latestGood, open.get("mortality"), now)
         .ifPresent(a -> wanted.put("mortality", a));
     immobility(collar, good, p, open.get("immobility"), now)
         .ifPresent(a -> wanted.put("immobility", a));
     transport(collar, species, good, p, open.get("transport"), now)
         .ifPresent(a -> wanted.put("transport", a));
-    lowBattery(collar, window, latestGood, p, open.get("low-battery"), now)
+    lowBattery(collar, w.newestBattery(), latestGood, p, open.get("low-battery"), now)
         .ifPresent(a -> wanted.put("low-battery", a));
     geofences(collar, good, p, open, now, wanted);
 
@@ -153,21 +159,29 @@ public final class CollarRules {
   }
 
   /**
-   * The collar's own sensor: the latest reading decides; the incident starts at the first reading
-   * of the run.
+   * The collar's own sensor: the latest reading decides ({@code last}, its index in the window);
+   * the incident starts at the first reading of the run.
    */
   private Optional<Alert> mortality(
-      String collar, List<RuleFix> window, RuleFix latestGood, Alert before, Instant now) {
-    int last = window.size() - 1;
-    while (last >= 0 && window.get(last).getMortality() == null) {
-      last--;
-    }
+      String collar,
+      List<RuleFix> window,
+      int last,
+      RuleFix latestGood,
+      Alert before,
+      Instant now) {
     if (last < 0 || !window.get(last).getMortality()) {
       return Optional.empty();
     }
+    // An open incident keeps its start: only its newest evidence is read again.
     int first = last;
-    while (first > 0 && !Boolean.FALSE.equals(window.get(first - 1).getMortality())) {
+    int readings = 1;
+    while (first > 0
+        && !Boolean.FALSE.equals(window.get(first - 1).getMortality())
+        && (before == null || readings < Alerts.MAX_EVIDENCE)) {
       first--;
+      if (window.get(first).getMortality() != null) {
+        readings++;
+      }
     }
     while (window.get(first).getMortality() == null) {
       first++;
@@ -380,18 +394,7 @@ public final class CollarRules {
   }
 
   private Optional<Alert> lowBattery(
-      String collar,
-      List<RuleFix> window,
-      RuleFix latestGood,
-      AlertParams p,
-      Alert before,
-      Instant now) {
-    RuleFix latest = null;
-    for (int i = window.size() - 1; i >= 0 && latest == null; i--) {
-      if (window.get(i).hasBattery()) {
-        latest = window.get(i);
-      }
-    }
+      String collar, RuleFix latest, RuleFix latestGood, AlertParams p, Alert before, Instant now) {
     if (latest == null) {
       return Optional.ofNullable(before);
     }
@@ -453,25 +456,34 @@ public final class CollarRules {
       Alert before = open.get(key);
       int last = good.size() - 1;
       boolean inside = good.get(last).getZones().contains(zoneId);
+      if (!inside && before == null) {
+        continue;
+      }
+      // Back along the run (inside or outside the zone) only as far as needed: a new incident to
+      // where the run began, an open one for its newest evidence, outside until the animal has been
+      // out for the dwell.
       int runStart = last;
-      while (runStart > 0 && good.get(runStart - 1).getZones().contains(zoneId) == inside) {
+      while (runStart > 0
+          && good.get(runStart - 1).getZones().contains(zoneId) == inside
+          && (inside
+              ? before == null || last - runStart + 1 < Alerts.MAX_EVIDENCE
+              : !dwelt(good, runStart, last, p))) {
         runStart--;
       }
-      int runFixes = last - runStart + 1;
-      boolean dwelt =
-          runFixes >= p.geofenceMinFixes()
-              && Duration.between(good.get(runStart).getFixTime(), good.get(last).getFixTime())
-                      .compareTo(p.geofenceDwell())
-                  >= 0;
+      boolean dwelt = dwelt(good, runStart, last, p);
       if (inside && (dwelt || before != null)) {
+        // Where the animal came from is settled when the incident opens: the protected area
+        // passing out of the window while it stays in farmland does not make it less of a conflict.
         boolean fromProtected =
-            good.subList(0, runStart).stream()
-                .anyMatch(
-                    f ->
-                        f.getZones().stream()
-                            .map(geo::zone)
-                            .flatMap(Optional::stream)
-                            .anyMatch(z -> config.protectedTypes().contains(z.type())));
+            before != null
+                ? Boolean.parseBoolean(before.getDetails().get("fromProtectedArea"))
+                : good.subList(0, runStart).stream()
+                    .anyMatch(
+                        f ->
+                            f.getZones().stream()
+                                .map(geo::zone)
+                                .flatMap(Optional::stream)
+                                .anyMatch(z -> config.protectedTypes().contains(z.type())));
         Severity severity = hazard || fromProtected ? Severity.HIGH : Severity.WARNING;
         RuleFix at = good.get(last);
         String what =
@@ -515,6 +527,12 @@ public final class CollarRules {
         wanted.put(key, before);
       }
     }
+  }
+
+  /** The run from {@code from} to {@code last} lasts the dwell time and number of fixes. */
+  private static boolean dwelt(List<RuleFix> good, int from, int last, AlertParams p) {
+    return last - from + 1 >= p.geofenceMinFixes()
+        && good.get(last).fixTimeMs() - good.get(from).fixTimeMs() >= p.geofenceDwell().toMillis();
   }
 
   private static String key(RuleFix f) {

@@ -2,7 +2,6 @@ package org.tugai.streams.alert.collar;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,7 +58,7 @@ public final class CollarRulesProcessor implements Processor<String, Fix, String
   private final SchemaCatalog catalog;
 
   /** Windows held decoded ({@code alerts.cached-fixes}); the store stays the truth. */
-  private final WindowCache<RuleFix> windows;
+  private final WindowCache<CollarWindow> windows;
 
   private KeyValueStore<String, DeviceDeployments> deployments;
   private SilenceWatch silence;
@@ -120,16 +119,11 @@ public final class CollarRulesProcessor implements Processor<String, Fix, String
     String collar = fix.getCollarId();
     Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
     CollarAlertState state = store.summary(collar);
-    List<RuleFix> before = window(collar, state, now.toEpochMilli());
-    RuleFix newest = before.isEmpty() ? null : before.get(before.size() - 1);
-    RuleFix added = RuleFix.of(fix, newest); // held with the window: shares the text before it
-    RuleFix newestGood = null;
-    for (int i = before.size() - 1; i >= 0 && newestGood == null; i--) {
-      if (before.get(i).good()) {
-        newestGood = before.get(i);
-      }
-    }
-    List<RuleFix> window = CollarWindow.with(before, added, keep);
+    CollarWindow window = window(collar, state, now.toEpochMilli());
+    RuleFix newestGood = window.newestGood();
+    // Held with the window: shares the text of the fix before it.
+    RuleFix added = RuleFix.of(fix, window.newest());
+    List<RuleFix> left = window.add(added, keep);
 
     silence
         .heard(
@@ -147,15 +141,13 @@ public final class CollarRulesProcessor implements Processor<String, Fix, String
     }
 
     String species =
-        deploymentAt(collar, window.get(window.size() - 1).getFixTime())
-            .map(Deployment::getSpecies)
-            .orElse(null);
+        deploymentAt(collar, window.newest().getFixTime()).map(Deployment::getSpecies).orElse(null);
     Map<String, Alert> open = state == null ? Map.of() : state.getOpen();
     CollarRules.Result result = rules.evaluate(collar, species, window, open, now);
     result.updates().forEach(a -> send(a, record.timestamp()));
     // Fix entries first, the summary next, deletes last (CollarStore says why).
-    List<String> leaving = writeWindow(collar, state, fix, added, before, window);
-    windows.put(collar, window, now.toEpochMilli());
+    writeFixes(state, fix, added, window);
+    windows.put(collar, window, window.size(), now.toEpochMilli());
     store.putSummary(
         collar,
         CollarAlertState.newBuilder()
@@ -164,49 +156,37 @@ public final class CollarRulesProcessor implements Processor<String, Fix, String
             .setFixCount(window.size())
             .setOpen(result.open())
             .build());
-    leaving.forEach(store::delete);
+    // Those that left the window, and the fix itself if it came too late for it: a stale entry of
+    // its time must not outlive it.
+    left.forEach(f -> store.delete(FixKeys.of(collar, f.fixTimeMs())));
   }
 
   /**
    * The collar's window: held in memory if it is current, else read from the store (or from a
    * version 1-2 state).
    */
-  private List<RuleFix> window(String collar, CollarAlertState state, long nowMs) {
+  private CollarWindow window(String collar, CollarAlertState state, long nowMs) {
     if (state == null) {
-      return List.of();
+      return CollarWindow.of(List.of());
     }
     if (!state.getFixes().isEmpty()) {
-      return RuleFix.all(state.getFixes());
+      return CollarWindow.of(RuleFix.all(state.getFixes()));
     }
-    List<RuleFix> cached = windows.get(collar, nowMs);
+    CollarWindow cached = windows.get(collar, nowMs);
     if (cached != null && cached.size() == state.getFixCount()) {
       return cached;
     }
     // An entry older than the window (its delete lost in a crash) is trimmed by CollarWindow and
     // deleted then.
-    return RuleFix.all(store.window(collar, FixKeys.first(collar)));
+    return CollarWindow.of(RuleFix.all(store.window(collar, FixKeys.first(collar))));
   }
 
   /**
-   * Writes the new or revised fix if the window keeps it (and, from a version 1-2 state, every fix
-   * it kept); returns the entries of the fixes that left. Both windows are in time order and only
-   * lose fixes at their start, so that is the only place to look.
+   * Writes the new or revised fix if the window keeps it and, from a version 1-2 state, every fix
+   * it kept.
    */
-  private List<String> writeWindow(
-      String collar,
-      CollarAlertState state,
-      Fix fix,
-      RuleFix added,
-      List<RuleFix> before,
-      List<RuleFix> after) {
-    long first = after.get(0).fixTimeMs();
-    List<String> leaving = new ArrayList<>();
-    for (RuleFix f : before) {
-      if (f.fixTimeMs() >= first) {
-        break;
-      }
-      leaving.add(FixKeys.of(collar, f.fixTimeMs()));
-    }
+  private void writeFixes(CollarAlertState state, Fix fix, RuleFix added, CollarWindow window) {
+    long first = window.fixes().get(0).fixTimeMs();
     if (state != null && !state.getFixes().isEmpty()) {
       for (Fix f : state.getFixes()) {
         if (f.getFixTime().toEpochMilli() >= first) {
@@ -217,7 +197,6 @@ public final class CollarRulesProcessor implements Processor<String, Fix, String
     if (added.fixTimeMs() >= first) {
       store.putFix(fix);
     }
-    return leaving;
   }
 
   @Override

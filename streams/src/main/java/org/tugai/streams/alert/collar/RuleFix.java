@@ -1,8 +1,8 @@
 package org.tugai.streams.alert.collar;
 
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import org.tugai.avro.Fix;
 
 /**
@@ -60,7 +60,7 @@ public final class RuleFix {
     for (int i = 0; i < out.length; i++) {
       out[i] = previous = of(fixes.get(i), previous);
     }
-    return java.util.Arrays.asList(out);
+    return Arrays.asList(out);
   }
 
   private static <T> T same(T mine, T theirs) {
@@ -130,28 +130,6 @@ public final class RuleFix {
 
   public String getCountry() {
     return country;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof RuleFix r
-        && fixTimeMs == r.fixTimeMs
-        && Double.compare(lat, r.lat) == 0
-        && Double.compare(lon, r.lon) == 0
-        && good == r.good
-        && mortality == r.mortality
-        && Double.compare(batteryV, r.batteryV) == 0
-        && hasActivity == r.hasActivity
-        && activity == r.activity
-        && Objects.equals(collarId, r.collarId)
-        && zones.equals(r.zones)
-        && Objects.equals(animalId, r.animalId)
-        && Objects.equals(country, r.country);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(collarId, fixTimeMs, lat, lon);
   }
 
   @Override

@@ -47,11 +47,7 @@ public final class Stillness {
       return Optional.empty();
     }
     int end = good.size() - 1;
-    Instant horizon = good.get(end).getFixTime().minus(lookBack);
-    int first = end;
-    while (first > 0 && !good.get(first - 1).getFixTime().isBefore(horizon)) {
-      first--;
-    }
+    int first = firstAtOrAfter(good, good.get(end).fixTimeMs() - lookBack.toMillis());
     int stride = Math.max(1, (end - first + 1 + MAX_EXAMINED - 1) / MAX_EXAMINED);
     List<Integer> examined = new ArrayList<>();
     double sumLat = 0;
@@ -96,5 +92,20 @@ public final class Stillness {
       }
     }
     return Optional.ofNullable(best);
+  }
+
+  /** The first index of the time-ordered fixes at or after {@code timeMs}: a binary search. */
+  private static int firstAtOrAfter(List<RuleFix> fixes, long timeMs) {
+    int low = 0;
+    int high = fixes.size();
+    while (low < high) {
+      int mid = (low + high) >>> 1;
+      if (fixes.get(mid).fixTimeMs() < timeMs) {
+        low = mid + 1;
+      } else {
+        high = mid;
+      }
+    }
+    return low;
   }
 }
