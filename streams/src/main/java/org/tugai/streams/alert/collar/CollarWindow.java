@@ -121,10 +121,6 @@ public final class CollarWindow {
     return fixes.size();
   }
 
-  public boolean isEmpty() {
-    return fixes.isEmpty();
-  }
-
   /** The newest fix, or null. */
   public RuleFix newest() {
     return fixes.last();

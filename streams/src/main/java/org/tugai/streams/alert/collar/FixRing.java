@@ -2,6 +2,7 @@ package org.tugai.streams.alert.collar;
 
 import java.util.AbstractList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.RandomAccess;
 
 /**
@@ -83,23 +84,25 @@ final class FixRing extends AbstractList<RuleFix> implements RandomAccess {
    * java.util.Collections#binarySearch} gives it. The newest first: that is where fixes arrive.
    */
   int indexOf(long fixTimeMs) {
-    if (size == 0 || last().fixTimeMs() < fixTimeMs) {
-      return -size - 1;
-    }
+    int i = size > 0 && last().fixTimeMs() < fixTimeMs ? size : firstAtOrAfter(this, fixTimeMs);
+    return i < size && get(i).fixTimeMs() == fixTimeMs ? i : -i - 1;
+  }
+
+  /**
+   * The first index of time-ordered {@code fixes} at or after {@code fixTimeMs}: a binary search.
+   */
+  static int firstAtOrAfter(List<RuleFix> fixes, long fixTimeMs) {
     int low = 0;
-    int high = size - 1;
-    while (low <= high) {
+    int high = fixes.size();
+    while (low < high) {
       int mid = (low + high) >>> 1;
-      long t = get(mid).fixTimeMs();
-      if (t < fixTimeMs) {
+      if (fixes.get(mid).fixTimeMs() < fixTimeMs) {
         low = mid + 1;
-      } else if (t > fixTimeMs) {
-        high = mid - 1;
       } else {
-        return mid;
+        high = mid;
       }
     }
-    return -low - 1;
+    return low;
   }
 
   private void grow() {

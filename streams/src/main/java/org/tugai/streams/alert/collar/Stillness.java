@@ -47,7 +47,7 @@ public final class Stillness {
       return Optional.empty();
     }
     int end = good.size() - 1;
-    int first = firstAtOrAfter(good, good.get(end).fixTimeMs() - lookBack.toMillis());
+    int first = FixRing.firstAtOrAfter(good, good.get(end).fixTimeMs() - lookBack.toMillis());
     int stride = Math.max(1, (end - first + 1 + MAX_EXAMINED - 1) / MAX_EXAMINED);
     List<Integer> examined = new ArrayList<>();
     double sumLat = 0;
@@ -92,20 +92,5 @@ public final class Stillness {
       }
     }
     return Optional.ofNullable(best);
-  }
-
-  /** The first index of the time-ordered fixes at or after {@code timeMs}: a binary search. */
-  private static int firstAtOrAfter(List<RuleFix> fixes, long timeMs) {
-    int low = 0;
-    int high = fixes.size();
-    while (low < high) {
-      int mid = (low + high) >>> 1;
-      if (fixes.get(mid).fixTimeMs() < timeMs) {
-        low = mid + 1;
-      } else {
-        high = mid;
-      }
-    }
-    return low;
   }
 }
